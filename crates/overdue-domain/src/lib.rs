@@ -1,0 +1,37 @@
+//! # overdue-domain
+//!
+//! The pure core of Overdue: the rules of debt collection as plain functions and values.
+//!
+//! ## House rules
+//! - No IO of any kind: no files, no network, no database, no async runtime, no clock.
+//!   Every function that depends on "today" takes an `as_of: NaiveDate` argument.
+//! - Money is [`Money`]: an exact [`rust_decimal::Decimal`] with an ISO 4217 [`Currency`].
+//!   Arithmetic across currencies is an error, never a sum. No `f32`/`f64` anywhere.
+//! - Rounding is `ROUND_HALF_UP` to the currency's minor unit, once, at the end of a
+//!   calculation (see `../shared/domain/RULES.md`).
+//! - Errors are typed (`thiserror`); the API layer turns them into `{code, message}`.
+//!
+//! ## Glossary
+//! - **Debtor**: a company, individual or sole trader who owes the business money.
+//! - **Contact**: a person at a debtor who receives reminders (name, role, email, phone).
+//! - **Payment terms**: days between an invoice's issue date and its due date.
+//! - **Credit limit**: the most the business is willing to have open with a debtor.
+//! - **Open balance**: invoice amount less allocated payments, credit notes and write-offs.
+//! - **Days past due (DPD)**: as-of date minus due date; negative before the due date.
+//! - **Aging bucket**: a band of days past due (`current`, `1-30`, `31-60`, `61-90`, `90+`).
+//! - **Dunning level**: one step of the escalation ladder (reminder, final demand, ...).
+//! - **Grace period**: days after the due date before a fee or action applies.
+
+#![deny(missing_docs)]
+
+pub mod aging;
+pub mod debtor;
+pub mod interest;
+pub mod ledger;
+pub mod metrics;
+pub mod money;
+pub mod plan;
+pub mod scoring;
+
+pub use debtor::{Address, Contact, DebtorDraft, DebtorKind, FieldError};
+pub use money::{Currency, Money, MoneyError};
