@@ -1,1 +1,380 @@
-fn main() {}
+//! `overdue`: the command line over the same use cases as the desktop app.
+//!
+//! Every subcommand is one call into [`overdue_api::Api`]; `--json` prints the same DTOs
+//! the app receives. Errors go to stderr as `error: ...` (or `{code, message}` with
+//! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use overdue_api::dto::{
+    ContactDto, Debtor, DebtorInput, DebtorKindDto, DebtorListQuery, DebtorPage, DebtorSortDto,
+    DemoRequest, SortDirectionDto,
+};
+use overdue_api::{config, Api, ApiError, ErrorCode, SystemClock};
+
+#[derive(Parser)]
+#[command(name = "overdue", version, about = "Overdue: receivables and debt collection")]
+struct Cli {
+    /// Database: a SQLite file (created when missing) or a postgres:// URL.
+    /// Default: the database the app last used, else ~/.local/share/overdue/overdue.db.
+    #[arg(long, global = true, env = "OVERDUE_DB")]
+    db: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Debtors: add, list, show, search, archive.
+    #[command(subcommand)]
+    Debtors(DebtorsCommand),
+    /// Load a deterministic synthetic dataset (demo data, benchmarks).
+    Demo {
+        /// Number of debtors.
+        #[arg(long, default_value_t = 250)]
+        debtors: u32,
+        /// Number of invoices over three years.
+        #[arg(long, default_value_t = 3000)]
+        invoices: u32,
+        /// Seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Show which database is in use and what it holds.
+    Info,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Company,
+    Individual,
+    SoleTrader,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Name,
+    Reference,
+    City,
+    Country,
+    OpenBalance,
+    OverdueBalance,
+}
+
+#[derive(Args)]
+struct DebtorFields {
+    /// Name as printed on letters.
+    #[arg(long)]
+    name: String,
+    /// Company, individual or sole trader.
+    #[arg(long, value_enum, default_value = "company")]
+    kind: KindArg,
+    /// Your customer number for the debtor.
+    #[arg(long = "ref", default_value = "")]
+    external_ref: String,
+    /// Contact person's name.
+    #[arg(long, default_value = "")]
+    contact: String,
+    /// Contact's role.
+    #[arg(long, default_value = "")]
+    role: String,
+    /// Contact's email.
+    #[arg(long, default_value = "")]
+    email: String,
+    /// Contact's phone.
+    #[arg(long, default_value = "")]
+    phone: String,
+    /// Street lines (use \n for a line break).
+    #[arg(long, default_value = "")]
+    address: String,
+    /// Postal code.
+    #[arg(long, default_value = "")]
+    postal_code: String,
+    /// City.
+    #[arg(long, default_value = "")]
+    city: String,
+    /// Two-letter country code.
+    #[arg(long, default_value = "")]
+    country: String,
+    /// Letter language (en, de, fr, ...).
+    #[arg(long, default_value = "en")]
+    language: String,
+    /// ISO 4217 currency.
+    #[arg(long, default_value = "EUR")]
+    currency: String,
+    /// Payment terms in days.
+    #[arg(long, default_value_t = 30)]
+    terms: u32,
+    /// Credit limit, e.g. 5000.00.
+    #[arg(long, default_value = "")]
+    credit_limit: String,
+    /// Tag (repeatable).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// Notes.
+    #[arg(long, default_value = "")]
+    notes: String,
+    /// Account manager.
+    #[arg(long, default_value = "")]
+    manager: String,
+}
+
+#[derive(Subcommand)]
+enum DebtorsCommand {
+    /// Add a debtor.
+    Add(DebtorFields),
+    /// List debtors.
+    List {
+        /// Only debtors matching this text.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// Sort column.
+        #[arg(long, value_enum, default_value = "name")]
+        sort: SortArg,
+        /// Largest / Z first.
+        #[arg(long)]
+        desc: bool,
+        /// Rows to show.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Rows to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Include archived debtors.
+        #[arg(long)]
+        archived: bool,
+    },
+    /// Show one debtor by reference (or #id).
+    Show {
+        /// External reference, or `#42` for database id 42.
+        debtor: String,
+    },
+    /// Search debtors by name, reference, email or city (prefix match).
+    Search {
+        /// Words to look for.
+        text: String,
+        /// Rows to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Archive a debtor (kept with its history, hidden from lists).
+    Archive {
+        /// External reference, or `#42`.
+        debtor: String,
+        /// Restore instead of archiving.
+        #[arg(long)]
+        restore: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return report(&ApiError::new(ErrorCode::Internal, e.to_string()), json),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e, json),
+    }
+}
+
+fn report(e: &ApiError, json: bool) -> ExitCode {
+    if json {
+        eprintln!("{}", serde_json::to_string(e).unwrap_or_else(|_| e.message.clone()));
+    } else {
+        eprintln!("error: {}", e.message);
+        if e.fields.len() > 1 {
+            for f in &e.fields {
+                eprintln!("  {}: {}", f.field, f.message);
+            }
+        }
+    }
+    ExitCode::from(match e.code {
+        ErrorCode::Validation | ErrorCode::InvalidInput | ErrorCode::NotFound | ErrorCode::Duplicate => 2,
+        _ => 1,
+    })
+}
+
+fn database(cli_db: Option<String>) -> Result<String, ApiError> {
+    if let Some(db) = cli_db.filter(|d| !d.trim().is_empty()) {
+        return Ok(db);
+    }
+    match config::load(&config::config_path()?)? {
+        Some(stored) => config::resolve(&stored),
+        None => Ok(config::default_database_path()?.display().to_string()),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
+    let result = dispatch(&api, cli.command, cli.json).await;
+    api.close().await;
+    result
+}
+
+async fn find(api: &Api, key: &str) -> Result<Debtor, ApiError> {
+    match key.strip_prefix('#').map(str::parse::<i64>) {
+        Some(Ok(id)) => api.debtor_get(id).await,
+        Some(Err(_)) => Err(ApiError::invalid(format!("\"{key}\" is not a debtor id: write #42."))),
+        None => api.debtor_by_ref(key).await,
+    }
+}
+
+async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiError> {
+    match command {
+        Command::Debtors(DebtorsCommand::Add(f)) => {
+            let d = api.debtor_create(input_from(f)).await?;
+            if json {
+                print_json(&d)
+            } else {
+                println!("Added debtor #{} {}", d.id, d.input.name);
+                Ok(())
+            }
+        }
+        Command::Debtors(DebtorsCommand::List { search, sort, desc, limit, offset, archived }) => {
+            let page = api
+                .debtors_list(DebtorListQuery {
+                    search,
+                    sort: match sort {
+                        SortArg::Name => DebtorSortDto::Name,
+                        SortArg::Reference => DebtorSortDto::Reference,
+                        SortArg::City => DebtorSortDto::City,
+                        SortArg::Country => DebtorSortDto::Country,
+                        SortArg::OpenBalance => DebtorSortDto::OpenBalance,
+                        SortArg::OverdueBalance => DebtorSortDto::OverdueBalance,
+                    },
+                    direction: if desc { SortDirectionDto::Desc } else { SortDirectionDto::Asc },
+                    offset,
+                    limit,
+                    include_archived: archived,
+                })
+                .await?;
+            print_page(&page, json)
+        }
+        Command::Debtors(DebtorsCommand::Search { text, limit }) => {
+            let page = api
+                .debtors_list(DebtorListQuery { search: text, limit, ..Default::default() })
+                .await?;
+            print_page(&page, json)
+        }
+        Command::Debtors(DebtorsCommand::Show { debtor }) => {
+            let d = find(api, &debtor).await?;
+            if json {
+                return print_json(&d);
+            }
+            let i = &d.input;
+            println!("#{} {}{}", d.id, i.name, if d.archived { " (archived)" } else { "" });
+            println!("  kind:      {:?}", i.kind);
+            println!("  reference: {}", i.external_ref);
+            println!("  address:   {} {} {} {}", i.address_lines.replace('\n', ", "), i.postal_code, i.city, i.country);
+            println!("  currency:  {}  terms: {} days  credit limit: {}", i.currency, i.payment_terms_days,
+                if i.credit_limit.is_empty() { "none" } else { &i.credit_limit });
+            for c in &i.contacts {
+                println!("  contact:   {} {} {} {}", c.name, c.role, c.email, c.phone);
+            }
+            Ok(())
+        }
+        Command::Debtors(DebtorsCommand::Archive { debtor, restore }) => {
+            let d = find(api, &debtor).await?;
+            let d = api.debtor_set_archived(d.id, !restore).await?;
+            if json {
+                print_json(&d)
+            } else {
+                println!("{} debtor #{} {}", if restore { "Restored" } else { "Archived" }, d.id, d.input.name);
+                Ok(())
+            }
+        }
+        Command::Demo { debtors, invoices, seed } => {
+            let s = api.demo_load(DemoRequest { debtors, invoices, seed }).await?;
+            if json {
+                print_json(&s)
+            } else {
+                println!("Loaded {} debtors, {} invoices, {} payments.", s.debtors, s.invoices, s.payments);
+                Ok(())
+            }
+        }
+        Command::Info => {
+            let info = api.info().await?;
+            if json {
+                print_json(&info)
+            } else {
+                println!("{} database at {}", info.backend, info.location);
+                println!("{} debtors, {} invoices, {} payments", info.debtors, info.invoices, info.payments);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn input_from(f: DebtorFields) -> DebtorInput {
+    let has_contact = [&f.contact, &f.role, &f.email, &f.phone].iter().any(|s| !s.trim().is_empty());
+    DebtorInput {
+        kind: match f.kind {
+            KindArg::Company => DebtorKindDto::Company,
+            KindArg::Individual => DebtorKindDto::Individual,
+            KindArg::SoleTrader => DebtorKindDto::SoleTrader,
+        },
+        name: f.name,
+        external_ref: f.external_ref,
+        contacts: if has_contact {
+            vec![ContactDto { name: f.contact, role: f.role, email: f.email, phone: f.phone }]
+        } else {
+            Vec::new()
+        },
+        address_lines: f.address.replace("\\n", "\n"),
+        postal_code: f.postal_code,
+        city: f.city,
+        country: f.country,
+        language: f.language,
+        currency: f.currency,
+        payment_terms_days: f.terms,
+        credit_limit: f.credit_limit,
+        tags: f.tags,
+        notes: f.notes,
+        account_manager: f.manager,
+    }
+}
+
+fn print_page(page: &DebtorPage, json: bool) -> Result<(), ApiError> {
+    if json {
+        return print_json(page);
+    }
+    println!("{:<14} {:<40} {:<18} {:>2} {:>14} {:>14}", "REFERENCE", "NAME", "CITY", "CC", "OPEN", "OVERDUE");
+    for r in &page.rows {
+        println!(
+            "{:<14} {:<40} {:<18} {:>2} {:>10} {} {:>10} {}",
+            r.external_ref,
+            truncate(&r.name, 40),
+            truncate(&r.city, 18),
+            r.country,
+            r.open_balance,
+            r.currency,
+            r.overdue_balance,
+            r.currency
+        );
+    }
+    println!("{} of {} debtors", page.rows.len(), page.total);
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}

@@ -32,6 +32,7 @@ pub mod metrics;
 pub mod money;
 pub mod plan;
 pub mod scoring;
+pub mod text;
 
 pub use debtor::{Address, Contact, DebtorDraft, DebtorKind, FieldError};
 pub use money::{Currency, Money, MoneyError};

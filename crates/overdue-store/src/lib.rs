@@ -1,1 +1,284 @@
-//! store
+//! # overdue-store
+//!
+//! Persistence for Overdue: one [`Store`] over either an embedded SQLite file (the default,
+//! one user) or a shared PostgreSQL server (several staff on one debtor database).
+//!
+//! ## House rules
+//! - Every write is one transaction: it either happens completely or not at all.
+//! - Money is stored as integer minor units (`*_minor`, `i64`) next to a currency code; it
+//!   never passes through a float.
+//! - Queries are runtime `query_as().bind()` with row structs private to this crate; the
+//!   same SQL text serves both backends where the dialects agree (`$1` placeholders work
+//!   in both), and the few that differ (search) are written per backend.
+//! - Migrations are embedded per backend (`migrations/sqlite`, `migrations/postgres`) and
+//!   never edited once released; before a SQLite file is migrated, a consistent copy is
+//!   written next to it (`VACUUM INTO`).
+//! - Time is passed in: writes take `now: DateTime<Utc>` from the caller.
+//!
+//! ## Glossary
+//! - **Debtor record**: a stored debtor (a [`overdue_domain::DebtorDraft`] plus id and
+//!   lifecycle timestamps).
+//! - **Archived**: hidden from the working lists but kept, with its history, for the record.
+//! - **Open item**: an invoice whose open balance is above zero.
+
+#![deny(missing_docs)]
+
+pub(crate) mod debtors;
+mod demo;
+mod error;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::ConnectOptions;
+
+pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
+pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
+pub use error::StoreError;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which kind of database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A connection pool to Overdue's database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// Embedded SQLite file.
+    Sqlite(SqlitePool),
+    /// Shared PostgreSQL server.
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool the store holds. The body is compiled once
+/// per backend, so the SQL and row types are checked against both.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// What happened when a database was opened.
+#[derive(Debug, Clone, Default)]
+pub struct OpenReport {
+    /// The database file was created just now (SQLite only).
+    pub created: bool,
+    /// Migrations that were applied.
+    pub migrations_applied: usize,
+    /// Where the pre-migration backup was written, if one was needed.
+    pub backup: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens `target`: a `postgres://` / `postgresql://` URL, or a path to a SQLite file
+    /// (created, with its folder, when missing). Pending migrations are applied; an
+    /// existing SQLite file is backed up first.
+    pub async fn open(target: &str, now: DateTime<Utc>) -> Result<(Store, OpenReport), StoreError> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Self::open_postgres(target).await
+        } else {
+            Self::open_sqlite(Path::new(target), now).await
+        }
+    }
+
+    async fn open_sqlite(path: &Path, now: DateTime<Utc>) -> Result<(Store, OpenReport), StoreError> {
+        let created = !path.exists();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            // WAL: readers never block the writer, and a crash mid-write leaves the last
+            // committed state intact.
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::open(&path.display().to_string(), e))?;
+        let store = Store::Sqlite(pool);
+        let pending = store.pending_migrations().await?;
+        let mut report = OpenReport { created, ..Default::default() };
+        if pending > 0 && !created && store.has_applied_migrations().await? {
+            let backup = backup_path(path, now);
+            store.backup_sqlite(&backup).await?;
+            report.backup = Some(backup);
+        }
+        if let Store::Sqlite(pool) = &store {
+            SQLITE_MIGRATIONS.run(pool).await?;
+        }
+        report.migrations_applied = pending;
+        Ok((store, report))
+    }
+
+    async fn open_postgres(url: &str) -> Result<(Store, OpenReport), StoreError> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::open(&redact_url(url), e))?
+            .disable_statement_logging();
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::open(&redact_url(url), e))?;
+        let store = Store::Postgres(pool);
+        let pending = store.pending_migrations().await?;
+        if let Store::Postgres(pool) = &store {
+            POSTGRES_MIGRATIONS.run(pool).await?;
+        }
+        Ok((store, OpenReport { created: false, migrations_applied: pending, backup: None }))
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Store::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Store::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    async fn has_applied_migrations(&self) -> Result<bool, StoreError> {
+        Ok(!self.applied_versions().await?.is_empty())
+    }
+
+    async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
+        let exists: bool = with_pool!(self, pool => {
+            let sql = match self.backend() {
+                Backend::Sqlite => "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+                Backend::Postgres => "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema())",
+            };
+            sqlx::query_scalar(sql).fetch_one(pool).await?
+        });
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let versions: Vec<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(versions)
+    }
+
+    /// Number of embedded migrations not yet applied to this database.
+    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
+        let applied = self.applied_versions().await?;
+        Ok(self.migrator().iter().filter(|m| !applied.contains(&m.version)).count())
+    }
+
+    /// Writes a consistent copy of the SQLite database to `dest` (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, dest: &Path) -> Result<(), StoreError> {
+        let Store::Sqlite(pool) = self else {
+            return Err(StoreError::Unsupported("file backup of a PostgreSQL database"));
+        };
+        sqlx::query("VACUUM INTO $1")
+            .bind(dest.display().to_string())
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes all connections (the WAL is checkpointed into the file).
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+
+    /// Reads a setting (JSON text), if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Writes a setting (JSON text).
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Row counts of the main tables: (debtors, invoices, payments).
+    pub async fn counts(&self) -> Result<(i64, i64, i64), StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT (SELECT count(*) FROM debtors), (SELECT count(*) FROM invoices), \
+                 (SELECT count(*) FROM payments)",
+            )
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+}
+
+fn backup_path(db: &Path, now: DateTime<Utc>) -> PathBuf {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    db.with_file_name(format!("{name}.backup-{}", now.format("%Y%m%dT%H%M%SZ")))
+}
+
+/// A connection URL with its password replaced by `***`, safe to show and log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(
+            redact_url("postgres://staff:s3cret@db.local:5432/overdue"),
+            "postgres://staff:***@db.local:5432/overdue"
+        );
+        assert_eq!(redact_url("postgres://db.local/overdue"), "postgres://db.local/overdue");
+    }
+}

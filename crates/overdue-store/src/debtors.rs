@@ -1,0 +1,536 @@
+//! Debtors: create, update, archive, fetch, and the paged, sorted, searchable list.
+
+use chrono::{DateTime, Utc};
+use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind, Money};
+use serde::{Deserialize, Serialize};
+use sqlx::AssertSqlSafe;
+
+use overdue_domain::text::fold_for_search as fold;
+
+use crate::{with_pool, Backend, Store, StoreError};
+
+/// Writes the contacts and the search index entry for debtor `$id` inside transaction `$tx`.
+/// A macro because the transaction type differs per backend.
+macro_rules! write_contacts_and_index {
+    ($tx:ident, $backend:expr, $id:expr, $draft:expr, $v:expr) => {
+        for (pos, c) in $draft.contacts.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO debtor_contacts (debtor_id, position, name, role, email, phone) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind($id)
+            .bind(pos as i64)
+            .bind(c.name.trim())
+            .bind(c.role.trim())
+            .bind(c.email.trim())
+            .bind(c.phone.trim())
+            .execute(&mut *$tx)
+            .await?;
+        }
+        match $backend {
+            Backend::Sqlite => {
+                sqlx::query(
+                    "INSERT INTO debtors_fts (rowid, name, external_ref, emails, city) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind($id)
+                .bind(fts_columns($draft).0)
+                .bind(fts_columns($draft).1)
+                .bind(fts_columns($draft).2)
+                .bind(fts_columns($draft).3)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query("UPDATE debtors SET search = to_tsvector('simple', $1) WHERE id = $2")
+                    .bind(&$v.search_text)
+                    .bind($id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    };
+}
+
+/// A stored debtor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtorRecord {
+    /// Database id.
+    pub id: i64,
+    /// The debtor's details.
+    pub draft: DebtorDraft,
+    /// Staff member responsible (free text until staff accounts exist).
+    pub account_manager: String,
+    /// When it was archived, if it is.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of the debtor list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtorListRow {
+    /// Database id.
+    pub id: i64,
+    /// Kind of debtor.
+    pub kind: DebtorKind,
+    /// Name.
+    pub name: String,
+    /// External reference ("" when none).
+    pub external_ref: String,
+    /// City.
+    pub city: String,
+    /// Country code.
+    pub country: String,
+    /// First contact's email ("" when none).
+    pub email: String,
+    /// Open balance of invoices in the debtor's currency.
+    pub open_balance: Money,
+    /// Part of the open balance that is past due as of the query's date.
+    pub overdue_balance: Money,
+    /// True when archived.
+    pub archived: bool,
+}
+
+/// Columns the list can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DebtorSort {
+    /// By name, case-insensitive.
+    #[default]
+    Name,
+    /// By external reference.
+    Reference,
+    /// By city.
+    City,
+    /// By country code.
+    Country,
+    /// By open balance.
+    OpenBalance,
+    /// By overdue balance.
+    OverdueBalance,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortDirection {
+    /// A to Z, smallest first.
+    #[default]
+    Asc,
+    /// Z to A, largest first.
+    Desc,
+}
+
+/// A page of the debtor list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtorQuery {
+    /// Search text ("" = everything): prefix match on name, reference, email and city.
+    pub search: String,
+    /// Sort column.
+    pub sort: DebtorSort,
+    /// Sort direction.
+    pub direction: SortDirection,
+    /// Rows to skip.
+    pub offset: i64,
+    /// Rows to return (at most 1000).
+    pub limit: i64,
+    /// Include archived debtors.
+    pub include_archived: bool,
+    /// The date "overdue" is measured at.
+    pub as_of: chrono::NaiveDate,
+}
+
+#[derive(sqlx::FromRow)]
+struct DebtorRow {
+    id: i64,
+    kind: String,
+    name: String,
+    external_ref: Option<String>,
+    language: String,
+    currency: String,
+    payment_terms_days: i64,
+    credit_limit_minor: Option<i64>,
+    address_lines: String,
+    postal_code: String,
+    city: String,
+    country: String,
+    tags: String,
+    notes: String,
+    account_manager: String,
+    archived_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    name: String,
+    role: String,
+    email: String,
+    phone: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    kind: String,
+    name: String,
+    external_ref: Option<String>,
+    city: String,
+    country: String,
+    currency: String,
+    archived_at: Option<DateTime<Utc>>,
+    email: Option<String>,
+    open_minor: i64,
+    overdue_minor: i64,
+}
+
+fn parse_kind(s: &str) -> Result<DebtorKind, StoreError> {
+    DebtorKind::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown debtor kind {s:?}")))
+}
+
+fn parse_currency(s: &str) -> Result<Currency, StoreError> {
+    Currency::from_code(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl DebtorRow {
+    fn into_record(self, contacts: Vec<ContactRow>) -> Result<DebtorRecord, StoreError> {
+        let currency = parse_currency(&self.currency)?;
+        let tags: Vec<String> = if self.tags.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&self.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?
+        };
+        Ok(DebtorRecord {
+            id: self.id,
+            draft: DebtorDraft {
+                kind: parse_kind(&self.kind)?,
+                name: self.name,
+                external_ref: self.external_ref.unwrap_or_default(),
+                contacts: contacts
+                    .into_iter()
+                    .map(|c| Contact { name: c.name, role: c.role, email: c.email, phone: c.phone })
+                    .collect(),
+                address: Address {
+                    lines: self.address_lines,
+                    postal_code: self.postal_code,
+                    city: self.city,
+                    country: self.country,
+                },
+                language: self.language,
+                currency,
+                payment_terms_days: u32::try_from(self.payment_terms_days)
+                    .map_err(|_| StoreError::Corrupt("negative payment terms".into()))?,
+                credit_limit: self
+                    .credit_limit_minor
+                    .map(|m| Money::from_minor_units(m, currency).amount()),
+                tags,
+                notes: self.notes,
+            },
+            account_manager: self.account_manager,
+            archived_at: self.archived_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// The values bound for a debtor write, derived once from a draft.
+struct DebtorValues {
+    external_ref: Option<String>,
+    credit_limit_minor: Option<i64>,
+    tags: String,
+    search_text: String,
+}
+
+impl DebtorValues {
+    fn from(draft: &DebtorDraft) -> Result<Self, StoreError> {
+        let external_ref = Some(draft.external_ref.trim().to_string()).filter(|r| !r.is_empty());
+        let credit_limit_minor = draft
+            .credit_limit
+            .map(|l| Money::new(l, draft.currency).to_minor_units())
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tags = serde_json::to_string(&draft.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(DebtorValues { external_ref, credit_limit_minor, tags, search_text: search_text(draft) })
+    }
+}
+
+fn emails(draft: &DebtorDraft) -> String {
+    draft.contacts.iter().map(|c| c.email.trim()).filter(|e| !e.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The SQLite FTS5 columns (name, reference, emails, city), folded for accent-free search.
+pub(crate) fn fts_columns(draft: &DebtorDraft) -> (String, String, String, String) {
+    (fold(&draft.name), fold(&draft.external_ref), fold(&emails(draft)), fold(&draft.address.city))
+}
+
+/// Text indexed for PostgreSQL search: emails are split at `@` and `.` so that a prefix of
+/// the mailbox or the domain finds the debtor, as the SQLite tokenizer does.
+pub(crate) fn search_text(draft: &DebtorDraft) -> String {
+    let mails = emails(draft).replace(['@', '.'], " ");
+    fold(&format!("{} {} {} {} {}", draft.name, draft.external_ref, emails(draft), mails, draft.address.city))
+}
+
+/// Splits search input into word prefixes, keeping letters and digits only, so no input
+/// can change the meaning of the FTS5 or tsquery expression.
+fn search_terms(input: &str) -> Vec<String> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(8)
+        .map(fold)
+        .collect()
+}
+
+impl Store {
+    /// Stores a new debtor and returns its id. The draft must already be validated.
+    pub async fn create_debtor(
+        &self,
+        draft: &DebtorDraft,
+        account_manager: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let v = DebtorValues::from(draft)?;
+        let backend = self.backend();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO debtors (kind, name, external_ref, language, currency, \
+                 payment_terms_days, credit_limit_minor, address_lines, postal_code, city, \
+                 country, tags, notes, account_manager, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+                 RETURNING id",
+            )
+            .bind(draft.kind.as_str())
+            .bind(draft.name.trim())
+            .bind(&v.external_ref)
+            .bind(&draft.language)
+            .bind(draft.currency.code())
+            .bind(i64::from(draft.payment_terms_days))
+            .bind(v.credit_limit_minor)
+            .bind(&draft.address.lines)
+            .bind(&draft.address.postal_code)
+            .bind(&draft.address.city)
+            .bind(&draft.address.country)
+            .bind(&v.tags)
+            .bind(&draft.notes)
+            .bind(account_manager)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "reference", &draft.external_ref))?;
+            write_contacts_and_index!(tx, backend, id, draft, v);
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Replaces a debtor's details. The draft must already be validated.
+    pub async fn update_debtor(
+        &self,
+        id: i64,
+        draft: &DebtorDraft,
+        account_manager: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let v = DebtorValues::from(draft)?;
+        let backend = self.backend();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(
+                "UPDATE debtors SET kind = $1, name = $2, external_ref = $3, language = $4, \
+                 currency = $5, payment_terms_days = $6, credit_limit_minor = $7, \
+                 address_lines = $8, postal_code = $9, city = $10, country = $11, tags = $12, \
+                 notes = $13, account_manager = $14, updated_at = $15 WHERE id = $16",
+            )
+            .bind(draft.kind.as_str())
+            .bind(draft.name.trim())
+            .bind(&v.external_ref)
+            .bind(&draft.language)
+            .bind(draft.currency.code())
+            .bind(i64::from(draft.payment_terms_days))
+            .bind(v.credit_limit_minor)
+            .bind(&draft.address.lines)
+            .bind(&draft.address.postal_code)
+            .bind(&draft.address.city)
+            .bind(&draft.address.country)
+            .bind(&v.tags)
+            .bind(&draft.notes)
+            .bind(account_manager)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "reference", &draft.external_ref))?
+            .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::NotFound { entity: "debtor", key: id.to_string() });
+            }
+            sqlx::query("DELETE FROM debtor_contacts WHERE debtor_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if backend == Backend::Sqlite {
+                sqlx::query("DELETE FROM debtors_fts WHERE rowid = $1").bind(id).execute(&mut *tx).await?;
+            }
+            write_contacts_and_index!(tx, backend, id, draft, v);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Archives (or restores) a debtor. Archived debtors keep their history.
+    pub async fn set_debtor_archived(
+        &self,
+        id: i64,
+        archived: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let changed = with_pool!(self, pool => {
+            sqlx::query("UPDATE debtors SET archived_at = $1, updated_at = $2 WHERE id = $3")
+                .bind(archived.then_some(now))
+                .bind(now)
+                .bind(id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        if changed == 0 {
+            return Err(StoreError::NotFound { entity: "debtor", key: id.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Fetches one debtor with its contacts.
+    pub async fn debtor(&self, id: i64) -> Result<DebtorRecord, StoreError> {
+        with_pool!(self, pool => {
+            let row: Option<DebtorRow> = sqlx::query_as("SELECT * FROM debtors WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            let row = row.ok_or_else(|| StoreError::NotFound { entity: "debtor", key: id.to_string() })?;
+            let contacts: Vec<ContactRow> = sqlx::query_as(
+                "SELECT name, role, email, phone FROM debtor_contacts WHERE debtor_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+            row.into_record(contacts)
+        })
+    }
+
+    /// Finds a debtor's id by its external reference.
+    pub async fn debtor_id_by_ref(&self, external_ref: &str) -> Result<i64, StoreError> {
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM debtors WHERE external_ref = $1")
+                .bind(external_ref.trim())
+                .fetch_optional(pool)
+                .await?
+        });
+        id.ok_or_else(|| StoreError::NotFound { entity: "debtor", key: external_ref.to_string() })
+    }
+
+    /// One page of the debtor list with the total number of matching debtors.
+    pub async fn list_debtors(
+        &self,
+        q: &DebtorQuery,
+    ) -> Result<(i64, Vec<DebtorListRow>), StoreError> {
+        let terms = search_terms(&q.search);
+        let backend = self.backend();
+        let mut filters: Vec<&str> = Vec::new();
+        if !q.include_archived {
+            filters.push("d.archived_at IS NULL");
+        }
+        let search_value = match backend {
+            Backend::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
+            Backend::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+        };
+        if !terms.is_empty() {
+            filters.push(match backend {
+                Backend::Sqlite => "d.id IN (SELECT rowid FROM debtors_fts WHERE debtors_fts MATCH $2)",
+                Backend::Postgres => "d.search @@ to_tsquery('simple', $2)",
+            });
+        }
+        let where_sql = if filters.is_empty() {
+            "WHERE $2 = $2".to_string()
+        } else {
+            format!("WHERE $2 = $2 AND {}", filters.join(" AND "))
+        };
+        let text_order = |col: &str| match backend {
+            Backend::Sqlite => format!("{col} COLLATE NOCASE"),
+            Backend::Postgres => format!("lower({col})"),
+        };
+        let order_col = match q.sort {
+            DebtorSort::Name => text_order("d.name"),
+            DebtorSort::Reference => text_order("coalesce(d.external_ref, '')"),
+            DebtorSort::City => text_order("d.city"),
+            DebtorSort::Country => "d.country".to_string(),
+            DebtorSort::OpenBalance => "open_minor".to_string(),
+            DebtorSort::OverdueBalance => "overdue_minor".to_string(),
+        };
+        let dir = match q.direction {
+            SortDirection::Asc => "ASC",
+            SortDirection::Desc => "DESC",
+        };
+        // Balances come from open items only (partial index on open invoices).
+        let list_sql = format!(
+            "SELECT d.id, d.kind, d.name, d.external_ref, d.city, d.country, d.currency, d.archived_at, \
+             (SELECT c.email FROM debtor_contacts c WHERE c.debtor_id = d.id ORDER BY c.position LIMIT 1) AS email, \
+             coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency), 0) AS open_minor, \
+             coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS overdue_minor \
+             FROM debtors d {where_sql} ORDER BY {order_col} {dir}, d.id {dir} LIMIT $3 OFFSET $4"
+        );
+        let count_sql = format!("SELECT count(*) FROM debtors d {where_sql} AND $1 = $1");
+        let limit = q.limit.clamp(1, 1000);
+        let offset = q.offset.max(0);
+        let (total, rows): (i64, Vec<ListRow>) = with_pool!(self, pool => {
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql))
+                .bind(q.as_of)
+                .bind(&search_value)
+                .fetch_one(pool)
+                .await?;
+            let rows: Vec<ListRow> = sqlx::query_as(AssertSqlSafe(list_sql))
+                .bind(q.as_of)
+                .bind(&search_value)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?;
+            (total, rows)
+        });
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let currency = parse_currency(&r.currency)?;
+                Ok(DebtorListRow {
+                    id: r.id,
+                    kind: parse_kind(&r.kind)?,
+                    name: r.name,
+                    external_ref: r.external_ref.unwrap_or_default(),
+                    city: r.city,
+                    country: r.country,
+                    email: r.email.unwrap_or_default(),
+                    open_balance: Money::from_minor_units(r.open_minor, currency),
+                    overdue_balance: Money::from_minor_units(r.overdue_minor, currency),
+                    archived: r.archived_at.is_some(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((total, rows))
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::search_terms;
+
+    #[test]
+    fn search_input_cannot_inject_query_syntax() {
+        assert_eq!(search_terms("Øster \"OR* NEAR("), vec!["oster", "or", "near"]);
+        assert!(search_terms("\"*:&|!()").is_empty());
+    }
+}

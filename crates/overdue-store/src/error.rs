@@ -1,0 +1,68 @@
+//! The store's typed errors. The API layer maps each to a `{code, message}` for the user.
+
+use std::path::PathBuf;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or reached.
+    #[error("could not open the database {target}: {message}")]
+    Open {
+        /// File path or redacted URL.
+        target: String,
+        /// The driver's reason.
+        message: String,
+    },
+    /// A folder or file could not be created or read.
+    #[error("{path}: {message}")]
+    Io {
+        /// The path concerned.
+        path: PathBuf,
+        /// The OS's reason.
+        message: String,
+    },
+    /// The record asked for does not exist.
+    #[error("{entity} {key} was not found")]
+    NotFound {
+        /// What kind of record ("debtor").
+        entity: &'static str,
+        /// Its id or reference.
+        key: String,
+    },
+    /// A unique value is already taken (e.g. a debtor reference).
+    #[error("{what} \"{value}\" is already used by another record")]
+    Duplicate {
+        /// The field ("reference").
+        what: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// Stored data could not be read back into domain values (a corrupted row).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    /// The operation does not exist for this backend.
+    #[error("{0} is not supported on this database")]
+    Unsupported(&'static str),
+    /// A migration failed; the database is left at the last complete migration.
+    #[error("database upgrade failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    pub(crate) fn open(target: &str, e: impl std::fmt::Display) -> Self {
+        StoreError::Open { target: target.to_string(), message: e.to_string() }
+    }
+
+    /// Maps a unique-constraint violation to [`StoreError::Duplicate`].
+    pub(crate) fn unique(e: sqlx::Error, what: &'static str, value: &str) -> Self {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate { what, value: value.to_string() }
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
