@@ -172,6 +172,29 @@ pub fn resolve(db: &StoredDatabase) -> Result<String, ApiError> {
     }
 }
 
+/// Opens the database the app used last (or the default file on first start). When the
+/// remembered one cannot be opened (a server that is down, a file on an unplugged drive),
+/// the default file is opened instead and the returned notice says why.
+pub async fn open_remembered(
+    clock: std::sync::Arc<dyn crate::Clock>,
+) -> Result<(Api, PathBuf, Option<String>), ApiError> {
+    let config_file = config_path()?;
+    let default = default_database_path()?.display().to_string();
+    let remembered = load(&config_file).unwrap_or(None);
+    if let Some(stored) = remembered {
+        let target = resolve(&stored)?;
+        match Api::open(&target, clock.clone()).await {
+            Ok(api) => return Ok((api, config_file, None)),
+            Err(e) => {
+                let api = Api::open(&default, clock).await?;
+                let notice = format!("The database you used last could not be opened ({}). Overdue opened {default} instead.", e.message);
+                return Ok((api, config_file, Some(notice)));
+            }
+        }
+    }
+    Ok((Api::open(&default, clock).await?, config_file, None))
+}
+
 impl Api {
     /// Connects to another database and remembers it for the next start. A PostgreSQL
     /// password (given separately or inside the URL) goes to the OS keyring only.

@@ -77,6 +77,7 @@ pub struct Debtor {
     pub id: i64,
     /// The editable fields.
     #[serde(flatten)]
+    #[ts(flatten)]
     pub input: DebtorInput,
     /// True when archived.
     pub archived: bool,

@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+pub mod calc;
 pub mod clock;
 pub mod config;
 mod debtors;

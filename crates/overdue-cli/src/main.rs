@@ -4,6 +4,8 @@
 //! the app receives. Errors go to stderr as `error: ...` (or `{code, message}` with
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
+mod calc;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -47,6 +49,9 @@ enum Command {
     },
     /// Show which database is in use and what it holds.
     Info,
+    /// Calculators: late-payment interest, payment score, credit check, payment plan.
+    #[command(subcommand)]
+    Calc(calc::CalcCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -220,6 +225,9 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
 }
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
+    if let Command::Calc(c) = cli.command {
+        return calc::run(c, cli.json);
+    }
     let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
     api.close().await;
@@ -307,6 +315,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                 Ok(())
             }
         }
+        Command::Calc(c) => calc::run(c, json),
         Command::Info => {
             let info = api.info().await?;
             if json {

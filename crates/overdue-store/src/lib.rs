@@ -111,6 +111,9 @@ impl Store {
             // WAL: readers never block the writer, and a crash mid-write leaves the last
             // committed state intact.
             .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL is durable against an app crash in WAL mode (a power cut can lose the
+            // last commit, never corrupt the file) and makes bulk writes several times faster.
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(10))
             .disable_statement_logging();
         let pool = SqlitePoolOptions::new()

@@ -1,0 +1,1 @@
+//! Stateless calculators (interest, score, credit check, payment plan): no database.

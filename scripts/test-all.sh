@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine and runs every check and test: formatting, lints,
+# UI type-check and unit tests, Rust tests against SQLite and a real PostgreSQL server,
+# generated-type freshness, and the end-to-end tests of the real app window and the CLI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+step() { printf '\n==> %s (%ss)\n' "$1" "$SECONDS"; }
+
+step "dependencies"
+scripts/install-deps.sh --test
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "build the UI (the shell embeds it)"
+(cd ui && npm run build)
+
+step "cargo clippy --all-targets -D warnings"
+cargo clippy --workspace --all-targets --features overdue-app/custom-protocol -- -D warnings
+
+step "svelte-check"
+(cd ui && npm run check)
+
+step "UI unit tests (Vitest, in-memory backend)"
+(cd ui && npm test)
+
+step "PostgreSQL server on 127.0.0.1"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDIR=$(mktemp -d /tmp/overdue-pg.XXXXXX)
+PGPORT=${OVERDUE_PG_PORT:-55432}
+chown postgres "$PGDIR" 2>/dev/null || true
+as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+as_pg "$PGBIN/initdb -D $PGDIR/data -U overdue --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1\" start" >/dev/null
+stop_pg() { as_pg "$PGBIN/pg_ctl -D $PGDIR/data -m fast stop" >/dev/null 2>&1 || true; }
+trap stop_pg EXIT
+export OVERDUE_TEST_PG_URL="postgres://overdue@127.0.0.1:$PGPORT/postgres"
+export OVERDUE_REQUIRE_PG=1
+
+step "Rust tests (nextest; SQLite and PostgreSQL; a real Secret Service keyring)"
+dbus-run-session -- bash -c '
+  echo -n overdue-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+  export OVERDUE_TEST_KEYRING=1
+  cargo nextest run --workspace --exclude overdue-e2e --exclude overdue-app --no-fail-fast
+'
+
+step "generated TypeScript types are up to date"
+if ! git diff --exit-code --stat -- ui/src/lib/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/lib/bindings)" ]; then
+  echo "ui/src/lib/bindings is stale: run 'cargo test -p overdue-api' and commit the result." >&2
+  exit 1
+fi
+
+step "build the app and the CLI for the end-to-end tests"
+cargo build -p overdue-app --features custom-protocol
+cargo build -p overdue-cli
+
+step "end-to-end: the real window (tauri-driver + WebKitWebDriver under Xvfb) and the CLI"
+xvfb-run -a -s "-screen 0 1400x900x24" cargo test -p overdue-e2e -- --test-threads=1
+
+step "done"
+echo "All checks passed in ${SECONDS}s. Screenshots: $ROOT/tests/artifacts/"

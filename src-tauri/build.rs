@@ -1,0 +1,24 @@
+//! Declares the app's own commands so Tauri generates an `allow-<command>` permission for
+//! each; the main window's capability grants exactly the ones the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "startup_notice",
+    "debtors_list",
+    "debtor_get",
+    "debtor_create",
+    "debtor_update",
+    "debtor_set_archived",
+    "demo_load",
+    "demo_decline",
+    "database_configure",
+    "database_pick",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,164 @@
+//! # overdue-app
+//!
+//! The desktop shell: window, menu, and one-line Tauri commands over [`overdue_api::Api`].
+//! No business logic lives here; errors cross IPC as `{code, message}` ([`ApiError`]).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use overdue_api::dto::{
+    AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
+    DemoSummary,
+};
+use overdue_api::{config, Api, ApiError, SystemClock};
+use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
+use tauri::{AppHandle, Emitter, Manager, State};
+use tauri_plugin_dialog::DialogExt;
+
+/// What the shell keeps: the API and where the config file is.
+struct Shell {
+    api: Api,
+    config_file: PathBuf,
+    startup_notice: Option<String>,
+}
+
+type Res<T> = Result<T, ApiError>;
+
+#[tauri::command]
+async fn app_info(s: State<'_, Shell>) -> Res<AppInfo> {
+    s.api.info().await
+}
+
+#[tauri::command]
+fn startup_notice(s: State<'_, Shell>) -> Option<String> {
+    s.startup_notice.clone()
+}
+
+#[tauri::command]
+async fn debtors_list(s: State<'_, Shell>, query: DebtorListQuery) -> Res<DebtorPage> {
+    s.api.debtors_list(query).await
+}
+
+#[tauri::command]
+async fn debtor_get(s: State<'_, Shell>, id: i64) -> Res<Debtor> {
+    s.api.debtor_get(id).await
+}
+
+#[tauri::command]
+async fn debtor_create(s: State<'_, Shell>, input: DebtorInput) -> Res<Debtor> {
+    s.api.debtor_create(input).await
+}
+
+#[tauri::command]
+async fn debtor_update(s: State<'_, Shell>, id: i64, input: DebtorInput) -> Res<Debtor> {
+    s.api.debtor_update(id, input).await
+}
+
+#[tauri::command]
+async fn debtor_set_archived(s: State<'_, Shell>, id: i64, archived: bool) -> Res<Debtor> {
+    s.api.debtor_set_archived(id, archived).await
+}
+
+#[tauri::command]
+async fn demo_load(s: State<'_, Shell>, request: DemoRequest) -> Res<DemoSummary> {
+    s.api.demo_load(request).await
+}
+
+#[tauri::command]
+async fn demo_decline(s: State<'_, Shell>) -> Res<()> {
+    s.api.decline_demo().await
+}
+
+#[tauri::command]
+async fn database_configure(s: State<'_, Shell>, target: DatabaseTarget) -> Res<AppInfo> {
+    s.api.configure_database(target, &s.config_file).await
+}
+
+/// File > New / Open: a native dialog, then the same switch as Settings > Database.
+#[tauri::command]
+async fn database_pick(app: AppHandle, s: State<'_, Shell>, create: bool) -> Res<Option<AppInfo>> {
+    match pick_database_file(&app, create).await {
+        Some(path) => s.api.configure_database(DatabaseTarget::Sqlite { path }, &s.config_file).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn pick_database_file(app: &AppHandle, create: bool) -> Option<String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let dialog = app.dialog().file().add_filter("Overdue database", &["db", "sqlite", "overdue"]);
+    let send = move |p: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = tx.send(p.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()));
+    };
+    if create {
+        dialog.set_file_name("overdue.db").save_file(send);
+    } else {
+        dialog.pick_file(send);
+    }
+    rx.await.ok().flatten()
+}
+
+fn build_menu(app: &tauri::App) -> tauri::Result<()> {
+    let new = MenuItemBuilder::with_id("db-new", "New Database…").accelerator("CmdOrCtrl+N").build(app)?;
+    let open = MenuItemBuilder::with_id("db-open", "Open Database…").accelerator("CmdOrCtrl+O").build(app)?;
+    let file = SubmenuBuilder::new(app, "File").item(&new).item(&open).separator().quit().build()?;
+    let menu = MenuBuilder::new(app).item(&file).build()?;
+    app.set_menu(menu)?;
+    app.on_menu_event(|app, event| {
+        let create = match event.id().as_ref() {
+            "db-new" => true,
+            "db-open" => false,
+            _ => return,
+        };
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let shell = app.state::<Shell>();
+            let outcome = match pick_database_file(&app, create).await {
+                Some(path) => shell.api.configure_database(DatabaseTarget::Sqlite { path }, &shell.config_file).await,
+                None => return,
+            };
+            let _ = match outcome {
+                Ok(info) => app.emit("database-changed", info),
+                Err(e) => app.emit("app-error", e),
+            };
+        });
+    });
+    Ok(())
+}
+
+/// Starts the app: opens the remembered database (or the default file), then the window.
+pub fn run() {
+    let clock = Arc::new(SystemClock::from_env());
+    let opened = tauri::async_runtime::block_on(config::open_remembered(clock));
+    let (api, config_file, startup_notice) = match opened {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("Overdue cannot start: {}", e.message);
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Shell { api, config_file, startup_notice })
+        .setup(|app| Ok(build_menu(app)?))
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            startup_notice,
+            debtors_list,
+            debtor_get,
+            debtor_create,
+            debtor_update,
+            debtor_set_archived,
+            demo_load,
+            demo_decline,
+            database_configure,
+            database_pick,
+        ])
+        .build(tauri::generate_context!())
+        .expect("error while building the Overdue window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                let shell = app.state::<Shell>();
+                tauri::async_runtime::block_on(shell.api.close());
+            }
+        });
+}

@@ -1,0 +1,247 @@
+//! # overdue-e2e
+//!
+//! Drives the real Overdue window through WebDriver (`tauri-driver`, which starts Debian's
+//! `WebKitWebDriver`, which starts the app) and the real `overdue` binary, as a user would.
+//!
+//! Needs a display (`xvfb-run` in `.ci/run`), `tauri-driver` on PATH, and the binaries
+//! built: `target/debug/overdue-app` (with the `custom-protocol` feature, so it serves the
+//! built UI) and `target/debug/overdue`. `OVERDUE_APP_BIN` / `OVERDUE_CLI_BIN` override.
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The workspace's target directory.
+fn target_dir() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.parent().expect("workspace root").join("target"))
+}
+
+/// The desktop app binary under test.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("OVERDUE_APP_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/overdue-app"))
+}
+
+/// The CLI binary under test.
+pub fn cli_binary() -> PathBuf {
+    std::env::var_os("OVERDUE_CLI_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/overdue"))
+}
+
+/// Where screenshots go (kept by CI as artifacts).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    std::fs::create_dir_all(&dir).expect("create tests/artifacts");
+    dir
+}
+
+/// A user's home for one test: XDG data and config folders, so the app's database and
+/// settings land in a temporary place, exactly where they would on a real machine.
+#[derive(Debug)]
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    /// A fresh, empty home.
+    pub fn new() -> Self {
+        Home { dir: tempfile::tempdir().expect("temp home") }
+    }
+    /// `$XDG_DATA_HOME`.
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    /// `$XDG_CONFIG_HOME`.
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+    /// The app's default database file in this home.
+    pub fn database(&self) -> PathBuf {
+        self.data().join("overdue").join("overdue.db")
+    }
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn port_open(port: u16) -> bool {
+    TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).is_ok()
+}
+
+/// One app window at a time: the tests share a display and tauri-driver's ports.
+static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A running `tauri-driver` and a WebDriver session on the app window.
+pub struct App {
+    driver: Child,
+    /// The WebDriver client.
+    pub client: Client,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App").field("driver", &self.driver.id()).finish()
+    }
+}
+
+/// Ports for tauri-driver and its native driver; distinct per test binary run so a
+/// lingering process from an earlier run cannot answer for this one.
+fn ports() -> (u16, u16) {
+    let base = 20000 + (std::process::id() % 2000) as u16 * 2;
+    (base, base + 1)
+}
+
+impl App {
+    /// Starts the app for `home` (today pinned to `today`) and opens a WebDriver session.
+    pub async fn launch(home: &Home, today: &str) -> App {
+        let turn = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let binary = app_binary();
+        assert!(binary.exists(), "{} is missing: build it with `cargo build -p overdue-app --features custom-protocol`", binary.display());
+        let (port, native_port) = ports();
+        assert!(!port_open(port) && !port_open(native_port), "ports {port}/{native_port} are taken");
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("XDG_DATA_HOME", home.data())
+            .env("XDG_CONFIG_HOME", home.config())
+            .env("OVERDUE_TODAY", today)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver must be on PATH (cargo install tauri-driver --locked)");
+        let mut app = AppStarting { driver: Some(driver) };
+        // Both the proxy and WebKitWebDriver must answer before a session can be made.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !(port_open(port) && port_open(native_port)) {
+            assert!(Instant::now() < deadline, "tauri-driver did not start on ports {port}/{native_port}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary.display().to_string() }),
+        );
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session on the Overdue window");
+        App { driver: app.driver.take().expect("driver"), client, _turn: turn }
+    }
+
+    /// Waits for an element by `data-testid`.
+    pub async fn wait_testid(&self, id: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+            .await
+            .unwrap_or_else(|e| panic!("element [data-testid={id}] did not appear: {e}"))
+    }
+
+    /// Clicks an element by `data-testid`.
+    pub async fn click(&self, id: &str) {
+        self.wait_testid(id).await.click().await.unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
+
+    /// Types into an input by `data-testid` (replacing its content).
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let el = self.wait_testid(id).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clear {id}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {id}: {e}"));
+    }
+
+    /// Texts of all elements with a `data-testid`.
+    pub async fn texts(&self, id: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.unwrap_or_default() {
+            out.push(el.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    /// Polls until `f` holds for the texts of `id`, or fails with what was seen.
+    pub async fn wait_texts(&self, id: &str, what: &str, f: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let t = self.texts(id).await;
+            if f(&t) {
+                return t;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; [data-testid={id}] shows {t:?}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot of the window under `tests/artifacts/`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = artifacts_dir().join(name);
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Errors the page reported (uncaught errors, rejections, console.error).
+    pub async fn page_errors(&self) -> Vec<String> {
+        let v = self.client.execute("return window.__overdueErrors || []", vec![]).await.expect("read page errors");
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    /// Ends the session (closing the app) and stops tauri-driver.
+    pub async fn quit(self) {
+        let App { driver, client, _turn } = self;
+        let _ = client.close().await;
+        drop(AppStarting { driver: Some(driver) });
+    }
+}
+
+/// Owns tauri-driver until the session exists; stops it with SIGTERM on drop (SIGKILL
+/// would orphan WebKitWebDriver, which keeps pipes open and hangs the test run).
+struct AppStarting {
+    driver: Option<Child>,
+}
+
+impl Drop for AppStarting {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.driver.take() {
+            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Runs the CLI with arguments; returns (exit code, stdout, stderr).
+pub fn cli(home: Option<&Home>, args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new(cli_binary());
+    cmd.args(args).env("OVERDUE_TODAY", "2026-11-22").env_remove("OVERDUE_DB");
+    if let Some(h) = home {
+        cmd.env("XDG_DATA_HOME", h.data()).env("XDG_CONFIG_HOME", h.config());
+    }
+    let out = cmd.output().unwrap_or_else(|e| panic!("run {}: {e}", cli_binary().display()));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The path as a `&str` (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

@@ -1,0 +1,236 @@
+// An in-memory Backend: the same contract as the Rust API (validation, duplicate
+// references, paging, search, sorting), for component tests and for running the UI in a
+// plain browser. Amounts stay decimal strings; sums are done in integer cents.
+import type { Backend } from "./backend";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { ApiError } from "../bindings/ApiError";
+import type { DatabaseTarget } from "../bindings/DatabaseTarget";
+import type { Debtor } from "../bindings/Debtor";
+import type { DebtorInput } from "../bindings/DebtorInput";
+import type { DebtorListQuery } from "../bindings/DebtorListQuery";
+import type { DebtorPage } from "../bindings/DebtorPage";
+import type { DebtorRow } from "../bindings/DebtorRow";
+import type { DemoRequest } from "../bindings/DemoRequest";
+import type { DemoSummary } from "../bindings/DemoSummary";
+import { validateDebtor } from "../debtors/validation";
+
+interface Stored {
+  debtor: Debtor;
+  openCents: number;
+  overdueCents: number;
+}
+
+const fold = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ł/g, "l")
+    .replace(/ø/g, "o")
+    .replace(/ı/g, "i")
+    .replace(/ß/g, "ss");
+
+const cents = (n: number) => `${Math.trunc(n / 100)}.${String(Math.abs(n % 100)).padStart(2, "0")}`;
+
+function fail(code: ApiError["code"], message: string, fields?: ApiError["fields"]): never {
+  const error: ApiError = fields ? { code, message, fields } : { code, message };
+  throw error;
+}
+
+export class MemoryBackend implements Backend {
+  private rows: Stored[] = [];
+  private nextId = 1;
+  private demoOffered: boolean;
+  private listeners: ((info: AppInfo) => void)[] = [];
+  private location = "memory";
+
+  constructor(options: { demo?: boolean } = {}) {
+    this.demoOffered = !options.demo;
+  }
+
+  async appInfo(): Promise<AppInfo> {
+    return {
+      version: "0.1.0",
+      backend: "sqlite",
+      location: this.location,
+      debtors: this.rows.length,
+      invoices: 0,
+      payments: 0,
+      today: new Date().toISOString().slice(0, 10),
+      offer_demo: !this.demoOffered && this.rows.length === 0,
+    };
+  }
+
+  async startupNotice(): Promise<string | null> {
+    return null;
+  }
+
+  async debtorsList(q: DebtorListQuery): Promise<DebtorPage> {
+    const terms = fold(q.search).split(/[^\p{L}\p{N}]+/u).filter((t) => t !== "");
+    let rows = this.rows.filter((r) => q.include_archived || !r.debtor.archived);
+    if (terms.length > 0) {
+      rows = rows.filter((r) => {
+        const i = r.debtor;
+        const words = fold(
+          [i.name, i.external_ref, i.city, ...i.contacts.map((c) => c.email.replace(/[@.]/g, " "))].join(" "),
+        ).split(/[^\p{L}\p{N}]+/u);
+        return terms.every((t) => words.some((w) => w.startsWith(t)));
+      });
+    }
+    const key = (r: Stored): string | number => {
+      switch (q.sort) {
+        case "reference":
+          return r.debtor.external_ref.toLowerCase();
+        case "city":
+          return r.debtor.city.toLowerCase();
+        case "country":
+          return r.debtor.country;
+        case "open_balance":
+          return r.openCents;
+        case "overdue_balance":
+          return r.overdueCents;
+        default:
+          return r.debtor.name.toLowerCase();
+      }
+    };
+    const dir = q.direction === "desc" ? -1 : 1;
+    rows = [...rows].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return (ka < kb ? -1 : ka > kb ? 1 : a.debtor.id - b.debtor.id) * dir;
+    });
+    const limit = q.limit === 0 ? 100 : Math.min(q.limit, 1000);
+    return {
+      total: rows.length,
+      offset: q.offset,
+      rows: rows.slice(q.offset, q.offset + limit).map((r) => this.row(r)),
+    };
+  }
+
+  private row(r: Stored): DebtorRow {
+    const d = r.debtor;
+    return {
+      id: d.id,
+      kind: d.kind,
+      name: d.name,
+      external_ref: d.external_ref,
+      city: d.city,
+      country: d.country,
+      email: d.contacts[0]?.email ?? "",
+      currency: d.currency,
+      open_balance: cents(r.openCents),
+      overdue_balance: cents(r.overdueCents),
+      archived: d.archived,
+    };
+  }
+
+  private find(id: number): Stored {
+    const r = this.rows.find((x) => x.debtor.id === id);
+    if (!r) fail("not_found", `Debtor ${id} was not found`);
+    return r;
+  }
+
+  private check(input: DebtorInput, id: number | null): DebtorInput {
+    const errors = validateDebtor(input);
+    if (errors.length > 0) {
+      fail("validation", errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention.`, errors);
+    }
+    const ref = input.external_ref.trim();
+    if (ref !== "" && this.rows.some((r) => r.debtor.external_ref === ref && r.debtor.id !== id)) {
+      fail("duplicate", `Reference "${ref}" is already used by another record`);
+    }
+    return {
+      ...input,
+      name: input.name.trim(),
+      external_ref: ref,
+      country: input.country.trim().toUpperCase(),
+      currency: input.currency.trim().toUpperCase(),
+      contacts: input.contacts.filter((c) => c.name || c.email || c.phone),
+    };
+  }
+
+  async debtorGet(id: number): Promise<Debtor> {
+    return structuredClone(this.find(id).debtor);
+  }
+
+  async debtorCreate(input: DebtorInput, balances: [number, number] = [0, 0]): Promise<Debtor> {
+    const clean = this.check(input, null);
+    const now = new Date().toISOString();
+    const debtor: Debtor = { ...clean, id: this.nextId++, archived: false, created_at: now, updated_at: now };
+    this.rows.push({ debtor, openCents: balances[0], overdueCents: balances[1] });
+    return structuredClone(debtor);
+  }
+
+  async debtorUpdate(id: number, input: DebtorInput): Promise<Debtor> {
+    const stored = this.find(id);
+    const clean = this.check(input, id);
+    stored.debtor = { ...stored.debtor, ...clean, updated_at: new Date().toISOString() };
+    return structuredClone(stored.debtor);
+  }
+
+  async debtorSetArchived(id: number, archived: boolean): Promise<Debtor> {
+    const stored = this.find(id);
+    stored.debtor = { ...stored.debtor, archived };
+    return structuredClone(stored.debtor);
+  }
+
+  async demoLoad(request: DemoRequest): Promise<DemoSummary> {
+    const cities: [string, string, string][] = [
+      ["Łódź", "PL", "PLN"], ["København", "DK", "DKK"], ["İstanbul", "TR", "TRY"], ["Praha", "CZ", "CZK"],
+      ["München", "DE", "EUR"], ["London", "GB", "GBP"], ["Oslo", "NO", "NOK"],
+    ];
+    const names = ["Łukasiewicz", "Øster", "Şahin", "Dvořák", "Müller", "Smith", "Håland"];
+    for (let k = 0; k < request.debtors; k++) {
+      const [city, country, currency] = cities[k % cities.length]!;
+      const open = ((k * 7919) % 500000) + 100;
+      await this.debtorCreate(
+        {
+          kind: "company",
+          name: `${names[k % names.length]} Trading ${k + 1}`,
+          external_ref: `D-${String(k + 1).padStart(6, "0")}`,
+          contacts: [{ name: "Accounts", role: "", email: `ap${k}@example.com`, phone: "" }],
+          address_lines: "Main Street 1",
+          postal_code: "1000",
+          city,
+          country,
+          language: "en",
+          currency,
+          payment_terms_days: 30,
+          credit_limit: "10000.00",
+          tags: [],
+          notes: "",
+          account_manager: "",
+        },
+        [open, k % 3 === 0 ? open : 0],
+      );
+    }
+    this.demoOffered = true;
+    return { debtors: request.debtors, invoices: 0, payments: 0 };
+  }
+
+  async demoDecline(): Promise<void> {
+    this.demoOffered = true;
+  }
+
+  async databaseConfigure(target: DatabaseTarget): Promise<AppInfo> {
+    this.location = target.kind === "sqlite" ? target.path : target.url;
+    const info = await this.appInfo();
+    this.listeners.forEach((l) => l(info));
+    return info;
+  }
+
+  async databasePick(_create: boolean): Promise<AppInfo | null> {
+    return null;
+  }
+
+  async onDatabaseChanged(callback: (info: AppInfo) => void): Promise<() => void> {
+    this.listeners.push(callback);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== callback);
+    };
+  }
+
+  async onError(_callback: (error: ApiError) => void): Promise<() => void> {
+    return () => {};
+  }
+}

@@ -1,0 +1,31 @@
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { Backend } from "./backend";
+import { toApiError } from "./backend";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { ApiError } from "../bindings/ApiError";
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const tauriBackend: Backend = {
+  appInfo: () => call("app_info"),
+  startupNotice: () => call("startup_notice"),
+  debtorsList: (query) => call("debtors_list", { query }),
+  debtorGet: (id) => call("debtor_get", { id }),
+  debtorCreate: (input) => call("debtor_create", { input }),
+  debtorUpdate: (id, input) => call("debtor_update", { id, input }),
+  debtorSetArchived: (id, archived) => call("debtor_set_archived", { id, archived }),
+  demoLoad: (request) => call("demo_load", { request }),
+  demoDecline: () => call("demo_decline"),
+  databaseConfigure: (target) => call("database_configure", { target }),
+  databasePick: (create) => call("database_pick", { create }),
+  onDatabaseChanged: (callback) =>
+    listen<AppInfo>("database-changed", (event) => callback(event.payload)),
+  onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
+};
