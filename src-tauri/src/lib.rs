@@ -129,7 +129,7 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
 pub fn run() {
     let clock = Arc::new(SystemClock::from_env());
     let opened = tauri::async_runtime::block_on(config::open_remembered(clock));
-    let (api, config_file, startup_notice) = match opened {
+    let (api, config_file, notice) = match opened {
         Ok(v) => v,
         Err(e) => {
             eprintln!("Overdue cannot start: {}", e.message);
@@ -138,7 +138,7 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Shell { api, config_file, startup_notice })
+        .manage(Shell { api, config_file, startup_notice: notice })
         .setup(|app| Ok(build_menu(app)?))
         .invoke_handler(tauri::generate_handler![
             app_info,

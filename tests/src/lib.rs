@@ -80,7 +80,7 @@ static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// A running `tauri-driver` and a WebDriver session on the app window.
 pub struct App {
-    driver: Child,
+    driver: DriverProcess,
     /// The WebDriver client.
     pub client: Client,
     _turn: std::sync::MutexGuard<'static, ()>,
@@ -88,7 +88,7 @@ pub struct App {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("driver", &self.driver.id()).finish()
+        f.debug_struct("App").field("driver", &self.driver.child.as_ref().map(Child::id)).finish()
     }
 }
 
@@ -113,10 +113,11 @@ impl App {
             .env("XDG_CONFIG_HOME", home.config())
             .env("OVERDUE_TODAY", today)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            // To a file, not the test's pipes: a stray WebKit process must not hold them open.
+            .stderr(std::fs::File::create(artifacts_dir().join("tauri-driver.log")).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
             .spawn()
             .expect("tauri-driver must be on PATH (cargo install tauri-driver --locked)");
-        let mut app = AppStarting { driver: Some(driver) };
+        let mut app = DriverProcess { child: Some(driver) };
         // Both the proxy and WebKitWebDriver must answer before a session can be made.
         let deadline = Instant::now() + Duration::from_secs(30);
         while !(port_open(port) && port_open(native_port)) {
@@ -129,22 +130,41 @@ impl App {
             serde_json::json!({ "application": binary.display().to_string() }),
         );
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        let client = ClientBuilder::native()
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session on the Overdue window");
-        App { driver: app.driver.take().expect("driver"), client, _turn: turn }
+        App { driver: app, client, _turn: turn }
     }
 
     /// Waits for an element by `data-testid`.
     pub async fn wait_testid(&self, id: &str) -> fantoccini::elements::Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(&format!("[data-testid=\"{id}\"]")))
             .await
-            .unwrap_or_else(|e| panic!("element [data-testid={id}] did not appear: {e}"))
+        {
+            Ok(el) => el,
+            Err(e) => {
+                let shot = self.failure_evidence(id).await;
+                panic!("element [data-testid={id}] did not appear: {e}; see {}", shot.display())
+            }
+        }
+    }
+
+    /// Saves a screenshot, the page source and the page's errors for a failed step.
+    pub async fn failure_evidence(&self, step: &str) -> PathBuf {
+        let name = format!("failure-{}", step.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        if let Ok(src) = self.client.source().await {
+            let _ = std::fs::write(artifacts_dir().join(format!("{name}.html")), src);
+        }
+        let errors = self.page_errors().await;
+        let _ = std::fs::write(artifacts_dir().join(format!("{name}.errors.txt")), errors.join("\n"));
+        self.screenshot(&format!("{name}.png")).await
     }
 
     /// Clicks an element by `data-testid`.
@@ -159,13 +179,14 @@ impl App {
         el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {id}: {e}"));
     }
 
-    /// Texts of all elements with a `data-testid`.
+    /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
+    /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for el in self.client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.unwrap_or_default() {
-            out.push(el.text().await.unwrap_or_default());
+        let script = "return Array.from(document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)).map(e => e.textContent.trim())";
+        match self.client.execute(script, vec![serde_json::json!(id)]).await {
+            Ok(v) => serde_json::from_value(v).unwrap_or_default(),
+            Err(_) => Vec::new(),
         }
-        out
     }
 
     /// Polls until `f` holds for the texts of `id`, or fails with what was seen.
@@ -176,7 +197,10 @@ impl App {
             if f(&t) {
                 return t;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; [data-testid={id}] shows {t:?}");
+            if Instant::now() >= deadline {
+                let shot = self.failure_evidence(id).await;
+                panic!("timed out waiting for {what}; [data-testid={id}] shows {t:?}; see {}", shot.display());
+            }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
     }
@@ -191,27 +215,29 @@ impl App {
 
     /// Errors the page reported (uncaught errors, rejections, console.error).
     pub async fn page_errors(&self) -> Vec<String> {
-        let v = self.client.execute("return window.__overdueErrors || []", vec![]).await.expect("read page errors");
-        serde_json::from_value(v).unwrap_or_default()
+        match self.client.execute("return window.__overdueErrors || []", vec![]).await {
+            Ok(v) => serde_json::from_value(v).unwrap_or_default(),
+            Err(e) => vec![format!("could not read the page's errors: {e}")],
+        }
     }
 
     /// Ends the session (closing the app) and stops tauri-driver.
     pub async fn quit(self) {
         let App { driver, client, _turn } = self;
         let _ = client.close().await;
-        drop(AppStarting { driver: Some(driver) });
+        drop(driver);
     }
 }
 
-/// Owns tauri-driver until the session exists; stops it with SIGTERM on drop (SIGKILL
+/// Owns tauri-driver; stops it with SIGTERM on drop, also when a test panics (SIGKILL
 /// would orphan WebKitWebDriver, which keeps pipes open and hangs the test run).
-struct AppStarting {
-    driver: Option<Child>,
+struct DriverProcess {
+    child: Option<Child>,
 }
 
-impl Drop for AppStarting {
+impl Drop for DriverProcess {
     fn drop(&mut self) {
-        if let Some(mut child) = self.driver.take() {
+        if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {

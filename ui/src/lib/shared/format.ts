@@ -1,7 +1,21 @@
 // Display formatting with Intl for the user's locale. Values stay decimal strings until
 // here; formatting never feeds back into a calculation.
 
-const locale = (): string => (typeof navigator !== "undefined" && navigator.language) || "en-GB";
+let resolved: string | undefined;
+/** The user's locale, if Intl accepts it: a C/POSIX locale reports "C", which Intl rejects. */
+export function locale(): string {
+  if (resolved) return resolved;
+  const candidates = typeof navigator === "undefined" ? [] : [navigator.language, ...(navigator.languages ?? [])];
+  for (const tag of candidates) {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return (resolved = canonical);
+    } catch {
+      // not a BCP 47 tag: try the next one
+    }
+  }
+  return (resolved = "en-GB");
+}
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** "1234.50" + "EUR" -> "€1,234.50" (or "1.234,50 €" in a German locale). */
