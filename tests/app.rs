@@ -15,35 +15,61 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     // First start: a fresh database, and the offer of demo data.
     app.wait_testid("welcome").await;
     app.click("welcome-empty").await;
-    app.wait_texts("debtor-list-empty", "the empty list message", |t| !t.is_empty()).await;
-    assert!(home.database().exists(), "the database is created in the OS data directory on first start");
+    app.wait_texts("debtor-list-empty", "the empty list message", |t| {
+        !t.is_empty()
+    })
+    .await;
+    assert!(
+        home.database().exists(),
+        "the database is created in the OS data directory on first start"
+    );
 
     // An invalid form is refused next to the field, and nothing is stored.
     app.click("debtor-new").await;
     app.click("debtor-save").await;
-    let errors = app.wait_texts("error-name", "the name error", |t| !t.is_empty()).await;
+    let errors = app
+        .wait_texts("error-name", "the name error", |t| !t.is_empty())
+        .await;
     assert_eq!(errors, vec!["Enter the debtor's name."]);
 
     app.type_into("field-name", "Łukasiewicz Sp. z o.o.").await;
     app.type_into("field-external_ref", "PL-7").await;
-    app.type_into("field-contact-0-name", "Anna Wiśniewska").await;
-    app.type_into("field-contact-0-email", "anna@lukasiewicz.pl").await;
+    app.type_into("field-contact-0-name", "Anna Wiśniewska")
+        .await;
+    app.type_into("field-contact-0-email", "anna@lukasiewicz.pl")
+        .await;
     app.type_into("field-city", "Łódź").await;
     app.type_into("field-country", "PL").await;
     app.type_into("field-credit_limit", "5000.00").await;
     app.click("debtor-save").await;
-    app.wait_texts("detail-name", "the saved debtor", |t| t == ["Łukasiewicz Sp. z o.o."]).await;
+    app.wait_texts("detail-name", "the saved debtor", |t| {
+        t == ["Łukasiewicz Sp. z o.o."]
+    })
+    .await;
 
     // Search as you type, without accents.
     app.type_into("debtor-search", "lodz").await;
-    app.wait_texts("debtor-row", "the search result", |t| t == ["Łukasiewicz Sp. z o.o."]).await;
+    app.wait_texts("debtor-row", "the search result", |t| {
+        t == ["Łukasiewicz Sp. z o.o."]
+    })
+    .await;
     app.screenshot("debtor-created.png").await;
     let errors = app.page_errors().await;
     assert!(errors.is_empty(), "the page logged errors: {errors:?}");
     app.quit().await;
 
     // The CLI reads the same file the window wrote.
-    let (code, out, err) = cli(None, &["--db", s(&home.database()), "debtors", "show", "PL-7", "--json"]);
+    let (code, out, err) = cli(
+        None,
+        &[
+            "--db",
+            s(&home.database()),
+            "debtors",
+            "show",
+            "PL-7",
+            "--json",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(shown["name"], "Łukasiewicz Sp. z o.o.");
@@ -52,10 +78,17 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
 
     // Restart: no welcome offer again, and the debtor is still there.
     let app = App::launch(&home, TODAY).await;
-    app.wait_texts("debtor-count", "the debtor count", |t| t == ["1 debtor"]).await;
+    app.wait_texts("debtor-count", "the debtor count", |t| t == ["1 debtor"])
+        .await;
     app.type_into("debtor-search", "luka").await;
-    app.wait_texts("debtor-row", "the debtor after restart", |t| t == ["Łukasiewicz Sp. z o.o."]).await;
-    assert!(app.texts("welcome").await.is_empty(), "demo data is offered once, not at every start");
+    app.wait_texts("debtor-row", "the debtor after restart", |t| {
+        t == ["Łukasiewicz Sp. z o.o."]
+    })
+    .await;
+    assert!(
+        app.texts("welcome").await.is_empty(),
+        "demo data is offered once, not at every start"
+    );
     app.quit().await;
 }
 
@@ -64,9 +97,16 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     let home = Home::new();
     let app = App::launch(&home, TODAY).await;
     app.click("welcome-demo").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"]).await;
-    let rows = app.wait_texts("debtor-row", "rows in view", |t| t.len() >= 10).await;
-    assert!(rows.len() < 100, "the list is virtualised: only rows in view are rendered, got {}", rows.len());
+    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
+        .await;
+    let rows = app
+        .wait_texts("debtor-row", "rows in view", |t| t.len() >= 10)
+        .await;
+    assert!(
+        rows.len() < 100,
+        "the list is virtualised: only rows in view are rendered, got {}",
+        rows.len()
+    );
 
     // Sorting by overdue balance puts the largest first.
     app.click("sort-overdue_balance").await;
@@ -74,9 +114,13 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     app.screenshot("debtor-list-demo.png").await;
 
     app.click("nav-dashboard").await;
-    app.wait_texts("placeholder", "dashboard renders (no placeholder)", |t| t.is_empty()).await;
+    app.wait_texts("placeholder", "dashboard renders (no placeholder)", |t| {
+        t.is_empty()
+    })
+    .await;
     app.click("nav-letters").await;
-    app.wait_texts("placeholder", "the letters placeholder", |t| t.len() == 1).await;
+    app.wait_texts("placeholder", "the letters placeholder", |t| t.len() == 1)
+        .await;
     let errors = app.page_errors().await;
     assert!(errors.is_empty(), "the page logged errors: {errors:?}");
     app.quit().await;

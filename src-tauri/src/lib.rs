@@ -78,16 +78,26 @@ async fn database_configure(s: State<'_, Shell>, target: DatabaseTarget) -> Res<
 #[tauri::command]
 async fn database_pick(app: AppHandle, s: State<'_, Shell>, create: bool) -> Res<Option<AppInfo>> {
     match pick_database_file(&app, create).await {
-        Some(path) => s.api.configure_database(DatabaseTarget::Sqlite { path }, &s.config_file).await.map(Some),
+        Some(path) => s
+            .api
+            .configure_database(DatabaseTarget::Sqlite { path }, &s.config_file)
+            .await
+            .map(Some),
         None => Ok(None),
     }
 }
 
 async fn pick_database_file(app: &AppHandle, create: bool) -> Option<String> {
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let dialog = app.dialog().file().add_filter("Overdue database", &["db", "sqlite", "overdue"]);
+    let dialog = app
+        .dialog()
+        .file()
+        .add_filter("Overdue database", &["db", "sqlite", "overdue"]);
     let send = move |p: Option<tauri_plugin_dialog::FilePath>| {
-        let _ = tx.send(p.and_then(|p| p.into_path().ok()).map(|p| p.display().to_string()));
+        let _ = tx.send(
+            p.and_then(|p| p.into_path().ok())
+                .map(|p| p.display().to_string()),
+        );
     };
     if create {
         dialog.set_file_name("overdue.db").save_file(send);
@@ -98,9 +108,18 @@ async fn pick_database_file(app: &AppHandle, create: bool) -> Option<String> {
 }
 
 fn build_menu(app: &tauri::App) -> tauri::Result<()> {
-    let new = MenuItemBuilder::with_id("db-new", "New Database…").accelerator("CmdOrCtrl+N").build(app)?;
-    let open = MenuItemBuilder::with_id("db-open", "Open Database…").accelerator("CmdOrCtrl+O").build(app)?;
-    let file = SubmenuBuilder::new(app, "File").item(&new).item(&open).separator().quit().build()?;
+    let new = MenuItemBuilder::with_id("db-new", "New Database…")
+        .accelerator("CmdOrCtrl+N")
+        .build(app)?;
+    let open = MenuItemBuilder::with_id("db-open", "Open Database…")
+        .accelerator("CmdOrCtrl+O")
+        .build(app)?;
+    let file = SubmenuBuilder::new(app, "File")
+        .item(&new)
+        .item(&open)
+        .separator()
+        .quit()
+        .build()?;
     let menu = MenuBuilder::new(app).item(&file).build()?;
     app.set_menu(menu)?;
     app.on_menu_event(|app, event| {
@@ -113,7 +132,12 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
         tauri::async_runtime::spawn(async move {
             let shell = app.state::<Shell>();
             let outcome = match pick_database_file(&app, create).await {
-                Some(path) => shell.api.configure_database(DatabaseTarget::Sqlite { path }, &shell.config_file).await,
+                Some(path) => {
+                    shell
+                        .api
+                        .configure_database(DatabaseTarget::Sqlite { path }, &shell.config_file)
+                        .await
+                }
                 None => return,
             };
             let _ = match outcome {
@@ -138,7 +162,11 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Shell { api, config_file, startup_notice: notice })
+        .manage(Shell {
+            api,
+            config_file,
+            startup_notice: notice,
+        })
         .setup(|app| Ok(build_menu(app)?))
         .invoke_handler(tauri::generate_handler![
             app_info,

@@ -24,12 +24,16 @@ fn target_dir() -> PathBuf {
 
 /// The desktop app binary under test.
 pub fn app_binary() -> PathBuf {
-    std::env::var_os("OVERDUE_APP_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/overdue-app"))
+    std::env::var_os("OVERDUE_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/overdue-app"))
 }
 
 /// The CLI binary under test.
 pub fn cli_binary() -> PathBuf {
-    std::env::var_os("OVERDUE_CLI_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/overdue"))
+    std::env::var_os("OVERDUE_CLI_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/overdue"))
 }
 
 /// Where screenshots go (kept by CI as artifacts).
@@ -49,7 +53,9 @@ pub struct Home {
 impl Home {
     /// A fresh, empty home.
     pub fn new() -> Self {
-        Home { dir: tempfile::tempdir().expect("temp home") }
+        Home {
+            dir: tempfile::tempdir().expect("temp home"),
+        }
     }
     /// `$XDG_DATA_HOME`.
     pub fn data(&self) -> PathBuf {
@@ -76,19 +82,21 @@ fn port_open(port: u16) -> bool {
 }
 
 /// One app window at a time: the tests share a display and tauri-driver's ports.
-static ONE_WINDOW: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// A running `tauri-driver` and a WebDriver session on the app window.
 pub struct App {
     driver: DriverProcess,
     /// The WebDriver client.
     pub client: Client,
-    _turn: std::sync::MutexGuard<'static, ()>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("driver", &self.driver.child.as_ref().map(Child::id)).finish()
+        f.debug_struct("App")
+            .field("driver", &self.driver.child.as_ref().map(Child::id))
+            .finish()
     }
 }
 
@@ -102,26 +110,47 @@ fn ports() -> (u16, u16) {
 impl App {
     /// Starts the app for `home` (today pinned to `today`) and opens a WebDriver session.
     pub async fn launch(home: &Home, today: &str) -> App {
-        let turn = ONE_WINDOW.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let turn = ONE_WINDOW.lock().await;
         let binary = app_binary();
-        assert!(binary.exists(), "{} is missing: build it with `cargo build -p overdue-app --features custom-protocol`", binary.display());
+        assert!(
+            binary.exists(),
+            "{} is missing: build it with `cargo build -p overdue-app --features custom-protocol`",
+            binary.display()
+        );
         let (port, native_port) = ports();
-        assert!(!port_open(port) && !port_open(native_port), "ports {port}/{native_port} are taken");
+        assert!(
+            !port_open(port) && !port_open(native_port),
+            "ports {port}/{native_port} are taken"
+        );
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("XDG_DATA_HOME", home.data())
             .env("XDG_CONFIG_HOME", home.config())
             .env("OVERDUE_TODAY", today)
             .stdout(Stdio::null())
             // To a file, not the test's pipes: a stray WebKit process must not hold them open.
-            .stderr(std::fs::File::create(artifacts_dir().join("tauri-driver.log")).map(Stdio::from).unwrap_or_else(|_| Stdio::null()))
+            .stderr(
+                std::fs::File::create(artifacts_dir().join("tauri-driver.log"))
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+            )
             .spawn()
             .expect("tauri-driver must be on PATH (cargo install tauri-driver --locked)");
-        let mut app = DriverProcess { child: Some(driver) };
+        let app = DriverProcess {
+            child: Some(driver),
+        };
         // Both the proxy and WebKitWebDriver must answer before a session can be made.
         let deadline = Instant::now() + Duration::from_secs(30);
         while !(port_open(port) && port_open(native_port)) {
-            assert!(Instant::now() < deadline, "tauri-driver did not start on ports {port}/{native_port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start on ports {port}/{native_port}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let mut caps = serde_json::Map::new();
@@ -136,7 +165,11 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session on the Overdue window");
-        App { driver: app, client, _turn: turn }
+        App {
+            driver: app,
+            client,
+            _turn: turn,
+        }
     }
 
     /// Waits for an element by `data-testid`.
@@ -151,46 +184,72 @@ impl App {
             Ok(el) => el,
             Err(e) => {
                 let shot = self.failure_evidence(id).await;
-                panic!("element [data-testid={id}] did not appear: {e}; see {}", shot.display())
+                panic!(
+                    "element [data-testid={id}] did not appear: {e}; see {}",
+                    shot.display()
+                )
             }
         }
     }
 
     /// Saves a screenshot, the page source and the page's errors for a failed step.
     pub async fn failure_evidence(&self, step: &str) -> PathBuf {
-        let name = format!("failure-{}", step.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+        let name = format!(
+            "failure-{}",
+            step.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
         if let Ok(src) = self.client.source().await {
             let _ = std::fs::write(artifacts_dir().join(format!("{name}.html")), src);
         }
         let errors = self.page_errors().await;
-        let _ = std::fs::write(artifacts_dir().join(format!("{name}.errors.txt")), errors.join("\n"));
+        let _ = std::fs::write(
+            artifacts_dir().join(format!("{name}.errors.txt")),
+            errors.join("\n"),
+        );
         self.screenshot(&format!("{name}.png")).await
     }
 
     /// Clicks an element by `data-testid`.
     pub async fn click(&self, id: &str) {
-        self.wait_testid(id).await.click().await.unwrap_or_else(|e| panic!("click {id}: {e}"));
+        self.wait_testid(id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {id}: {e}"));
     }
 
     /// Types into an input by `data-testid` (replacing its content).
     pub async fn type_into(&self, id: &str, text: &str) {
         let el = self.wait_testid(id).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {id}: {e}"));
-        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {id}: {e}"));
+        el.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {id}: {e}"));
+        el.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {id}: {e}"));
     }
 
     /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
     /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {
         let script = "return Array.from(document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)).map(e => e.textContent.trim())";
-        match self.client.execute(script, vec![serde_json::json!(id)]).await {
+        match self
+            .client
+            .execute(script, vec![serde_json::json!(id)])
+            .await
+        {
             Ok(v) => serde_json::from_value(v).unwrap_or_default(),
             Err(_) => Vec::new(),
         }
     }
 
     /// Polls until `f` holds for the texts of `id`, or fails with what was seen.
-    pub async fn wait_texts(&self, id: &str, what: &str, f: impl Fn(&[String]) -> bool) -> Vec<String> {
+    pub async fn wait_texts(
+        &self,
+        id: &str,
+        what: &str,
+        f: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let t = self.texts(id).await;
@@ -199,7 +258,10 @@ impl App {
             }
             if Instant::now() >= deadline {
                 let shot = self.failure_evidence(id).await;
-                panic!("timed out waiting for {what}; [data-testid={id}] shows {t:?}; see {}", shot.display());
+                panic!(
+                    "timed out waiting for {what}; [data-testid={id}] shows {t:?}; see {}",
+                    shot.display()
+                );
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -215,7 +277,11 @@ impl App {
 
     /// Errors the page reported (uncaught errors, rejections, console.error).
     pub async fn page_errors(&self) -> Vec<String> {
-        match self.client.execute("return window.__overdueErrors || []", vec![]).await {
+        match self
+            .client
+            .execute("return window.__overdueErrors || []", vec![])
+            .await
+        {
             Ok(v) => serde_json::from_value(v).unwrap_or_default(),
             Err(e) => vec![format!("could not read the page's errors: {e}")],
         }
@@ -223,7 +289,11 @@ impl App {
 
     /// Ends the session (closing the app) and stops tauri-driver.
     pub async fn quit(self) {
-        let App { driver, client, _turn } = self;
+        let App {
+            driver,
+            client,
+            _turn,
+        } = self;
         let _ = client.close().await;
         drop(driver);
     }
@@ -238,7 +308,9 @@ struct DriverProcess {
 impl Drop for DriverProcess {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if let Ok(Some(_)) = child.try_wait() {
@@ -255,11 +327,16 @@ impl Drop for DriverProcess {
 /// Runs the CLI with arguments; returns (exit code, stdout, stderr).
 pub fn cli(home: Option<&Home>, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::new(cli_binary());
-    cmd.args(args).env("OVERDUE_TODAY", "2026-11-22").env_remove("OVERDUE_DB");
+    cmd.args(args)
+        .env("OVERDUE_TODAY", "2026-11-22")
+        .env_remove("OVERDUE_DB");
     if let Some(h) = home {
-        cmd.env("XDG_DATA_HOME", h.data()).env("XDG_CONFIG_HOME", h.config());
+        cmd.env("XDG_DATA_HOME", h.data())
+            .env("XDG_CONFIG_HOME", h.config());
     }
-    let out = cmd.output().unwrap_or_else(|e| panic!("run {}: {e}", cli_binary().display()));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", cli_binary().display()));
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -34,7 +34,8 @@ impl Clock for SystemClock {
     }
 
     fn today(&self) -> NaiveDate {
-        self.today_override.unwrap_or_else(|| self.now().date_naive())
+        self.today_override
+            .unwrap_or_else(|| self.now().date_naive())
     }
 }
 

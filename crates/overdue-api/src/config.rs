@@ -55,11 +55,19 @@ struct ConfigFile {
 /// Reads the remembered database, if any.
 pub fn load(path: &Path) -> Result<Option<StoredDatabase>, ApiError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str::<ConfigFile>(&text).map(|c| Some(c.database)).map_err(|e| {
-            ApiError::new(ErrorCode::Io, format!("{}: the settings file is damaged ({e}).", path.display()))
-        }),
+        Ok(text) => serde_json::from_str::<ConfigFile>(&text)
+            .map(|c| Some(c.database))
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Io,
+                    format!("{}: the settings file is damaged ({e}).", path.display()),
+                )
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()))),
+        Err(e) => Err(ApiError::new(
+            ErrorCode::Io,
+            format!("{}: {e}", path.display()),
+        )),
     }
 }
 
@@ -69,8 +77,10 @@ pub fn save(path: &Path, db: &StoredDatabase) -> Result<(), ApiError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let text = serde_json::to_string_pretty(&ConfigFile { database: db.clone() })
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let text = serde_json::to_string_pretty(&ConfigFile {
+        database: db.clone(),
+    })
+    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, text).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)
@@ -79,10 +89,14 @@ pub fn save(path: &Path, db: &StoredDatabase) -> Result<(), ApiError> {
 /// Splits `postgres://user:secret@host/db` into the URL without the password and the
 /// password (percent-decoded).
 pub fn split_password(url: &str) -> (String, Option<String>) {
-    let Some(scheme_end) = url.find("://") else { return (url.to_string(), None) };
+    let Some(scheme_end) = url.find("://") else {
+        return (url.to_string(), None);
+    };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else { return (url.to_string(), None) };
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return (url.to_string(), None);
+    };
     match rest[..at].split_once(':') {
         Some((user, pw)) => (
             format!("{}{user}{}", &url[..scheme_end + 3], &rest[at..]),
@@ -94,7 +108,9 @@ pub fn split_password(url: &str) -> (String, Option<String>) {
 
 /// Puts a password into a password-less URL (percent-encoded).
 pub fn with_password(url: &str, password: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
@@ -112,7 +128,9 @@ pub fn with_password(url: &str, password: &str) -> String {
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -124,7 +142,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;
@@ -149,7 +170,9 @@ fn keyring_error(e: keyring::Error) -> ApiError {
 
 /// Stores a database password in the OS keyring.
 pub fn store_password(url_without_password: &str, password: &str) -> Result<(), ApiError> {
-    keyring_entry(url_without_password)?.set_password(password).map_err(keyring_error)
+    keyring_entry(url_without_password)?
+        .set_password(password)
+        .map_err(keyring_error)
 }
 
 /// Reads a database password from the OS keyring (`None` when none is stored).
@@ -245,8 +268,14 @@ mod tests {
         let (bare, pw) = split_password("postgres://staff:p%40ss:w@db:5432/overdue");
         assert_eq!(bare, "postgres://staff@db:5432/overdue");
         assert_eq!(pw.as_deref(), Some("p@ss:w"));
-        assert_eq!(with_password(&bare, "p@ss:w"), "postgres://staff:p%40ss%3Aw@db:5432/overdue");
-        assert_eq!(split_password("postgres://db/overdue"), ("postgres://db/overdue".into(), None));
+        assert_eq!(
+            with_password(&bare, "p@ss:w"),
+            "postgres://staff:p%40ss%3Aw@db:5432/overdue"
+        );
+        assert_eq!(
+            split_password("postgres://db/overdue"),
+            ("postgres://db/overdue".into(), None)
+        );
     }
 
     #[test]
@@ -256,10 +285,15 @@ mod tests {
         let (bare, _pw) = split_password("postgres://staff:s3cret@db/overdue");
         save(&path, &StoredDatabase::Postgres { url: bare }).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(!text.contains("s3cret"), "the password belongs in the keyring only: {text}");
+        assert!(
+            !text.contains("s3cret"),
+            "the password belongs in the keyring only: {text}"
+        );
         assert_eq!(
             load(&path).unwrap(),
-            Some(StoredDatabase::Postgres { url: "postgres://staff@db/overdue".into() })
+            Some(StoredDatabase::Postgres {
+                url: "postgres://staff@db/overdue".into()
+            })
         );
     }
 }

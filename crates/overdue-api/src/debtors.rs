@@ -48,7 +48,13 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
         None
     } else {
         match Decimal::from_str(limit_text) {
-            Ok(d) if limit_text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') => Some(d),
+            Ok(d)
+                if limit_text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-') =>
+            {
+                Some(d)
+            }
             _ => {
                 errors.push(FieldError::new(
                     "credit_limit",
@@ -82,7 +88,12 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
         currency: currency.unwrap_or_else(|| Currency::from_code("EUR").expect("EUR is known")),
         payment_terms_days: input.payment_terms_days,
         credit_limit,
-        tags: input.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        tags: input
+            .tags
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
         notes: input.notes.clone(),
     };
     errors.extend(draft.validate().into_iter().filter(|e| {
@@ -90,7 +101,10 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
         !(e.field == "credit_limit" && credit_limit.is_none())
     }));
     if input.account_manager.chars().count() > 100 {
-        errors.push(FieldError::new("account_manager", "The account manager's name is too long."));
+        errors.push(FieldError::new(
+            "account_manager",
+            "The account manager's name is too long.",
+        ));
     }
     if errors.is_empty() {
         Ok(draft)
@@ -101,7 +115,9 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn to_dto(r: DebtorRecord) -> Debtor {
@@ -115,7 +131,12 @@ fn to_dto(r: DebtorRecord) -> Debtor {
             contacts: d
                 .contacts
                 .into_iter()
-                .map(|c| ContactDto { name: c.name, role: c.role, email: c.email, phone: c.phone })
+                .map(|c| ContactDto {
+                    name: c.name,
+                    role: c.role,
+                    email: c.email,
+                    phone: c.phone,
+                })
                 .collect(),
             address_lines: d.address.lines,
             postal_code: d.address.postal_code,
@@ -202,7 +223,9 @@ impl Api {
     pub async fn debtor_create(&self, input: DebtorInput) -> Result<Debtor, ApiError> {
         let draft = to_draft(&input)?;
         let store = self.store().await;
-        let id = store.create_debtor(&draft, input.account_manager.trim(), self.clock().now()).await?;
+        let id = store
+            .create_debtor(&draft, input.account_manager.trim(), self.clock().now())
+            .await?;
         Ok(to_dto(store.debtor(id).await?))
     }
 
@@ -210,14 +233,18 @@ impl Api {
     pub async fn debtor_update(&self, id: i64, input: DebtorInput) -> Result<Debtor, ApiError> {
         let draft = to_draft(&input)?;
         let store = self.store().await;
-        store.update_debtor(id, &draft, input.account_manager.trim(), self.clock().now()).await?;
+        store
+            .update_debtor(id, &draft, input.account_manager.trim(), self.clock().now())
+            .await?;
         Ok(to_dto(store.debtor(id).await?))
     }
 
     /// Archives or restores a debtor.
     pub async fn debtor_set_archived(&self, id: i64, archived: bool) -> Result<Debtor, ApiError> {
         let store = self.store().await;
-        store.set_debtor_archived(id, archived, self.clock().now()).await?;
+        store
+            .set_debtor_archived(id, archived, self.clock().now())
+            .await?;
         Ok(to_dto(store.debtor(id).await?))
     }
 }
@@ -254,7 +281,9 @@ mod tests {
         let err = to_draft(&i).unwrap_err();
         let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["currency", "credit_limit"], "{err:?}");
-        assert!(err.fields[0].message.starts_with("Unknown currency \"XXQ\""));
+        assert!(err.fields[0]
+            .message
+            .starts_with("Unknown currency \"XXQ\""));
     }
 
     #[test]

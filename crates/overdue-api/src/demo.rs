@@ -59,71 +59,351 @@ struct Country {
 }
 
 const COUNTRIES: &[Country] = &[
-    Country { code: "GB", currency: "GBP", language: "en",
-        cities: &[("London", "EC1A 1BB"), ("Manchester", "M1 1AE"), ("Leeds", "LS1 4AP"), ("Bristol", "BS1 4DJ"), ("Edinburgh", "EH1 1YZ")],
-        first: &["Oliver", "Amelia", "Harry", "Isla", "George", "Siobhán", "Niamh", "Rhys"],
-        last: &["Smith", "Jones", "Taylor", "Brown", "O'Connor", "Williams", "Evans", "Davies"],
-        company_suffix: &["Ltd", "Limited", "LLP", "plc"], streets: &["High Street", "Station Road", "Church Lane", "Mill Road"],
-        phone: "+44 20 7946", tld: "co.uk" },
-    Country { code: "DE", currency: "EUR", language: "de",
-        cities: &[("München", "80331"), ("Köln", "50667"), ("Düsseldorf", "40213"), ("Berlin", "10115"), ("Nürnberg", "90402")],
-        first: &["Jürgen", "Käthe", "Lukas", "Sören", "Anna", "Björn", "Jörg", "Mia"],
-        last: &["Müller", "Schröder", "Weiß", "Groß", "Bäcker", "Schmidt", "Hoffmann", "Krüger"],
-        company_suffix: &["GmbH", "AG", "GmbH & Co. KG", "e.K."], streets: &["Hauptstraße", "Schloßallee", "Bahnhofstraße", "Gartenweg"],
-        phone: "+49 89 1234", tld: "de" },
-    Country { code: "FR", currency: "EUR", language: "fr",
-        cities: &[("Paris", "75002"), ("Lyon", "69002"), ("Orléans", "45000"), ("Besançon", "25000"), ("Nîmes", "30000")],
-        first: &["Élodie", "François", "Hélène", "Jérôme", "Chloé", "Gaël", "Anaïs", "Loïc"],
-        last: &["Lefèvre", "Garçon", "Dupré", "Bénard", "Rousseau", "Moreau", "Février", "Lemaître"],
-        company_suffix: &["SARL", "SAS", "SA", "EURL"], streets: &["Rue de la Paix", "Avenue Général-Leclerc", "Boulevard Saint-Michel", "Rue Pasteur"],
-        phone: "+33 1 4020", tld: "fr" },
-    Country { code: "PL", currency: "PLN", language: "pl",
-        cities: &[("Łódź", "90-001"), ("Kraków", "30-001"), ("Gdańsk", "80-001"), ("Wrocław", "50-001"), ("Poznań", "60-001")],
-        first: &["Łukasz", "Małgorzata", "Wojciech", "Agnieszka", "Paweł", "Zofia", "Grzegorz", "Jędrzej"],
-        last: &["Łukasiewicz", "Wiśniewski", "Wójcik", "Kamiński", "Zieliński", "Szymański", "Dąbrowski", "Kołodziej"],
-        company_suffix: &["Sp. z o.o.", "S.A.", "Sp.k."], streets: &["ul. Piotrkowska", "ul. Długa", "ul. Świętojańska", "al. Jerozolimskie"],
-        phone: "+48 22 5555", tld: "pl" },
-    Country { code: "CZ", currency: "CZK", language: "cs",
-        cities: &[("Praha", "110 00"), ("Brno", "602 00"), ("Ostrava", "702 00"), ("Plzeň", "301 00"), ("České Budějovice", "370 01")],
-        first: &["Jiří", "Petra", "Tomáš", "Kateřina", "Ondřej", "Zuzana", "Radek", "Jitka"],
-        last: &["Dvořák", "Novák", "Černý", "Procházka", "Kučera", "Veselý", "Horák", "Němec"],
-        company_suffix: &["s.r.o.", "a.s.", "v.o.s."], streets: &["Náměstí Míru", "Vodičkova", "Husova", "Křižíkova"],
-        phone: "+420 224 111", tld: "cz" },
-    Country { code: "TR", currency: "TRY", language: "tr",
-        cities: &[("İstanbul", "34000"), ("Ankara", "06000"), ("İzmir", "35000"), ("Bursa", "16000"), ("Eskişehir", "26000")],
-        first: &["Şule", "Çağlar", "Gökhan", "Özlem", "İbrahim", "Ayşe", "Barış", "Güneş"],
-        last: &["Şahin", "Yılmaz", "Öztürk", "Çelik", "Doğan", "Kılıç", "Aydın", "Güler"],
-        company_suffix: &["A.Ş.", "Ltd. Şti."], streets: &["İstiklal Caddesi", "Atatürk Bulvarı", "Cumhuriyet Sokak", "Gül Sokak"],
-        phone: "+90 212 555", tld: "com.tr" },
-    Country { code: "NO", currency: "NOK", language: "nb",
-        cities: &[("Oslo", "0150"), ("Bergen", "5003"), ("Tromsø", "9008"), ("Bodø", "8006"), ("Ålesund", "6002")],
-        first: &["Øystein", "Åse", "Bjørn", "Solveig", "Håkon", "Ingrid", "Ødegaard", "Torbjørn"],
-        last: &["Øster", "Ødegård", "Håland", "Bråten", "Sæther", "Næss", "Løken", "Aasen"],
-        company_suffix: &["AS", "ASA", "ANS"], streets: &["Storgata", "Kirkegata", "Bryggen", "Løkkeveien"],
-        phone: "+47 22 33", tld: "no" },
-    Country { code: "DK", currency: "DKK", language: "da",
-        cities: &[("København", "1050"), ("Århus", "8000"), ("Odense", "5000"), ("Aalborg", "9000"), ("Køge", "4600")],
-        first: &["Søren", "Mette", "Jørgen", "Birgitte", "Anders", "Sørine", "Frederik", "Lærke"],
-        last: &["Jørgensen", "Sørensen", "Møller", "Kjær", "Thomsen", "Lægaard", "Nørgaard", "Holm"],
-        company_suffix: &["ApS", "A/S", "I/S"], streets: &["Strøget", "Nørregade", "Østergade", "Vesterbrogade"],
-        phone: "+45 33 12", tld: "dk" },
-    Country { code: "US", currency: "USD", language: "en",
-        cities: &[("Sacramento", "95814"), ("New York", "10001"), ("Austin", "78701"), ("Chicago", "60601"), ("San José", "95113")],
-        first: &["James", "Mary", "José", "Linda", "Michael", "Zoë", "Renée", "DeShawn"],
-        last: &["Johnson", "García", "Miller", "Rodríguez", "Martínez", "Anderson", "Nguyễn", "Clark"],
-        company_suffix: &["Inc.", "LLC", "Corp.", "Co."], streets: &["Main Street", "Oak Avenue", "Maple Drive", "Broadway"],
-        phone: "+1 916 555", tld: "com" },
-    Country { code: "IE", currency: "EUR", language: "en",
-        cities: &[("Dublin", "D02 X285"), ("Cork", "T12 RW26"), ("Galway", "H91 E2K3"), ("Limerick", "V94 T9PX"), ("Dún Laoghaire", "A96 K6C9")],
-        first: &["Seán", "Aoife", "Pádraig", "Siobhán", "Ciarán", "Éabha", "Dónal", "Gráinne"],
-        last: &["Ó Briain", "Murphy", "Kelly", "Ó Súilleabháin", "Walsh", "Byrne", "Mac Cárthaigh", "Ryan"],
-        company_suffix: &["Ltd", "DAC", "Teoranta"], streets: &["Grafton Street", "Sráid na Siopaí", "Quay Street", "Patrick Street"],
-        phone: "+353 1 555", tld: "ie" },
+    Country {
+        code: "GB",
+        currency: "GBP",
+        language: "en",
+        cities: &[
+            ("London", "EC1A 1BB"),
+            ("Manchester", "M1 1AE"),
+            ("Leeds", "LS1 4AP"),
+            ("Bristol", "BS1 4DJ"),
+            ("Edinburgh", "EH1 1YZ"),
+        ],
+        first: &[
+            "Oliver", "Amelia", "Harry", "Isla", "George", "Siobhán", "Niamh", "Rhys",
+        ],
+        last: &[
+            "Smith", "Jones", "Taylor", "Brown", "O'Connor", "Williams", "Evans", "Davies",
+        ],
+        company_suffix: &["Ltd", "Limited", "LLP", "plc"],
+        streets: &["High Street", "Station Road", "Church Lane", "Mill Road"],
+        phone: "+44 20 7946",
+        tld: "co.uk",
+    },
+    Country {
+        code: "DE",
+        currency: "EUR",
+        language: "de",
+        cities: &[
+            ("München", "80331"),
+            ("Köln", "50667"),
+            ("Düsseldorf", "40213"),
+            ("Berlin", "10115"),
+            ("Nürnberg", "90402"),
+        ],
+        first: &[
+            "Jürgen", "Käthe", "Lukas", "Sören", "Anna", "Björn", "Jörg", "Mia",
+        ],
+        last: &[
+            "Müller",
+            "Schröder",
+            "Weiß",
+            "Groß",
+            "Bäcker",
+            "Schmidt",
+            "Hoffmann",
+            "Krüger",
+        ],
+        company_suffix: &["GmbH", "AG", "GmbH & Co. KG", "e.K."],
+        streets: &["Hauptstraße", "Schloßallee", "Bahnhofstraße", "Gartenweg"],
+        phone: "+49 89 1234",
+        tld: "de",
+    },
+    Country {
+        code: "FR",
+        currency: "EUR",
+        language: "fr",
+        cities: &[
+            ("Paris", "75002"),
+            ("Lyon", "69002"),
+            ("Orléans", "45000"),
+            ("Besançon", "25000"),
+            ("Nîmes", "30000"),
+        ],
+        first: &[
+            "Élodie",
+            "François",
+            "Hélène",
+            "Jérôme",
+            "Chloé",
+            "Gaël",
+            "Anaïs",
+            "Loïc",
+        ],
+        last: &[
+            "Lefèvre",
+            "Garçon",
+            "Dupré",
+            "Bénard",
+            "Rousseau",
+            "Moreau",
+            "Février",
+            "Lemaître",
+        ],
+        company_suffix: &["SARL", "SAS", "SA", "EURL"],
+        streets: &[
+            "Rue de la Paix",
+            "Avenue Général-Leclerc",
+            "Boulevard Saint-Michel",
+            "Rue Pasteur",
+        ],
+        phone: "+33 1 4020",
+        tld: "fr",
+    },
+    Country {
+        code: "PL",
+        currency: "PLN",
+        language: "pl",
+        cities: &[
+            ("Łódź", "90-001"),
+            ("Kraków", "30-001"),
+            ("Gdańsk", "80-001"),
+            ("Wrocław", "50-001"),
+            ("Poznań", "60-001"),
+        ],
+        first: &[
+            "Łukasz",
+            "Małgorzata",
+            "Wojciech",
+            "Agnieszka",
+            "Paweł",
+            "Zofia",
+            "Grzegorz",
+            "Jędrzej",
+        ],
+        last: &[
+            "Łukasiewicz",
+            "Wiśniewski",
+            "Wójcik",
+            "Kamiński",
+            "Zieliński",
+            "Szymański",
+            "Dąbrowski",
+            "Kołodziej",
+        ],
+        company_suffix: &["Sp. z o.o.", "S.A.", "Sp.k."],
+        streets: &[
+            "ul. Piotrkowska",
+            "ul. Długa",
+            "ul. Świętojańska",
+            "al. Jerozolimskie",
+        ],
+        phone: "+48 22 5555",
+        tld: "pl",
+    },
+    Country {
+        code: "CZ",
+        currency: "CZK",
+        language: "cs",
+        cities: &[
+            ("Praha", "110 00"),
+            ("Brno", "602 00"),
+            ("Ostrava", "702 00"),
+            ("Plzeň", "301 00"),
+            ("České Budějovice", "370 01"),
+        ],
+        first: &[
+            "Jiří",
+            "Petra",
+            "Tomáš",
+            "Kateřina",
+            "Ondřej",
+            "Zuzana",
+            "Radek",
+            "Jitka",
+        ],
+        last: &[
+            "Dvořák",
+            "Novák",
+            "Černý",
+            "Procházka",
+            "Kučera",
+            "Veselý",
+            "Horák",
+            "Němec",
+        ],
+        company_suffix: &["s.r.o.", "a.s.", "v.o.s."],
+        streets: &["Náměstí Míru", "Vodičkova", "Husova", "Křižíkova"],
+        phone: "+420 224 111",
+        tld: "cz",
+    },
+    Country {
+        code: "TR",
+        currency: "TRY",
+        language: "tr",
+        cities: &[
+            ("İstanbul", "34000"),
+            ("Ankara", "06000"),
+            ("İzmir", "35000"),
+            ("Bursa", "16000"),
+            ("Eskişehir", "26000"),
+        ],
+        first: &[
+            "Şule", "Çağlar", "Gökhan", "Özlem", "İbrahim", "Ayşe", "Barış", "Güneş",
+        ],
+        last: &[
+            "Şahin", "Yılmaz", "Öztürk", "Çelik", "Doğan", "Kılıç", "Aydın", "Güler",
+        ],
+        company_suffix: &["A.Ş.", "Ltd. Şti."],
+        streets: &[
+            "İstiklal Caddesi",
+            "Atatürk Bulvarı",
+            "Cumhuriyet Sokak",
+            "Gül Sokak",
+        ],
+        phone: "+90 212 555",
+        tld: "com.tr",
+    },
+    Country {
+        code: "NO",
+        currency: "NOK",
+        language: "nb",
+        cities: &[
+            ("Oslo", "0150"),
+            ("Bergen", "5003"),
+            ("Tromsø", "9008"),
+            ("Bodø", "8006"),
+            ("Ålesund", "6002"),
+        ],
+        first: &[
+            "Øystein",
+            "Åse",
+            "Bjørn",
+            "Solveig",
+            "Håkon",
+            "Ingrid",
+            "Ødegaard",
+            "Torbjørn",
+        ],
+        last: &[
+            "Øster",
+            "Ødegård",
+            "Håland",
+            "Bråten",
+            "Sæther",
+            "Næss",
+            "Løken",
+            "Aasen",
+        ],
+        company_suffix: &["AS", "ASA", "ANS"],
+        streets: &["Storgata", "Kirkegata", "Bryggen", "Løkkeveien"],
+        phone: "+47 22 33",
+        tld: "no",
+    },
+    Country {
+        code: "DK",
+        currency: "DKK",
+        language: "da",
+        cities: &[
+            ("København", "1050"),
+            ("Århus", "8000"),
+            ("Odense", "5000"),
+            ("Aalborg", "9000"),
+            ("Køge", "4600"),
+        ],
+        first: &[
+            "Søren", "Mette", "Jørgen", "Birgitte", "Anders", "Sørine", "Frederik", "Lærke",
+        ],
+        last: &[
+            "Jørgensen",
+            "Sørensen",
+            "Møller",
+            "Kjær",
+            "Thomsen",
+            "Lægaard",
+            "Nørgaard",
+            "Holm",
+        ],
+        company_suffix: &["ApS", "A/S", "I/S"],
+        streets: &["Strøget", "Nørregade", "Østergade", "Vesterbrogade"],
+        phone: "+45 33 12",
+        tld: "dk",
+    },
+    Country {
+        code: "US",
+        currency: "USD",
+        language: "en",
+        cities: &[
+            ("Sacramento", "95814"),
+            ("New York", "10001"),
+            ("Austin", "78701"),
+            ("Chicago", "60601"),
+            ("San José", "95113"),
+        ],
+        first: &[
+            "James", "Mary", "José", "Linda", "Michael", "Zoë", "Renée", "DeShawn",
+        ],
+        last: &[
+            "Johnson",
+            "García",
+            "Miller",
+            "Rodríguez",
+            "Martínez",
+            "Anderson",
+            "Nguyễn",
+            "Clark",
+        ],
+        company_suffix: &["Inc.", "LLC", "Corp.", "Co."],
+        streets: &["Main Street", "Oak Avenue", "Maple Drive", "Broadway"],
+        phone: "+1 916 555",
+        tld: "com",
+    },
+    Country {
+        code: "IE",
+        currency: "EUR",
+        language: "en",
+        cities: &[
+            ("Dublin", "D02 X285"),
+            ("Cork", "T12 RW26"),
+            ("Galway", "H91 E2K3"),
+            ("Limerick", "V94 T9PX"),
+            ("Dún Laoghaire", "A96 K6C9"),
+        ],
+        first: &[
+            "Seán", "Aoife", "Pádraig", "Siobhán", "Ciarán", "Éabha", "Dónal", "Gráinne",
+        ],
+        last: &[
+            "Ó Briain",
+            "Murphy",
+            "Kelly",
+            "Ó Súilleabháin",
+            "Walsh",
+            "Byrne",
+            "Mac Cárthaigh",
+            "Ryan",
+        ],
+        company_suffix: &["Ltd", "DAC", "Teoranta"],
+        streets: &[
+            "Grafton Street",
+            "Sráid na Siopaí",
+            "Quay Street",
+            "Patrick Street",
+        ],
+        phone: "+353 1 555",
+        tld: "ie",
+    },
 ];
 
 const TRADES: &[&str] = &[
-    "Bau", "Logistik", "Design", "Metall", "Print", "Foods", "Textil", "Software", "Holz",
-    "Elektro", "Glas", "Consulting", "Trans", "Medical", "Garten", "Auto", "Optik", "Marine",
+    "Bau",
+    "Logistik",
+    "Design",
+    "Metall",
+    "Print",
+    "Foods",
+    "Textil",
+    "Software",
+    "Holz",
+    "Elektro",
+    "Glas",
+    "Consulting",
+    "Trans",
+    "Medical",
+    "Garten",
+    "Auto",
+    "Optik",
+    "Marine",
 ];
 
 const MANAGERS: &[&str] = &["Anna Becker", "Tom Hughes", "Zofia Nowak", ""];
@@ -140,11 +420,31 @@ struct Behaviour {
 }
 
 const BEHAVIOURS: &[Behaviour] = &[
-    Behaviour { mean_late: -3, unpaid_pct: 0, partial_pct: 1 },
-    Behaviour { mean_late: 2, unpaid_pct: 1, partial_pct: 3 },
-    Behaviour { mean_late: 8, unpaid_pct: 2, partial_pct: 5 },
-    Behaviour { mean_late: 20, unpaid_pct: 5, partial_pct: 8 },
-    Behaviour { mean_late: 45, unpaid_pct: 15, partial_pct: 12 },
+    Behaviour {
+        mean_late: -3,
+        unpaid_pct: 0,
+        partial_pct: 1,
+    },
+    Behaviour {
+        mean_late: 2,
+        unpaid_pct: 1,
+        partial_pct: 3,
+    },
+    Behaviour {
+        mean_late: 8,
+        unpaid_pct: 2,
+        partial_pct: 5,
+    },
+    Behaviour {
+        mean_late: 20,
+        unpaid_pct: 5,
+        partial_pct: 8,
+    },
+    Behaviour {
+        mean_late: 45,
+        unpaid_pct: 15,
+        partial_pct: 12,
+    },
 ];
 
 /// A generated book, ready for [`overdue_store::Store::insert_dataset`].
@@ -212,14 +512,23 @@ pub fn generate(req: &DemoRequest, as_of: NaiveDate) -> Dataset {
             DebtorKind::SoleTrader => format!("{first} {last} {}", rng.pick(TRADES)),
             DebtorKind::Individual => format!("{first} {last}"),
         };
-        let domain = format!("{}.{}", ascii_slug(&last), country.tld);
-        let email = format!("{}.{}{}@{domain}", ascii_slug(first), ascii_slug(last), k % 97);
+        let domain = format!("{}.{}", ascii_slug(last), country.tld);
+        let email = format!(
+            "{}.{}{}@{domain}",
+            ascii_slug(first),
+            ascii_slug(last),
+            k % 97
+        );
         let currency = Currency::from_code(country.currency).expect("table currencies are known");
         let terms = *rng.pick(&[14u32, 30, 30, 30, 45, 60]);
-        let limit = Decimal::from(rng.pick(&[5_000i64, 10_000, 20_000, 50_000, 100_000]) * 1);
+        let limit = Decimal::from(*rng.pick(&[5_000i64, 10_000, 20_000, 50_000, 100_000]));
         let mut contacts = vec![Contact {
             name: format!("{first} {last}"),
-            role: if kind == DebtorKind::Company { "Accounts payable".into() } else { String::new() },
+            role: if kind == DebtorKind::Company {
+                "Accounts payable".into()
+            } else {
+                String::new()
+            },
             email,
             phone: format!("{} {:04}", country.phone, rng.below(10_000)),
         }];
@@ -248,7 +557,11 @@ pub fn generate(req: &DemoRequest, as_of: NaiveDate) -> Dataset {
                 currency,
                 payment_terms_days: terms,
                 credit_limit: Some(limit),
-                tags: if rng.chance(10) { vec!["key account".into()] } else { Vec::new() },
+                tags: if rng.chance(10) {
+                    vec!["key account".into()]
+                } else {
+                    Vec::new()
+                },
                 notes: String::new(),
             },
             account_manager: (*rng.pick(MANAGERS)).to_string(),
@@ -263,7 +576,7 @@ pub fn generate(req: &DemoRequest, as_of: NaiveDate) -> Dataset {
     for n in 0..req.invoices as usize {
         // Some debtors buy much more than others: square the uniform draw toward low ids.
         let r = rng.below(1 << 20);
-        let debtor = ((r * r) >> 20) as usize * n_debtors >> 20;
+        let debtor = ((((r * r) >> 20) as usize) * n_debtors) >> 20;
         let debtor = debtor.min(n_debtors - 1);
         let d = &out.debtors[debtor].draft;
         let issue = start + Days::new(rng.below(span_days + 1));
@@ -291,13 +604,17 @@ pub fn generate(req: &DemoRequest, as_of: NaiveDate) -> Dataset {
             continue; // not paid yet: open item
         }
         let partial = rng.chance(b.partial_pct);
-        let paid = if partial { amount_minor / 2 } else { amount_minor };
+        let paid = if partial {
+            amount_minor / 2
+        } else {
+            amount_minor
+        };
         out.payments.push(DemoPayment {
             debtor,
             paid_on,
             amount_minor: paid,
             method: (*rng.pick(&["bank transfer", "bank transfer", "card", "direct debit"])).into(),
-            reference: format!("{}", out.invoices[n].number),
+            reference: out.invoices[n].number.clone(),
             allocations: vec![(n, paid)],
         });
     }
@@ -311,14 +628,23 @@ impl Api {
             return Err(ApiError::invalid("Invoices need at least one debtor."));
         }
         if req.debtors > 1_000_000 || req.invoices > 20_000_000 {
-            return Err(ApiError::invalid("At most 1,000,000 debtors and 20,000,000 invoices."));
+            return Err(ApiError::invalid(
+                "At most 1,000,000 debtors and 20,000,000 invoices.",
+            ));
         }
         let as_of = self.clock().today();
         let data = tokio::task::spawn_blocking(move || generate(&req, as_of))
             .await
             .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
         let store = self.store().await;
-        store.insert_dataset(&data.debtors, &data.invoices, &data.payments, self.clock().now()).await?;
+        store
+            .insert_dataset(
+                &data.debtors,
+                &data.invoices,
+                &data.payments,
+                self.clock().now(),
+            )
+            .await?;
         store.set_setting(DEMO_OFFERED, "\"loaded\"").await?;
         Ok(DemoSummary {
             debtors: data.debtors.len() as u32,
@@ -334,24 +660,45 @@ mod tests {
 
     #[test]
     fn same_seed_same_book() {
-        let req = DemoRequest { debtors: 50, invoices: 500, seed: 7 };
+        let req = DemoRequest {
+            debtors: 50,
+            invoices: 500,
+            seed: 7,
+        };
         let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let a = generate(&req, d);
         let b = generate(&req, d);
         assert_eq!(a.debtors.len(), 50);
         assert_eq!(a.invoices.len(), 500);
-        let names = |x: &Dataset| x.debtors.iter().map(|d| d.draft.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&a), names(&b), "benchmarks and screenshots rely on repeatable data");
+        let names = |x: &Dataset| {
+            x.debtors
+                .iter()
+                .map(|d| d.draft.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&a),
+            names(&b),
+            "benchmarks and screenshots rely on repeatable data"
+        );
         assert!(
             a.debtors.iter().any(|d| !d.draft.name.is_ascii()),
             "demo names must exercise non-ASCII letters"
         );
         for d in &a.debtors {
-            assert_eq!(d.draft.validate(), vec![], "generated debtor {} must be valid", d.draft.name);
+            assert_eq!(
+                d.draft.validate(),
+                vec![],
+                "generated debtor {} must be valid",
+                d.draft.name
+            );
         }
         for p in &a.payments {
             let (inv, amt) = p.allocations[0];
-            assert!(amt <= a.invoices[inv].amount_minor, "never allocate more than the invoice");
+            assert!(
+                amt <= a.invoices[inv].amount_minor,
+                "never allocate more than the invoice"
+            );
             assert!(p.paid_on <= d, "no payment from the future");
         }
     }

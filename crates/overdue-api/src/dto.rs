@@ -2,6 +2,10 @@
 //! generated from these (ts-rs, `ui/src/lib/bindings/`); amounts are decimal strings and
 //! dates ISO 8601 strings, never floats.
 
+// serde's derive for `DebtorInput` (flattened into `Debtor`) expands to code naming
+// f32/f64 in its generic content handling; no DTO here has a float field.
+#![allow(clippy::disallowed_types)]
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -60,7 +60,11 @@ pub struct ApiError {
 impl ApiError {
     /// A new error without field details.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into(), fields: Vec::new() }
+        ApiError {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     /// Invalid input (bad date, amount, file).
@@ -79,7 +83,10 @@ impl ApiError {
             message,
             fields: errors
                 .into_iter()
-                .map(|e| FieldErrorDto { field: e.field, message: e.message })
+                .map(|e| FieldErrorDto {
+                    field: e.field,
+                    message: e.message,
+                })
                 .collect(),
         }
     }

@@ -50,7 +50,10 @@ impl Api {
     /// path or a `postgres://` URL.
     pub async fn open(target: &str, clock: Arc<dyn Clock>) -> Result<Api, ApiError> {
         let (store, location) = open_store(target, clock.as_ref()).await?;
-        Ok(Api { store: RwLock::new((store, location)), clock })
+        Ok(Api {
+            store: RwLock::new((store, location)),
+            clock,
+        })
     }
 
     /// Switches to another database (File > New / Open, Settings > Database). The old one
@@ -95,7 +98,10 @@ impl Api {
 
     /// Records that demo data was offered and declined, so the offer is not repeated.
     pub async fn decline_demo(&self) -> Result<(), ApiError> {
-        self.store().await.set_setting(DEMO_OFFERED, "\"declined\"").await?;
+        self.store()
+            .await
+            .set_setting(DEMO_OFFERED, "\"declined\"")
+            .await?;
         Ok(())
     }
 
@@ -108,7 +114,9 @@ impl Api {
 async fn open_store(target: &str, clock: &dyn Clock) -> Result<(Store, String), ApiError> {
     let target = target.trim();
     if target.is_empty() {
-        return Err(ApiError::invalid("Choose a database file or enter a server URL."));
+        return Err(ApiError::invalid(
+            "Choose a database file or enter a server URL.",
+        ));
     }
     let (store, _report) = Store::open(target, clock.now()).await?;
     let location = match store.backend() {

@@ -17,7 +17,11 @@ use overdue_api::dto::{
 use overdue_api::{config, Api, ApiError, ErrorCode, SystemClock};
 
 #[derive(Parser)]
-#[command(name = "overdue", version, about = "Overdue: receivables and debt collection")]
+#[command(
+    name = "overdue",
+    version,
+    about = "Overdue: receivables and debt collection"
+)]
 struct Cli {
     /// Database: a SQLite file (created when missing) or a postgres:// URL.
     /// Default: the database the app last used, else ~/.local/share/overdue/overdue.db.
@@ -51,7 +55,7 @@ enum Command {
     Info,
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
-    Calc(calc::CalcCommand),
+    Calc(Box<calc::CalcCommand>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,7 +136,7 @@ struct DebtorFields {
 #[derive(Subcommand)]
 enum DebtorsCommand {
     /// Add a debtor.
-    Add(DebtorFields),
+    Add(Box<DebtorFields>),
     /// List debtors.
     List {
         /// Only debtors matching this text.
@@ -180,7 +184,10 @@ enum DebtorsCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return report(&ApiError::new(ErrorCode::Internal, e.to_string()), json),
     };
@@ -192,7 +199,10 @@ fn main() -> ExitCode {
 
 fn report(e: &ApiError, json: bool) -> ExitCode {
     if json {
-        eprintln!("{}", serde_json::to_string(e).unwrap_or_else(|_| e.message.clone()));
+        eprintln!(
+            "{}",
+            serde_json::to_string(e).unwrap_or_else(|_| e.message.clone())
+        );
     } else {
         eprintln!("error: {}", e.message);
         if e.fields.len() > 1 {
@@ -202,7 +212,10 @@ fn report(e: &ApiError, json: bool) -> ExitCode {
         }
     }
     ExitCode::from(match e.code {
-        ErrorCode::Validation | ErrorCode::InvalidInput | ErrorCode::NotFound | ErrorCode::Duplicate => 2,
+        ErrorCode::Validation
+        | ErrorCode::InvalidInput
+        | ErrorCode::NotFound
+        | ErrorCode::Duplicate => 2,
         _ => 1,
     })
 }
@@ -226,7 +239,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
-        return calc::run(c, cli.json);
+        return calc::run(*c, cli.json);
     }
     let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
@@ -237,7 +250,9 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
 async fn find(api: &Api, key: &str) -> Result<Debtor, ApiError> {
     match key.strip_prefix('#').map(str::parse::<i64>) {
         Some(Ok(id)) => api.debtor_get(id).await,
-        Some(Err(_)) => Err(ApiError::invalid(format!("\"{key}\" is not a debtor id: write #42."))),
+        Some(Err(_)) => Err(ApiError::invalid(format!(
+            "\"{key}\" is not a debtor id: write #42."
+        ))),
         None => api.debtor_by_ref(key).await,
     }
 }
@@ -245,7 +260,7 @@ async fn find(api: &Api, key: &str) -> Result<Debtor, ApiError> {
 async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiError> {
     match command {
         Command::Debtors(DebtorsCommand::Add(f)) => {
-            let d = api.debtor_create(input_from(f)).await?;
+            let d = api.debtor_create(input_from(*f)).await?;
             if json {
                 print_json(&d)
             } else {
@@ -253,7 +268,14 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                 Ok(())
             }
         }
-        Command::Debtors(DebtorsCommand::List { search, sort, desc, limit, offset, archived }) => {
+        Command::Debtors(DebtorsCommand::List {
+            search,
+            sort,
+            desc,
+            limit,
+            offset,
+            archived,
+        }) => {
             let page = api
                 .debtors_list(DebtorListQuery {
                     search,
@@ -265,7 +287,11 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                         SortArg::OpenBalance => DebtorSortDto::OpenBalance,
                         SortArg::OverdueBalance => DebtorSortDto::OverdueBalance,
                     },
-                    direction: if desc { SortDirectionDto::Desc } else { SortDirectionDto::Asc },
+                    direction: if desc {
+                        SortDirectionDto::Desc
+                    } else {
+                        SortDirectionDto::Asc
+                    },
                     offset,
                     limit,
                     include_archived: archived,
@@ -275,7 +301,11 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         }
         Command::Debtors(DebtorsCommand::Search { text, limit }) => {
             let page = api
-                .debtors_list(DebtorListQuery { search: text, limit, ..Default::default() })
+                .debtors_list(DebtorListQuery {
+                    search: text,
+                    limit,
+                    ..Default::default()
+                })
                 .await?;
             print_page(&page, json)
         }
@@ -285,12 +315,31 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                 return print_json(&d);
             }
             let i = &d.input;
-            println!("#{} {}{}", d.id, i.name, if d.archived { " (archived)" } else { "" });
+            println!(
+                "#{} {}{}",
+                d.id,
+                i.name,
+                if d.archived { " (archived)" } else { "" }
+            );
             println!("  kind:      {:?}", i.kind);
             println!("  reference: {}", i.external_ref);
-            println!("  address:   {} {} {} {}", i.address_lines.replace('\n', ", "), i.postal_code, i.city, i.country);
-            println!("  currency:  {}  terms: {} days  credit limit: {}", i.currency, i.payment_terms_days,
-                if i.credit_limit.is_empty() { "none" } else { &i.credit_limit });
+            println!(
+                "  address:   {} {} {} {}",
+                i.address_lines.replace('\n', ", "),
+                i.postal_code,
+                i.city,
+                i.country
+            );
+            println!(
+                "  currency:  {}  terms: {} days  credit limit: {}",
+                i.currency,
+                i.payment_terms_days,
+                if i.credit_limit.is_empty() {
+                    "none"
+                } else {
+                    &i.credit_limit
+                }
+            );
             for c in &i.contacts {
                 println!("  contact:   {} {} {} {}", c.name, c.role, c.email, c.phone);
             }
@@ -302,27 +351,48 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             if json {
                 print_json(&d)
             } else {
-                println!("{} debtor #{} {}", if restore { "Restored" } else { "Archived" }, d.id, d.input.name);
+                println!(
+                    "{} debtor #{} {}",
+                    if restore { "Restored" } else { "Archived" },
+                    d.id,
+                    d.input.name
+                );
                 Ok(())
             }
         }
-        Command::Demo { debtors, invoices, seed } => {
-            let s = api.demo_load(DemoRequest { debtors, invoices, seed }).await?;
+        Command::Demo {
+            debtors,
+            invoices,
+            seed,
+        } => {
+            let s = api
+                .demo_load(DemoRequest {
+                    debtors,
+                    invoices,
+                    seed,
+                })
+                .await?;
             if json {
                 print_json(&s)
             } else {
-                println!("Loaded {} debtors, {} invoices, {} payments.", s.debtors, s.invoices, s.payments);
+                println!(
+                    "Loaded {} debtors, {} invoices, {} payments.",
+                    s.debtors, s.invoices, s.payments
+                );
                 Ok(())
             }
         }
-        Command::Calc(c) => calc::run(c, json),
+        Command::Calc(c) => calc::run(*c, json),
         Command::Info => {
             let info = api.info().await?;
             if json {
                 print_json(&info)
             } else {
                 println!("{} database at {}", info.backend, info.location);
-                println!("{} debtors, {} invoices, {} payments", info.debtors, info.invoices, info.payments);
+                println!(
+                    "{} debtors, {} invoices, {} payments",
+                    info.debtors, info.invoices, info.payments
+                );
                 Ok(())
             }
         }
@@ -330,7 +400,9 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
 }
 
 fn input_from(f: DebtorFields) -> DebtorInput {
-    let has_contact = [&f.contact, &f.role, &f.email, &f.phone].iter().any(|s| !s.trim().is_empty());
+    let has_contact = [&f.contact, &f.role, &f.email, &f.phone]
+        .iter()
+        .any(|s| !s.trim().is_empty());
     DebtorInput {
         kind: match f.kind {
             KindArg::Company => DebtorKindDto::Company,
@@ -340,7 +412,12 @@ fn input_from(f: DebtorFields) -> DebtorInput {
         name: f.name,
         external_ref: f.external_ref,
         contacts: if has_contact {
-            vec![ContactDto { name: f.contact, role: f.role, email: f.email, phone: f.phone }]
+            vec![ContactDto {
+                name: f.contact,
+                role: f.role,
+                email: f.email,
+                phone: f.phone,
+            }]
         } else {
             Vec::new()
         },
@@ -362,7 +439,10 @@ fn print_page(page: &DebtorPage, json: bool) -> Result<(), ApiError> {
     if json {
         return print_json(page);
     }
-    println!("{:<14} {:<40} {:<18} {:>2} {:>14} {:>14}", "REFERENCE", "NAME", "CITY", "CC", "OPEN", "OVERDUE");
+    println!(
+        "{:<14} {:<40} {:<18} {:>2} {:>14} {:>14}",
+        "REFERENCE", "NAME", "CITY", "CC", "OPEN", "OVERDUE"
+    );
     for r in &page.rows {
         println!(
             "{:<14} {:<40} {:<18} {:>2} {:>10} {} {:>10} {}",

@@ -33,16 +33,16 @@ pub struct AgingBuckets {
 
 impl Default for AgingBuckets {
     fn default() -> Self {
-        AgingBuckets { bounds: vec![30, 60, 90] }
+        AgingBuckets {
+            bounds: vec![30, 60, 90],
+        }
     }
 }
 
 impl AgingBuckets {
     /// Bands with these upper bounds (strictly increasing, all > 0).
     pub fn new(bounds: Vec<i64>) -> Result<Self, AgingError> {
-        let ok = !bounds.is_empty()
-            && bounds[0] > 0
-            && bounds.windows(2).all(|w| w[0] < w[1]);
+        let ok = !bounds.is_empty() && bounds[0] > 0 && bounds.windows(2).all(|w| w[0] < w[1]);
         if ok {
             Ok(AgingBuckets { bounds })
         } else {
@@ -54,7 +54,9 @@ impl AgingBuckets {
     pub fn parse(text: &str) -> Result<Self, AgingError> {
         let bounds: Result<Vec<i64>, _> =
             text.split(',').map(|p| p.trim().parse::<i64>()).collect();
-        bounds.map_err(|_| AgingError::BadBounds(text.to_string())).and_then(Self::new)
+        bounds
+            .map_err(|_| AgingError::BadBounds(text.to_string()))
+            .and_then(Self::new)
     }
 
     /// The labels, in order, for a basis: by due `current, 1-30, ..., 90+`; by invoice
@@ -80,7 +82,12 @@ impl AgingBuckets {
             AgingBasis::Due => 1,
             AgingBasis::Invoice => 0,
         };
-        offset + self.bounds.iter().position(|b| days <= *b).unwrap_or(self.bounds.len())
+        offset
+            + self
+                .bounds
+                .iter()
+                .position(|b| days <= *b)
+                .unwrap_or(self.bounds.len())
     }
 }
 
@@ -90,7 +97,12 @@ pub fn days_past_due(due: NaiveDate, as_of: NaiveDate) -> i64 {
 }
 
 /// The item's age for a basis.
-pub fn age_days(basis: AgingBasis, invoice_date: NaiveDate, due: NaiveDate, as_of: NaiveDate) -> i64 {
+pub fn age_days(
+    basis: AgingBasis,
+    invoice_date: NaiveDate,
+    due: NaiveDate,
+    as_of: NaiveDate,
+) -> i64 {
     match basis {
         AgingBasis::Due => days_past_due(due, as_of),
         AgingBasis::Invoice => (as_of - invoice_date).num_days(),
@@ -123,19 +135,33 @@ mod tests {
             let (inv, due) = (d(inv), d(due));
             assert_eq!(days_past_due(due, as_of), dpd);
             let due_labels = b.labels(AgingBasis::Due);
-            assert_eq!(due_labels[b.index(AgingBasis::Due, dpd)], by_due, "due {due}");
+            assert_eq!(
+                due_labels[b.index(AgingBasis::Due, dpd)],
+                by_due,
+                "due {due}"
+            );
             assert_eq!(age_days(AgingBasis::Invoice, inv, due, as_of), age);
             let inv_labels = b.labels(AgingBasis::Invoice);
-            assert_eq!(inv_labels[b.index(AgingBasis::Invoice, age)], by_inv, "invoice {inv}");
+            assert_eq!(
+                inv_labels[b.index(AgingBasis::Invoice, age)],
+                by_inv,
+                "invoice {inv}"
+            );
         }
     }
 
     #[test]
     fn custom_buckets() {
         let b = AgingBuckets::parse("15,30").unwrap();
-        assert_eq!(b.labels(AgingBasis::Due), vec!["current", "1-15", "16-30", "30+"]);
+        assert_eq!(
+            b.labels(AgingBasis::Due),
+            vec!["current", "1-15", "16-30", "30+"]
+        );
         assert_eq!(b.index(AgingBasis::Due, 16), 2);
-        assert!(AgingBuckets::parse("30,30").is_err(), "bounds must increase");
+        assert!(
+            AgingBuckets::parse("30,30").is_err(),
+            "bounds must increase"
+        );
         assert!(AgingBuckets::parse("x").is_err());
     }
 }

@@ -85,7 +85,10 @@ pub struct FieldError {
 impl FieldError {
     /// A new field error.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -117,7 +120,9 @@ pub struct DebtorDraft {
 }
 
 /// Languages Overdue ships letters and the UI in.
-pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pl", "cs", "sv", "da", "nb", "tr"];
+pub const LANGUAGES: &[&str] = &[
+    "en", "de", "fr", "es", "it", "nl", "pl", "cs", "sv", "da", "nb", "tr",
+];
 
 /// Longest name accepted: long enough for any registered company name, short enough
 /// for a letter's address window.
@@ -126,7 +131,9 @@ pub const MAX_NAME_LEN: usize = 200;
 pub const MAX_TERMS_DAYS: u32 = 365;
 
 fn plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -137,7 +144,9 @@ fn plausible_email(s: &str) -> bool {
 
 fn plausible_phone(s: &str) -> bool {
     let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    digits >= 5 && s.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+    digits >= 5
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
 }
 
 /// True when `code` looks like an ISO 3166-1 alpha-2 country code.
@@ -159,10 +168,16 @@ impl DebtorDraft {
             ));
         }
         if self.external_ref.chars().count() > 64 {
-            errs.push(FieldError::new("external_ref", "The reference is too long (64 at most)."));
+            errs.push(FieldError::new(
+                "external_ref",
+                "The reference is too long (64 at most).",
+            ));
         }
         if self.external_ref.chars().any(|c| c.is_control()) {
-            errs.push(FieldError::new("external_ref", "The reference has control characters."));
+            errs.push(FieldError::new(
+                "external_ref",
+                "The reference has control characters.",
+            ));
         }
         for (i, c) in self.contacts.iter().enumerate() {
             if c.name.trim().is_empty() && c.email.trim().is_empty() && c.phone.trim().is_empty() {
@@ -204,7 +219,10 @@ impl DebtorDraft {
         }
         if let Some(limit) = self.credit_limit {
             if limit.is_sign_negative() && !limit.is_zero() {
-                errs.push(FieldError::new("credit_limit", "The credit limit cannot be negative."));
+                errs.push(FieldError::new(
+                    "credit_limit",
+                    "The credit limit cannot be negative.",
+                ));
             } else if limit.scale() > self.currency.minor_units() {
                 errs.push(FieldError::new(
                     "credit_limit",
@@ -217,7 +235,10 @@ impl DebtorDraft {
         }
         for (i, t) in self.tags.iter().enumerate() {
             if t.trim().is_empty() || t.chars().count() > 40 {
-                errs.push(FieldError::new(format!("tags[{i}]"), "Tags are 1 to 40 characters."));
+                errs.push(FieldError::new(
+                    format!("tags[{i}]"),
+                    "Tags are 1 to 40 characters.",
+                ));
             }
         }
         errs
@@ -257,7 +278,11 @@ mod tests {
 
     #[test]
     fn a_complete_draft_is_valid() {
-        assert_eq!(draft().validate(), vec![], "a realistic non-ASCII debtor must be accepted");
+        assert_eq!(
+            draft().validate(),
+            vec![],
+            "a realistic non-ASCII debtor must be accepted"
+        );
     }
 
     #[test]
@@ -271,14 +296,23 @@ mod tests {
         let fields: Vec<String> = d.validate().into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            vec!["name", "contacts[0].email", "address.country", "payment_terms_days", "credit_limit"],
+            vec![
+                "name",
+                "contacts[0].email",
+                "address.country",
+                "payment_terms_days",
+                "credit_limit"
+            ],
             "the form shows each error next to its own field"
         );
     }
 
     #[test]
     fn kind_parses_cli_spellings() {
-        assert_eq!(DebtorKind::parse("sole-trader"), Some(DebtorKind::SoleTrader));
+        assert_eq!(
+            DebtorKind::parse("sole-trader"),
+            Some(DebtorKind::SoleTrader)
+        );
         assert_eq!(DebtorKind::parse("Company"), Some(DebtorKind::Company));
         assert_eq!(DebtorKind::parse("llc"), None);
     }

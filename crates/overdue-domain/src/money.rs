@@ -25,7 +25,9 @@ pub enum MoneyError {
     #[error("unknown currency \"{0}\": use a three-letter ISO 4217 code such as EUR, GBP or USD")]
     UnknownCurrency(String),
     /// The text is not a decimal amount.
-    #[error("\"{0}\" is not an amount: write it like 1234.50 (digits, an optional dot and decimals)")]
+    #[error(
+        "\"{0}\" is not an amount: write it like 1234.50 (digits, an optional dot and decimals)"
+    )]
     InvalidAmount(String),
     /// The amount has more decimals than the currency's minor unit.
     #[error("{amount} has more decimals than {currency} allows ({places})")]
@@ -48,12 +50,48 @@ pub enum MoneyError {
 /// (code, minor-unit digits). ISO 4217 active codes used by businesses; JPY/KRW/HUF-style
 /// zero-decimal currencies and the three-decimal dinars are included.
 const CURRENCIES: &[(&str, u32)] = &[
-    ("AED", 2), ("AUD", 2), ("BGN", 2), ("BHD", 3), ("BRL", 2), ("CAD", 2), ("CHF", 2),
-    ("CLP", 0), ("CNY", 2), ("CZK", 2), ("DKK", 2), ("EUR", 2), ("GBP", 2), ("HKD", 2),
-    ("HUF", 2), ("IDR", 2), ("ILS", 2), ("INR", 2), ("ISK", 0), ("JOD", 3), ("JPY", 0),
-    ("KRW", 0), ("KWD", 3), ("MXN", 2), ("MYR", 2), ("NOK", 2), ("NZD", 2), ("OMR", 3),
-    ("PHP", 2), ("PLN", 2), ("RON", 2), ("RSD", 2), ("SAR", 2), ("SEK", 2), ("SGD", 2),
-    ("THB", 2), ("TND", 3), ("TRY", 2), ("TWD", 2), ("UAH", 2), ("USD", 2), ("ZAR", 2),
+    ("AED", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PHP", 2),
+    ("PLN", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("ZAR", 2),
 ];
 
 /// An ISO 4217 currency, validated against the table Overdue knows.
@@ -72,7 +110,10 @@ impl Currency {
             .find(|(c, _)| *c == upper)
             .map(|(c, minor)| {
                 let b = c.as_bytes();
-                Currency { code: [b[0], b[1], b[2]], minor_units: *minor }
+                Currency {
+                    code: [b[0], b[1], b[2]],
+                    minor_units: *minor,
+                }
             })
             .ok_or_else(|| MoneyError::UnknownCurrency(code.trim().to_string()))
     }
@@ -90,7 +131,9 @@ impl Currency {
 
     /// Every currency Overdue knows, in code order.
     pub fn all() -> impl Iterator<Item = Currency> {
-        CURRENCIES.iter().filter_map(|(c, _)| Currency::from_code(c).ok())
+        CURRENCIES
+            .iter()
+            .filter_map(|(c, _)| Currency::from_code(c).ok())
     }
 }
 
@@ -146,7 +189,10 @@ impl Money {
 
     /// Zero of a currency.
     pub fn zero(currency: Currency) -> Self {
-        Money { amount: Decimal::ZERO, currency }
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
     }
 
     /// Parses a decimal amount such as `"1234.50"` or `"-12"` in `currency`.
@@ -179,14 +225,20 @@ impl Money {
 
     /// From integer minor units (cents), the storage form.
     pub fn from_minor_units(units: i64, currency: Currency) -> Self {
-        Money { amount: Decimal::new(units, currency.minor_units), currency }
+        Money {
+            amount: Decimal::new(units, currency.minor_units),
+            currency,
+        }
     }
 
     /// To integer minor units, rounding half-up first.
     pub fn to_minor_units(&self) -> Result<i64, MoneyError> {
         let r = self.rounded().amount;
-        let scaled = r * Decimal::from(10i64.pow(self.currency.minor_units));
-        i64::try_from(scaled.trunc()).map_err(|_| MoneyError::Overflow(self.amount.to_string()))
+        let overflow = || MoneyError::Overflow(self.amount.to_string());
+        let scaled = r
+            .checked_mul(Decimal::from(10i64.pow(self.currency.minor_units)))
+            .ok_or_else(overflow)?;
+        i64::try_from(scaled.trunc()).map_err(|_| overflow())
     }
 
     /// The exact amount.
@@ -201,7 +253,10 @@ impl Money {
 
     /// Rounded half-up to the currency's minor unit.
     pub fn rounded(&self) -> Money {
-        Money { amount: round_half_up(self.amount, self.currency.minor_units), ..*self }
+        Money {
+            amount: round_half_up(self.amount, self.currency.minor_units),
+            ..*self
+        }
     }
 
     /// True when the amount is exactly zero.
@@ -218,7 +273,10 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
         }
     }
 
@@ -229,7 +287,10 @@ impl Money {
             .amount
             .checked_add(other.amount)
             .ok_or_else(|| MoneyError::Overflow(self.amount.to_string()))?;
-        Ok(Money { amount, currency: self.currency })
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
     }
 
     /// `self - other`; an error when the currencies differ.
@@ -239,7 +300,10 @@ impl Money {
             .amount
             .checked_sub(other.amount)
             .ok_or_else(|| MoneyError::Overflow(self.amount.to_string()))?;
-        Ok(Money { amount, currency: self.currency })
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
     }
 
     /// Multiplies by an exact factor (a rate, a quantity); not rounded.
@@ -248,7 +312,10 @@ impl Money {
             .amount
             .checked_mul(factor)
             .ok_or_else(|| MoneyError::Overflow(self.amount.to_string()))?;
-        Ok(Money { amount, currency: self.currency })
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
     }
 
     /// Sums amounts of one currency; `None` currency means an empty list sums to zero of it.
@@ -256,7 +323,9 @@ impl Money {
         currency: Currency,
         items: impl IntoIterator<Item = &'a Money>,
     ) -> Result<Money, MoneyError> {
-        items.into_iter().try_fold(Money::zero(currency), |acc, m| acc.checked_add(m))
+        items
+            .into_iter()
+            .try_fold(Money::zero(currency), |acc, m| acc.checked_add(m))
     }
 
     /// Splits into `n` parts of `total / n` rounded down to the minor unit; the remainder
@@ -308,7 +377,11 @@ impl fmt::Debug for Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.rounded();
-        write!(f, "{:.*} {}", self.currency.minor_units as usize, r.amount, self.currency)
+        write!(
+            f,
+            "{:.*} {}",
+            self.currency.minor_units as usize, r.amount, self.currency
+        )
     }
 }
 
@@ -339,15 +412,28 @@ mod tests {
 
     #[test]
     fn parse_rejects_garbage_with_a_clear_error() {
-        for bad in ["", "abc", "1,234.50", "1e5", "12.", ".5", "--1", "1.2.3", "€5"] {
+        for bad in [
+            "", "abc", "1,234.50", "1e5", "12.", ".5", "--1", "1.2.3", "€5",
+        ] {
             let err = Money::parse(bad, eur()).unwrap_err();
-            assert!(matches!(err, MoneyError::InvalidAmount(_)), "{bad:?} gave {err:?}");
-            assert!(err.to_string().contains("is not an amount"), "message names the problem");
+            assert!(
+                matches!(err, MoneyError::InvalidAmount(_)),
+                "{bad:?} gave {err:?}"
+            );
+            assert!(
+                err.to_string().contains("is not an amount"),
+                "message names the problem"
+            );
         }
         let err = Money::parse("1.005", eur()).unwrap_err();
         assert!(err.to_string().contains("more decimals than EUR"), "{err}");
         assert!(matches!(
             Money::parse("99999999999999999999999", eur()),
+            Err(MoneyError::Overflow(_))
+        ));
+        // Regression: a 29-digit amount overflowed Decimal inside to_minor_units and panicked.
+        assert!(matches!(
+            Money::parse("79228162514264337593543950335", eur()),
             Err(MoneyError::Overflow(_))
         ));
     }

@@ -364,6 +364,38 @@ pub struct PaydexScore {
     pub explanation: PaydexExplanation,
 }
 
+/// Amount-weighted mean index and DBT with each amount divided by `scale`; `None` when a
+/// sum overflows. Returns `(mean index, mean DBT, total weight)`, the means `None` when
+/// there is nothing to weigh.
+#[allow(clippy::type_complexity)]
+fn weighted_means(
+    counted: &[&Experience],
+    indexes: &[Decimal],
+    scale: Decimal,
+) -> Option<(Option<Decimal>, Option<Decimal>, Decimal)> {
+    if counted.is_empty() {
+        return Some((None, None, Decimal::ZERO));
+    }
+    let mut total = Decimal::ZERO;
+    let mut by_index = Decimal::ZERO;
+    let mut by_dbt = Decimal::ZERO;
+    for (e, i) in counted.iter().zip(indexes) {
+        let w = if scale == Decimal::ONE {
+            e.amount
+        } else {
+            e.amount.checked_div(scale)?
+        };
+        total = total.checked_add(w)?;
+        by_index = by_index.checked_add(w.checked_mul(*i)?)?;
+        by_dbt = by_dbt.checked_add(w.checked_mul(Decimal::from(e.dbt))?)?;
+    }
+    Some((
+        Some(by_index.checked_div(total)?),
+        Some(by_dbt.checked_div(total)?),
+        total,
+    ))
+}
+
 /// Scores payment behaviour from experiences (see the module docs and [`dbt_index`]).
 ///
 /// Score = amount-weighted mean index, rounded half-up, kept within 1..=100; "UN" below
@@ -375,24 +407,23 @@ pub fn paydex(experiences: &[Experience]) -> PaydexScore {
         .filter(|e| e.amount > Decimal::ZERO)
         .collect();
     let left_out = experiences.len() - counted.len();
-    let total_amount: Decimal = counted.iter().map(|e| e.amount).sum();
     let indexes: Vec<Decimal> = counted.iter().map(|e| dbt_index(e.dbt)).collect();
-
-    let exact_index = (!counted.is_empty()).then(|| {
-        let weighted: Decimal = counted
-            .iter()
-            .zip(&indexes)
-            .map(|(e, i)| e.amount * *i)
-            .sum();
-        weighted / total_amount
-    });
-    let exact_dbt = (!counted.is_empty()).then(|| {
-        let weighted: Decimal = counted
-            .iter()
-            .map(|e| e.amount * Decimal::from(e.dbt))
-            .sum();
-        weighted / total_amount
-    });
+    // Weights are the amounts; only when their sums would overflow Decimal (amounts near
+    // 10^28) are they taken relative to the largest one, so ordinary books stay exact.
+    let exact_sums = weighted_means(&counted, &indexes, Decimal::ONE);
+    let (exact_index, exact_dbt, total_weight, scale) = match exact_sums {
+        Some((i, d, t)) => (i, d, t, Decimal::ONE),
+        None => {
+            let largest = counted
+                .iter()
+                .map(|e| e.amount)
+                .max()
+                .unwrap_or(Decimal::ONE);
+            let (i, d, t) = weighted_means(&counted, &indexes, largest)
+                .expect("weights of at most 1 cannot overflow");
+            (i, d, t, largest)
+        }
+    };
 
     let score = exact_index
         .filter(|_| counted.len() >= MIN_EXPERIENCES)
@@ -417,8 +448,11 @@ pub fn paydex(experiences: &[Experience]) -> PaydexScore {
         .iter()
         .zip(&indexes)
         .map(|(e, index)| {
-            let pull = e.amount * (*index - Decimal::from(PROMPT_INDEX));
-            let points = fixed(pull / total_amount, 2);
+            // Points this experience moves the score away from 80: its share of the
+            // weight times its distance from a prompt payer's index.
+            let share = (e.amount / scale) / total_weight;
+            let pull = share * (*index - Decimal::from(PROMPT_INDEX));
+            let points = fixed(pull, 2);
             let effect = ExperienceEffect {
                 label: e.label.clone(),
                 amount: e.amount,
@@ -1316,5 +1350,26 @@ mod tests {
             prop_assert!(b <= a, "index({}) = {} > index({}) = {}", dbt + more, b, dbt, a);
             prop_assert!(a >= Decimal::ZERO && a <= Decimal::ONE_HUNDRED);
         }
+    }
+}
+
+#[cfg(test)]
+mod overflow_regressions {
+    use super::*;
+
+    /// Regression: amounts near Decimal::MAX overflowed the weighted sums and panicked.
+    #[test]
+    fn huge_amounts_score_without_panicking() {
+        let e = vec![
+            Experience::new(Decimal::MAX, 1),
+            Experience::new(Decimal::MAX, 1),
+            Experience::new(Decimal::ONE, 1),
+        ];
+        let s = paydex(&e);
+        assert_eq!(s.experiences, 3);
+        assert!(
+            s.score.is_some(),
+            "three experiences are scored whatever their size"
+        );
     }
 }

@@ -211,7 +211,12 @@ impl DebtorRow {
                 external_ref: self.external_ref.unwrap_or_default(),
                 contacts: contacts
                     .into_iter()
-                    .map(|c| Contact { name: c.name, role: c.role, email: c.email, phone: c.phone })
+                    .map(|c| Contact {
+                        name: c.name,
+                        role: c.role,
+                        email: c.email,
+                        phone: c.phone,
+                    })
                     .collect(),
                 address: Address {
                     lines: self.address_lines,
@@ -253,25 +258,49 @@ impl DebtorValues {
             .map(|l| Money::new(l, draft.currency).to_minor_units())
             .transpose()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let tags = serde_json::to_string(&draft.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        Ok(DebtorValues { external_ref, credit_limit_minor, tags, search_text: search_text(draft) })
+        let tags =
+            serde_json::to_string(&draft.tags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(DebtorValues {
+            external_ref,
+            credit_limit_minor,
+            tags,
+            search_text: search_text(draft),
+        })
     }
 }
 
 fn emails(draft: &DebtorDraft) -> String {
-    draft.contacts.iter().map(|c| c.email.trim()).filter(|e| !e.is_empty()).collect::<Vec<_>>().join(" ")
+    draft
+        .contacts
+        .iter()
+        .map(|c| c.email.trim())
+        .filter(|e| !e.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The SQLite FTS5 columns (name, reference, emails, city), folded for accent-free search.
 pub(crate) fn fts_columns(draft: &DebtorDraft) -> (String, String, String, String) {
-    (fold(&draft.name), fold(&draft.external_ref), fold(&emails(draft)), fold(&draft.address.city))
+    (
+        fold(&draft.name),
+        fold(&draft.external_ref),
+        fold(&emails(draft)),
+        fold(&draft.address.city),
+    )
 }
 
 /// Text indexed for PostgreSQL search: emails are split at `@` and `.` so that a prefix of
 /// the mailbox or the domain finds the debtor, as the SQLite tokenizer does.
 pub(crate) fn search_text(draft: &DebtorDraft) -> String {
     let mails = emails(draft).replace(['@', '.'], " ");
-    fold(&format!("{} {} {} {} {}", draft.name, draft.external_ref, emails(draft), mails, draft.address.city))
+    fold(&format!(
+        "{} {} {} {} {}",
+        draft.name,
+        draft.external_ref,
+        emails(draft),
+        mails,
+        draft.address.city
+    ))
 }
 
 /// Splits search input into word prefixes, keeping letters and digits only, so no input
@@ -399,7 +428,10 @@ impl Store {
                 .rows_affected()
         });
         if changed == 0 {
-            return Err(StoreError::NotFound { entity: "debtor", key: id.to_string() });
+            return Err(StoreError::NotFound {
+                entity: "debtor",
+                key: id.to_string(),
+            });
         }
         Ok(())
     }
@@ -430,7 +462,10 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        id.ok_or_else(|| StoreError::NotFound { entity: "debtor", key: external_ref.to_string() })
+        id.ok_or_else(|| StoreError::NotFound {
+            entity: "debtor",
+            key: external_ref.to_string(),
+        })
     }
 
     /// One page of the debtor list with the total number of matching debtors.
@@ -445,12 +480,22 @@ impl Store {
             filters.push("d.archived_at IS NULL");
         }
         let search_value = match backend {
-            Backend::Sqlite => terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" "),
-            Backend::Postgres => terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & "),
+            Backend::Sqlite => terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Backend::Postgres => terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
         };
         if !terms.is_empty() {
             filters.push(match backend {
-                Backend::Sqlite => "d.id IN (SELECT rowid FROM debtors_fts WHERE debtors_fts MATCH $2)",
+                Backend::Sqlite => {
+                    "d.id IN (SELECT rowid FROM debtors_fts WHERE debtors_fts MATCH $2)"
+                }
                 Backend::Postgres => "d.search @@ to_tsquery('simple', $2)",
             });
         }
@@ -523,14 +568,16 @@ impl Store {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::search_terms;
 
     #[test]
     fn search_input_cannot_inject_query_syntax() {
-        assert_eq!(search_terms("Øster \"OR* NEAR("), vec!["oster", "or", "near"]);
+        assert_eq!(
+            search_terms("Øster \"OR* NEAR("),
+            vec!["oster", "or", "near"]
+        );
         assert!(search_terms("\"*:&|!()").is_empty());
     }
 }

@@ -53,15 +53,19 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn open(target: &str, e: impl std::fmt::Display) -> Self {
-        StoreError::Open { target: target.to_string(), message: e.to_string() }
+        StoreError::Open {
+            target: target.to_string(),
+            message: e.to_string(),
+        }
     }
 
     /// Maps a unique-constraint violation to [`StoreError::Duplicate`].
     pub(crate) fn unique(e: sqlx::Error, what: &'static str, value: &str) -> Self {
         match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate { what, value: value.to_string() }
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate {
+                what,
+                value: value.to_string(),
+            },
             _ => StoreError::Database(e),
         }
     }

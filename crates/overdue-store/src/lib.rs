@@ -96,7 +96,10 @@ impl Store {
         }
     }
 
-    async fn open_sqlite(path: &Path, now: DateTime<Utc>) -> Result<(Store, OpenReport), StoreError> {
+    async fn open_sqlite(
+        path: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<(Store, OpenReport), StoreError> {
         let created = !path.exists();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
@@ -123,7 +126,10 @@ impl Store {
             .map_err(|e| StoreError::open(&path.display().to_string(), e))?;
         let store = Store::Sqlite(pool);
         let pending = store.pending_migrations().await?;
-        let mut report = OpenReport { created, ..Default::default() };
+        let mut report = OpenReport {
+            created,
+            ..Default::default()
+        };
         if pending > 0 && !created && store.has_applied_migrations().await? {
             let backup = backup_path(path, now);
             store.backup_sqlite(&backup).await?;
@@ -151,7 +157,14 @@ impl Store {
         if let Store::Postgres(pool) = &store {
             POSTGRES_MIGRATIONS.run(pool).await?;
         }
-        Ok((store, OpenReport { created: false, migrations_applied: pending, backup: None }))
+        Ok((
+            store,
+            OpenReport {
+                created: false,
+                migrations_applied: pending,
+                backup: None,
+            },
+        ))
     }
 
     /// Which backend this is.
@@ -195,13 +208,19 @@ impl Store {
     /// Number of embedded migrations not yet applied to this database.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
         let applied = self.applied_versions().await?;
-        Ok(self.migrator().iter().filter(|m| !applied.contains(&m.version)).count())
+        Ok(self
+            .migrator()
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
     }
 
     /// Writes a consistent copy of the SQLite database to `dest` (`VACUUM INTO`).
     pub async fn backup_sqlite(&self, dest: &Path) -> Result<(), StoreError> {
         let Store::Sqlite(pool) = self else {
-            return Err(StoreError::Unsupported("file backup of a PostgreSQL database"));
+            return Err(StoreError::Unsupported(
+                "file backup of a PostgreSQL database",
+            ));
         };
         sqlx::query("VACUUM INTO $1")
             .bind(dest.display().to_string())
@@ -254,7 +273,10 @@ impl Store {
 }
 
 fn backup_path(db: &Path, now: DateTime<Utc>) -> PathBuf {
-    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     db.with_file_name(format!("{name}.backup-{}", now.format("%Y%m%dT%H%M%SZ")))
 }
 
@@ -282,6 +304,9 @@ mod tests {
             redact_url("postgres://staff:s3cret@db.local:5432/overdue"),
             "postgres://staff:***@db.local:5432/overdue"
         );
-        assert_eq!(redact_url("postgres://db.local/overdue"), "postgres://db.local/overdue");
+        assert_eq!(
+            redact_url("postgres://db.local/overdue"),
+            "postgres://db.local/overdue"
+        );
     }
 }

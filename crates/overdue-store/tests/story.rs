@@ -21,8 +21,18 @@ fn draft(name: &str, reference: &str, city: &str, email: &str) -> DebtorDraft {
         kind: DebtorKind::Company,
         name: name.into(),
         external_ref: reference.into(),
-        contacts: vec![Contact { name: "AP".into(), role: String::new(), email: email.into(), phone: String::new() }],
-        address: Address { lines: "1 Main St".into(), postal_code: "1000".into(), city: city.into(), country: "PL".into() },
+        contacts: vec![Contact {
+            name: "AP".into(),
+            role: String::new(),
+            email: email.into(),
+            phone: String::new(),
+        }],
+        address: Address {
+            lines: "1 Main St".into(),
+            postal_code: "1000".into(),
+            city: city.into(),
+            country: "PL".into(),
+        },
         language: "pl".into(),
         currency: Currency::from_code("PLN").unwrap(),
         payment_terms_days: 30,
@@ -45,43 +55,128 @@ fn query(search: &str) -> DebtorQuery {
 }
 
 async fn names(store: &Store, q: &DebtorQuery) -> Vec<String> {
-    store.list_debtors(q).await.unwrap().1.into_iter().map(|r| r.name).collect()
+    store
+        .list_debtors(q)
+        .await
+        .unwrap()
+        .1
+        .into_iter()
+        .map(|r| r.name)
+        .collect()
 }
 
 async fn story(store: Store) {
-    assert_eq!(store.pending_migrations().await.unwrap(), 0, "open() leaves no migration pending");
-    let a = store.create_debtor(&draft("Łukasiewicz Sp. z o.o.", "PL-1", "Łódź", "anna@lukasiewicz.pl"), "Anna", now()).await.unwrap();
-    let b = store.create_debtor(&draft("Øster AS", "NO-1", "Oslo", "post@oster.no"), "", now()).await.unwrap();
-    store.create_debtor(&draft("Şahin A.Ş.", "", "İstanbul", ""), "", now()).await.unwrap();
-    store.create_debtor(&draft("Dvořák s.r.o.", "", "Praha", ""), "", now()).await.unwrap();
+    assert_eq!(
+        store.pending_migrations().await.unwrap(),
+        0,
+        "open() leaves no migration pending"
+    );
+    let a = store
+        .create_debtor(
+            &draft(
+                "Łukasiewicz Sp. z o.o.",
+                "PL-1",
+                "Łódź",
+                "anna@lukasiewicz.pl",
+            ),
+            "Anna",
+            now(),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_debtor(
+            &draft("Øster AS", "NO-1", "Oslo", "post@oster.no"),
+            "",
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .create_debtor(&draft("Şahin A.Ş.", "", "İstanbul", ""), "", now())
+        .await
+        .unwrap();
+    store
+        .create_debtor(&draft("Dvořák s.r.o.", "", "Praha", ""), "", now())
+        .await
+        .unwrap();
 
     let rec = store.debtor(a).await.unwrap();
-    assert_eq!(rec.draft, draft("Łukasiewicz Sp. z o.o.", "PL-1", "Łódź", "anna@lukasiewicz.pl"), "a debtor reads back exactly as written");
+    assert_eq!(
+        rec.draft,
+        draft(
+            "Łukasiewicz Sp. z o.o.",
+            "PL-1",
+            "Łódź",
+            "anna@lukasiewicz.pl"
+        ),
+        "a debtor reads back exactly as written"
+    );
     assert_eq!(rec.account_manager, "Anna");
 
     // Search: accent-free prefixes over name, reference, email and city.
-    assert_eq!(names(&store, &query("lodz")).await, vec!["Łukasiewicz Sp. z o.o."]);
-    assert_eq!(names(&store, &query("luk")).await, vec!["Łukasiewicz Sp. z o.o."]);
+    assert_eq!(
+        names(&store, &query("lodz")).await,
+        vec!["Łukasiewicz Sp. z o.o."]
+    );
+    assert_eq!(
+        names(&store, &query("luk")).await,
+        vec!["Łukasiewicz Sp. z o.o."]
+    );
     assert_eq!(names(&store, &query("oster")).await, vec!["Øster AS"]);
     assert_eq!(names(&store, &query("sahin")).await, vec!["Şahin A.Ş."]);
-    assert_eq!(names(&store, &query("no-1")).await, vec!["Øster AS"], "reference search");
-    assert_eq!(names(&store, &query("lukasiewicz.pl")).await, vec!["Łukasiewicz Sp. z o.o."], "email domain search");
-    assert!(names(&store, &query("\" OR 1=1 --")).await.is_empty(), "search text is data, not query syntax");
+    assert_eq!(
+        names(&store, &query("no-1")).await,
+        vec!["Øster AS"],
+        "reference search"
+    );
+    assert_eq!(
+        names(&store, &query("lukasiewicz.pl")).await,
+        vec!["Łukasiewicz Sp. z o.o."],
+        "email domain search"
+    );
+    assert!(
+        names(&store, &query("\" OR 1=1 --")).await.is_empty(),
+        "search text is data, not query syntax"
+    );
     assert_eq!(store.list_debtors(&query("")).await.unwrap().0, 4);
 
     // Unique references are enforced by the database.
-    let dup = store.create_debtor(&draft("Other", "PL-1", "X", ""), "", now()).await;
-    assert!(matches!(dup, Err(StoreError::Duplicate { .. })), "duplicate reference must be refused: {dup:?}");
-    assert_eq!(store.list_debtors(&query("")).await.unwrap().0, 4, "a refused insert writes nothing");
+    let dup = store
+        .create_debtor(&draft("Other", "PL-1", "X", ""), "", now())
+        .await;
+    assert!(
+        matches!(dup, Err(StoreError::Duplicate { .. })),
+        "duplicate reference must be refused: {dup:?}"
+    );
+    assert_eq!(
+        store.list_debtors(&query("")).await.unwrap().0,
+        4,
+        "a refused insert writes nothing"
+    );
 
     // Update replaces contacts and the search index entry.
     let mut changed = draft("Øster Fisk AS", "NO-1", "Bergen", "faktura@osterfisk.no");
-    changed.contacts.push(Contact { name: "Bjørn".into(), role: "CFO".into(), email: String::new(), phone: "+47 22 33 44 55".into() });
-    store.update_debtor(b, &changed, "Tom", now()).await.unwrap();
+    changed.contacts.push(Contact {
+        name: "Bjørn".into(),
+        role: "CFO".into(),
+        email: String::new(),
+        phone: "+47 22 33 44 55".into(),
+    });
+    store
+        .update_debtor(b, &changed, "Tom", now())
+        .await
+        .unwrap();
     assert_eq!(store.debtor(b).await.unwrap().draft, changed);
     assert_eq!(names(&store, &query("bergen")).await, vec!["Øster Fisk AS"]);
-    assert!(names(&store, &query("oslo")).await.is_empty(), "the old city is no longer indexed");
-    assert!(matches!(store.update_debtor(9999, &changed, "", now()).await, Err(StoreError::NotFound { .. })));
+    assert!(
+        names(&store, &query("oslo")).await.is_empty(),
+        "the old city is no longer indexed"
+    );
+    assert!(matches!(
+        store.update_debtor(9999, &changed, "", now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
 
     // Archive hides from the working list, keeps the record.
     store.set_debtor_archived(b, true, now()).await.unwrap();
@@ -92,25 +187,69 @@ async fn story(store: Store) {
     assert!(store.debtor(b).await.unwrap().archived_at.is_some());
 
     // Bulk load with balances; the list shows open and overdue balances from open items.
-    let debtors = vec![DemoDebtor { draft: draft("Zofia Bulk", "BULK-1", "Kraków", "z@bulk.pl"), account_manager: String::new() }];
+    let debtors = vec![DemoDebtor {
+        draft: draft("Zofia Bulk", "BULK-1", "Kraków", "z@bulk.pl"),
+        account_manager: String::new(),
+    }];
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let invoices = vec![
-        DemoInvoice { debtor: 0, number: "B-1".into(), issue_date: d("2026-09-01"), due_date: d("2026-10-01"), amount_minor: 100000, tax_minor: 0, description: String::new() },
-        DemoInvoice { debtor: 0, number: "B-2".into(), issue_date: d("2026-11-01"), due_date: d("2026-12-01"), amount_minor: 50000, tax_minor: 0, description: String::new() },
+        DemoInvoice {
+            debtor: 0,
+            number: "B-1".into(),
+            issue_date: d("2026-09-01"),
+            due_date: d("2026-10-01"),
+            amount_minor: 100000,
+            tax_minor: 0,
+            description: String::new(),
+        },
+        DemoInvoice {
+            debtor: 0,
+            number: "B-2".into(),
+            issue_date: d("2026-11-01"),
+            due_date: d("2026-12-01"),
+            amount_minor: 50000,
+            tax_minor: 0,
+            description: String::new(),
+        },
     ];
-    let payments = vec![DemoPayment { debtor: 0, paid_on: d("2026-10-15"), amount_minor: 40000, method: "bank".into(), reference: "B-1".into(), allocations: vec![(0, 40000)] }];
-    store.insert_dataset(&debtors, &invoices, &payments, now()).await.unwrap();
+    let payments = vec![DemoPayment {
+        debtor: 0,
+        paid_on: d("2026-10-15"),
+        amount_minor: 40000,
+        method: "bank".into(),
+        reference: "B-1".into(),
+        allocations: vec![(0, 40000)],
+    }];
+    store
+        .insert_dataset(&debtors, &invoices, &payments, now())
+        .await
+        .unwrap();
     let (_, rows) = store.list_debtors(&query("bulk")).await.unwrap();
     assert_eq!(rows.len(), 1, "bulk-loaded debtors are searchable");
-    assert_eq!(rows[0].open_balance.to_string(), "1100.00 PLN", "1000 - 400 paid + 500 not yet due");
-    assert_eq!(rows[0].overdue_balance.to_string(), "600.00 PLN", "only B-1 is past due on 2026-11-22");
+    assert_eq!(
+        rows[0].open_balance.to_string(),
+        "1100.00 PLN",
+        "1000 - 400 paid + 500 not yet due"
+    );
+    assert_eq!(
+        rows[0].overdue_balance.to_string(),
+        "600.00 PLN",
+        "only B-1 is past due on 2026-11-22"
+    );
     let mut by_overdue = query("");
     by_overdue.sort = DebtorSort::OverdueBalance;
     by_overdue.direction = SortDirection::Desc;
     assert_eq!(names(&store, &by_overdue).await[0], "Zofia Bulk");
     // Loading the same numbers again is refused whole.
-    assert!(store.insert_dataset(&debtors, &invoices, &payments, now()).await.is_err());
-    assert_eq!(store.counts().await.unwrap(), (5, 2, 1), "a refused bulk load leaves nothing behind");
+    assert!(store
+        .insert_dataset(&debtors, &invoices, &payments, now())
+        .await
+        .is_err());
+    assert_eq!(
+        store.counts().await.unwrap(),
+        (5, 2, 1),
+        "a refused bulk load leaves nothing behind"
+    );
     store.close().await;
 }
 
@@ -130,15 +269,28 @@ async fn story_on_sqlite() {
 #[tokio::test]
 async fn story_on_postgres() {
     let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(std::env::var("OVERDUE_REQUIRE_PG").is_err(), "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not");
+        assert!(
+            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+            "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not"
+        );
         eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
         return;
     };
     let name = format!("overdue_story_{}", std::process::id());
     let (admin, _) = Store::open(&base, now()).await.unwrap();
-    let Store::Postgres(pool) = &admin else { panic!("not a postgres url") };
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(pool).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.unwrap();
+    let Store::Postgres(pool) = &admin else {
+        panic!("not a postgres url")
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
     let url = match base.rfind('/') {
         Some(i) => format!("{}/{name}", &base[..i]),
         None => panic!("url without database"),
@@ -146,5 +298,8 @@ async fn story_on_postgres() {
     let (store, report) = Store::open(&url, now()).await.unwrap();
     assert!(report.migrations_applied > 0);
     story(store).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}"))).execute(pool).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
 }
