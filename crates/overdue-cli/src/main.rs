@@ -5,6 +5,7 @@
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
 mod calc;
+mod ledger;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -53,6 +54,9 @@ enum Command {
     },
     /// Show which database is in use and what it holds.
     Info,
+    /// Receivables: import, invoices, payments, reports, exports.
+    #[command(flatten)]
+    Ledger(ledger::LedgerCommand),
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
@@ -383,6 +387,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
         }
         Command::Calc(c) => calc::run(*c, json),
+        Command::Ledger(c) => ledger::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

@@ -289,18 +289,22 @@ pub(crate) fn fts_columns(draft: &DebtorDraft) -> (String, String, String, Strin
     )
 }
 
-/// Text indexed for PostgreSQL search: emails are split at `@` and `.` so that a prefix of
-/// the mailbox or the domain finds the debtor, as the SQLite tokenizer does.
+/// Text indexed for PostgreSQL search: folded and cut into words exactly as
+/// [`search_terms`] cuts the query (PostgreSQL's own parser keeps `no-1` or an email
+/// address as one token, which a prefix of its parts would then not find).
 pub(crate) fn search_text(draft: &DebtorDraft) -> String {
-    let mails = emails(draft).replace(['@', '.'], " ");
-    fold(&format!(
-        "{} {} {} {} {}",
+    let text = format!(
+        "{} {} {} {}",
         draft.name,
         draft.external_ref,
         emails(draft),
-        mails,
         draft.address.city
-    ))
+    );
+    fold(&text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Splits search input into word prefixes, keeping letters and digits only, so no input
@@ -524,8 +528,8 @@ impl Store {
         let list_sql = format!(
             "SELECT d.id, d.kind, d.name, d.external_ref, d.city, d.country, d.currency, d.archived_at, \
              (SELECT c.email FROM debtor_contacts c WHERE c.debtor_id = d.id ORDER BY c.position LIMIT 1) AS email, \
-             coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency), 0) AS open_minor, \
-             coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS overdue_minor \
+             CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency), 0) AS BIGINT) AS open_minor, \
+             CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS BIGINT) AS overdue_minor \
              FROM debtors d {where_sql} ORDER BY {order_col} {dir}, d.id {dir} LIMIT $3 OFFSET $4"
         );
         let count_sql = format!("SELECT count(*) FROM debtors d {where_sql} AND $1 = $1");

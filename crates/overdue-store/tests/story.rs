@@ -277,10 +277,14 @@ async fn story_on_postgres() {
         return;
     };
     let name = format!("overdue_story_{}", std::process::id());
-    let (admin, _) = Store::open(&base, now()).await.unwrap();
-    let Store::Postgres(pool) = &admin else {
-        panic!("not a postgres url")
-    };
+    // A plain connection for creating the test database: the server's own database is
+    // not Overdue's and must not be migrated.
+    let admin = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+        .unwrap();
+    let pool = &admin;
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS {name}"
     )))
@@ -302,4 +306,71 @@ async fn story_on_postgres() {
         .execute(pool)
         .await
         .unwrap();
+}
+
+/// A file made by an older Overdue (only the first migration applied) is copied next to
+/// itself before the upgrade runs, and the copy holds the data as it was.
+#[tokio::test]
+async fn upgrading_an_older_file_backs_it_up_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let first_only = dir.path().join("v1");
+    std::fs::create_dir_all(&first_only).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/sqlite/0001_debtors_ledger.sql"
+        ),
+        first_only.join("0001_debtors_ledger.sql"),
+    )
+    .unwrap();
+    {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        let opts = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new().connect_with(opts).await.unwrap();
+        sqlx::migrate::Migrator::new(first_only.as_path())
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO debtors (kind, name, currency, created_at, updated_at) VALUES ('company', 'Kept GmbH', 'EUR', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let (store, report) = Store::open(path.to_str().unwrap(), now()).await.unwrap();
+    let backup = report
+        .backup
+        .expect("an upgrade of an existing file must back it up first");
+    assert!(report.migrations_applied >= 1);
+    assert_eq!(
+        store.counts().await.unwrap().0,
+        1,
+        "the upgrade keeps the data"
+    );
+    store.close().await;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&backup)
+        .read_only(true);
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .connect_with(opts)
+        .await
+        .unwrap();
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM debtors")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        name, "Kept GmbH",
+        "the backup holds the data as it was before the upgrade"
+    );
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(versions, vec![1], "the backup is the pre-upgrade file");
 }
