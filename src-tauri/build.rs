@@ -13,6 +13,10 @@ const COMMANDS: &[&str] = &[
     "demo_decline",
     "database_configure",
     "database_pick",
+    "calc_interest",
+    "calc_plan",
+    "calc_score",
+    "calc_credit",
 ];
 
 fn main() {

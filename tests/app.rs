@@ -125,3 +125,49 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     assert!(errors.is_empty(), "the page logged errors: {errors:?}");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interest_calculator_shows_the_uk_claim_with_its_working() {
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.click("welcome-empty").await;
+    app.click("nav-calculators").await;
+    // The form opens on the UK example (INT-UK2): 2,400.00 GBP due 31 Mar 2026, to 15 Jun 2026.
+    app.click("interest-calculate").await;
+    app.wait_texts("interest-total", "the interest total", |t| t == ["£58.72"])
+        .await;
+    assert_eq!(app.texts("interest-compensation").await, vec!["£70.00"]);
+    assert_eq!(app.texts("interest-balance").await, vec!["£2,528.72"]);
+    let segments = app.texts("interest-segment").await;
+    assert_eq!(segments.len(), 1, "one fixed-rate segment: {segments:?}");
+    assert!(
+        segments[0].contains("76") && segments[0].contains("11.75%"),
+        "{segments:?}"
+    );
+    app.screenshot("interest-calculator.png").await;
+
+    // Bad input is named, not guessed.
+    app.type_into("interest-principal", "12,50").await;
+    app.click("interest-calculate").await;
+    let err = app
+        .wait_texts("interest-error", "the error", |t| !t.is_empty())
+        .await;
+    assert!(
+        err[0].contains("12,50"),
+        "the message names the bad amount: {err:?}"
+    );
+
+    app.click("calc-tab-plan").await;
+    app.click("plan-preview").await;
+    let rows = app
+        .wait_texts("plan-row", "three installments", |t| t.len() == 3)
+        .await;
+    assert!(
+        rows[1].contains("28 Feb 2026") && rows[2].contains("31 Mar 2026"),
+        "month-end clamping from the original date: {rows:?}"
+    );
+    assert_eq!(app.texts("plan-total-paid").await, vec!["€1,000.00"]);
+    let errors = app.page_errors().await;
+    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
+    app.quit().await;
+}

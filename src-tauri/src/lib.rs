@@ -6,6 +6,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use overdue_api::calc::{
+    self, CreditCalcRequest, CreditCalcResult, InterestCalcRequest, InterestCalcResult,
+    PlanCalcRequest, PlanCalcResult, ScoreRequest, ScoreResult,
+};
 use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
@@ -72,6 +76,30 @@ async fn demo_decline(s: State<'_, Shell>) -> Res<()> {
 #[tauri::command]
 async fn database_configure(s: State<'_, Shell>, target: DatabaseTarget) -> Res<AppInfo> {
     s.api.configure_database(target, &s.config_file).await
+}
+
+/// The window never names a rates file: that would let the webview read any path.
+#[tauri::command]
+fn calc_interest(request: InterestCalcRequest) -> Res<InterestCalcResult> {
+    calc::interest(InterestCalcRequest {
+        rates_file: None,
+        ..request
+    })
+}
+
+#[tauri::command]
+fn calc_plan(request: PlanCalcRequest) -> Res<PlanCalcResult> {
+    calc::plan(request)
+}
+
+#[tauri::command]
+fn calc_score(request: ScoreRequest) -> Res<ScoreResult> {
+    calc::score(request)
+}
+
+#[tauri::command]
+fn calc_credit(request: CreditCalcRequest) -> Res<CreditCalcResult> {
+    calc::credit(request)
 }
 
 /// File > New / Open: a native dialog, then the same switch as Settings > Database.
@@ -180,6 +208,10 @@ pub fn run() {
             demo_decline,
             database_configure,
             database_pick,
+            calc_interest,
+            calc_plan,
+            calc_score,
+            calc_credit,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

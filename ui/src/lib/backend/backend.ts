@@ -9,6 +9,14 @@ import type { DebtorListQuery } from "../bindings/DebtorListQuery";
 import type { DebtorPage } from "../bindings/DebtorPage";
 import type { DemoRequest } from "../bindings/DemoRequest";
 import type { DemoSummary } from "../bindings/DemoSummary";
+import type { InterestCalcRequest } from "../bindings/InterestCalcRequest";
+import type { InterestCalcResult } from "../bindings/InterestCalcResult";
+import type { PlanCalcRequest } from "../bindings/PlanCalcRequest";
+import type { PlanCalcResult } from "../bindings/PlanCalcResult";
+import type { ScoreRequest } from "../bindings/ScoreRequest";
+import type { ScoreResult } from "../bindings/ScoreResult";
+import type { CreditCalcRequest } from "../bindings/CreditCalcRequest";
+import type { CreditCalcResult } from "../bindings/CreditCalcResult";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -25,6 +33,14 @@ export interface Backend {
   databasePick(create: boolean): Promise<AppInfo | null>;
   /** Called when the database was switched from the File menu. */
   onDatabaseChanged(callback: (info: AppInfo) => void): Promise<() => void>;
+  /** Late-payment interest and compensation with the full breakdown. */
+  calcInterest(request: InterestCalcRequest): Promise<InterestCalcResult>;
+  /** A payment plan's schedule, previewed before it is agreed. */
+  calcPlan(request: PlanCalcRequest): Promise<PlanCalcResult>;
+  /** The payment-behaviour score of a list of experiences. */
+  calcScore(request: ScoreRequest): Promise<ScoreResult>;
+  /** A credit check of a proposed order. */
+  calcCredit(request: CreditCalcRequest): Promise<CreditCalcResult>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -230,6 +230,24 @@ export class MemoryBackend implements Backend {
     };
   }
 
+  // The calculators are the Rust engine's (exact decimals, rate tables as data); the
+  // browser preview has no engine, so it says so instead of approximating.
+  private noEngine(): never {
+    fail("internal", "The calculators need the desktop app: the browser preview has no calculation engine.");
+  }
+  async calcInterest(): Promise<never> {
+    this.noEngine();
+  }
+  async calcPlan(): Promise<never> {
+    this.noEngine();
+  }
+  async calcScore(): Promise<never> {
+    this.noEngine();
+  }
+  async calcCredit(): Promise<never> {
+    this.noEngine();
+  }
+
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {
     return () => {};
   }

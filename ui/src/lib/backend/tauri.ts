@@ -25,6 +25,10 @@ export const tauriBackend: Backend = {
   demoDecline: () => call("demo_decline"),
   databaseConfigure: (target) => call("database_configure", { target }),
   databasePick: (create) => call("database_pick", { create }),
+  calcInterest: (request) => call("calc_interest", { request }),
+  calcPlan: (request) => call("calc_plan", { request }),
+  calcScore: (request) => call("calc_score", { request }),
+  calcCredit: (request) => call("calc_credit", { request }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
