@@ -51,6 +51,28 @@ macro_rules! write_contacts_and_index {
     };
 }
 
+/// Binds `$1`..`$15` of the debtor INSERT and UPDATE, which list the columns in the same
+/// order (kind .. notes, account manager, timestamp).
+macro_rules! bind_debtor_fields {
+    ($q:expr, $draft:expr, $v:expr, $manager:expr, $now:expr) => {
+        $q.bind($draft.kind.as_str())
+            .bind($draft.name.trim())
+            .bind(&$v.external_ref)
+            .bind(&$draft.language)
+            .bind($draft.currency.code())
+            .bind(i64::from($draft.payment_terms_days))
+            .bind($v.credit_limit_minor)
+            .bind(&$draft.address.lines)
+            .bind(&$draft.address.postal_code)
+            .bind(&$draft.address.city)
+            .bind(&$draft.address.country)
+            .bind(&$v.tags)
+            .bind(&$draft.notes)
+            .bind($manager)
+            .bind($now)
+    };
+}
+
 /// A stored debtor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DebtorRecord {
@@ -330,28 +352,14 @@ impl Store {
         let backend = self.backend();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
+            let insert = sqlx::query_scalar(
                 "INSERT INTO debtors (kind, name, external_ref, language, currency, \
                  payment_terms_days, credit_limit_minor, address_lines, postal_code, city, \
                  country, tags, notes, account_manager, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
                  RETURNING id",
-            )
-            .bind(draft.kind.as_str())
-            .bind(draft.name.trim())
-            .bind(&v.external_ref)
-            .bind(&draft.language)
-            .bind(draft.currency.code())
-            .bind(i64::from(draft.payment_terms_days))
-            .bind(v.credit_limit_minor)
-            .bind(&draft.address.lines)
-            .bind(&draft.address.postal_code)
-            .bind(&draft.address.city)
-            .bind(&draft.address.country)
-            .bind(&v.tags)
-            .bind(&draft.notes)
-            .bind(account_manager)
-            .bind(now)
+            );
+            let id: i64 = bind_debtor_fields!(insert, draft, v, account_manager, now)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, "reference", &draft.external_ref))?;
@@ -373,27 +381,13 @@ impl Store {
         let backend = self.backend();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let changed = sqlx::query(
+            let update = sqlx::query(
                 "UPDATE debtors SET kind = $1, name = $2, external_ref = $3, language = $4, \
                  currency = $5, payment_terms_days = $6, credit_limit_minor = $7, \
                  address_lines = $8, postal_code = $9, city = $10, country = $11, tags = $12, \
                  notes = $13, account_manager = $14, updated_at = $15 WHERE id = $16",
-            )
-            .bind(draft.kind.as_str())
-            .bind(draft.name.trim())
-            .bind(&v.external_ref)
-            .bind(&draft.language)
-            .bind(draft.currency.code())
-            .bind(i64::from(draft.payment_terms_days))
-            .bind(v.credit_limit_minor)
-            .bind(&draft.address.lines)
-            .bind(&draft.address.postal_code)
-            .bind(&draft.address.city)
-            .bind(&draft.address.country)
-            .bind(&v.tags)
-            .bind(&draft.notes)
-            .bind(account_manager)
-            .bind(now)
+            );
+            let changed = bind_debtor_fields!(update, draft, v, account_manager, now)
             .bind(id)
             .execute(&mut *tx)
             .await
