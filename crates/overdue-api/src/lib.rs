@@ -16,6 +16,9 @@
 //! ## Glossary
 //! - **Location**: where the database is — a SQLite file path or a PostgreSQL URL.
 //! - **Demo data**: a deterministic synthetic book ([`demo`]) for first start and benchmarks.
+//! - **Ledger**: invoices, credit notes, write-offs, payments and their allocations
+//!   ([`ledger`]); **import** of debtors, invoices and payments from CSV, all or nothing
+//!   ([`import`]); **reports**: aging, statement of account, metrics ([`reports`]).
 
 #![deny(missing_docs)]
 
@@ -26,6 +29,9 @@ mod debtors;
 pub mod demo;
 pub mod dto;
 mod error;
+pub mod import;
+pub mod ledger;
+pub mod reports;
 
 use std::sync::Arc;
 

@@ -58,8 +58,10 @@ pub struct DemoPayment {
 const CHUNK: usize = 1000;
 
 impl Store {
-    /// Inserts a generated dataset in one transaction. Invoice open balances are derived
-    /// from the allocations, so the incremental balances are consistent from the start.
+    /// Inserts a generated dataset in one transaction. Open balances and unapplied amounts
+    /// are written as the full amounts and lowered by the allocation triggers as the
+    /// allocations go in, so they are consistent from the start; over-allocated generated
+    /// data is refused up front with a readable message.
     pub async fn insert_dataset(
         &self,
         debtors: &[DemoDebtor],
@@ -180,7 +182,9 @@ impl Store {
                         .push_bind(debtors[inv.debtor].draft.currency.code().to_string())
                         .push_bind(inv.amount_minor)
                         .push_bind(inv.tax_minor)
-                        .push_bind(open[idx])
+                        // Balances start at the full amount: the allocation triggers
+                        // (migration 0003) take each allocation off as it is inserted.
+                        .push_bind(inv.amount_minor)
                         .push_bind(inv.description.clone())
                         .push_bind(now);
                 });
@@ -193,13 +197,12 @@ impl Store {
                      unapplied_minor, method, reference, created_at) ",
                 );
                 qb.push_values(chunk.iter().enumerate(), |mut b, (k, p)| {
-                    let allocated: i64 = p.allocations.iter().map(|a| a.1).sum();
                     b.push_bind(p0 + 1 + (c * CHUNK + k) as i64)
                         .push_bind(d0 + 1 + p.debtor as i64)
                         .push_bind(p.paid_on)
                         .push_bind(debtors[p.debtor].draft.currency.code().to_string())
                         .push_bind(p.amount_minor)
-                        .push_bind(p.amount_minor - allocated)
+                        .push_bind(p.amount_minor)
                         .push_bind(p.method.clone())
                         .push_bind(p.reference.clone())
                         .push_bind(now);

@@ -37,6 +37,10 @@ pub enum StoreError {
         /// The value.
         value: String,
     },
+    /// A ledger rule refused the write (e.g. an allocation, credit note or write-off above
+    /// the invoice's open balance); nothing was written.
+    #[error("{0}")]
+    Rejected(String),
     /// Stored data could not be read back into domain values (a corrupted row).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
@@ -66,6 +70,23 @@ impl StoreError {
                 what,
                 value: value.to_string(),
             },
+            _ => StoreError::Database(e),
+        }
+    }
+
+    /// Maps a CHECK or trigger refusal (a balance would go below zero, a currency or debtor
+    /// mismatch) to [`StoreError::Rejected`] with `message`; other errors stay database errors.
+    pub(crate) fn refused(e: sqlx::Error, message: impl FnOnce(&str) -> String) -> Self {
+        match &e {
+            sqlx::Error::Database(db) => {
+                // SQLite reports RAISE(ABORT) from a trigger as SQLITE_CONSTRAINT_TRIGGER (1811).
+                let trigger = db.code().is_some_and(|c| c == "1811");
+                if db.is_check_violation() || trigger {
+                    StoreError::Rejected(message(db.message()))
+                } else {
+                    StoreError::Database(e)
+                }
+            }
             _ => StoreError::Database(e),
         }
     }

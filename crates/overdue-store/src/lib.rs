@@ -20,12 +20,19 @@
 //!   lifecycle timestamps).
 //! - **Archived**: hidden from the working lists but kept, with its history, for the record.
 //! - **Open item**: an invoice whose open balance is above zero.
+//! - **Allocation**: the part of a payment applied to one invoice; maintained balances
+//!   (`invoices.open_minor`, `payments.unapplied_minor`) follow allocations through
+//!   database triggers, so the database itself refuses an allocation above a balance.
+//! - **Adjustment**: a credit note or write-off, reducing one invoice's open balance.
+//! - **Reversal**: a payment taken back; its allocations stop counting from that date but
+//!   stay on record, so balances as of earlier dates do not change.
 
 #![deny(missing_docs)]
 
 pub(crate) mod debtors;
 mod demo;
 mod error;
+mod ledger;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -39,6 +46,11 @@ use sqlx::ConnectOptions;
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
+pub use ledger::{
+    AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
+    EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
+    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, RecordedPayment,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");

@@ -1,0 +1,912 @@
+//! CSV import of debtors, invoices and payments: all or nothing.
+//!
+//! Canonical headers (columns may come in any order; header names are matched ignoring
+//! case, spaces, `_` and `-`; a UTF-8 BOM and CRLF line ends are fine):
+//! - debtors: `external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit`
+//! - invoices: `number,debtor_external_id,issue_date,due_date,amount,currency,description`
+//! - payments: `debtor_external_id,date,amount,currency,reference,invoice_number`
+//!
+//! Dates are ISO (`2026-03-31`), amounts use a dot for decimals and no thousands
+//! separators. Every row is checked before anything is written; any problem refuses the
+//! whole file with one `file:line: column: what is wrong` entry per problem (in
+//! [`ApiError::fields`]), and the database is left as it was. A file that passes is
+//! written in one transaction with multi-row inserts.
+//!
+//! ## Re-importing the same file
+//! Idempotent: a row identical to what is already stored is skipped and counted as
+//! skipped, so importing a file twice changes nothing the second time. A debtor whose
+//! `external_id` exists, or an invoice whose number exists, with DIFFERENT details is an
+//! error (never a silent update). Payments have no natural key: a payment row is identical
+//! to a stored, not reversed payment with the same debtor, date, amount, currency,
+//! reference and invoice; each stored payment matches at most one row, so a file with two
+//! identical rows imports two payments the first time and none the second.
+
+// serde's derives expand to code naming f64 in generic content handling; no DTO here has
+// a float field.
+#![allow(clippy::disallowed_types)]
+
+use std::collections::{HashMap, HashSet};
+
+use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind, Money};
+use overdue_store::{DemoDebtor, NewInvoice, NewPayment};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::FieldErrorDto;
+use crate::ledger::{parse_date, parse_positive};
+use crate::{Api, ApiError, ErrorCode};
+
+/// A line longer than this is refused (nothing in these files comes near it; a longer one
+/// is a wrong file or an attack on memory).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// A field longer than this is refused.
+pub const MAX_FIELD_BYTES: usize = 2000;
+/// At most this many problems are listed; the message says how many there were in all.
+const MAX_ERRORS: usize = 200;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportKind {
+    /// Debtors.
+    Debtors,
+    /// Invoices.
+    Invoices,
+    /// Payments.
+    Payments,
+}
+
+impl ImportKind {
+    /// The canonical header row.
+    pub fn header(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Debtors => &[
+                "external_id",
+                "name",
+                "kind",
+                "email",
+                "phone",
+                "address",
+                "postal_code",
+                "city",
+                "country",
+                "currency",
+                "payment_terms_days",
+                "credit_limit",
+            ],
+            ImportKind::Invoices => &[
+                "number",
+                "debtor_external_id",
+                "issue_date",
+                "due_date",
+                "amount",
+                "currency",
+                "description",
+            ],
+            ImportKind::Payments => &[
+                "debtor_external_id",
+                "date",
+                "amount",
+                "currency",
+                "reference",
+                "invoice_number",
+            ],
+        }
+    }
+
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Debtors => &["external_id", "name", "currency"],
+            ImportKind::Invoices => &["number", "debtor_external_id", "issue_date", "amount"],
+            ImportKind::Payments => &["debtor_external_id", "date", "amount"],
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            ImportKind::Debtors => "debtors",
+            ImportKind::Invoices => "invoices",
+            ImportKind::Payments => "payments",
+        }
+    }
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportSummary {
+    /// What the file held.
+    pub kind: ImportKind,
+    /// Data rows in the file.
+    pub rows: u32,
+    /// Rows written.
+    pub imported: u32,
+    /// Rows identical to what was already stored, left alone.
+    pub skipped: u32,
+}
+
+/// One data row: its line and its fields by canonical column.
+struct Row<'a> {
+    line: u64,
+    fields: HashMap<&'static str, &'a str>,
+    /// Columns already reported as unreadable (not UTF-8, too long): not "missing" too.
+    unreadable: HashSet<&'static str>,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> &str {
+        self.fields.get(column).map_or("", |v| v.trim())
+    }
+}
+
+/// Collects `file:line: column: what is wrong` entries.
+struct Problems {
+    file: String,
+    list: Vec<(u64, FieldErrorDto)>,
+    count: usize,
+}
+
+impl Problems {
+    fn add(&mut self, line: u64, column: &str, what: impl Into<String>) {
+        self.count += 1;
+        if self.list.len() < MAX_ERRORS {
+            self.list.push((
+                line,
+                FieldErrorDto {
+                    field: format!("{}:{line}: {column}", self.file),
+                    message: what.into(),
+                },
+            ));
+        }
+    }
+
+    fn into_error(mut self, kind: ImportKind) -> ApiError {
+        // Checks run column by column and then across rows: list the problems in file order.
+        self.list.sort_by_key(|(line, _)| *line);
+        let more = if self.count > self.list.len() {
+            format!(" (the first {} are listed)", self.list.len())
+        } else {
+            String::new()
+        };
+        ApiError {
+            code: ErrorCode::Validation,
+            message: format!(
+                "{} problem{} in {}{more}: no {} were imported.",
+                self.count,
+                if self.count == 1 { "" } else { "s" },
+                self.file,
+                kind.noun()
+            ),
+            fields: self.list.into_iter().map(|(_, f)| f).collect(),
+        }
+    }
+}
+
+fn normalise(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A row as read: its line, each field (`None` when unreadable) and the column names.
+type RawRow = (u64, Vec<Option<String>>, Vec<&'static str>);
+
+/// Splits the file into header-mapped rows, reporting encoding, size and shape problems.
+fn read_rows(kind: ImportKind, bytes: &[u8], problems: &mut Problems) -> Vec<RawRow> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        problems.add(
+            1,
+            "header",
+            format!(
+                "the file is empty: the first line must be the header {}",
+                kind.header().join(",")
+            ),
+        );
+        return Vec::new();
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut header: Option<Vec<&'static str>> = None;
+    let mut out = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problems.add(line, "line", format!("cannot be read as CSV: {e}"));
+                break;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let end = reader.position().byte() as usize;
+        if end.saturating_sub(start) > MAX_LINE_BYTES || record.as_slice().len() > MAX_LINE_BYTES {
+            problems.add(
+                line,
+                "line",
+                format!(
+                    "is longer than {MAX_LINE_BYTES} bytes: this does not look like a {} file",
+                    kind.noun()
+                ),
+            );
+            continue;
+        }
+        let Some(columns) = &header else {
+            header = Some(map_header(kind, &record, line, problems));
+            if problems.count > 0 {
+                return Vec::new();
+            }
+            continue;
+        };
+        // A blank line (one empty field) is not a row.
+        if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if record.len() != columns.len() {
+            problems.add(
+                line,
+                "line",
+                format!(
+                    "has {} fields but the header has {} (a comma inside a value needs quotes)",
+                    record.len(),
+                    columns.len()
+                ),
+            );
+            continue;
+        }
+        let mut fields = Vec::with_capacity(record.len());
+        for (raw, column) in record.iter().zip(columns) {
+            if raw.len() > MAX_FIELD_BYTES {
+                problems.add(
+                    line,
+                    column,
+                    format!("is longer than {MAX_FIELD_BYTES} bytes"),
+                );
+                fields.push(None);
+                continue;
+            }
+            match std::str::from_utf8(raw) {
+                Ok(s)
+                    if s.chars()
+                        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
+                {
+                    problems.add(line, column, "contains control characters");
+                    fields.push(None);
+                }
+                Ok(s) => fields.push(Some(s.to_string())),
+                Err(_) => {
+                    problems.add(
+                        line,
+                        column,
+                        "is not valid UTF-8 text (save the file as CSV UTF-8)",
+                    );
+                    fields.push(None);
+                }
+            }
+        }
+        out.push((line, fields, columns.clone()));
+    }
+    if header.is_none() && problems.count == 0 {
+        problems.add(1, "header", "the header row is missing");
+    }
+    out
+}
+
+fn map_header(
+    kind: ImportKind,
+    record: &csv::ByteRecord,
+    line: u64,
+    problems: &mut Problems,
+) -> Vec<&'static str> {
+    let canonical = kind.header();
+    let mut columns = Vec::with_capacity(record.len());
+    let mut seen = HashSet::new();
+    for raw in record.iter() {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            problems.add(line, "header", "is not valid UTF-8 text");
+            continue;
+        };
+        let key = normalise(text);
+        match canonical.iter().find(|c| normalise(c) == key) {
+            Some(c) if !seen.insert(*c) => {
+                problems.add(line, c, "appears twice in the header");
+            }
+            Some(c) => columns.push(*c),
+            None => problems.add(
+                line,
+                &format!("\"{}\"", text.trim()),
+                format!(
+                    "is not a column of a {} file; expected {}",
+                    kind.noun(),
+                    canonical.join(",")
+                ),
+            ),
+        }
+    }
+    for required in kind.required() {
+        if !columns.contains(required) {
+            problems.add(line, required, "column is missing from the header");
+        }
+    }
+    columns
+}
+
+fn currency_of(row: &Row, problems: &mut Problems) -> Option<Currency> {
+    let code = row.get("currency");
+    if code.is_empty() {
+        return None;
+    }
+    match Currency::from_code(code) {
+        Ok(c) => Some(c),
+        Err(_) => {
+            problems.add(
+                row.line,
+                "currency",
+                format!("\"{code}\" is not a currency code (use ISO 4217, e.g. EUR, GBP, USD)"),
+            );
+            None
+        }
+    }
+}
+
+fn required(row: &Row, column: &str, problems: &mut Problems) -> bool {
+    if row.unreadable.contains(column) {
+        false
+    } else if row.get(column).is_empty() {
+        problems.add(row.line, column, "is missing");
+        false
+    } else {
+        true
+    }
+}
+
+fn date(row: &Row, column: &str, problems: &mut Problems) -> Option<chrono::NaiveDate> {
+    let text = row.get(column);
+    if text.is_empty() {
+        return None;
+    }
+    match parse_date(column, text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.add(row.line, column, e);
+            None
+        }
+    }
+}
+
+fn amount(row: &Row, column: &str, currency: Currency, problems: &mut Problems) -> Option<Money> {
+    let text = row.get(column);
+    if text.is_empty() {
+        return None;
+    }
+    match parse_positive(text, currency) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            problems.add(row.line, column, e);
+            None
+        }
+    }
+}
+
+fn fallback_currency() -> Currency {
+    Currency::from_code("EUR").expect("EUR is a known currency")
+}
+
+fn too_long(row: &Row, column: &str, max: usize, problems: &mut Problems) {
+    if row.get(column).chars().count() > max {
+        problems.add(row.line, column, format!("is longer than {max} characters"));
+    }
+}
+
+impl Api {
+    /// Imports a CSV file of debtors, invoices or payments, all or nothing. `file_name`
+    /// names the file in error messages.
+    pub async fn import_csv(
+        &self,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<ImportSummary, ApiError> {
+        let mut problems = Problems {
+            file: file_name.to_string(),
+            list: Vec::new(),
+            count: 0,
+        };
+        let raw = read_rows(kind, bytes, &mut problems);
+        let rows: Vec<Row> = raw
+            .iter()
+            .map(|(line, fields, columns)| Row {
+                line: *line,
+                fields: columns
+                    .iter()
+                    .zip(fields)
+                    .filter_map(|(c, f)| f.as_deref().map(|f| (*c, f)))
+                    .collect(),
+                unreadable: columns
+                    .iter()
+                    .zip(fields)
+                    .filter(|(_, f)| f.is_none())
+                    .map(|(c, _)| *c)
+                    .collect(),
+            })
+            .collect();
+        if problems.count > 0 && rows.is_empty() {
+            return Err(problems.into_error(kind));
+        }
+        let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        let (imported, skipped) = match kind {
+            ImportKind::Debtors => self.import_debtors(&rows, problems, kind).await?,
+            ImportKind::Invoices => self.import_invoices(&rows, problems, kind).await?,
+            ImportKind::Payments => self.import_payments(&rows, problems, kind).await?,
+        };
+        Ok(ImportSummary {
+            kind,
+            rows: total,
+            imported,
+            skipped,
+        })
+    }
+
+    async fn import_debtors(
+        &self,
+        rows: &[Row<'_>],
+        mut problems: Problems,
+        kind: ImportKind,
+    ) -> Result<(u32, u32), ApiError> {
+        let store = self.store().await;
+        let existing = store.debtor_refs().await?;
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut new = Vec::new();
+        let mut skipped = 0u32;
+        for row in rows {
+            let ok = required(row, "external_id", &mut problems)
+                & required(row, "name", &mut problems)
+                & required(row, "currency", &mut problems);
+            let currency = currency_of(row, &mut problems);
+            let kind_text = row.get("kind");
+            let debtor_kind = if kind_text.is_empty() {
+                Some(DebtorKind::Company)
+            } else {
+                let k = DebtorKind::parse(&kind_text.to_lowercase().replace([' ', '-'], "_"));
+                if k.is_none() {
+                    problems.add(
+                        row.line,
+                        "kind",
+                        format!(
+                            "\"{kind_text}\" is not a kind: use company, individual or sole_trader"
+                        ),
+                    );
+                }
+                k
+            };
+            let terms_text = row.get("payment_terms_days");
+            let terms = if terms_text.is_empty() {
+                Some(30)
+            } else {
+                match terms_text.parse::<u32>() {
+                    Ok(t) => Some(t),
+                    Err(_) => {
+                        problems.add(
+                            row.line,
+                            "payment_terms_days",
+                            format!("\"{terms_text}\" is not a whole number of days"),
+                        );
+                        None
+                    }
+                }
+            };
+            let limit_text = row.get("credit_limit");
+            let limit = match (limit_text.is_empty(), currency) {
+                (true, _) | (false, None) => None,
+                (false, Some(c)) => match Money::parse(limit_text, c) {
+                    Ok(m) if m.is_negative() => {
+                        problems.add(
+                            row.line,
+                            "credit_limit",
+                            format!("{limit_text} is negative"),
+                        );
+                        None
+                    }
+                    Ok(m) => Some(m.amount()),
+                    Err(e) => {
+                        problems.add(row.line, "credit_limit", e.to_string());
+                        None
+                    }
+                },
+            };
+            let reference = row.get("external_id").to_string();
+            if !reference.is_empty() {
+                if let Some(first) = seen.insert(reference.clone(), row.line) {
+                    problems.add(
+                        row.line,
+                        "external_id",
+                        format!("\"{reference}\" is also on line {first} of this file"),
+                    );
+                }
+            }
+            let (Some(currency), Some(debtor_kind), Some(terms), true) =
+                (currency, debtor_kind, terms, ok)
+            else {
+                continue;
+            };
+            let (email, phone) = (row.get("email"), row.get("phone"));
+            let draft = DebtorDraft {
+                kind: debtor_kind,
+                name: row.get("name").to_string(),
+                external_ref: reference.clone(),
+                contacts: if email.is_empty() && phone.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Contact {
+                        name: String::new(),
+                        role: String::new(),
+                        email: email.to_string(),
+                        phone: phone.to_string(),
+                    }]
+                },
+                address: Address {
+                    lines: row.get("address").to_string(),
+                    postal_code: row.get("postal_code").to_string(),
+                    city: row.get("city").to_string(),
+                    country: row.get("country").to_ascii_uppercase(),
+                },
+                language: "en".into(),
+                currency,
+                payment_terms_days: terms,
+                credit_limit: limit,
+                tags: Vec::new(),
+                notes: String::new(),
+            };
+            for e in draft.validate() {
+                let column = match e.field.as_str() {
+                    "external_ref" => "external_id",
+                    "address.country" => "country",
+                    f if f.ends_with(".email") => "email",
+                    f if f.ends_with(".phone") => "phone",
+                    f => f,
+                }
+                .to_string();
+                problems.add(row.line, &column, e.message);
+            }
+            too_long(row, "address", 500, &mut problems);
+            too_long(row, "city", 100, &mut problems);
+            too_long(row, "postal_code", 20, &mut problems);
+            if let Some(id) = existing.get(&reference) {
+                let stored = store.debtor(*id).await?.draft;
+                let differs = differences(&stored, &draft);
+                if differs.is_empty() {
+                    skipped += 1;
+                } else {
+                    problems.add(
+                        row.line,
+                        "external_id",
+                        format!(
+                            "debtor \"{reference}\" is already stored with a different {}: change the external_id or edit the debtor in the app",
+                            differs.join(", ")
+                        ),
+                    );
+                }
+                continue;
+            }
+            new.push(DemoDebtor {
+                draft,
+                account_manager: String::new(),
+            });
+        }
+        if problems.count > 0 {
+            return Err(problems.into_error(kind));
+        }
+        if !new.is_empty() {
+            store
+                .insert_dataset(&new, &[], &[], self.clock().now())
+                .await?;
+        }
+        Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
+    }
+
+    async fn import_invoices(
+        &self,
+        rows: &[Row<'_>],
+        mut problems: Problems,
+        kind: ImportKind,
+    ) -> Result<(u32, u32), ApiError> {
+        let store = self.store().await;
+        let refs = store.debtor_refs().await?;
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
+            .collect();
+        let labels = store.debtor_labels(&ids).await?;
+        let numbers: Vec<String> = rows.iter().map(|r| r.get("number").to_string()).collect();
+        let stored = store.invoices_by_numbers(&numbers).await?;
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut new = Vec::new();
+        let mut skipped = 0u32;
+        for row in rows {
+            let ok = required(row, "number", &mut problems)
+                & required(row, "debtor_external_id", &mut problems)
+                & required(row, "issue_date", &mut problems)
+                & required(row, "amount", &mut problems);
+            let number = row.get("number").to_string();
+            too_long(row, "number", 64, &mut problems);
+            too_long(row, "description", 1000, &mut problems);
+            if !number.is_empty() {
+                if let Some(first) = seen.insert(number.clone(), row.line) {
+                    problems.add(
+                        row.line,
+                        "number",
+                        format!("invoice number \"{number}\" is also on line {first} of this file"),
+                    );
+                }
+            }
+            let reference = row.get("debtor_external_id");
+            let debtor = refs
+                .get(reference)
+                .and_then(|id| labels.get(id).map(|l| (*id, l)));
+            if debtor.is_none() && !reference.is_empty() {
+                problems.add(
+                    row.line,
+                    "debtor_external_id",
+                    format!(
+                        "no debtor has the external_id \"{reference}\" (import the debtors first)"
+                    ),
+                );
+            }
+            let given = currency_of(row, &mut problems);
+            if let (Some(c), Some((_, d))) = (given, debtor) {
+                if c != d.currency {
+                    problems.add(
+                        row.line,
+                        "currency",
+                        format!("{c} does not match the debtor's currency {}", d.currency),
+                    );
+                }
+            }
+            let currency = debtor.map(|d| d.1.currency).or(given);
+            let issue = date(row, "issue_date", &mut problems);
+            let due = date(row, "due_date", &mut problems);
+            if let (Some(i), Some(d)) = (issue, due) {
+                if d < i {
+                    problems.add(
+                        row.line,
+                        "due_date",
+                        format!("{d} is before the issue date {i}"),
+                    );
+                }
+            }
+            // Without a known currency the amount is still checked (as if in EUR: two
+            // decimals), so that one run lists every problem of the row.
+            let money = amount(
+                row,
+                "amount",
+                currency.unwrap_or(fallback_currency()),
+                &mut problems,
+            )
+            .filter(|_| currency.is_some());
+            let (Some((debtor_id, label)), Some(issue), Some(money), true) =
+                (debtor, issue, money, ok)
+            else {
+                continue;
+            };
+            let due = due.or_else(|| {
+                issue.checked_add_days(chrono::Days::new(u64::from(label.payment_terms_days)))
+            });
+            let description = row.get("description").to_string();
+            if let Some(s) = stored.get(&number) {
+                let same = s.debtor_id == debtor_id
+                    && s.issue_date == issue
+                    && Some(s.due_date) == due
+                    && s.amount == money.rounded()
+                    && s.description == description;
+                if same {
+                    skipped += 1;
+                } else {
+                    problems.add(
+                        row.line,
+                        "number",
+                        format!(
+                            "invoice number \"{number}\" is already stored with different details"
+                        ),
+                    );
+                }
+                continue;
+            }
+            new.push(NewInvoice {
+                debtor_id,
+                number,
+                issue_date: issue,
+                due_date: due,
+                amount: money,
+                tax: Money::zero(money.currency()),
+                description,
+            });
+        }
+        if problems.count > 0 {
+            return Err(problems.into_error(kind));
+        }
+        store.insert_invoices(&new, self.clock().now()).await?;
+        Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
+    }
+
+    async fn import_payments(
+        &self,
+        rows: &[Row<'_>],
+        mut problems: Problems,
+        kind: ImportKind,
+    ) -> Result<(u32, u32), ApiError> {
+        let store = self.store().await;
+        let refs = store.debtor_refs().await?;
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
+            .collect();
+        let labels = store.debtor_labels(&ids).await?;
+        let numbers: Vec<String> = rows
+            .iter()
+            .map(|r| r.get("invoice_number").to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let invoices = store.invoices_by_numbers(&numbers).await?;
+        // Stored payments by identity, for the idempotent re-import.
+        type Key = (i64, chrono::NaiveDate, i64, Currency, String, Option<i64>);
+        let mut stored: HashMap<Key, u32> = HashMap::new();
+        let mut debtor_ids: Vec<i64> = labels.keys().copied().collect();
+        debtor_ids.sort_unstable();
+        for p in store.active_payments_of(&debtor_ids).await? {
+            let minor = p.amount.to_minor_units().unwrap_or(i64::MIN);
+            *stored
+                .entry((
+                    p.debtor_id,
+                    p.paid_on,
+                    minor,
+                    p.amount.currency(),
+                    p.reference,
+                    p.invoice_id,
+                ))
+                .or_default() += 1;
+        }
+        let mut new = Vec::new();
+        let mut skipped = 0u32;
+        for row in rows {
+            let ok = required(row, "debtor_external_id", &mut problems)
+                & required(row, "date", &mut problems)
+                & required(row, "amount", &mut problems);
+            too_long(row, "reference", 200, &mut problems);
+            let reference = row.get("debtor_external_id");
+            let debtor = refs
+                .get(reference)
+                .and_then(|id| labels.get(id).map(|l| (*id, l)));
+            if debtor.is_none() && !reference.is_empty() {
+                problems.add(
+                    row.line,
+                    "debtor_external_id",
+                    format!(
+                        "no debtor has the external_id \"{reference}\" (import the debtors first)"
+                    ),
+                );
+            }
+            let given = currency_of(row, &mut problems);
+            if let (Some(c), Some((_, d))) = (given, debtor) {
+                if c != d.currency {
+                    problems.add(
+                        row.line,
+                        "currency",
+                        format!("{c} does not match the debtor's currency {}", d.currency),
+                    );
+                }
+            }
+            let currency = debtor.map(|d| d.1.currency).or(given);
+            let paid_on = date(row, "date", &mut problems);
+            let money = amount(
+                row,
+                "amount",
+                currency.unwrap_or(fallback_currency()),
+                &mut problems,
+            )
+            .filter(|_| currency.is_some());
+            let number = row.get("invoice_number");
+            let invoice_id = if number.is_empty() {
+                None
+            } else {
+                match (invoices.get(number), debtor) {
+                    (None, _) => {
+                        problems.add(
+                            row.line,
+                            "invoice_number",
+                            format!("no invoice has the number \"{number}\""),
+                        );
+                        None
+                    }
+                    (Some(inv), Some((id, _))) if inv.debtor_id != id => {
+                        problems.add(
+                            row.line,
+                            "invoice_number",
+                            format!(
+                                "invoice \"{number}\" belongs to another debtor ({})",
+                                inv.debtor_name
+                            ),
+                        );
+                        None
+                    }
+                    (Some(inv), _) => Some(inv.id),
+                }
+            };
+            let (Some((debtor_id, _)), Some(paid_on), Some(money), true) =
+                (debtor, paid_on, money, ok)
+            else {
+                continue;
+            };
+            let text = row.get("reference").to_string();
+            let minor = money.to_minor_units().unwrap_or(i64::MIN);
+            let key = (
+                debtor_id,
+                paid_on,
+                minor,
+                money.currency(),
+                text.clone(),
+                invoice_id,
+            );
+            if let Some(n) = stored.get_mut(&key).filter(|n| **n > 0) {
+                *n -= 1;
+                skipped += 1;
+                continue;
+            }
+            new.push(NewPayment {
+                debtor_id,
+                paid_on,
+                amount: money,
+                method: String::new(),
+                reference: text,
+                invoice_id,
+            });
+        }
+        if problems.count > 0 {
+            return Err(problems.into_error(kind));
+        }
+        store.record_payments(&new, self.clock().now()).await?;
+        Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
+    }
+}
+
+/// The fields an import row sets that differ from the stored debtor.
+fn differences(stored: &DebtorDraft, row: &DebtorDraft) -> Vec<&'static str> {
+    let first = |d: &DebtorDraft| {
+        d.contacts
+            .first()
+            .map(|c| (c.email.clone(), c.phone.clone()))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    let checks: [(&'static str, bool); 10] = [
+        ("name", stored.name.trim() == row.name.trim()),
+        ("kind", stored.kind == row.kind),
+        ("currency", stored.currency == row.currency),
+        (
+            "payment_terms_days",
+            stored.payment_terms_days == row.payment_terms_days,
+        ),
+        ("credit_limit", stored.credit_limit == row.credit_limit),
+        ("address", stored.address.lines == row.address.lines),
+        (
+            "postal_code",
+            stored.address.postal_code == row.address.postal_code,
+        ),
+        ("city", stored.address.city == row.address.city),
+        ("country", stored.address.country == row.address.country),
+        ("email or phone", first(stored) == first(row)),
+    ];
+    for (name, same) in checks {
+        if !same {
+            out.push(name);
+        }
+    }
+    out
+}

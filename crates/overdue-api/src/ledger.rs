@@ -1,0 +1,613 @@
+//! Receivables ledger use cases: invoices, credit notes and write-offs, payments with
+//! their allocation and reversal, disputes. DTOs for them live here too (exported to
+//! TypeScript like those of [`crate::dto`]).
+
+// serde's derives expand to code naming f64 in generic content handling; no DTO here has
+// a float field.
+#![allow(clippy::disallowed_types)]
+
+use chrono::NaiveDate;
+use overdue_domain::money::decimal_string;
+use overdue_domain::{Currency, Money};
+use overdue_store::{
+    AdjustmentKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
+    NewInvoice, NewPayment,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{clamp_u32, Api, ApiError};
+
+/// The invoice form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InvoiceInput {
+    /// The debtor's database id.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// Invoice number, unique in the book.
+    pub number: String,
+    /// Issue date (YYYY-MM-DD).
+    pub issue_date: String,
+    /// Due date (YYYY-MM-DD); "" = issue date + the debtor's payment terms.
+    pub due_date: String,
+    /// Total amount, tax included (decimal string).
+    pub amount: String,
+    /// Tax included in the amount ("" = none).
+    pub tax: String,
+    /// Currency; "" = the debtor's (any other is refused).
+    pub currency: String,
+    /// Description.
+    pub description: String,
+}
+
+/// Invoice status as the list shows and filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InvoiceStatusDto {
+    /// Owed, not yet due.
+    Open,
+    /// Owed past the due date.
+    Overdue,
+    /// Disputed by the debtor (dunning pauses).
+    Disputed,
+    /// Nothing owed any more.
+    Settled,
+}
+
+impl From<InvoiceStatus> for InvoiceStatusDto {
+    fn from(s: InvoiceStatus) -> Self {
+        match s {
+            InvoiceStatus::Open => InvoiceStatusDto::Open,
+            InvoiceStatus::Overdue => InvoiceStatusDto::Overdue,
+            InvoiceStatus::Disputed => InvoiceStatusDto::Disputed,
+            InvoiceStatus::Settled => InvoiceStatusDto::Settled,
+        }
+    }
+}
+
+impl From<InvoiceStatusDto> for InvoiceStatus {
+    fn from(s: InvoiceStatusDto) -> Self {
+        match s {
+            InvoiceStatusDto::Open => InvoiceStatus::Open,
+            InvoiceStatusDto::Overdue => InvoiceStatus::Overdue,
+            InvoiceStatusDto::Disputed => InvoiceStatus::Disputed,
+            InvoiceStatusDto::Settled => InvoiceStatus::Settled,
+        }
+    }
+}
+
+/// A stored invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Invoice {
+    /// Database id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The debtor's id.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// The debtor's name.
+    pub debtor_name: String,
+    /// The debtor's external reference.
+    pub debtor_ref: String,
+    /// Invoice number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: String,
+    /// Due date.
+    pub due_date: String,
+    /// Currency.
+    pub currency: String,
+    /// Amount (decimal string).
+    pub amount: String,
+    /// Tax included.
+    pub tax: String,
+    /// Open balance today.
+    pub open: String,
+    /// Description.
+    pub description: String,
+    /// Status as of today.
+    pub status: InvoiceStatusDto,
+    /// When the current dispute was raised ("" when not disputed).
+    pub disputed_on: String,
+    /// The dispute's reason.
+    pub dispute_reason: String,
+}
+
+/// A request for one window of the invoice list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InvoiceListQuery {
+    /// Only this debtor's invoices.
+    #[ts(type = "number | null")]
+    pub debtor_id: Option<i64>,
+    /// Only invoices in this status.
+    pub status: Option<InvoiceStatusDto>,
+    /// Only invoices with something owed past the due date.
+    pub overdue: bool,
+    /// Only disputed invoices.
+    pub disputed: bool,
+    /// First row (0-based).
+    pub offset: u32,
+    /// Rows wanted (at most 1000).
+    pub limit: u32,
+}
+
+/// A window of the invoice list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InvoicePage {
+    /// Invoices matching, in all.
+    pub total: u32,
+    /// The first row's position.
+    pub offset: u32,
+    /// The rows.
+    pub rows: Vec<Invoice>,
+}
+
+/// A payment applied to an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AllocationDto {
+    /// The payment's id.
+    #[ts(type = "number")]
+    pub payment_id: i64,
+    /// The invoice's id.
+    #[ts(type = "number")]
+    pub invoice_id: i64,
+    /// The invoice's number.
+    pub invoice_number: String,
+    /// Amount applied.
+    pub amount: String,
+    /// From when it counts.
+    pub date: String,
+    /// When it stopped counting (payment reversed), "" otherwise.
+    pub reversed_on: String,
+    /// The payment's bank reference.
+    pub payment_reference: String,
+}
+
+/// Credit note or write-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AdjustmentKindDto {
+    /// A credit note.
+    CreditNote,
+    /// A write-off.
+    WriteOff,
+}
+
+/// A credit note or write-off to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AdjustmentInput {
+    /// The invoice it reduces.
+    #[ts(type = "number")]
+    pub invoice_id: i64,
+    /// Credit note or write-off.
+    pub kind: AdjustmentKindDto,
+    /// Document number ("" = none).
+    pub reference: String,
+    /// Its date ("" = today).
+    pub date: String,
+    /// Amount, at most the open balance.
+    pub amount: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A stored credit note or write-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Adjustment {
+    /// Database id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Credit note or write-off.
+    pub kind: AdjustmentKindDto,
+    /// Document number.
+    pub reference: String,
+    /// Its date.
+    pub date: String,
+    /// Amount.
+    pub amount: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// One dispute of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Dispute {
+    /// Raised on.
+    pub opened_on: String,
+    /// The debtor's reason.
+    pub reason: String,
+    /// Resolved on ("" while open).
+    pub resolved_on: String,
+}
+
+/// An invoice with its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InvoiceDetailDto {
+    /// The invoice.
+    pub invoice: Invoice,
+    /// Payments applied to it.
+    pub allocations: Vec<AllocationDto>,
+    /// Credit notes and write-offs.
+    pub adjustments: Vec<Adjustment>,
+    /// Disputes.
+    pub disputes: Vec<Dispute>,
+}
+
+/// The payment form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentInput {
+    /// The debtor who paid.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// Payment date ("" = today).
+    pub date: String,
+    /// Amount received.
+    pub amount: String,
+    /// Currency ("" = the debtor's).
+    pub currency: String,
+    /// Method.
+    pub method: String,
+    /// Bank reference.
+    pub reference: String,
+    /// The invoice the payment names, paid first.
+    #[ts(type = "number | null")]
+    pub invoice_id: Option<i64>,
+}
+
+/// Part of a payment applied to one invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentLine {
+    /// The invoice.
+    #[ts(type = "number")]
+    pub invoice_id: i64,
+    /// Amount applied.
+    pub amount: String,
+}
+
+/// A recorded payment and where it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentResult {
+    /// The payment's id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Currency.
+    pub currency: String,
+    /// Allocations in the order applied.
+    pub allocations: Vec<PaymentLine>,
+    /// Left over: a credit on the debtor.
+    pub unapplied: String,
+}
+
+/// Parses an ISO date, naming the field in the message.
+pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("{field} is missing (write it as YYYY-MM-DD)"));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .filter(|_| t.len() == 10)
+        .ok_or_else(|| format!("\"{t}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))
+}
+
+/// Parses an amount above zero in `currency`.
+pub(crate) fn parse_positive(text: &str, currency: Currency) -> Result<Money, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("the amount is missing".into());
+    }
+    let m = Money::parse(t, currency).map_err(|e| match e {
+        overdue_domain::MoneyError::InvalidAmount(_) => {
+            format!("\"{t}\" is not an amount: write it like 1234.50 (dot for decimals, no thousands separators)")
+        }
+        other => other.to_string(),
+    })?;
+    if m.is_negative() {
+        return Err(format!("{t} is negative: amounts must be more than zero"));
+    }
+    if m.is_zero() {
+        return Err("the amount must be more than zero".into());
+    }
+    Ok(m)
+}
+
+fn invalid(e: String) -> ApiError {
+    ApiError::invalid(capitalise(&e))
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub(crate) fn money_string(m: &Money) -> String {
+    decimal_string(m.amount(), m.currency().minor_units())
+}
+
+pub(crate) fn to_invoice(r: InvoiceRecord, as_of: NaiveDate) -> Invoice {
+    Invoice {
+        id: r.id,
+        debtor_id: r.debtor_id,
+        status: r.status(as_of).into(),
+        debtor_name: r.debtor_name,
+        debtor_ref: r.debtor_ref,
+        number: r.number,
+        issue_date: r.issue_date.to_string(),
+        due_date: r.due_date.to_string(),
+        currency: r.amount.currency().code().to_string(),
+        amount: money_string(&r.amount),
+        tax: money_string(&r.tax),
+        open: money_string(&r.open),
+        description: r.description,
+        disputed_on: r.disputed_on.map(|d| d.to_string()).unwrap_or_default(),
+        dispute_reason: r.dispute_reason,
+    }
+}
+
+fn to_detail(d: InvoiceDetail, as_of: NaiveDate) -> InvoiceDetailDto {
+    InvoiceDetailDto {
+        invoice: to_invoice(d.invoice, as_of),
+        allocations: d
+            .allocations
+            .into_iter()
+            .map(|a| AllocationDto {
+                payment_id: a.payment_id,
+                invoice_id: a.invoice_id,
+                invoice_number: a.invoice_number,
+                amount: money_string(&a.amount),
+                date: a.allocated_on.to_string(),
+                reversed_on: a.reversed_on.map(|d| d.to_string()).unwrap_or_default(),
+                payment_reference: a.payment_reference,
+            })
+            .collect(),
+        adjustments: d
+            .adjustments
+            .into_iter()
+            .map(|a| Adjustment {
+                id: a.id,
+                kind: match a.kind {
+                    AdjustmentKind::CreditNote => AdjustmentKindDto::CreditNote,
+                    AdjustmentKind::WriteOff => AdjustmentKindDto::WriteOff,
+                },
+                reference: a.reference,
+                date: a.issued_on.to_string(),
+                amount: money_string(&a.amount),
+                reason: a.reason,
+            })
+            .collect(),
+        disputes: d
+            .disputes
+            .into_iter()
+            .map(|x| Dispute {
+                opened_on: x.opened_on.to_string(),
+                reason: x.reason,
+                resolved_on: x.resolved_on.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+impl Api {
+    fn date_or_today(&self, field: &str, text: &str) -> Result<NaiveDate, ApiError> {
+        if text.trim().is_empty() {
+            Ok(self.clock().today())
+        } else {
+            parse_date(field, text).map_err(invalid)
+        }
+    }
+
+    /// Creates an invoice; the due date follows the debtor's terms unless given.
+    pub async fn invoice_create(&self, input: InvoiceInput) -> Result<Invoice, ApiError> {
+        let store = self.store().await;
+        let debtor = store.debtor(input.debtor_id).await?;
+        let currency = debtor.draft.currency;
+        if !input.currency.trim().is_empty() && input.currency.trim() != currency.code() {
+            return Err(ApiError::invalid(format!(
+                "{} is invoiced in {currency}, not {}.",
+                debtor.draft.name,
+                input.currency.trim()
+            )));
+        }
+        let number = input.number.trim();
+        if number.is_empty() || number.chars().count() > 64 || number.chars().any(char::is_control)
+        {
+            return Err(ApiError::invalid(
+                "Give the invoice a number of 1 to 64 characters.",
+            ));
+        }
+        let issue_date = parse_date("the issue date", &input.issue_date).map_err(invalid)?;
+        let due_date = if input.due_date.trim().is_empty() {
+            None
+        } else {
+            Some(parse_date("the due date", &input.due_date).map_err(invalid)?)
+        };
+        let amount = parse_positive(&input.amount, currency).map_err(invalid)?;
+        let tax = if input.tax.trim().is_empty() {
+            Money::zero(currency)
+        } else {
+            Money::parse(&input.tax, currency)?
+        };
+        let id = store
+            .create_invoice(
+                &NewInvoice {
+                    debtor_id: input.debtor_id,
+                    number: number.to_string(),
+                    issue_date,
+                    due_date,
+                    amount,
+                    tax,
+                    description: input.description.trim().to_string(),
+                },
+                self.clock().now(),
+            )
+            .await?;
+        Ok(self.invoice_get(id).await?.invoice)
+    }
+
+    /// One invoice with its payments, credits, write-offs and disputes.
+    pub async fn invoice_get(&self, id: i64) -> Result<InvoiceDetailDto, ApiError> {
+        let d = self.store().await.invoice(id).await?;
+        Ok(to_detail(d, self.clock().today()))
+    }
+
+    /// One invoice by its number.
+    pub async fn invoice_by_number(&self, number: &str) -> Result<InvoiceDetailDto, ApiError> {
+        let id = self.store().await.invoice_id_by_number(number).await?;
+        self.invoice_get(id).await
+    }
+
+    /// A window of the invoice list (by due date), filtered.
+    pub async fn invoices_list(&self, q: InvoiceListQuery) -> Result<InvoicePage, ApiError> {
+        let as_of = self.clock().today();
+        let (total, rows) = self
+            .store()
+            .await
+            .list_invoices(&InvoiceQuery {
+                debtor_id: q.debtor_id,
+                status: q.status.map(Into::into),
+                overdue: q.overdue,
+                disputed: q.disputed,
+                as_of,
+                offset: i64::from(q.offset),
+                limit: i64::from(q.limit.max(1)),
+            })
+            .await?;
+        Ok(InvoicePage {
+            total: clamp_u32(total),
+            offset: q.offset,
+            rows: rows.into_iter().map(|r| to_invoice(r, as_of)).collect(),
+        })
+    }
+
+    /// Records a credit note or write-off against an invoice (at most its open balance).
+    pub async fn adjustment_add(
+        &self,
+        input: AdjustmentInput,
+    ) -> Result<InvoiceDetailDto, ApiError> {
+        let store = self.store().await;
+        let inv = store.invoice(input.invoice_id).await?.invoice;
+        let amount = parse_positive(&input.amount, inv.amount.currency()).map_err(invalid)?;
+        let issued_on = self.date_or_today("the date", &input.date)?;
+        store
+            .add_adjustment(
+                &NewAdjustment {
+                    invoice_id: input.invoice_id,
+                    kind: match input.kind {
+                        AdjustmentKindDto::CreditNote => AdjustmentKind::CreditNote,
+                        AdjustmentKindDto::WriteOff => AdjustmentKind::WriteOff,
+                    },
+                    reference: input.reference,
+                    issued_on,
+                    amount,
+                    reason: input.reason,
+                },
+                self.clock().now(),
+            )
+            .await?;
+        self.invoice_get(input.invoice_id).await
+    }
+
+    /// Records a payment and allocates it: the named invoice first, then oldest due first;
+    /// an overpayment stays as unapplied credit on the debtor.
+    pub async fn payment_record(&self, input: PaymentInput) -> Result<PaymentResult, ApiError> {
+        let store = self.store().await;
+        let debtor = store.debtor(input.debtor_id).await?;
+        let currency = debtor.draft.currency;
+        if !input.currency.trim().is_empty() && input.currency.trim() != currency.code() {
+            return Err(ApiError::invalid(format!(
+                "{} pays in {currency}, not {}.",
+                debtor.draft.name,
+                input.currency.trim()
+            )));
+        }
+        let amount = parse_positive(&input.amount, currency).map_err(invalid)?;
+        let paid_on = self.date_or_today("the payment date", &input.date)?;
+        let recorded = store
+            .record_payments(
+                &[NewPayment {
+                    debtor_id: input.debtor_id,
+                    paid_on,
+                    amount,
+                    method: input.method,
+                    reference: input.reference,
+                    invoice_id: input.invoice_id,
+                }],
+                self.clock().now(),
+            )
+            .await?;
+        let p = recorded
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::new(crate::ErrorCode::Internal, "no payment recorded"))?;
+        Ok(PaymentResult {
+            id: p.id,
+            currency: currency.code().to_string(),
+            allocations: p
+                .allocations
+                .iter()
+                .map(|l| PaymentLine {
+                    invoice_id: l.invoice_id,
+                    amount: money_string(&l.amount),
+                })
+                .collect(),
+            unapplied: money_string(&p.unapplied),
+        })
+    }
+
+    /// Reverses a payment from `date` ("" = today): the invoices it paid are owed again.
+    pub async fn payment_reverse(&self, id: i64, date: &str, reason: &str) -> Result<(), ApiError> {
+        let on = self.date_or_today("the reversal date", date)?;
+        self.store().await.reverse_payment(id, on, reason).await?;
+        Ok(())
+    }
+
+    /// Marks an invoice disputed from `date` ("" = today) with the debtor's reason.
+    pub async fn invoice_dispute(
+        &self,
+        invoice_id: i64,
+        date: &str,
+        reason: &str,
+    ) -> Result<InvoiceDetailDto, ApiError> {
+        if reason.trim().is_empty() {
+            return Err(ApiError::invalid(
+                "Say why the debtor disputes the invoice.",
+            ));
+        }
+        let on = self.date_or_today("the dispute date", date)?;
+        self.store()
+            .await
+            .set_dispute(invoice_id, on, Some(reason), self.clock().now())
+            .await?;
+        self.invoice_get(invoice_id).await
+    }
+
+    /// Resolves an invoice's open dispute on `date` ("" = today).
+    pub async fn invoice_resolve_dispute(
+        &self,
+        invoice_id: i64,
+        date: &str,
+    ) -> Result<InvoiceDetailDto, ApiError> {
+        let on = self.date_or_today("the resolution date", date)?;
+        self.store()
+            .await
+            .set_dispute(invoice_id, on, None, self.clock().now())
+            .await?;
+        self.invoice_get(invoice_id).await
+    }
+}

@@ -1,0 +1,436 @@
+//! The receivables ledger as one scripted story (invoices, allocation, overpayment,
+//! credit note, write-off, reversal, dispute, balances as of past dates, a refused
+//! over-allocation, a bulk load), run against SQLite and, when `OVERDUE_TEST_PG_URL` is
+//! set, PostgreSQL: the triggers that keep balances exact exist once per backend.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
+use overdue_store::{
+    AdjustmentKind, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery, InvoiceStatus,
+    NewAdjustment, NewInvoice, NewPayment, Store, StoreError,
+};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 30, 9, 0, 0).unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn eur() -> Currency {
+    Currency::from_code("EUR").unwrap()
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s, eur()).unwrap()
+}
+
+fn debtor(name: &str, reference: &str) -> DebtorDraft {
+    DebtorDraft {
+        kind: DebtorKind::Company,
+        name: name.into(),
+        external_ref: reference.into(),
+        contacts: vec![],
+        address: Default::default(),
+        language: "en".into(),
+        currency: eur(),
+        payment_terms_days: 30,
+        credit_limit: None,
+        tags: vec![],
+        notes: String::new(),
+    }
+}
+
+async fn open_of(store: &Store, as_of: &str, number: &str) -> String {
+    store
+        .open_balances(d(as_of), None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.number == number)
+        .map_or("0.00".to_string(), |o| o.open.to_string())
+}
+
+async fn story(store: Store) {
+    let a = store
+        .create_debtor(&debtor("Acme", "L-1"), "", now())
+        .await
+        .unwrap();
+    let b = store
+        .create_debtor(&debtor("Other", "L-2"), "", now())
+        .await
+        .unwrap();
+    let inv =
+        |debtor_id: i64, number: &str, issue: &str, due: Option<&str>, amount: &str| NewInvoice {
+            debtor_id,
+            number: number.into(),
+            issue_date: d(issue),
+            due_date: due.map(d),
+            amount: m(amount),
+            tax: Money::zero(eur()),
+            description: String::new(),
+        };
+    let i1 = store
+        .create_invoice(&inv(a, "I-1", "2026-01-01", None, "100.00"), now())
+        .await
+        .unwrap();
+    let i2 = store
+        .create_invoice(
+            &inv(a, "I-2", "2026-01-10", Some("2026-01-20"), "200.00"),
+            now(),
+        )
+        .await
+        .unwrap();
+    let i3 = store
+        .create_invoice(&inv(a, "I-3", "2026-02-01", None, "300.00"), now())
+        .await
+        .unwrap();
+    let other = store
+        .create_invoice(&inv(b, "O-1", "2026-01-01", None, "50.00"), now())
+        .await
+        .unwrap();
+    let detail = store.invoice(i1).await.unwrap();
+    assert_eq!(
+        detail.invoice.due_date,
+        d("2026-01-31"),
+        "due date = issue + the debtor's 30 days"
+    );
+    assert!(matches!(
+        store
+            .create_invoice(&inv(a, "I-1", "2026-01-01", None, "1.00"), now())
+            .await,
+        Err(StoreError::Duplicate { .. })
+    ));
+
+    // Oldest due first: I-2 (due 01-20) before I-1 (due 01-31); the rest is credit.
+    let paid = store
+        .record_payments(
+            &[NewPayment {
+                debtor_id: a,
+                paid_on: d("2026-02-10"),
+                amount: m("250.00"),
+                method: "bank transfer".into(),
+                reference: "P1".into(),
+                invoice_id: None,
+            }],
+            now(),
+        )
+        .await
+        .unwrap();
+    let p1 = paid[0].id;
+    let lines: Vec<(i64, String)> = paid[0]
+        .allocations
+        .iter()
+        .map(|l| (l.invoice_id, l.amount.to_string()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(i2, "200.00 EUR".into()), (i1, "50.00 EUR".into())],
+        "oldest due first"
+    );
+    assert!(paid[0].unapplied.is_zero());
+
+    // An explicit invoice wins over age; an overpayment stays unapplied.
+    let paid = store
+        .record_payments(
+            &[NewPayment {
+                debtor_id: a,
+                paid_on: d("2026-03-05"),
+                amount: m("400.00"),
+                method: String::new(),
+                reference: "P2".into(),
+                invoice_id: Some(i3),
+            }],
+            now(),
+        )
+        .await
+        .unwrap();
+    let p2 = paid[0].id;
+    assert_eq!(paid[0].allocations[0].invoice_id, i3);
+    assert_eq!(paid[0].allocations[0].amount, m("300.00"));
+    assert_eq!(paid[0].allocations[1].invoice_id, i1);
+    assert_eq!(paid[0].allocations[1].amount, m("50.00"));
+    assert_eq!(
+        paid[0].unapplied,
+        m("50.00"),
+        "an overpayment is kept as credit"
+    );
+    assert_eq!(store.payment(p2).await.unwrap().unapplied, m("50.00"));
+
+    // A payment may not name another debtor's invoice.
+    assert!(matches!(
+        store
+            .record_payments(
+                &[NewPayment {
+                    debtor_id: a,
+                    paid_on: d("2026-03-05"),
+                    amount: m("1.00"),
+                    method: String::new(),
+                    reference: String::new(),
+                    invoice_id: Some(other),
+                }],
+                now(),
+            )
+            .await,
+        Err(StoreError::Rejected(_))
+    ));
+
+    // The database refuses an allocation above the open balance, whoever writes it.
+    let raw = match &store {
+        Store::Sqlite(pool) => {
+            sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) VALUES ($1, $2, 1, '2026-03-06')")
+                .bind(p2)
+                .bind(i3)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        }
+        Store::Postgres(pool) => {
+            sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) VALUES ($1, $2, 1, DATE '2026-03-06')")
+                .bind(p2)
+                .bind(i3)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        }
+    };
+    assert!(
+        raw.is_err(),
+        "an allocation to a paid invoice must fail in the database itself"
+    );
+    let raw_other = match &store {
+        Store::Sqlite(pool) => sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) VALUES ($1, $2, 1, '2026-03-06')")
+            .bind(p2).bind(other).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::query("INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) VALUES ($1, $2, 1, DATE '2026-03-06')")
+            .bind(p2).bind(other).execute(pool).await.map(|_| ()),
+    };
+    assert!(
+        raw_other.is_err(),
+        "a payment cannot pay another debtor's invoice, even by hand"
+    );
+    assert_eq!(store.invoice(other).await.unwrap().invoice.open, m("50.00"));
+
+    // Credit note and write-off reduce the balance; never beyond it.
+    let i4 = store
+        .create_invoice(&inv(a, "I-4", "2026-03-01", None, "80.00"), now())
+        .await
+        .unwrap();
+    store
+        .add_adjustment(
+            &NewAdjustment {
+                invoice_id: i4,
+                kind: AdjustmentKind::CreditNote,
+                reference: "CN-1".into(),
+                issued_on: d("2026-03-10"),
+                amount: m("30.00"),
+                reason: "returned".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let too_much = store
+        .add_adjustment(
+            &NewAdjustment {
+                invoice_id: i4,
+                kind: AdjustmentKind::WriteOff,
+                reference: String::new(),
+                issued_on: d("2026-03-20"),
+                amount: m("50.01"),
+                reason: String::new(),
+            },
+            now(),
+        )
+        .await;
+    assert!(
+        matches!(too_much, Err(StoreError::Rejected(_))),
+        "{too_much:?}"
+    );
+    store
+        .add_adjustment(
+            &NewAdjustment {
+                invoice_id: i4,
+                kind: AdjustmentKind::WriteOff,
+                reference: String::new(),
+                issued_on: d("2026-03-20"),
+                amount: m("50.00"),
+                reason: "insolvent".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(store.invoice(i4).await.unwrap().invoice.open.is_zero());
+
+    // Balances as of past dates count only what was dated by then.
+    assert_eq!(open_of(&store, "2026-02-09", "I-1").await, "100.00 EUR");
+    assert_eq!(open_of(&store, "2026-02-10", "I-1").await, "50.00 EUR");
+    assert_eq!(open_of(&store, "2026-03-05", "I-1").await, "0.00");
+    assert_eq!(open_of(&store, "2026-03-15", "I-4").await, "50.00 EUR");
+    assert_eq!(open_of(&store, "2026-03-20", "I-4").await, "0.00");
+    assert_eq!(
+        open_of(&store, "2025-12-31", "I-1").await,
+        "0.00",
+        "not yet issued"
+    );
+
+    // Reversal restores balances from its date on; earlier dates keep the payment.
+    store
+        .reverse_payment(p1, d("2026-04-01"), "bounced")
+        .await
+        .unwrap();
+    assert_eq!(store.invoice(i2).await.unwrap().invoice.open, m("200.00"));
+    assert_eq!(store.invoice(i1).await.unwrap().invoice.open, m("50.00"));
+    assert_eq!(open_of(&store, "2026-03-31", "I-2").await, "0.00");
+    assert_eq!(open_of(&store, "2026-04-01", "I-2").await, "200.00 EUR");
+    assert!(matches!(
+        store.reverse_payment(p1, d("2026-04-02"), "again").await,
+        Err(StoreError::Rejected(_))
+    ));
+
+    // Disputes: mark, list, resolve.
+    store
+        .set_dispute(i2, d("2026-04-02"), Some("wrong quantity"), now())
+        .await
+        .unwrap();
+    let q = InvoiceQuery {
+        debtor_id: Some(a),
+        status: None,
+        overdue: false,
+        disputed: true,
+        as_of: d("2026-04-30"),
+        offset: 0,
+        limit: 100,
+    };
+    let (n, rows) = store.list_invoices(&q).await.unwrap();
+    assert_eq!((n, rows[0].number.as_str()), (1, "I-2"));
+    assert_eq!(rows[0].status(d("2026-04-30")), InvoiceStatus::Disputed);
+    assert!(matches!(
+        store
+            .set_dispute(i2, d("2026-04-03"), Some("again"), now())
+            .await,
+        Err(StoreError::Rejected(_))
+    ));
+    store
+        .set_dispute(i2, d("2026-04-10"), None, now())
+        .await
+        .unwrap();
+    let detail = store.invoice(i2).await.unwrap();
+    assert_eq!(detail.disputes.len(), 1);
+    assert_eq!(detail.disputes[0].resolved_on, Some(d("2026-04-10")));
+    assert_eq!(detail.allocations.len(), 1);
+    assert_eq!(detail.allocations[0].reversed_on, Some(d("2026-04-01")));
+    let (settled, _) = store
+        .list_invoices(&InvoiceQuery {
+            status: Some(InvoiceStatus::Settled),
+            disputed: false,
+            ..q.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(settled, 2, "I-3 paid, I-4 credited and written off");
+
+    // Statement entries: every document, signed.
+    let entries = store.account_entries(a, d("2026-04-30")).await.unwrap();
+    let total: i64 = entries
+        .iter()
+        .map(|e| e.amount.to_minor_units().unwrap())
+        .sum();
+    // 680 invoiced - 250 - 400 paid + 250 reversed - 30 credited - 50 written off = 200.
+    assert_eq!(total, 20000);
+
+    // The bulk loader goes through the same triggers: balances come out right once.
+    let dd = vec![DemoDebtor {
+        draft: debtor("Bulk", "L-3"),
+        account_manager: String::new(),
+    }];
+    let di = vec![DemoInvoice {
+        debtor: 0,
+        number: "BULK-1".into(),
+        issue_date: d("2026-01-01"),
+        due_date: d("2026-01-31"),
+        amount_minor: 10000,
+        tax_minor: 0,
+        description: String::new(),
+    }];
+    let dp = vec![DemoPayment {
+        debtor: 0,
+        paid_on: d("2026-02-01"),
+        amount_minor: 4000,
+        method: String::new(),
+        reference: String::new(),
+        allocations: vec![(0, 4000)],
+    }];
+    store.insert_dataset(&dd, &di, &dp, now()).await.unwrap();
+    let id = store.invoice_id_by_number("BULK-1").await.unwrap();
+    assert_eq!(
+        store.invoice(id).await.unwrap().invoice.open,
+        m("60.00"),
+        "the demo load must not take allocations off twice"
+    );
+    assert_eq!(open_of(&store, "2026-01-31", "BULK-1").await, "100.00 EUR");
+    // A payment recorded after a bulk load gets a fresh id (sequences moved past).
+    let paid = store
+        .record_payments(
+            &[NewPayment {
+                debtor_id: a,
+                paid_on: d("2026-04-20"),
+                amount: m("1.00"),
+                method: String::new(),
+                reference: String::new(),
+                invoice_id: None,
+            }],
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(store.payment(paid[0].id).await.is_ok());
+}
+
+#[tokio::test]
+async fn ledger_story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(dir.path().join("l.db").to_str().unwrap(), now())
+        .await
+        .unwrap();
+    story(store).await;
+}
+
+#[tokio::test]
+async fn ledger_story_on_postgres() {
+    let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
+        assert!(
+            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+            "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not"
+        );
+        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+        return;
+    };
+    let name = format!("overdue_ledger_{}", std::process::id());
+    let (admin, _) = Store::open(&base, now()).await.unwrap();
+    let Store::Postgres(pool) = &admin else {
+        panic!("not a postgres url")
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
+    let url = match base.rfind('/') {
+        Some(i) => format!("{}/{name}", &base[..i]),
+        None => panic!("url without database"),
+    };
+    let (store, _) = Store::open(&url, now()).await.unwrap();
+    story(store.clone()).await;
+    store.close().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
+        .execute(pool)
+        .await
+        .unwrap();
+}
