@@ -17,6 +17,13 @@ const COMMANDS: &[&str] = &[
     "calc_plan",
     "calc_score",
     "calc_credit",
+    "invoices_list",
+    "invoice_get",
+    "invoice_dispute",
+    "invoice_resolve_dispute",
+    "payment_record",
+    "report_aging",
+    "report_metrics",
 ];
 
 fn main() {

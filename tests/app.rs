@@ -171,3 +171,54 @@ async fn interest_calculator_shows_the_uk_claim_with_its_working() {
     assert!(errors.is_empty(), "the page logged errors: {errors:?}");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_and_invoices_read_the_demo_ledger() {
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.click("welcome-demo").await;
+    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
+        .await;
+
+    app.click("nav-reports").await;
+    let total = app
+        .wait_texts("aging-total-EUR", "the EUR aging total", |t| {
+            t.len() == 1 && t[0].contains('€')
+        })
+        .await;
+    // The same number from the CLI, on the same file: the window shows the ledger's figure.
+    let (code, out, err) = cli(
+        None,
+        &[
+            "--db",
+            s(&home.database()),
+            "report",
+            "aging",
+            "--as-of",
+            TODAY,
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cli_total = report["currencies"]["EUR"]["total"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (whole, cents) = cli_total.split_once('.').unwrap();
+    let digits: String = total[0].chars().filter(|c| c.is_ascii_digit()).collect();
+    assert_eq!(
+        digits,
+        format!("{whole}{cents}"),
+        "window {total:?} vs CLI {cli_total}"
+    );
+    app.screenshot("reports-aging.png").await;
+
+    app.click("nav-invoices").await;
+    app.wait_texts("invoice-open", "invoice rows", |t| !t.is_empty())
+        .await;
+    app.screenshot("invoices.png").await;
+    let errors = app.page_errors().await;
+    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
+    app.quit().await;
+}

@@ -14,6 +14,10 @@ use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
 };
+use overdue_api::ledger::{
+    InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
+};
+use overdue_api::reports::{AgingQuery, AgingReportDto, MetricsReportDto};
 use overdue_api::{config, Api, ApiError, SystemClock};
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -76,6 +80,50 @@ async fn demo_decline(s: State<'_, Shell>) -> Res<()> {
 #[tauri::command]
 async fn database_configure(s: State<'_, Shell>, target: DatabaseTarget) -> Res<AppInfo> {
     s.api.configure_database(target, &s.config_file).await
+}
+
+#[tauri::command]
+async fn invoices_list(s: State<'_, Shell>, query: InvoiceListQuery) -> Res<InvoicePage> {
+    s.api.invoices_list(query).await
+}
+
+#[tauri::command]
+async fn invoice_get(s: State<'_, Shell>, id: i64) -> Res<InvoiceDetailDto> {
+    s.api.invoice_get(id).await
+}
+
+#[tauri::command]
+async fn invoice_dispute(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+    reason: String,
+) -> Res<InvoiceDetailDto> {
+    s.api.invoice_dispute(id, &date, &reason).await
+}
+
+#[tauri::command]
+async fn invoice_resolve_dispute(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+) -> Res<InvoiceDetailDto> {
+    s.api.invoice_resolve_dispute(id, &date).await
+}
+
+#[tauri::command]
+async fn payment_record(s: State<'_, Shell>, input: PaymentInput) -> Res<PaymentResult> {
+    s.api.payment_record(input).await
+}
+
+#[tauri::command]
+async fn report_aging(s: State<'_, Shell>, query: AgingQuery) -> Res<AgingReportDto> {
+    s.api.report_aging(query).await
+}
+
+#[tauri::command]
+async fn report_metrics(s: State<'_, Shell>, from: String, to: String) -> Res<MetricsReportDto> {
+    s.api.report_metrics(&from, &to).await
 }
 
 /// The window never names a rates file: that would let the webview read any path.
@@ -212,6 +260,13 @@ pub fn run() {
             calc_plan,
             calc_score,
             calc_credit,
+            invoices_list,
+            invoice_get,
+            invoice_dispute,
+            invoice_resolve_dispute,
+            payment_record,
+            report_aging,
+            report_metrics,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

@@ -17,6 +17,14 @@ import type { ScoreRequest } from "../bindings/ScoreRequest";
 import type { ScoreResult } from "../bindings/ScoreResult";
 import type { CreditCalcRequest } from "../bindings/CreditCalcRequest";
 import type { CreditCalcResult } from "../bindings/CreditCalcResult";
+import type { InvoiceListQuery } from "../bindings/InvoiceListQuery";
+import type { InvoicePage } from "../bindings/InvoicePage";
+import type { InvoiceDetailDto } from "../bindings/InvoiceDetailDto";
+import type { PaymentInput } from "../bindings/PaymentInput";
+import type { PaymentResult } from "../bindings/PaymentResult";
+import type { AgingQuery } from "../bindings/AgingQuery";
+import type { AgingReportDto } from "../bindings/AgingReportDto";
+import type { MetricsReportDto } from "../bindings/MetricsReportDto";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -41,6 +49,20 @@ export interface Backend {
   calcScore(request: ScoreRequest): Promise<ScoreResult>;
   /** A credit check of a proposed order. */
   calcCredit(request: CreditCalcRequest): Promise<CreditCalcResult>;
+  /** One window of the invoice list, filtered. */
+  invoicesList(query: InvoiceListQuery): Promise<InvoicePage>;
+  /** An invoice with its payments, credits, write-offs and disputes. */
+  invoiceGet(id: number): Promise<InvoiceDetailDto>;
+  /** Marks an invoice disputed from `date` ("" = today) with the debtor's reason. */
+  invoiceDispute(id: number, date: string, reason: string): Promise<InvoiceDetailDto>;
+  /** Resolves an invoice's open dispute on `date` ("" = today). */
+  invoiceResolveDispute(id: number, date: string): Promise<InvoiceDetailDto>;
+  /** Records a payment; the ledger allocates it (named invoice first, then oldest due). */
+  paymentRecord(input: PaymentInput): Promise<PaymentResult>;
+  /** Open balances by age as of a date, per currency and per debtor. */
+  reportAging(query: AgingQuery): Promise<AgingReportDto>;
+  /** Receivables metrics of a period (both ends included), per currency. */
+  reportMetrics(from: string, to: string): Promise<MetricsReportDto>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -12,6 +12,14 @@ import type { DebtorPage } from "../bindings/DebtorPage";
 import type { DebtorRow } from "../bindings/DebtorRow";
 import type { DemoRequest } from "../bindings/DemoRequest";
 import type { DemoSummary } from "../bindings/DemoSummary";
+import type { InvoiceListQuery } from "../bindings/InvoiceListQuery";
+import type { InvoicePage } from "../bindings/InvoicePage";
+import type { InvoiceDetailDto } from "../bindings/InvoiceDetailDto";
+import type { PaymentInput } from "../bindings/PaymentInput";
+import type { PaymentResult } from "../bindings/PaymentResult";
+import type { AgingQuery } from "../bindings/AgingQuery";
+import type { AgingReportDto } from "../bindings/AgingReportDto";
+import type { MetricsReportDto } from "../bindings/MetricsReportDto";
 import { validateDebtor } from "../debtors/validation";
 
 interface Stored {
@@ -246,6 +254,42 @@ export class MemoryBackend implements Backend {
   }
   async calcCredit(): Promise<never> {
     this.noEngine();
+  }
+
+  // The ledger (allocation, balances as of a date, aging, metrics) is the Rust engine's;
+  // the browser preview holds no invoices, so lists are empty and reports have no rows.
+  async invoicesList(q: InvoiceListQuery): Promise<InvoicePage> {
+    return { total: 0, offset: q.offset, rows: [] };
+  }
+  async invoiceGet(id: number): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${id} was not found`);
+  }
+  async invoiceDispute(id: number, _date: string, _reason: string): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${id} was not found`);
+  }
+  async invoiceResolveDispute(id: number, _date: string): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${id} was not found`);
+  }
+  async paymentRecord(_input: PaymentInput): Promise<PaymentResult> {
+    fail("internal", "Payments need the desktop app: the browser preview has no ledger.");
+  }
+  async reportAging(q: AgingQuery): Promise<AgingReportDto> {
+    const bounds = (q.buckets.trim() || "30,60,90").split(",").map((b) => Number(b.trim()));
+    if (bounds.some((b) => !Number.isInteger(b) || b <= 0)) fail("invalid_input", `Bad bucket bounds "${q.buckets}".`);
+    const labels = q.by === "due" ? ["current"] : [];
+    let lower = q.by === "due" ? 1 : 0;
+    for (const b of bounds) {
+      labels.push(`${lower}-${b}`);
+      lower = b + 1;
+    }
+    labels.push(`${bounds[bounds.length - 1]}+`);
+    const today = (await this.appInfo()).today;
+    return { as_of: q.as_of.trim() || today, by: q.by, labels, currencies: {}, debtors: [] };
+  }
+  async reportMetrics(from: string, to: string): Promise<MetricsReportDto> {
+    const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+    if (!Number.isFinite(days) || days < 1) fail("invalid_input", "The period ends before it starts.");
+    return { from, to, days, currencies: {} };
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {

@@ -29,6 +29,13 @@ export const tauriBackend: Backend = {
   calcPlan: (request) => call("calc_plan", { request }),
   calcScore: (request) => call("calc_score", { request }),
   calcCredit: (request) => call("calc_credit", { request }),
+  invoicesList: (query) => call("invoices_list", { query }),
+  invoiceGet: (id) => call("invoice_get", { id }),
+  invoiceDispute: (id, date, reason) => call("invoice_dispute", { id, date, reason }),
+  invoiceResolveDispute: (id, date) => call("invoice_resolve_dispute", { id, date }),
+  paymentRecord: (input) => call("payment_record", { input }),
+  reportAging: (query) => call("report_aging", { query }),
+  reportMetrics: (from, to) => call("report_metrics", { from, to }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
