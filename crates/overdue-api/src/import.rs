@@ -339,6 +339,56 @@ fn map_header(
     columns
 }
 
+/// The debtors an invoice or payment file refers to (by `debtor_external_id`).
+struct FileDebtors {
+    refs: HashMap<String, i64>,
+    labels: HashMap<i64, overdue_store::DebtorLabel>,
+}
+
+impl FileDebtors {
+    async fn load(store: &overdue_store::Store, rows: &[Row<'_>]) -> Result<Self, ApiError> {
+        let refs = store.debtor_refs().await?;
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
+            .collect();
+        let labels = store.debtor_labels(&ids).await?;
+        Ok(FileDebtors { refs, labels })
+    }
+
+    /// The row's debtor and the currency its amounts are in (the debtor's; a `currency`
+    /// column must agree with it). Unknown debtors and mismatches are reported.
+    fn resolve(
+        &self,
+        row: &Row,
+        problems: &mut Problems,
+    ) -> (Option<(i64, &overdue_store::DebtorLabel)>, Option<Currency>) {
+        let reference = row.get("debtor_external_id");
+        let debtor = self
+            .refs
+            .get(reference)
+            .and_then(|id| self.labels.get(id).map(|l| (*id, l)));
+        if debtor.is_none() && !reference.is_empty() {
+            problems.add(
+                row.line,
+                "debtor_external_id",
+                format!("no debtor has the external_id \"{reference}\" (import the debtors first)"),
+            );
+        }
+        let given = currency_of(row, problems);
+        if let (Some(c), Some((_, d))) = (given, debtor) {
+            if c != d.currency {
+                problems.add(
+                    row.line,
+                    "currency",
+                    format!("{c} does not match the debtor's currency {}", d.currency),
+                );
+            }
+        }
+        (debtor, debtor.map(|d| d.1.currency).or(given))
+    }
+}
+
 fn currency_of(row: &Row, problems: &mut Problems) -> Option<Currency> {
     let code = row.get("currency");
     if code.is_empty() {
@@ -619,12 +669,7 @@ impl Api {
         kind: ImportKind,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
-        let refs = store.debtor_refs().await?;
-        let ids: Vec<i64> = rows
-            .iter()
-            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
-            .collect();
-        let labels = store.debtor_labels(&ids).await?;
+        let debtors = FileDebtors::load(&store, rows).await?;
         let numbers: Vec<String> = rows.iter().map(|r| r.get("number").to_string()).collect();
         let stored = store.invoices_by_numbers(&numbers).await?;
         let mut seen: HashMap<String, u64> = HashMap::new();
@@ -647,30 +692,7 @@ impl Api {
                     );
                 }
             }
-            let reference = row.get("debtor_external_id");
-            let debtor = refs
-                .get(reference)
-                .and_then(|id| labels.get(id).map(|l| (*id, l)));
-            if debtor.is_none() && !reference.is_empty() {
-                problems.add(
-                    row.line,
-                    "debtor_external_id",
-                    format!(
-                        "no debtor has the external_id \"{reference}\" (import the debtors first)"
-                    ),
-                );
-            }
-            let given = currency_of(row, &mut problems);
-            if let (Some(c), Some((_, d))) = (given, debtor) {
-                if c != d.currency {
-                    problems.add(
-                        row.line,
-                        "currency",
-                        format!("{c} does not match the debtor's currency {}", d.currency),
-                    );
-                }
-            }
-            let currency = debtor.map(|d| d.1.currency).or(given);
+            let (debtor, currency) = debtors.resolve(row, &mut problems);
             let issue = date(row, "issue_date", &mut problems);
             let due = date(row, "due_date", &mut problems);
             if let (Some(i), Some(d)) = (issue, due) {
@@ -743,12 +765,7 @@ impl Api {
         kind: ImportKind,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
-        let refs = store.debtor_refs().await?;
-        let ids: Vec<i64> = rows
-            .iter()
-            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
-            .collect();
-        let labels = store.debtor_labels(&ids).await?;
+        let debtors = FileDebtors::load(&store, rows).await?;
         let numbers: Vec<String> = rows
             .iter()
             .map(|r| r.get("invoice_number").to_string())
@@ -758,7 +775,7 @@ impl Api {
         // Stored payments by identity, for the idempotent re-import.
         type Key = (i64, chrono::NaiveDate, i64, Currency, String, Option<i64>);
         let mut stored: HashMap<Key, u32> = HashMap::new();
-        let mut debtor_ids: Vec<i64> = labels.keys().copied().collect();
+        let mut debtor_ids: Vec<i64> = debtors.labels.keys().copied().collect();
         debtor_ids.sort_unstable();
         for p in store.active_payments_of(&debtor_ids).await? {
             let minor = p.amount.to_minor_units().unwrap_or(i64::MIN);
@@ -780,30 +797,7 @@ impl Api {
                 & required(row, "date", &mut problems)
                 & required(row, "amount", &mut problems);
             too_long(row, "reference", 200, &mut problems);
-            let reference = row.get("debtor_external_id");
-            let debtor = refs
-                .get(reference)
-                .and_then(|id| labels.get(id).map(|l| (*id, l)));
-            if debtor.is_none() && !reference.is_empty() {
-                problems.add(
-                    row.line,
-                    "debtor_external_id",
-                    format!(
-                        "no debtor has the external_id \"{reference}\" (import the debtors first)"
-                    ),
-                );
-            }
-            let given = currency_of(row, &mut problems);
-            if let (Some(c), Some((_, d))) = (given, debtor) {
-                if c != d.currency {
-                    problems.add(
-                        row.line,
-                        "currency",
-                        format!("{c} does not match the debtor's currency {}", d.currency),
-                    );
-                }
-            }
-            let currency = debtor.map(|d| d.1.currency).or(given);
+            let (debtor, currency) = debtors.resolve(row, &mut problems);
             let paid_on = date(row, "date", &mut problems);
             let money = amount(
                 row,

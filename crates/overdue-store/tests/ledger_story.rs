@@ -3,6 +3,8 @@
 //! over-allocation, a bulk load), run against SQLite and, when `OVERDUE_TEST_PG_URL` is
 //! set, PostgreSQL: the triggers that keep balances exact exist once per backend.
 
+mod common;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{
@@ -399,38 +401,11 @@ async fn ledger_story_on_sqlite() {
 
 #[tokio::test]
 async fn ledger_story_on_postgres() {
-    let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(db) = common::PgTestDb::create("overdue_ledger").await else {
         return;
     };
-    let name = format!("overdue_ledger_{}", std::process::id());
-    let (admin, _) = Store::open(&base, now()).await.unwrap();
-    let Store::Postgres(pool) = &admin else {
-        panic!("not a postgres url")
-    };
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
-    let url = match base.rfind('/') {
-        Some(i) => format!("{}/{name}", &base[..i]),
-        None => panic!("url without database"),
-    };
-    let (store, _) = Store::open(&url, now()).await.unwrap();
+    let (store, _) = Store::open(&db.url, now()).await.unwrap();
     story(store.clone()).await;
     store.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
+    db.drop().await;
 }

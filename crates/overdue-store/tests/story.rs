@@ -5,6 +5,8 @@
 //! creates and drops its own database there). `.ci/run` starts a server and also sets
 //! `OVERDUE_REQUIRE_PG=1`, so CI fails rather than skips when the server is missing.
 
+mod common;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind};
 use overdue_store::{
@@ -268,44 +270,13 @@ async fn story_on_sqlite() {
 
 #[tokio::test]
 async fn story_on_postgres() {
-    let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(db) = common::PgTestDb::create("overdue_story").await else {
         return;
     };
-    let name = format!("overdue_story_{}", std::process::id());
-    // A plain connection for creating the test database: the server's own database is
-    // not Overdue's and must not be migrated.
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&base)
-        .await
-        .unwrap();
-    let pool = &admin;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(pool)
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
-    let url = match base.rfind('/') {
-        Some(i) => format!("{}/{name}", &base[..i]),
-        None => panic!("url without database"),
-    };
-    let (store, report) = Store::open(&url, now()).await.unwrap();
+    let (store, report) = Store::open(&db.url, now()).await.unwrap();
     assert!(report.migrations_applied > 0);
     story(store).await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-        .execute(pool)
-        .await
-        .unwrap();
+    db.drop().await;
 }
 
 /// A file made by an older Overdue (only the first migration applied) is copied next to

@@ -1,0 +1,58 @@
+//! A throwaway PostgreSQL database per test, on the server named by `OVERDUE_TEST_PG_URL`.
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::AssertSqlSafe;
+
+/// A database created for one test and dropped by [`PgTestDb::drop`].
+pub struct PgTestDb {
+    admin: PgPool,
+    name: String,
+    /// URL of the new, empty database.
+    pub url: String,
+}
+
+impl PgTestDb {
+    /// Creates `<prefix>_<pid>`; `None` (the test skips) when no server is configured,
+    /// unless `OVERDUE_REQUIRE_PG` says CI must have one.
+    pub async fn create(prefix: &str) -> Option<PgTestDb> {
+        let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
+            assert!(
+                std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+                "OVERDUE_REQUIRE_PG is set but OVERDUE_TEST_PG_URL is not"
+            );
+            eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+            return None;
+        };
+        let name = format!("{prefix}_{}", std::process::id());
+        // A plain connection: the server's own database is not Overdue's and must not be
+        // migrated.
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&base)
+            .await
+            .unwrap();
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&admin)
+                .await
+                .unwrap();
+        }
+        let i = base
+            .rfind('/')
+            .expect("OVERDUE_TEST_PG_URL names a database");
+        let url = format!("{}/{name}", &base[..i]);
+        Some(PgTestDb { admin, name, url })
+    }
+
+    /// Drops the database (all its connections must be closed).
+    pub async fn drop(self) {
+        let sql = format!("DROP DATABASE {}", self.name);
+        sqlx::query(AssertSqlSafe(sql))
+            .execute(&self.admin)
+            .await
+            .unwrap();
+    }
+}
