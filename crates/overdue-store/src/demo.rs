@@ -58,9 +58,8 @@ pub struct DemoPayment {
 const CHUNK: usize = 1000;
 
 impl Store {
-    /// Inserts a generated dataset in one transaction. Open balances and unapplied amounts
-    /// are written as the full amounts and lowered by the allocation triggers as the
-    /// allocations go in, so they are consistent from the start; over-allocated generated
+    /// Inserts a generated dataset in one transaction, with open balances and unapplied
+    /// amounts consistent with its allocations from the start; over-allocated generated
     /// data is refused up front with a readable message.
     pub async fn insert_dataset(
         &self,
@@ -82,8 +81,31 @@ impl Store {
             )));
         }
         let backend = self.backend();
+        // On SQLite the row-by-row allocation triggers are set aside for this transaction
+        // and the final balances are written directly (checked above, and by the CHECK
+        // constraints): a million trigger updates, each rewriting two open-item indexes,
+        // cost more than the rest of the load. DDL is transactional in SQLite, so no other
+        // connection ever sees the triggers missing; they are re-created from their own
+        // stored SQL before commit. PostgreSQL's triggers work per statement and stay.
+        let direct = backend == Backend::Sqlite;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let set_aside: Vec<(String, String)> = if direct {
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'allocations' \
+                     AND name IN ('allocations_guard', 'allocations_apply')",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for (name, _) in &rows {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP TRIGGER \"{name}\"")))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                rows
+            } else {
+                Vec::new()
+            };
             let max_of = |table: &'static str| format!("SELECT coalesce(max(id), 0) FROM {table}");
             let d0: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(max_of("debtors"))).fetch_one(&mut *tx).await?;
             let i0: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(max_of("invoices"))).fetch_one(&mut *tx).await?;
@@ -182,9 +204,9 @@ impl Store {
                         .push_bind(debtors[inv.debtor].draft.currency.code().to_string())
                         .push_bind(inv.amount_minor)
                         .push_bind(inv.tax_minor)
-                        // Balances start at the full amount: the allocation triggers
-                        // (migration 0003) take each allocation off as it is inserted.
-                        .push_bind(inv.amount_minor)
+                        // With the triggers in place (PostgreSQL) balances start at the
+                        // full amount and each allocation is taken off as it goes in.
+                        .push_bind(if direct { open[idx] } else { inv.amount_minor })
                         .push_bind(inv.description.clone())
                         .push_bind(now);
                 });
@@ -197,12 +219,13 @@ impl Store {
                      unapplied_minor, method, reference, created_at) ",
                 );
                 qb.push_values(chunk.iter().enumerate(), |mut b, (k, p)| {
+                    let allocated: i64 = p.allocations.iter().map(|a| a.1).sum();
                     b.push_bind(p0 + 1 + (c * CHUNK + k) as i64)
                         .push_bind(d0 + 1 + p.debtor as i64)
                         .push_bind(p.paid_on)
                         .push_bind(debtors[p.debtor].draft.currency.code().to_string())
                         .push_bind(p.amount_minor)
-                        .push_bind(p.amount_minor)
+                        .push_bind(if direct { p.amount_minor - allocated } else { p.amount_minor })
                         .push_bind(p.method.clone())
                         .push_bind(p.reference.clone())
                         .push_bind(now);
@@ -224,6 +247,9 @@ impl Store {
                     b.push_bind(*p).push_bind(*i).push_bind(*a).push_bind(*d);
                 });
                 qb.build().execute(&mut *tx).await?;
+            }
+            for (_, sql) in &set_aside {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(&mut *tx).await?;
             }
             if backend == Backend::Postgres {
                 // Explicit ids were inserted: move the identity sequences past them.

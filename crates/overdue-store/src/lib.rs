@@ -129,6 +129,10 @@ impl Store {
             // NORMAL is durable against an app crash in WAL mode (a power cut can lose the
             // last commit, never corrupt the file) and makes bulk writes several times faster.
             .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            // Up to 64 MiB of page cache per connection (allocated only as used): large
+            // imports and demo loads then write each page to the WAL once, instead of
+            // spilling and rewriting pages every time the default 2 MiB cache fills.
+            .pragma("cache_size", "-65536")
             .busy_timeout(std::time::Duration::from_secs(10))
             .disable_statement_logging();
         let pool = SqlitePoolOptions::new()
