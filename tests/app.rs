@@ -15,6 +15,7 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     // First start: a fresh database, and the offer of demo data.
     app.wait_testid("welcome").await;
     app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
     app.wait_texts("debtor-list-empty", "the empty list message", |t| {
         !t.is_empty()
     })
@@ -97,6 +98,7 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     let home = Home::new();
     let app = App::launch(&home, TODAY).await;
     app.click("welcome-demo").await;
+    app.wait_gone("welcome").await;
     app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
         .await;
     let rows = app
@@ -131,6 +133,7 @@ async fn interest_calculator_shows_the_uk_claim_with_its_working() {
     let home = Home::new();
     let app = App::launch(&home, TODAY).await;
     app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
     app.click("nav-calculators").await;
     // The form opens on the UK example (INT-UK2): 2,400.00 GBP due 31 Mar 2026, to 15 Jun 2026.
     app.click("interest-calculate").await;
@@ -177,6 +180,7 @@ async fn reports_and_invoices_read_the_demo_ledger() {
     let home = Home::new();
     let app = App::launch(&home, TODAY).await;
     app.click("welcome-demo").await;
+    app.wait_gone("welcome").await;
     app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
         .await;
 

@@ -209,13 +209,30 @@ impl App {
         self.screenshot(&format!("{name}.png")).await
     }
 
-    /// Clicks an element by `data-testid`.
+    /// Clicks an element by `data-testid`. A click that lands on something else (an
+    /// overlay still closing) is tried again for a few seconds, as a user would.
     pub async fn click(&self, id: &str) {
-        self.wait_testid(id)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {id}: {e}"));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match self.wait_testid(id).await.click().await {
+                Ok(()) => return,
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => {
+                    let shot = self.failure_evidence(id).await;
+                    panic!("click {id}: {e}; see {}", shot.display())
+                }
+            }
+        }
+    }
+
+    /// Waits until no element with this `data-testid` is left (a dialog has closed).
+    pub async fn wait_gone(&self, id: &str) {
+        self.wait_texts(id, &format!("[data-testid={id}] to go away"), |t| {
+            t.is_empty()
+        })
+        .await;
     }
 
     /// Types into an input by `data-testid` (replacing its content).
