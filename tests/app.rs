@@ -55,9 +55,7 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     })
     .await;
     app.screenshot("debtor-created.png").await;
-    let errors = app.page_errors().await;
-    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
-    app.quit().await;
+    app.quit_without_page_errors().await;
 
     // The CLI reads the same file the window wrote.
     let (code, out, err) = cli(
@@ -123,9 +121,7 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     app.click("nav-letters").await;
     app.wait_texts("placeholder", "the letters placeholder", |t| t.len() == 1)
         .await;
-    let errors = app.page_errors().await;
-    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
-    app.quit().await;
+    app.quit_without_page_errors().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,9 +166,7 @@ async fn interest_calculator_shows_the_uk_claim_with_its_working() {
         "month-end clamping from the original date: {rows:?}"
     );
     assert_eq!(app.texts("plan-total-paid").await, vec!["€1,000.00"]);
-    let errors = app.page_errors().await;
-    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
-    app.quit().await;
+    app.quit_without_page_errors().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,7 +216,5 @@ async fn reports_and_invoices_read_the_demo_ledger() {
     app.wait_texts("invoice-open", "invoice rows", |t| !t.is_empty())
         .await;
     app.screenshot("invoices.png").await;
-    let errors = app.page_errors().await;
-    assert!(errors.is_empty(), "the page logged errors: {errors:?}");
-    app.quit().await;
+    app.quit_without_page_errors().await;
 }

@@ -304,6 +304,16 @@ impl App {
         }
     }
 
+    /// Asserts the page reported no errors, then quits.
+    pub async fn quit_without_page_errors(self) {
+        let errors = self.page_errors().await;
+        if !errors.is_empty() {
+            self.quit().await;
+            panic!("the page logged errors: {errors:?}");
+        }
+        self.quit().await;
+    }
+
     /// Ends the session (closing the app) and stops tauri-driver.
     pub async fn quit(self) {
         let App {
