@@ -32,6 +32,7 @@
 pub(crate) mod debtors;
 mod demo;
 mod error;
+pub mod events;
 mod ledger;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ use sqlx::ConnectOptions;
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
+pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{
     AdjustmentKind, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery, InvoiceStatus,
-    NewAdjustment, NewInvoice, NewPayment, Store, StoreError,
+    NewAdjustment, NewEvent, NewInvoice, NewPayment, Store, StoreError,
 };
 
 fn now() -> chrono::DateTime<Utc> {
@@ -388,6 +388,62 @@ async fn story(store: Store) {
         .await
         .unwrap();
     assert!(store.payment(paid[0].id).await.is_ok());
+
+    // The contact log: appended with the bytes as sent and their SHA-256, never edited.
+    let debtor_id = store.debtor_refs().await.unwrap()["L-1"];
+    let message = b"Subject: Reminder\r\n\r\nPlease pay.".to_vec();
+    let first = store
+        .append_event(
+            &NewEvent {
+                debtor_id,
+                occurred_at: now(),
+                kind: "email".into(),
+                author: "overdue".into(),
+                summary: "Reminder sent".into(),
+                content: Some(message.clone()),
+                content_type: "message/rfc822".into(),
+                ..NewEvent::default()
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::hours(1);
+    store
+        .append_event(
+            &NewEvent {
+                debtor_id,
+                occurred_at: later,
+                kind: "note".into(),
+                author: "Anna".into(),
+                summary: "Called, no answer".into(),
+                ..NewEvent::default()
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    let log = store.events_of(debtor_id).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].summary, "Called, no answer", "newest first");
+    assert_eq!(
+        log[1].sha256.as_deref(),
+        Some(overdue_store::sha256_hex(&message).as_str())
+    );
+    let (bytes, sha) = store.event_content(first).await.unwrap();
+    assert_eq!(bytes.as_deref(), Some(&message[..]));
+    assert_eq!(sha, log[1].sha256);
+    for (sql, what) in [
+        ("UPDATE events SET summary = 'changed'", "edits"),
+        ("DELETE FROM events", "deletes"),
+    ] {
+        let refused = match &store {
+            Store::Sqlite(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+            Store::Postgres(pool) => sqlx::query(sql).execute(pool).await.is_err(),
+        };
+        assert!(refused, "the contact log refuses {what}");
+    }
+    assert_eq!(store.events_of(debtor_id).await.unwrap().len(), 2);
 }
 
 #[tokio::test]
