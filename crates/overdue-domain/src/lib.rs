@@ -26,6 +26,7 @@
 
 pub mod aging;
 pub mod debtor;
+pub mod dunning;
 pub mod interest;
 pub mod ledger;
 pub mod metrics;
