@@ -28,10 +28,13 @@ pub mod config;
 mod debtors;
 pub mod demo;
 pub mod dto;
+pub mod dunning;
+pub mod email;
 mod error;
 pub mod import;
 pub mod ledger;
 pub mod reports;
+pub mod templates;
 
 use std::sync::Arc;
 

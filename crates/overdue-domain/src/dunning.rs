@@ -22,7 +22,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Days, NaiveDate};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money, MoneyError};
@@ -124,9 +123,9 @@ pub struct Level {
     /// Days relative to the due date of the oldest open invoice when the level is reached
     /// (negative = before due).
     pub trigger_days: i32,
-    /// The level applies only when the debtor's open amount in the action is at least this
-    /// (in the debtor's currency; zero = always).
-    pub min_open: Decimal,
+    /// The level applies only when the open amount the action names is at least this; a
+    /// minimum in another currency than the debtor's does not apply (`None` = always).
+    pub min_open: Option<Money>,
     /// Who it applies to.
     pub audience: Audience,
     /// What to do.
@@ -189,7 +188,7 @@ impl Policy {
             {
                 return Err(PolicyError::Template(l.number));
             }
-            if l.min_open.is_sign_negative() && !l.min_open.is_zero() {
+            if l.min_open.as_ref().is_some_and(Money::is_negative) {
                 return Err(PolicyError::Minimum(l.number));
             }
         }
@@ -204,7 +203,7 @@ impl Policy {
             number,
             name: name.to_string(),
             trigger_days,
-            min_open: Decimal::ZERO,
+            min_open: None,
             audience: Audience::All,
             channel,
             template: template.to_string(),
@@ -471,11 +470,15 @@ pub fn decide(
             continue;
         }
         let amount = Money::sum(case.currency, named.iter().map(|i| &i.open))?;
-        if amount.amount() < level.min_open {
+        if let Some(min) = level
+            .min_open
+            .as_ref()
+            .filter(|m| m.currency() == case.currency && amount.amount() < m.amount())
+        {
             held_back.get_or_insert_with(|| {
                 format!(
-                    "{amount} open is below the {} minimum of level {} ({})",
-                    level.min_open, level.number, level.name
+                    "{amount} open is below the minimum of {min} for level {} ({})",
+                    level.number, level.name
                 )
             });
             continue;
@@ -538,6 +541,7 @@ pub fn catch_up_reason(policy: &Policy, action: &PlannedAction) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
     use rust_decimal_macros::dec;
 
     fn d(s: &str) -> NaiveDate {
@@ -717,7 +721,7 @@ mod tests {
     #[test]
     fn minimum_amount_and_audience_hold_a_level_back_with_a_reason() {
         let mut policy = Policy::default_policy();
-        policy.levels[1].min_open = dec!(200);
+        policy.levels[1].min_open = Some(Money::new(dec!(200), eur()));
         let c = case(vec![inv(1, "2026-01-01", dec!(100))]);
         match decide(&policy, &c, d("2026-01-10")).unwrap() {
             Decision::Skip(s) => assert!(s.reason.contains("minimum"), "{}", s.reason),

@@ -31,6 +31,7 @@
 
 pub(crate) mod debtors;
 mod demo;
+pub mod dunning;
 mod error;
 pub mod events;
 mod ledger;

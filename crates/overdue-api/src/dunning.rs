@@ -1,0 +1,1286 @@
+//! Dunning use cases: the run (preview, plan, send), the outbox, the account manager's
+//! worklist, policies, templates and the dunning settings (sender, payment instructions,
+//! interest law, daily run time).
+//!
+//! A run: every debtor's open invoices as of the date, minus what is paused
+//! ([`Api::dunning_pauses`], the ONE place pauses are gathered), go through
+//! [`overdue_domain::dunning::decide`]. `preview` writes nothing; `plan` records the
+//! actions in the outbox as `planned`; `send` records and performs them. Sending is
+//! exactly-once in practice: the outbox row is set to `sending` with its Message-ID and
+//! committed before the message leaves; a later run that finds a row still `sending` (the
+//! app stopped in between) reconciles it as sent-unconfirmed and never sends it again.
+
+// serde's derives expand to code naming f64 in generic content handling; no DTO here has
+// a float field.
+#![allow(clippy::disallowed_types)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveTime};
+use overdue_domain::dunning::{
+    catch_up_reason, decide, Audience, Channel, DebtorCase, Decision, Level, OpenInvoice,
+    PastAction, Pause, PlannedAction, Policy,
+};
+use overdue_domain::money::decimal_string;
+use overdue_domain::{Currency, Money};
+use overdue_store::dunning::{ActionQuery, ActionRecord, DunningDebtor, NewAction};
+use overdue_store::{NewEvent, OpenBalance, Store};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::calc::{self, InterestCalcRequest};
+use crate::email::{self, OutgoingEmail};
+use crate::templates::{
+    self, ContactFields, DebtorFields, InterestFields, InvoiceLine, LevelFields, MessageContext,
+    PaymentFields, RenderedMessage, SenderFields, TemplateText,
+};
+use crate::{Api, ApiError, ErrorCode};
+
+/// Setting key of [`DunningSettings`].
+const DUNNING_SETTING: &str = "dunning";
+
+/// Author of automatic actions in the contact log.
+const AUTHOR: &str = "overdue";
+
+/// Sender, payment instructions, interest law and the daily run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningSettings {
+    /// Who the messages come from.
+    pub sender: SenderFields,
+    /// Bank details printed in messages (the reference is filled per debtor).
+    pub payment: PaymentFields,
+    /// Late-payment interest law claimed in reminders after the due date (`de`, `uk`,
+    /// `eu`, `fr`, `ie`, ...; "" = claim none).
+    pub interest_jurisdiction: String,
+    /// Time of the automatic daily run while the app is open (`HH:MM`, local time of the
+    /// machine; "" = no automatic run).
+    pub run_time: String,
+    /// The automatic run sends (true) or only plans for approval (false).
+    pub auto_send: bool,
+}
+
+impl Default for DunningSettings {
+    fn default() -> Self {
+        DunningSettings {
+            sender: SenderFields::default(),
+            payment: PaymentFields::default(),
+            interest_jurisdiction: String::new(),
+            run_time: String::new(),
+            auto_send: false,
+        }
+    }
+}
+
+/// What a run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RunMode {
+    /// Compute and render, write nothing.
+    #[default]
+    Preview,
+    /// Record the actions in the outbox as planned (for approval).
+    Plan,
+    /// Record and perform them (send emails, create tasks).
+    Send,
+}
+
+/// A run request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningRunRequest {
+    /// As-of date (`YYYY-MM-DD`; "" = today).
+    #[serde(default)]
+    pub as_of: String,
+    /// Preview, plan or send.
+    #[serde(default)]
+    pub mode: RunMode,
+    /// Only debtors of this account manager ("" = all).
+    #[serde(default)]
+    pub account_manager: String,
+    /// Only these debtors (approve some; empty = all).
+    #[serde(default)]
+    #[ts(type = "number[]")]
+    pub debtor_ids: Vec<i64>,
+}
+
+/// One action of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningActionDto {
+    /// Outbox id (`null` in a preview).
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+    /// Debtor id.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// Debtor's external reference (`#id` when it has none).
+    pub debtor: String,
+    /// Debtor's name.
+    pub debtor_name: String,
+    /// Account manager.
+    pub account_manager: String,
+    /// Level number.
+    #[ts(type = "number")]
+    pub level: u32,
+    /// Level name.
+    pub level_name: String,
+    /// `email`, `letter`, `call`, `fee`, `agency`, `legal`.
+    pub channel: String,
+    /// Cycle.
+    #[ts(type = "number")]
+    pub cycle: u32,
+    /// Invoice numbers named.
+    pub invoices: Vec<String>,
+    /// Open total named (decimal string).
+    pub amount: String,
+    /// Currency.
+    pub currency: String,
+    /// `planned`, `sending`, `sent`, `failed`, `cancelled`.
+    pub status: String,
+    /// Recipient (email address) or "" .
+    pub recipient: String,
+    /// Rendered subject ("" for tasks).
+    pub subject: String,
+    /// Rendered body ("" for tasks).
+    pub body: String,
+    /// Deadline printed ("" when none).
+    pub deadline: String,
+    /// Message-ID of the email, once claimed.
+    pub message_id: String,
+    /// Why it failed ("" when it did not).
+    pub error: String,
+    /// A remark (reconciled, task outcome).
+    pub note: String,
+    /// Run date.
+    pub as_of: String,
+}
+
+/// A debtor left out of a run, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningSkipDto {
+    /// Debtor id.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// External reference (`#id` when none).
+    pub debtor: String,
+    /// Name.
+    pub debtor_name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run decided and did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningRunResult {
+    /// As-of date.
+    pub as_of: String,
+    /// Preview, plan or send.
+    pub mode: RunMode,
+    /// One action per debtor at most.
+    pub actions: Vec<DunningActionDto>,
+    /// Debtors held back (paused, disputed, below minimum) and levels passed over.
+    pub skipped: Vec<DunningSkipDto>,
+    /// Actions found `sending` from an interrupted run and reconciled (never re-sent).
+    pub reconciled: Vec<DunningActionDto>,
+}
+
+/// A level as shown and edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LevelDto {
+    /// Position, 1 = first.
+    #[ts(type = "number")]
+    pub number: u32,
+    /// Name.
+    pub name: String,
+    /// Days relative to the due date (negative = before).
+    pub trigger_days: i32,
+    /// Minimum open amount ("" = none).
+    pub min_open: String,
+    /// Currency of the minimum ("" = none).
+    pub min_open_currency: String,
+    /// `all`, `business`, `consumer`.
+    pub audience: String,
+    /// `email`, `letter`, `call`, `fee`, `agency`, `legal`.
+    pub channel: String,
+    /// Template key.
+    pub template: String,
+    /// Days before the next level may follow.
+    #[ts(type = "number")]
+    pub wait_days: u32,
+    /// Days given to pay (0 = no deadline).
+    #[ts(type = "number")]
+    pub deadline_days: u32,
+}
+
+/// A policy as shown and edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PolicyDto {
+    /// Id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// The default policy.
+    pub is_default: bool,
+    /// Levels in order.
+    pub levels: Vec<LevelDto>,
+}
+
+/// What the template editor previews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TemplatePreviewRequest {
+    /// Subject template.
+    pub subject: String,
+    /// Body template.
+    pub body: String,
+    /// A real debtor to fill it with (`null` = the sample).
+    #[ts(type = "number | null")]
+    pub debtor_id: Option<i64>,
+    /// Level number whose name and deadline to use (default 2).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub level: Option<u32>,
+    /// As-of date ("" = today).
+    #[serde(default)]
+    pub as_of: String,
+}
+
+/// Logging a call (or other task) as done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskDoneInput {
+    /// Outbox id of the task.
+    #[ts(type = "number")]
+    pub action_id: i64,
+    /// Outcome ("reached, promised to pay Friday").
+    pub outcome: String,
+    /// Who did it.
+    pub author: String,
+}
+
+/// Pauses gathered for a run: whole debtors and single invoices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pauses {
+    /// Debtor id -> pauses (promise to pay, payment plan, manual hold).
+    pub debtors: HashMap<i64, Vec<Pause>>,
+    /// Invoice id -> why it is left out (disputed, in a plan, under a promise).
+    pub invoices: HashMap<i64, String>,
+}
+
+fn parse_date(text: &str, field: &str, default: NaiveDate) -> Result<NaiveDate, ApiError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(default);
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        ApiError::validation(vec![overdue_domain::FieldError::new(
+            field,
+            format!("\"{t}\" is not a date: write YYYY-MM-DD."),
+        )])
+    })
+}
+
+fn debtor_label(d: &DunningDebtor) -> String {
+    if d.external_ref.trim().is_empty() {
+        format!("#{}", d.id)
+    } else {
+        d.external_ref.clone()
+    }
+}
+
+fn money_str(m: &Money) -> String {
+    decimal_string(m.amount(), m.currency().minor_units())
+}
+
+fn level_dto(l: &Level) -> LevelDto {
+    LevelDto {
+        number: l.number,
+        name: l.name.clone(),
+        trigger_days: l.trigger_days,
+        min_open: l.min_open.as_ref().map(money_str).unwrap_or_default(),
+        min_open_currency: l
+            .min_open
+            .as_ref()
+            .map(|m| m.currency().code().to_string())
+            .unwrap_or_default(),
+        audience: l.audience.as_str().into(),
+        channel: l.channel.as_str().into(),
+        template: l.template.clone(),
+        wait_days: l.wait_days,
+        deadline_days: l.deadline_days,
+    }
+}
+
+fn level_from_dto(l: &LevelDto, i: usize) -> Result<Level, ApiError> {
+    let field = |f: &str, m: String| {
+        ApiError::validation(vec![overdue_domain::FieldError::new(
+            format!("levels[{i}].{f}"),
+            m,
+        )])
+    };
+    let min_open = if l.min_open.trim().is_empty() {
+        None
+    } else {
+        let c = Currency::from_code(l.min_open_currency.trim())
+            .map_err(|e| field("min_open_currency", e.to_string()))?;
+        Some(Money::parse(&l.min_open, c).map_err(|e| field("min_open", e.to_string()))?)
+    };
+    Ok(Level {
+        number: l.number,
+        name: l.name.trim().to_string(),
+        trigger_days: l.trigger_days,
+        min_open,
+        audience: Audience::parse(&l.audience)
+            .ok_or_else(|| field("audience", "Choose all, business or consumer.".into()))?,
+        channel: Channel::parse(&l.channel).ok_or_else(|| {
+            field(
+                "channel",
+                "Choose email, letter, call, fee, agency or legal.".into(),
+            )
+        })?,
+        template: l.template.trim().to_string(),
+        wait_days: l.wait_days,
+        deadline_days: l.deadline_days,
+    })
+}
+
+fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
+    DunningActionDto {
+        id: Some(r.id),
+        debtor_id: r.debtor_id,
+        debtor: d.map(debtor_label).unwrap_or_else(|| format!("#{}", r.debtor_id)),
+        debtor_name: d.map(|d| d.name.clone()).unwrap_or_default(),
+        account_manager: d.map(|d| d.account_manager.clone()).unwrap_or_default(),
+        level: r.level,
+        level_name: r.level_name.clone(),
+        channel: r.channel.as_str().into(),
+        cycle: r.cycle,
+        invoices: r.invoices.iter().map(|(_, n, _)| n.clone()).collect(),
+        amount: money_str(&r.amount),
+        currency: r.amount.currency().code().into(),
+        status: r.state.clone(),
+        recipient: r.recipient.clone(),
+        subject: r.subject.clone(),
+        body: String::new(),
+        deadline: r.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        message_id: r.message_id.clone().unwrap_or_default(),
+        error: r.error.clone(),
+        note: r.note.clone(),
+        as_of: r.as_of.to_string(),
+    }
+}
+
+/// One decided action with what is needed to render and perform it.
+struct Work {
+    debtor: DunningDebtor,
+    policy_id: i64,
+    action: PlannedAction,
+    message: Option<RenderedMessage>,
+    render_error: Option<String>,
+}
+
+impl Api {
+    /// The dunning settings (defaults until saved).
+    pub async fn dunning_settings(&self) -> Result<DunningSettings, ApiError> {
+        match self.store().await.setting(DUNNING_SETTING).await? {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, format!("dunning settings: {e}"))),
+            None => Ok(DunningSettings::default()),
+        }
+    }
+
+    /// Saves the dunning settings.
+    pub async fn dunning_settings_save(
+        &self,
+        s: DunningSettings,
+    ) -> Result<DunningSettings, ApiError> {
+        if !s.run_time.trim().is_empty()
+            && NaiveTime::parse_from_str(s.run_time.trim(), "%H:%M").is_err()
+        {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "run_time",
+                "Write the time as HH:MM, e.g. 08:30.",
+            )]));
+        }
+        let j = s.interest_jurisdiction.trim();
+        if !j.is_empty() {
+            overdue_domain::interest::Jurisdiction::parse(j).map_err(|e| {
+                ApiError::validation(vec![overdue_domain::FieldError::new(
+                    "interest_jurisdiction",
+                    e.to_string(),
+                )])
+            })?;
+        }
+        let text = serde_json::to_string(&s)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        self.store()
+            .await
+            .set_setting(DUNNING_SETTING, &text)
+            .await?;
+        Ok(s)
+    }
+
+    /// Every policy, the default first.
+    pub async fn dunning_policies(&self) -> Result<Vec<PolicyDto>, ApiError> {
+        Ok(self
+            .store()
+            .await
+            .dunning_policies()
+            .await?
+            .into_iter()
+            .map(|p| PolicyDto {
+                id: p.id,
+                name: p.policy.name.clone(),
+                is_default: p.is_default,
+                levels: p.policy.levels.iter().map(level_dto).collect(),
+            })
+            .collect())
+    }
+
+    /// Replaces a policy's name and levels after checking the ladder.
+    pub async fn dunning_policy_save(&self, p: PolicyDto) -> Result<PolicyDto, ApiError> {
+        let levels = p
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| level_from_dto(l, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let policy = Policy {
+            name: p.name.trim().to_string(),
+            levels,
+        };
+        if policy.name.is_empty() {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "name",
+                "Enter the policy's name.",
+            )]));
+        }
+        policy.validate().map_err(|e| {
+            ApiError::validation(vec![overdue_domain::FieldError::new(
+                "levels",
+                e.to_string(),
+            )])
+        })?;
+        self.store()
+            .await
+            .save_dunning_policy(p.id, &policy)
+            .await?;
+        self.dunning_policies()
+            .await?
+            .into_iter()
+            .find(|x| x.id == p.id)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "The policy was not found."))
+    }
+
+    /// Makes a debtor follow a policy (`None` = the default).
+    pub async fn dunning_assign_policy(
+        &self,
+        debtor_id: i64,
+        policy_id: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let store = self.store().await;
+        store.debtor(debtor_id).await?;
+        if let Some(p) = policy_id {
+            if !store.dunning_policies().await?.iter().any(|x| x.id == p) {
+                return Err(ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("Policy {p} was not found."),
+                ));
+            }
+        }
+        Ok(store.assign_dunning_policy(debtor_id, policy_id).await?)
+    }
+
+    /// Everything that pauses dunning on `as_of`: the one place pauses are gathered.
+    /// Disputed invoices are left out; promises to pay, payment plans and manual holds
+    /// join here when the collections use cases provide them.
+    pub async fn dunning_pauses(&self, as_of: NaiveDate) -> Result<Pauses, ApiError> {
+        let store = self.store().await;
+        let mut pauses = Pauses::default();
+        for (invoice_id, reason) in store.disputed_on(as_of).await? {
+            pauses.invoices.insert(invoice_id, format!("disputed: {reason}"));
+        }
+        Ok(pauses)
+    }
+
+    /// The template for a key and language: the edited one, else the shipped one.
+    pub async fn dunning_template(
+        &self,
+        key: &str,
+        language: &str,
+    ) -> Result<TemplateText, ApiError> {
+        if let Some(t) = self.store().await.dunning_template(key, language).await? {
+            return Ok(TemplateText {
+                key: t.key,
+                language: t.language,
+                subject: t.subject,
+                body: t.body,
+                shipped: false,
+            });
+        }
+        templates::shipped(key, language).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("There is no template \"{key}\"."),
+            )
+        })
+    }
+
+    /// Every template key and language known (shipped or edited), with its current text.
+    pub async fn dunning_templates(&self) -> Result<Vec<TemplateText>, ApiError> {
+        let mut out = Vec::new();
+        for (k, l) in templates::shipped_keys() {
+            out.push(self.dunning_template(&k, &l).await?);
+        }
+        Ok(out)
+    }
+
+    /// Saves an edited template after rendering it against the sample context: an unknown
+    /// field or a syntax error is refused here, naming the subject or body.
+    pub async fn dunning_template_save(&self, t: TemplateText) -> Result<TemplateText, ApiError> {
+        if t.key.trim().is_empty() || t.language.trim().is_empty() {
+            return Err(ApiError::invalid("A template needs a key and a language."));
+        }
+        templates::validate(&t.subject, &t.body)?;
+        self.store()
+            .await
+            .save_dunning_template(&t.key, &t.language, &t.subject, &t.body, self.clock().now())
+            .await?;
+        self.dunning_template(&t.key, &t.language).await
+    }
+
+    /// Renders a template being edited, with a real debtor's data (or the sample).
+    pub async fn dunning_template_preview(
+        &self,
+        req: TemplatePreviewRequest,
+    ) -> Result<RenderedMessage, ApiError> {
+        let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
+        let Some(debtor_id) = req.debtor_id else {
+            return templates::render(&req.subject, &req.body, &MessageContext::sample());
+        };
+        let store = self.store().await;
+        let debtor = store
+            .dunning_debtors("", Some(debtor_id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, format!("Debtor {debtor_id} was not found."))
+            })?;
+        let policy = self.policy_of(&store, &debtor).await?.1;
+        let number = req.level.unwrap_or(2);
+        let level = policy
+            .levels
+            .iter()
+            .find(|l| l.number == number)
+            .or(policy.levels.first())
+            .cloned()
+            .ok_or_else(|| ApiError::invalid("The debtor's policy has no levels."))?;
+        let balances = store.open_balances(as_of, Some(debtor_id)).await?;
+        let currency = Currency::from_code(&debtor.currency)?;
+        let invoices: Vec<OpenInvoice> = balances
+            .iter()
+            .filter(|b| b.open.currency() == currency)
+            .map(|b| OpenInvoice {
+                invoice_id: b.invoice_id,
+                number: b.number.clone(),
+                due_date: b.due_date,
+                open: b.open,
+            })
+            .collect();
+        let amount = Money::sum(currency, invoices.iter().map(|i| &i.open))?;
+        let action = PlannedAction {
+            debtor_id,
+            deadline: (level.deadline_days > 0)
+                .then(|| as_of + chrono::Days::new(u64::from(level.deadline_days))),
+            level,
+            cycle: 1,
+            invoices,
+            amount,
+            skipped_levels: Vec::new(),
+        };
+        let issue: HashMap<i64, NaiveDate> =
+            balances.iter().map(|b| (b.invoice_id, b.issue_date)).collect();
+        let settings = self.dunning_settings().await?;
+        let ctx = message_context(&debtor, &action, &issue, &settings, as_of);
+        templates::render(&req.subject, &req.body, &ctx)
+    }
+
+    async fn policy_of(
+        &self,
+        store: &Store,
+        debtor: &DunningDebtor,
+    ) -> Result<(i64, Policy), ApiError> {
+        let policies = store.dunning_policies().await?;
+        policies
+            .iter()
+            .find(|p| Some(p.id) == debtor.policy_id)
+            .or_else(|| policies.iter().find(|p| p.is_default))
+            .or(policies.first())
+            .map(|p| (p.id, p.policy.clone()))
+            .ok_or_else(|| ApiError::invalid("No collection policy is set up."))
+    }
+
+    /// Runs the policy as of a date: preview, plan or send.
+    pub async fn dunning_run(&self, req: DunningRunRequest) -> Result<DunningRunResult, ApiError> {
+        let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
+        let store = self.store().await;
+        let mut result = DunningRunResult {
+            as_of: as_of.to_string(),
+            mode: req.mode,
+            actions: Vec::new(),
+            skipped: Vec::new(),
+            reconciled: Vec::new(),
+        };
+        let debtors = store.dunning_debtors(&req.account_manager, None).await?;
+        let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
+        if req.mode != RunMode::Preview {
+            result.reconciled = self.reconcile_sending(&store, &by_id).await?;
+        }
+        let policies = store.dunning_policies().await?;
+        let default = policies
+            .iter()
+            .find(|p| p.is_default)
+            .or(policies.first())
+            .ok_or_else(|| ApiError::invalid("No collection policy is set up."))?;
+        let balances = store.open_balances(as_of, None).await?;
+        let mut open_by_debtor: HashMap<i64, Vec<&OpenBalance>> = HashMap::new();
+        for b in &balances {
+            open_by_debtor.entry(b.debtor_id).or_default().push(b);
+        }
+        let issue: HashMap<i64, NaiveDate> =
+            balances.iter().map(|b| (b.invoice_id, b.issue_date)).collect();
+        let history = store
+            .dunning_actions(&ActionQuery {
+                states: vec!["sent".into(), "sending".into()],
+                ..Default::default()
+            })
+            .await?;
+        let mut past: HashMap<i64, Vec<PastAction>> = HashMap::new();
+        for a in &history {
+            past.entry(a.debtor_id).or_default().push(PastAction {
+                level: a.level,
+                cycle: a.cycle,
+                on: a.as_of,
+                invoice_ids: a.invoices.iter().map(|(id, _, _)| *id).collect(),
+            });
+        }
+        let pauses = self.dunning_pauses(as_of).await?;
+        let settings = self.dunning_settings().await?;
+        let mut work = Vec::new();
+        for d in &debtors {
+            if !req.debtor_ids.is_empty() && !req.debtor_ids.contains(&d.id) {
+                continue;
+            }
+            let Some(open) = open_by_debtor.get(&d.id) else {
+                continue;
+            };
+            let currency = Currency::from_code(&d.currency)?;
+            let record = d
+                .policy_id
+                .and_then(|id| policies.iter().find(|p| p.id == id))
+                .unwrap_or(default);
+            let case = DebtorCase {
+                debtor_id: d.id,
+                consumer: d.consumer(),
+                currency,
+                invoices: open
+                    .iter()
+                    // Dunning runs in the debtor's currency; invoices in another one are
+                    // reminded separately by hand.
+                    .filter(|b| b.open.currency() == currency)
+                    .map(|b| OpenInvoice {
+                        invoice_id: b.invoice_id,
+                        number: b.number.clone(),
+                        due_date: b.due_date,
+                        open: b.open,
+                    })
+                    .collect(),
+                history: past.remove(&d.id).unwrap_or_default(),
+                pauses: pauses.debtors.get(&d.id).cloned().unwrap_or_default(),
+                paused_invoices: open
+                    .iter()
+                    .filter_map(|b| {
+                        pauses
+                            .invoices
+                            .get(&b.invoice_id)
+                            .map(|r| (b.invoice_id, r.clone()))
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            };
+            match decide(&record.policy, &case, as_of)? {
+                Decision::Nothing => {}
+                Decision::Skip(s) => result.skipped.push(DunningSkipDto {
+                    debtor_id: d.id,
+                    debtor: debtor_label(d),
+                    debtor_name: d.name.clone(),
+                    reason: s.reason,
+                }),
+                Decision::Act(action) => {
+                    if let Some(reason) = catch_up_reason(&record.policy, &action) {
+                        result.skipped.push(DunningSkipDto {
+                            debtor_id: d.id,
+                            debtor: debtor_label(d),
+                            debtor_name: d.name.clone(),
+                            reason,
+                        });
+                    }
+                    let (message, render_error) = match action.level.channel {
+                        Channel::Email | Channel::Letter => {
+                            let ctx = message_context(d, &action, &issue, &settings, as_of);
+                            match self
+                                .dunning_template(&action.level.template, &d.language)
+                                .await
+                                .and_then(|t| templates::render(&t.subject, &t.body, &ctx))
+                            {
+                                Ok(m) => (Some(m), None),
+                                Err(e) => (None, Some(e.message)),
+                            }
+                        }
+                        _ => (None, None),
+                    };
+                    work.push(Work {
+                        debtor: d.clone(),
+                        policy_id: record.id,
+                        action,
+                        message,
+                        render_error,
+                    });
+                }
+            }
+        }
+        if req.mode == RunMode::Send
+            && work.iter().any(|w| w.action.level.channel == Channel::Email)
+        {
+            // Checked before anything is written: a run without email set up sends nothing.
+            self.smtp_required().await?;
+        }
+        for w in work {
+            let dto = match req.mode {
+                RunMode::Preview => preview_dto(&w, as_of),
+                RunMode::Plan | RunMode::Send => {
+                    let rec = store
+                        .plan_dunning_action(&new_action(&w, as_of), self.clock().now())
+                        .await?;
+                    let rec = if req.mode == RunMode::Send
+                        && (rec.state == "planned" || rec.state == "failed")
+                    {
+                        self.perform(&store, &w, rec).await?
+                    } else {
+                        rec
+                    };
+                    let mut dto = record_dto(&rec, Some(&w.debtor));
+                    if let Some(m) = &w.message {
+                        dto.subject = m.subject.clone();
+                        dto.body = m.body.clone();
+                    }
+                    dto
+                }
+            };
+            result.actions.push(dto);
+        }
+        Ok(result)
+    }
+
+    /// Rows left `sending` by an interrupted run: the message may have left, so they are
+    /// marked sent (unconfirmed) and logged, and never sent again.
+    async fn reconcile_sending(
+        &self,
+        store: &Store,
+        debtors: &HashMap<i64, &DunningDebtor>,
+    ) -> Result<Vec<DunningActionDto>, ApiError> {
+        let stuck = store
+            .dunning_actions(&ActionQuery {
+                states: vec!["sending".into()],
+                ..Default::default()
+            })
+            .await?;
+        let mut out = Vec::new();
+        for r in stuck {
+            let note = format!(
+                "the app stopped while sending; Message-ID <{}> is treated as sent and not sent again (check the mail server's log if in doubt)",
+                r.message_id.clone().unwrap_or_default()
+            );
+            let event = NewEvent {
+                debtor_id: r.debtor_id,
+                occurred_at: self.clock().now(),
+                kind: "email".into(),
+                author: AUTHOR.into(),
+                summary: format!(
+                    "{} (level {}) to {}: delivery not confirmed",
+                    r.level_name, r.level, r.recipient
+                ),
+                detail: note.clone(),
+                ref_table: "dunning_actions".into(),
+                ref_id: Some(r.id),
+                ..Default::default()
+            };
+            store
+                .complete_dunning_action(r.id, &event, &note, self.clock().now())
+                .await?;
+            let r = store.dunning_action(r.id).await?;
+            out.push(record_dto(&r, debtors.get(&r.debtor_id).copied()));
+        }
+        Ok(out)
+    }
+
+    /// Performs one outbox row: sends the email, or logs the letter or task.
+    async fn perform(
+        &self,
+        store: &Store,
+        w: &Work,
+        rec: ActionRecord,
+    ) -> Result<ActionRecord, ApiError> {
+        let now = self.clock().now();
+        let a = &w.action;
+        let what = format!(
+            "{} (level {}): {} invoice{}, {}",
+            a.level.name,
+            a.level.number,
+            a.invoices.len(),
+            if a.invoices.len() == 1 { "" } else { "s" },
+            a.amount
+        );
+        let base = NewEvent {
+            debtor_id: rec.debtor_id,
+            occurred_at: now,
+            author: AUTHOR.into(),
+            ref_table: "dunning_actions".into(),
+            ref_id: Some(rec.id),
+            detail: serde_json::json!({
+                "level": a.level.number,
+                "cycle": a.cycle,
+                "invoices": a.invoices.iter().map(|i| &i.number).collect::<Vec<_>>(),
+                "amount": money_str(&a.amount),
+                "currency": a.amount.currency().code(),
+            })
+            .to_string(),
+            ..Default::default()
+        };
+        let fail = |error: String, kind: &str| {
+            let event = NewEvent {
+                kind: kind.into(),
+                summary: format!("{what} FAILED: {error}"),
+                ..base.clone()
+            };
+            (error, event)
+        };
+        if let Some(err) = &w.render_error {
+            let (error, event) = fail(err.clone(), "email_failed");
+            store.fail_dunning_action(rec.id, &error, &event, now).await?;
+            return Ok(store.dunning_action(rec.id).await?);
+        }
+        match a.level.channel {
+            Channel::Email => {
+                let msg = w.message.clone().unwrap_or(RenderedMessage {
+                    subject: String::new(),
+                    body: String::new(),
+                });
+                if w.debtor.contact_email.trim().is_empty() {
+                    let (error, event) =
+                        fail("the debtor has no contact with an email address".into(), "email_failed");
+                    store.fail_dunning_action(rec.id, &error, &event, now).await?;
+                    return Ok(store.dunning_action(rec.id).await?);
+                }
+                let smtp = self.smtp_required().await?;
+                let message_id = format!(
+                    "dunning.{}.{}.{}.{}@{}",
+                    rec.id,
+                    rec.debtor_id,
+                    rec.level,
+                    rec.cycle,
+                    email::domain_of(&smtp.from_address)
+                );
+                let outgoing = OutgoingEmail {
+                    to: w.debtor.contact_email.clone(),
+                    to_name: w.debtor.contact_name.clone(),
+                    subject: msg.subject.clone(),
+                    body: msg.body.clone(),
+                    message_id: message_id.clone(),
+                    attachments: self.dunning_attachments(w),
+                };
+                let built = email::build_message(&smtp, &outgoing, now);
+                let (envelope, bytes) = match built {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let (error, event) = fail(e.message, "email_failed");
+                        store.fail_dunning_action(rec.id, &error, &event, now).await?;
+                        return Ok(store.dunning_action(rec.id).await?);
+                    }
+                };
+                // Recorded and committed BEFORE the message leaves.
+                if !store
+                    .claim_dunning_action(rec.id, &outgoing.to, &msg.subject, &message_id, now)
+                    .await?
+                {
+                    return Ok(store.dunning_action(rec.id).await?);
+                }
+                let sent = email::send_raw(&smtp, &envelope, &bytes).await;
+                crash_point_after_send();
+                match sent {
+                    Ok(()) => {
+                        let event = NewEvent {
+                            kind: "email".into(),
+                            summary: format!("{what} emailed to {}", outgoing.to),
+                            content: Some(bytes),
+                            content_type: "message/rfc822".into(),
+                            ..base.clone()
+                        };
+                        store
+                            .complete_dunning_action(rec.id, &event, "", self.clock().now())
+                            .await?;
+                    }
+                    Err(error) => {
+                        let (error, event) = fail(error, "email_failed");
+                        store
+                            .fail_dunning_action(rec.id, &error, &event, self.clock().now())
+                            .await?;
+                    }
+                }
+            }
+            Channel::Letter => {
+                let msg = w.message.clone().unwrap_or(RenderedMessage {
+                    subject: String::new(),
+                    body: String::new(),
+                });
+                let text = format!("{}\n\n{}\n", msg.subject, msg.body);
+                let event = NewEvent {
+                    kind: "letter".into(),
+                    summary: format!("{what}: letter ready to print"),
+                    content: Some(text.into_bytes()),
+                    content_type: "text/plain; charset=utf-8".into(),
+                    ..base.clone()
+                };
+                store.complete_dunning_action(rec.id, &event, "", now).await?;
+            }
+            Channel::Call | Channel::Fee | Channel::Agency | Channel::Legal => {
+                let (kind, summary) = match a.level.channel {
+                    Channel::Call => (
+                        "task",
+                        format!(
+                            "{what}: call the debtor{}",
+                            if w.debtor.account_manager.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({})", w.debtor.account_manager)
+                            }
+                        ),
+                    ),
+                    Channel::Fee => ("fee", format!("{what}: late fee and interest to claim")),
+                    Channel::Agency => ("status", format!("{what}: hand over to the collection agency")),
+                    _ => ("status", format!("{what}: legal review")),
+                };
+                let event = NewEvent {
+                    kind: kind.into(),
+                    summary,
+                    ..base.clone()
+                };
+                store.complete_dunning_action(rec.id, &event, "", now).await?;
+            }
+        }
+        Ok(store.dunning_action(rec.id).await?)
+    }
+
+    /// Files to attach to a dunning email. The documents crate (letters, statements,
+    /// invoices as PDF) plugs in here; until then reminders go without attachments.
+    fn dunning_attachments(&self, _w: &Work) -> Vec<email::Attachment> {
+        Vec::new()
+    }
+
+    /// The outbox, newest first (failed ones show why).
+    pub async fn dunning_actions(
+        &self,
+        debtor_id: Option<i64>,
+        states: Vec<String>,
+    ) -> Result<Vec<DunningActionDto>, ApiError> {
+        let store = self.store().await;
+        let debtors = store.dunning_debtors("", None).await?;
+        let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
+        Ok(store
+            .dunning_actions(&ActionQuery {
+                debtor_id,
+                states,
+                ..Default::default()
+            })
+            .await?
+            .iter()
+            .map(|r| record_dto(r, by_id.get(&r.debtor_id).copied()))
+            .collect())
+    }
+
+    /// The account manager's worklist: open call and legal/agency tasks ("" = everyone's).
+    pub async fn dunning_worklist(
+        &self,
+        account_manager: String,
+    ) -> Result<Vec<DunningActionDto>, ApiError> {
+        let store = self.store().await;
+        let debtors = store.dunning_debtors("", None).await?;
+        let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
+        Ok(store
+            .dunning_actions(&ActionQuery {
+                states: vec!["sent".into()],
+                channels: vec![Channel::Call, Channel::Agency, Channel::Legal],
+                open_tasks_only: true,
+                account_manager,
+                ..Default::default()
+            })
+            .await?
+            .iter()
+            .map(|r| record_dto(r, by_id.get(&r.debtor_id).copied()))
+            .collect())
+    }
+
+    /// Marks a task done with its outcome, logged on the debtor.
+    pub async fn dunning_task_done(&self, input: TaskDoneInput) -> Result<(), ApiError> {
+        if input.outcome.trim().is_empty() {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "outcome",
+                "Say what came of it.",
+            )]));
+        }
+        let store = self.store().await;
+        let r = store.dunning_action(input.action_id).await?;
+        let now = self.clock().now();
+        let event = NewEvent {
+            debtor_id: r.debtor_id,
+            occurred_at: now,
+            kind: if r.channel == Channel::Call { "call" } else { "note" }.into(),
+            author: if input.author.trim().is_empty() {
+                AUTHOR.into()
+            } else {
+                input.author.trim().into()
+            },
+            summary: input.outcome.trim().into(),
+            ref_table: "dunning_actions".into(),
+            ref_id: Some(r.id),
+            ..Default::default()
+        };
+        Ok(store.finish_dunning_task(r.id, &event, now).await?)
+    }
+}
+
+/// Test hook: `OVERDUE_FAULT=crash-after-send` aborts the process right after an email
+/// left and before it is recorded, the window the outbox must survive.
+fn crash_point_after_send() {
+    if std::env::var("OVERDUE_FAULT").is_ok_and(|v| v == "crash-after-send") {
+        std::process::abort();
+    }
+}
+
+fn new_action(w: &Work, as_of: NaiveDate) -> NewAction {
+    let a = &w.action;
+    NewAction {
+        debtor_id: w.debtor.id,
+        policy_id: w.policy_id,
+        level: a.level.number,
+        level_name: a.level.name.clone(),
+        channel: a.level.channel,
+        cycle: a.cycle,
+        as_of,
+        amount: a.amount,
+        deadline: a.deadline,
+        invoices: a.invoices.iter().map(|i| (i.invoice_id, i.open)).collect(),
+    }
+}
+
+fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
+    let a = &w.action;
+    DunningActionDto {
+        id: None,
+        debtor_id: w.debtor.id,
+        debtor: debtor_label(&w.debtor),
+        debtor_name: w.debtor.name.clone(),
+        account_manager: w.debtor.account_manager.clone(),
+        level: a.level.number,
+        level_name: a.level.name.clone(),
+        channel: a.level.channel.as_str().into(),
+        cycle: a.cycle,
+        invoices: a.invoices.iter().map(|i| i.number.clone()).collect(),
+        amount: money_str(&a.amount),
+        currency: a.amount.currency().code().into(),
+        status: "planned".into(),
+        recipient: if a.level.channel == Channel::Email {
+            w.debtor.contact_email.clone()
+        } else {
+            String::new()
+        },
+        subject: w.message.as_ref().map(|m| m.subject.clone()).unwrap_or_default(),
+        body: w.message.as_ref().map(|m| m.body.clone()).unwrap_or_default(),
+        deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        message_id: String::new(),
+        error: w.render_error.clone().unwrap_or_default(),
+        note: String::new(),
+        as_of: as_of.to_string(),
+    }
+}
+
+/// The merge fields for one action. Interest and compensation are claimed per invoice
+/// under the configured law once the level is after the due date.
+fn message_context(
+    d: &DunningDebtor,
+    a: &PlannedAction,
+    issue: &HashMap<i64, NaiveDate>,
+    settings: &DunningSettings,
+    as_of: NaiveDate,
+) -> MessageContext {
+    let currency = a.amount.currency();
+    let places = currency.minor_units();
+    let jurisdiction = settings.interest_jurisdiction.trim();
+    let claim = !jurisdiction.is_empty() && a.level.trigger_days > 0;
+    let mut interest_total = Money::zero(currency);
+    let mut comp_total = Money::zero(currency);
+    let mut basis = String::new();
+    let mut lines = Vec::new();
+    for i in &a.invoices {
+        let (mut interest, mut comp) = (Money::zero(currency), Money::zero(currency));
+        if claim && i.due_date < as_of {
+            let mut req = InterestCalcRequest::new(
+                jurisdiction,
+                money_str(&i.open),
+                currency.code(),
+                i.due_date.to_string(),
+                as_of.to_string(),
+            );
+            req.debtor_kind = if d.consumer() { "consumer" } else { "business" }.into();
+            if let Ok(r) = calc::interest(req) {
+                interest = Money::parse(&r.interest, currency).unwrap_or(interest);
+                comp = Money::parse(&r.compensation, currency).unwrap_or(comp);
+                if basis.is_empty() {
+                    basis = if r.compensation_basis.is_empty() {
+                        r.basis.clone()
+                    } else {
+                        format!("{}; {}", r.basis, r.compensation_basis)
+                    };
+                }
+            }
+        }
+        interest_total = interest_total.checked_add(&interest).unwrap_or(interest_total);
+        comp_total = comp_total.checked_add(&comp).unwrap_or(comp_total);
+        lines.push(InvoiceLine {
+            number: i.number.clone(),
+            issue_date: issue
+                .get(&i.invoice_id)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            due_date: i.due_date.to_string(),
+            days_overdue: (as_of - i.due_date).num_days(),
+            open: money_str(&i.open),
+            interest: decimal_string(interest.amount(), places),
+            compensation: decimal_string(comp.amount(), places),
+        });
+    }
+    let grand = a
+        .amount
+        .checked_add(&interest_total)
+        .and_then(|m| m.checked_add(&comp_total))
+        .unwrap_or(a.amount);
+    let address = [
+        d.address_lines.trim().to_string(),
+        format!("{} {}", d.postal_code.trim(), d.city.trim())
+            .trim()
+            .to_string(),
+        d.country.trim().to_string(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let mut payment = settings.payment.clone();
+    payment.reference = if d.external_ref.trim().is_empty() {
+        a.invoices
+            .iter()
+            .map(|i| i.number.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!(
+            "{} {}",
+            d.external_ref.trim(),
+            a.invoices
+                .iter()
+                .map(|i| i.number.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    MessageContext {
+        debtor: DebtorFields {
+            name: d.name.clone(),
+            reference: d.external_ref.clone(),
+            address,
+            consumer: d.consumer(),
+        },
+        contact: ContactFields {
+            name: d.contact_name.clone(),
+            email: d.contact_email.clone(),
+            phone: d.contact_phone.clone(),
+        },
+        invoices: lines,
+        total: money_str(&a.amount),
+        currency: currency.code().into(),
+        interest: InterestFields {
+            claimed: claim && !(interest_total.is_zero() && comp_total.is_zero()),
+            amount: decimal_string(interest_total.amount(), places),
+            compensation: decimal_string(comp_total.amount(), places),
+            basis,
+        },
+        grand_total: decimal_string(grand.amount(), places),
+        payment,
+        deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        sender: settings.sender.clone(),
+        level: LevelFields {
+            number: a.level.number,
+            name: a.level.name.clone(),
+        },
+        as_of: as_of.to_string(),
+    }
+}
+
+/// Starts the daily run while the app is open: at the configured time (machine's local
+/// time) it runs the policy for today, planning or sending per the settings, and hands
+/// the result to `notify` (the shell emits it to the window). Returns the task's handle.
+pub fn spawn_daily_run<F>(api: Arc<Api>, notify: F) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(Result<DunningRunResult, ApiError>) + Send + Sync + 'static,
+{
+    tokio::spawn(async move {
+        let mut last_run: Option<NaiveDate> = None;
+        loop {
+            // Re-read each minute: the time may be changed in Settings while the app runs.
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            let Ok(settings) = api.dunning_settings().await else {
+                continue;
+            };
+            let Ok(at) = NaiveTime::parse_from_str(settings.run_time.trim(), "%H:%M") else {
+                continue;
+            };
+            let today = api.clock().today();
+            #[allow(clippy::disallowed_methods)] // the shell's scheduler: local wall time
+            let local_now = chrono::Local::now().time();
+            if last_run == Some(today) || local_now < at {
+                continue;
+            }
+            last_run = Some(today);
+            let result = api
+                .dunning_run(DunningRunRequest {
+                    as_of: today.to_string(),
+                    mode: if settings.auto_send {
+                        RunMode::Send
+                    } else {
+                        RunMode::Plan
+                    },
+                    ..Default::default()
+                })
+                .await;
+            notify(result);
+        }
+    })
+}

@@ -1,0 +1,415 @@
+//! Reminder and letter templates (minijinja) with merge fields.
+//!
+//! Shipped texts exist for every email level of the default policy in English and
+//! German; a user-edited template (stored per key and language) replaces the shipped one.
+//! Rendering is strict: a template that names a field the context does not have fails —
+//! and [`validate`] renders every template against a sample context when it is saved, so
+//! the failure shows in the editor, never at send time.
+//!
+//! Merge fields (see [`MessageContext`]): `debtor.*`, `contact.*`, `invoices` (a list of
+//! `number`, `issue_date`, `due_date`, `days_overdue`, `open`, `interest`, `compensation`),
+//! `total`, `currency`, `interest.*` (`amount`, `compensation`, `basis`, `claimed`),
+//! `grand_total`, `payment.*` (`account_holder`, `bank_name`, `iban`, `bic`,
+//! `reference`), `deadline`, `sender.*`, `level.*`, `as_of`.
+
+// serde's derives expand to code naming f64 in generic content handling; no field here is
+// a float.
+#![allow(clippy::disallowed_types)]
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ApiError, ErrorCode, FieldErrorDto};
+
+/// The debtor as templates see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DebtorFields {
+    /// Name.
+    pub name: String,
+    /// Customer number.
+    pub reference: String,
+    /// Address lines, postal code and city, country, one per line.
+    pub address: String,
+    /// True for a private person.
+    pub consumer: bool,
+}
+
+/// The contact person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ContactFields {
+    /// Name ("" when none: templates greet generically).
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+}
+
+/// One invoice line of the table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InvoiceLine {
+    /// Number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: String,
+    /// Due date.
+    pub due_date: String,
+    /// Days past due (negative before due).
+    #[ts(type = "number")]
+    pub days_overdue: i64,
+    /// Open balance (decimal string).
+    pub open: String,
+    /// Interest claimed on it ("0.00" when none).
+    pub interest: String,
+    /// Fixed compensation claimed on it ("0.00" when none).
+    pub compensation: String,
+}
+
+/// Interest and fees claimed, with their basis.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InterestFields {
+    /// True when interest or compensation is claimed in this message.
+    pub claimed: bool,
+    /// Interest total.
+    pub amount: String,
+    /// Fixed compensation / fees total.
+    pub compensation: String,
+    /// The legal basis in words.
+    pub basis: String,
+}
+
+/// How to pay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PaymentFields {
+    /// Account holder.
+    pub account_holder: String,
+    /// Bank.
+    pub bank_name: String,
+    /// IBAN or account number.
+    pub iban: String,
+    /// BIC / SWIFT.
+    pub bic: String,
+    /// Reference the debtor should quote.
+    pub reference: String,
+}
+
+/// Who sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SenderFields {
+    /// Company name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Postal address.
+    pub address: String,
+}
+
+/// The dunning level.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LevelFields {
+    /// Level number.
+    #[ts(type = "number")]
+    pub number: u32,
+    /// Level name.
+    pub name: String,
+}
+
+/// Everything a template may use.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MessageContext {
+    /// The debtor.
+    pub debtor: DebtorFields,
+    /// The contact.
+    pub contact: ContactFields,
+    /// The invoices named, oldest due first.
+    pub invoices: Vec<InvoiceLine>,
+    /// Open total of the invoices.
+    pub total: String,
+    /// Currency code.
+    pub currency: String,
+    /// Interest and fees.
+    pub interest: InterestFields,
+    /// Total + interest + compensation.
+    pub grand_total: String,
+    /// Payment instructions.
+    pub payment: PaymentFields,
+    /// Pay-by date ("" when the level sets none).
+    pub deadline: String,
+    /// Sender.
+    pub sender: SenderFields,
+    /// Level.
+    pub level: LevelFields,
+    /// Run date.
+    pub as_of: String,
+}
+
+impl MessageContext {
+    /// A context with every field filled, for validating a template when it is saved.
+    pub fn sample() -> MessageContext {
+        MessageContext {
+            debtor: DebtorFields {
+                name: "Sample Trading Ltd".into(),
+                reference: "C-1001".into(),
+                address: "1 High Street\nAB1 2CD London\nGB".into(),
+                consumer: false,
+            },
+            contact: ContactFields {
+                name: "Alex Sample".into(),
+                email: "alex@example.com".into(),
+                phone: "+44 20 0000 0000".into(),
+            },
+            invoices: vec![InvoiceLine {
+                number: "INV-1".into(),
+                issue_date: "2026-01-01".into(),
+                due_date: "2026-01-31".into(),
+                days_overdue: 14,
+                open: "100.00".into(),
+                interest: "0.35".into(),
+                compensation: "40.00".into(),
+            }],
+            total: "100.00".into(),
+            currency: "EUR".into(),
+            interest: InterestFields {
+                claimed: true,
+                amount: "0.35".into(),
+                compensation: "40.00".into(),
+                basis: "Sample basis".into(),
+            },
+            grand_total: "140.35".into(),
+            payment: PaymentFields {
+                account_holder: "Your Company".into(),
+                bank_name: "Bank".into(),
+                iban: "DE00 0000 0000 0000 0000 00".into(),
+                bic: "BANKDEFFXXX".into(),
+                reference: "C-1001".into(),
+            },
+            deadline: "2026-02-24".into(),
+            sender: SenderFields {
+                name: "Your Company".into(),
+                email: "billing@example.com".into(),
+                phone: "+49 30 000000".into(),
+                address: "Street 1\n10115 Berlin".into(),
+            },
+            level: LevelFields {
+                number: 2,
+                name: "Reminder".into(),
+            },
+            as_of: "2026-02-14".into(),
+        }
+    }
+}
+
+/// A template's two parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TemplateText {
+    /// Template key (`reminder`, ...).
+    pub key: String,
+    /// Language code (`en`, `de`).
+    pub language: String,
+    /// Subject line template.
+    pub subject: String,
+    /// Body template (plain text).
+    pub body: String,
+    /// True when this is the shipped text (no edited version is saved).
+    pub shipped: bool,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RenderedMessage {
+    /// Subject.
+    pub subject: String,
+    /// Body.
+    pub body: String,
+}
+
+const SHIPPED: &[(&str, &str, &str, &str)] = &[
+    (
+        "friendly_reminder",
+        "en",
+        "Friendly reminder: {{ invoices|length }} invoice{% if invoices|length != 1 %}s{% endif %} due soon ({{ total }} {{ currency }})",
+        include_str!("templates/friendly_reminder.en.txt"),
+    ),
+    (
+        "friendly_reminder",
+        "de",
+        "Freundliche Erinnerung: Fälligkeit in Kürze ({{ total }} {{ currency }})",
+        include_str!("templates/friendly_reminder.de.txt"),
+    ),
+    (
+        "reminder",
+        "en",
+        "Payment reminder: {{ total }} {{ currency }} overdue",
+        include_str!("templates/reminder.en.txt"),
+    ),
+    (
+        "reminder",
+        "de",
+        "Zahlungserinnerung: {{ total }} {{ currency }} überfällig",
+        include_str!("templates/reminder.de.txt"),
+    ),
+    (
+        "second_reminder",
+        "en",
+        "Second reminder: {{ total }} {{ currency }} still unpaid",
+        include_str!("templates/second_reminder.en.txt"),
+    ),
+    (
+        "second_reminder",
+        "de",
+        "Zweite Mahnung: {{ total }} {{ currency }} weiterhin offen",
+        include_str!("templates/second_reminder.de.txt"),
+    ),
+    (
+        "final_demand",
+        "en",
+        "Final demand: pay {{ grand_total }} {{ currency }} by {{ deadline }}",
+        include_str!("templates/final_demand.en.txt"),
+    ),
+    (
+        "final_demand",
+        "de",
+        "Letzte Mahnung: Zahlung von {{ grand_total }} {{ currency }} bis {{ deadline }}",
+        include_str!("templates/final_demand.de.txt"),
+    ),
+];
+
+/// The shipped template for a key and language: that language, else English.
+pub fn shipped(key: &str, language: &str) -> Option<TemplateText> {
+    let find = |lang: &str| {
+        SHIPPED
+            .iter()
+            .find(|(k, l, _, _)| *k == key && *l == lang)
+            .map(|(k, l, s, b)| TemplateText {
+                key: (*k).to_string(),
+                language: (*l).to_string(),
+                subject: (*s).to_string(),
+                body: (*b).to_string(),
+                shipped: true,
+            })
+    };
+    find(language).or_else(|| find("en"))
+}
+
+/// Every shipped (key, language).
+pub fn shipped_keys() -> Vec<(String, String)> {
+    SHIPPED
+        .iter()
+        .map(|(k, l, _, _)| ((*k).to_string(), (*l).to_string()))
+        .collect()
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Plain-text messages: nothing is HTML-escaped.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env
+}
+
+/// Renders a template against a context.
+pub fn render(
+    subject: &str,
+    body: &str,
+    ctx: &MessageContext,
+) -> Result<RenderedMessage, ApiError> {
+    let env = environment();
+    let one = |field: &str, source: &str| {
+        env.render_str(source, ctx).map_err(|e| template_error(field, &e))
+    };
+    let subject = one("subject", subject)?;
+    let body = one("body", body)?;
+    Ok(RenderedMessage {
+        // A subject is one line, whatever the template did.
+        subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        body,
+    })
+}
+
+fn template_error(field: &str, e: &minijinja::Error) -> ApiError {
+    let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.to_string());
+    if e.kind() == minijinja::ErrorKind::UndefinedError {
+        detail = format!("it uses a field that does not exist ({detail})");
+    }
+    let line = e.line().map(|l| format!(" on line {l}")).unwrap_or_default();
+    let message = format!("The {field} template cannot be used{line}: {detail}.");
+    ApiError {
+        code: ErrorCode::Validation,
+        message: message.clone(),
+        fields: vec![FieldErrorDto {
+            field: field.to_string(),
+            message,
+        }],
+    }
+}
+
+/// Checks a template before it is saved: it must parse and render against the sample
+/// context, so an unknown field or a syntax error is reported now.
+pub fn validate(subject: &str, body: &str) -> Result<(), ApiError> {
+    if subject.trim().is_empty() {
+        return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+            "subject",
+            "Enter a subject.",
+        )]));
+    }
+    render(subject, body, &MessageContext::sample()).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_template_renders_against_the_sample() {
+        for (key, lang) in shipped_keys() {
+            let t = shipped(&key, &lang).unwrap();
+            let r = render(&t.subject, &t.body, &MessageContext::sample())
+                .unwrap_or_else(|e| panic!("{key}.{lang}: {}", e.message));
+            assert!(r.body.contains("INV-1"), "{key}.{lang} lists the invoices");
+            assert!(
+                r.body.contains("DE00 0000"),
+                "{key}.{lang} says how to pay"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_field_fails_at_save_time_naming_the_part() {
+        let e = validate("Hello {{ debtor.nmae }}", "body").unwrap_err();
+        assert_eq!(e.code, ErrorCode::Validation);
+        assert_eq!(e.fields[0].field, "subject");
+        assert!(e.message.contains("does not exist"), "{}", e.message);
+        let e = validate("ok", "Dear {{ contact.name }},\n{{ totl }}").unwrap_err();
+        assert_eq!(e.fields[0].field, "body");
+        assert!(e.message.contains("line 2"), "{}", e.message);
+        assert!(validate("ok", "{% for i in invoices %}{{ i.number }}{% endfor %").is_err());
+    }
+
+    #[test]
+    fn text_is_not_html_escaped() {
+        let mut ctx = MessageContext::sample();
+        ctx.debtor.name = "Smith & Sons <Ltd>".into();
+        let r = render("{{ debtor.name }}", "{{ debtor.name }}", &ctx).unwrap();
+        assert_eq!(r.body, "Smith & Sons <Ltd>");
+    }
+
+    #[test]
+    fn german_falls_back_to_english_for_other_languages() {
+        assert_eq!(shipped("reminder", "fr").unwrap().language, "en");
+        assert_eq!(shipped("reminder", "de").unwrap().language, "de");
+        assert!(shipped("nope", "en").is_none());
+    }
+}

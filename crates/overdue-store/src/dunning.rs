@@ -1,0 +1,728 @@
+//! Dunning storage: policies and their levels, which policy a debtor follows, the outbox of
+//! dunning actions, and user-edited templates (migration 0006).
+//!
+//! The outbox (`dunning_actions`) holds one row per (debtor, level, cycle), UNIQUE, so a
+//! second run can never plan the same step twice. States: `planned` (decided, not yet
+//! performed), `sending` (the message and its Message-ID are recorded and it is about to
+//! leave), `sent`, `failed` (may be tried again) and `cancelled` (superseded by a higher
+//! level before it was performed). Every performed or failed action appends an event to
+//! the contact log in the same transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use overdue_domain::dunning::{Audience, Channel, Level, Policy};
+use overdue_domain::{Currency, DebtorKind, Money};
+
+use crate::events::{insert_event, NewEvent};
+use crate::{with_pool, Store, StoreError};
+
+/// A stored policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRecord {
+    /// Database id.
+    pub id: i64,
+    /// Debtors without an assignment follow the default policy.
+    pub is_default: bool,
+    /// The policy.
+    pub policy: Policy,
+}
+
+/// A debtor as the run needs it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DunningDebtor {
+    /// Id.
+    pub id: i64,
+    /// `company`, `individual` or `sole_trader`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// External reference ("" when none).
+    pub external_ref: String,
+    /// Letter language.
+    pub language: String,
+    /// Currency code.
+    pub currency: String,
+    /// Account manager ("" when none).
+    pub account_manager: String,
+    /// Street lines.
+    pub address_lines: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// City.
+    pub city: String,
+    /// Country code.
+    pub country: String,
+    /// First contact with an email: name ("" when none).
+    pub contact_name: String,
+    /// First contact with an email: email ("" when none).
+    pub contact_email: String,
+    /// First contact's phone ("" when none).
+    pub contact_phone: String,
+    /// Policy assigned to the debtor, if any.
+    pub policy_id: Option<i64>,
+}
+
+impl DunningDebtor {
+    /// True for a private person.
+    pub fn consumer(&self) -> bool {
+        self.kind == DebtorKind::Individual.as_str()
+    }
+}
+
+/// What a run decided, to be written to the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAction {
+    /// Debtor.
+    pub debtor_id: i64,
+    /// Policy it came from.
+    pub policy_id: i64,
+    /// Level number.
+    pub level: u32,
+    /// Level name.
+    pub level_name: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Cycle.
+    pub cycle: u32,
+    /// Run date.
+    pub as_of: NaiveDate,
+    /// Open total named.
+    pub amount: Money,
+    /// Deadline printed in the message.
+    pub deadline: Option<NaiveDate>,
+    /// (invoice id, open balance named).
+    pub invoices: Vec<(i64, Money)>,
+}
+
+/// A row of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRecord {
+    /// Id.
+    pub id: i64,
+    /// Debtor.
+    pub debtor_id: i64,
+    /// Level number.
+    pub level: u32,
+    /// Cycle.
+    pub cycle: u32,
+    /// Level name.
+    pub level_name: String,
+    /// Channel.
+    pub channel: Channel,
+    /// `planned`, `sending`, `sent`, `failed`, `cancelled`.
+    pub state: String,
+    /// Run date.
+    pub as_of: NaiveDate,
+    /// Amount named.
+    pub amount: Money,
+    /// Deadline.
+    pub deadline: Option<NaiveDate>,
+    /// Where it went (an email address).
+    pub recipient: String,
+    /// Subject line.
+    pub subject: String,
+    /// Message-ID of the email.
+    pub message_id: Option<String>,
+    /// Last error ("" when none).
+    pub error: String,
+    /// Send attempts.
+    pub attempts: u32,
+    /// A remark (how a `sending` row was reconciled, a call's outcome).
+    pub note: String,
+    /// When a task (call, legal review) was marked done.
+    pub done_at: Option<DateTime<Utc>>,
+    /// When it was sent or performed.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Invoices it named: (invoice id, number, open minor units named).
+    pub invoices: Vec<(i64, String, i64)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LevelRow {
+    policy_id: i64,
+    number: i64,
+    name: String,
+    trigger_days: i64,
+    min_open_minor: Option<i64>,
+    min_open_currency: String,
+    audience: String,
+    channel: String,
+    template: String,
+    wait_days: i64,
+    deadline_days: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActionRow {
+    id: i64,
+    debtor_id: i64,
+    level: i64,
+    cycle: i64,
+    level_name: String,
+    channel: String,
+    state: String,
+    as_of: NaiveDate,
+    currency: String,
+    amount_minor: i64,
+    deadline: Option<NaiveDate>,
+    recipient: String,
+    subject: String,
+    message_id: Option<String>,
+    error: String,
+    attempts: i64,
+    note: String,
+    done_at: Option<DateTime<Utc>>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+const ACTION_COLUMNS: &str = "id, debtor_id, level, cycle, level_name, channel, state, as_of, \
+     currency, amount_minor, deadline, recipient, subject, message_id, error, attempts, note, \
+     done_at, sent_at";
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} {value:?}"))
+}
+
+fn u32_of(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+impl ActionRow {
+    fn into_record(self, invoices: Vec<(i64, String, i64)>) -> Result<ActionRecord, StoreError> {
+        let currency = Currency::from_code(&self.currency)
+            .map_err(|_| corrupt("currency", &self.currency))?;
+        Ok(ActionRecord {
+            id: self.id,
+            debtor_id: self.debtor_id,
+            level: u32_of(self.level),
+            cycle: u32_of(self.cycle),
+            level_name: self.level_name,
+            channel: Channel::parse(&self.channel).ok_or_else(|| corrupt("channel", &self.channel))?,
+            state: self.state,
+            as_of: self.as_of,
+            amount: Money::from_minor_units(self.amount_minor, currency),
+            deadline: self.deadline,
+            recipient: self.recipient,
+            subject: self.subject,
+            message_id: self.message_id,
+            error: self.error,
+            attempts: u32_of(self.attempts),
+            note: self.note,
+            done_at: self.done_at,
+            sent_at: self.sent_at,
+            invoices,
+        })
+    }
+}
+
+/// Which outbox rows to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionQuery {
+    /// Only this debtor.
+    pub debtor_id: Option<i64>,
+    /// Only these states (empty = all).
+    pub states: Vec<String>,
+    /// Only these channels (empty = all).
+    pub channels: Vec<Channel>,
+    /// Only tasks not marked done.
+    pub open_tasks_only: bool,
+    /// Only debtors of this account manager ("" = all).
+    pub account_manager: String,
+}
+
+/// A user-edited template.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TemplateRecord {
+    /// Template key (`reminder`, `final_demand`, ...).
+    pub key: String,
+    /// Language code.
+    pub language: String,
+    /// Subject template.
+    pub subject: String,
+    /// Body template.
+    pub body: String,
+    /// Last saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Every policy with its levels, the default first.
+    pub async fn dunning_policies(&self) -> Result<Vec<PolicyRecord>, StoreError> {
+        let (policies, levels): (Vec<(i64, String, bool)>, Vec<LevelRow>) = with_pool!(self, pool => {
+            let p = sqlx::query_as(
+                "SELECT id, name, is_default FROM dunning_policies ORDER BY is_default DESC, id",
+            )
+            .fetch_all(pool)
+            .await?;
+            let l = sqlx::query_as(
+                "SELECT policy_id, number, name, trigger_days, min_open_minor, min_open_currency, \
+                 audience, channel, template, wait_days, deadline_days FROM dunning_levels \
+                 ORDER BY policy_id, number",
+            )
+            .fetch_all(pool)
+            .await?;
+            (p, l)
+        });
+        let mut out = Vec::with_capacity(policies.len());
+        for (id, name, is_default) in policies {
+            let mut ladder = Vec::new();
+            for l in levels.iter().filter(|l| l.policy_id == id) {
+                let min_open = match (l.min_open_minor, l.min_open_currency.as_str()) {
+                    (Some(minor), code) if !code.is_empty() => Some(Money::from_minor_units(
+                        minor,
+                        Currency::from_code(code).map_err(|_| corrupt("currency", code))?,
+                    )),
+                    _ => None,
+                };
+                ladder.push(Level {
+                    number: u32_of(l.number),
+                    name: l.name.clone(),
+                    trigger_days: i32::try_from(l.trigger_days).unwrap_or(i32::MAX),
+                    min_open,
+                    audience: Audience::parse(&l.audience)
+                        .ok_or_else(|| corrupt("audience", &l.audience))?,
+                    channel: Channel::parse(&l.channel)
+                        .ok_or_else(|| corrupt("channel", &l.channel))?,
+                    template: l.template.clone(),
+                    wait_days: u32_of(l.wait_days),
+                    deadline_days: u32_of(l.deadline_days),
+                });
+            }
+            out.push(PolicyRecord {
+                id,
+                is_default,
+                policy: Policy {
+                    name,
+                    levels: ladder,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Replaces a policy's levels (and name) in one transaction; the caller validated it.
+    pub async fn save_dunning_policy(&self, id: i64, policy: &Policy) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE dunning_policies SET name = $1 WHERE id = $2")
+                .bind(policy.name.trim())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound { entity: "policy", key: id.to_string() });
+            }
+            sqlx::query("DELETE FROM dunning_levels WHERE policy_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for l in &policy.levels {
+                let (minor, code) = match &l.min_open {
+                    Some(m) => (Some(m.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?), m.currency().code().to_string()),
+                    None => (None, String::new()),
+                };
+                sqlx::query(
+                    "INSERT INTO dunning_levels (policy_id, number, name, trigger_days, min_open_minor, \
+                     min_open_currency, audience, channel, template, wait_days, deadline_days) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(id)
+                .bind(i64::from(l.number))
+                .bind(l.name.trim())
+                .bind(i64::from(l.trigger_days))
+                .bind(minor)
+                .bind(code)
+                .bind(l.audience.as_str())
+                .bind(l.channel.as_str())
+                .bind(l.template.trim())
+                .bind(i64::from(l.wait_days))
+                .bind(i64::from(l.deadline_days))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Makes a debtor follow a policy (`None`: the default again).
+    pub async fn assign_dunning_policy(
+        &self,
+        debtor_id: i64,
+        policy_id: Option<i64>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM debtor_dunning_policy WHERE debtor_id = $1")
+                .bind(debtor_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(p) = policy_id {
+                sqlx::query("INSERT INTO debtor_dunning_policy (debtor_id, policy_id) VALUES ($1, $2)")
+                    .bind(debtor_id)
+                    .bind(p)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Debtors (not archived) with what the run needs, optionally of one account manager
+    /// or one debtor.
+    pub async fn dunning_debtors(
+        &self,
+        account_manager: &str,
+        debtor_id: Option<i64>,
+    ) -> Result<Vec<DunningDebtor>, StoreError> {
+        with_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, DunningDebtor>(
+                "SELECT d.id, d.kind, d.name, COALESCE(d.external_ref, '') AS external_ref, d.language, \
+                 d.currency, d.account_manager, d.address_lines, d.postal_code, d.city, d.country, \
+                 COALESCE((SELECT c.name FROM debtor_contacts c WHERE c.debtor_id = d.id AND c.email <> '' ORDER BY c.position LIMIT 1), '') AS contact_name, \
+                 COALESCE((SELECT c.email FROM debtor_contacts c WHERE c.debtor_id = d.id AND c.email <> '' ORDER BY c.position LIMIT 1), '') AS contact_email, \
+                 COALESCE((SELECT c.phone FROM debtor_contacts c WHERE c.debtor_id = d.id ORDER BY c.position LIMIT 1), '') AS contact_phone, \
+                 p.policy_id \
+                 FROM debtors d LEFT JOIN debtor_dunning_policy p ON p.debtor_id = d.id \
+                 WHERE d.archived_at IS NULL AND ($1 = '' OR d.account_manager = $1) \
+                 AND ($2 = CAST(0 AS BIGINT) OR d.id = $2) ORDER BY d.id",
+            )
+            .bind(account_manager.trim())
+            .bind(debtor_id.unwrap_or(0))
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Invoices in dispute on `as_of`, with the reason.
+    pub async fn disputed_on(&self, as_of: NaiveDate) -> Result<HashMap<i64, String>, StoreError> {
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT invoice_id, reason FROM invoice_disputes WHERE opened_on <= $1 \
+                 AND (resolved_on IS NULL OR resolved_on > $1)",
+            )
+            .bind(as_of)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Outbox rows, newest first.
+    pub async fn dunning_actions(&self, q: &ActionQuery) -> Result<Vec<ActionRecord>, StoreError> {
+        let mut sql = format!(
+            "SELECT {} FROM dunning_actions a JOIN debtors d ON d.id = a.debtor_id WHERE ($1 = CAST(0 AS BIGINT) OR a.debtor_id = $1) \
+             AND ($2 = '' OR d.account_manager = $2)",
+            ACTION_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        // States and channels come from fixed vocabularies, checked here before they reach SQL.
+        let states: Vec<&str> = q
+            .states
+            .iter()
+            .map(String::as_str)
+            .filter(|s| ["planned", "sending", "sent", "failed", "cancelled"].contains(s))
+            .collect();
+        if !q.states.is_empty() {
+            sql.push_str(&format!(
+                " AND a.state IN ({})",
+                states.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if !q.channels.is_empty() {
+            sql.push_str(&format!(
+                " AND a.channel IN ({})",
+                q.channels.iter().map(|c| format!("'{}'", c.as_str())).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if q.open_tasks_only {
+            sql.push_str(" AND a.done_at IS NULL");
+        }
+        sql.push_str(" ORDER BY a.id DESC");
+        let rows: Vec<ActionRow> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(q.debtor_id.unwrap_or(0))
+                .bind(q.account_manager.trim())
+                .fetch_all(pool)
+                .await?
+        });
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut named = self.action_invoices(&ids).await?;
+        rows.into_iter()
+            .map(|r| {
+                let inv = named.remove(&r.id).unwrap_or_default();
+                r.into_record(inv)
+            })
+            .collect()
+    }
+
+    /// One outbox row.
+    pub async fn dunning_action(&self, id: i64) -> Result<ActionRecord, StoreError> {
+        let sql = format!("SELECT {ACTION_COLUMNS} FROM dunning_actions WHERE id = $1");
+        let row: Option<ActionRow> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?
+        });
+        let row = row.ok_or(StoreError::NotFound {
+            entity: "dunning action",
+            key: id.to_string(),
+        })?;
+        let inv = self.action_invoices(&[id]).await?.remove(&id).unwrap_or_default();
+        row.into_record(inv)
+    }
+
+    async fn action_invoices(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<(i64, String, i64)>>, StoreError> {
+        let mut out: HashMap<i64, Vec<(i64, String, i64)>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT x.action_id, x.invoice_id, i.number, x.open_minor FROM dunning_action_invoices x \
+                 JOIN invoices i ON i.id = x.invoice_id WHERE x.action_id IN ({list}) \
+                 ORDER BY i.due_date, i.number"
+            );
+            let rows: Vec<(i64, i64, String, i64)> = with_pool!(self, pool => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?
+            });
+            for (a, i, n, m) in rows {
+                out.entry(a).or_default().push((i, n, m));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes a planned action unless its (debtor, level, cycle) is already in the outbox;
+    /// either way returns the row. Planned or failed rows of the same debtor for other
+    /// steps are cancelled (this one supersedes them).
+    pub async fn plan_dunning_action(
+        &self,
+        a: &NewAction,
+        now: DateTime<Utc>,
+    ) -> Result<ActionRecord, StoreError> {
+        let amount = a
+            .amount
+            .to_minor_units()
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        let id: i64 = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let existing: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM dunning_actions WHERE debtor_id = $1 AND level = $2 AND cycle = $3",
+            )
+            .bind(a.debtor_id)
+            .bind(i64::from(a.level))
+            .bind(i64::from(a.cycle))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
+                         state, as_of, currency, amount_minor, deadline, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8, $9, $10, $11, $11) RETURNING id",
+                    )
+                    .bind(a.debtor_id)
+                    .bind(i64::from(a.level))
+                    .bind(i64::from(a.cycle))
+                    .bind(a.policy_id)
+                    .bind(&a.level_name)
+                    .bind(a.channel.as_str())
+                    .bind(a.as_of)
+                    .bind(a.amount.currency().code())
+                    .bind(amount)
+                    .bind(a.deadline)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    for (invoice_id, open) in &a.invoices {
+                        sqlx::query(
+                            "INSERT INTO dunning_action_invoices (action_id, invoice_id, open_minor) VALUES ($1, $2, $3)",
+                        )
+                        .bind(id)
+                        .bind(invoice_id)
+                        .bind(open.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    id
+                }
+            };
+            sqlx::query(
+                "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
+                 note = 'superseded by a later step' \
+                 WHERE debtor_id = $1 AND id <> $2 AND state IN ('planned', 'failed')",
+            )
+            .bind(a.debtor_id)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            id
+        });
+        self.dunning_action(id).await
+    }
+
+    /// Claims a planned or failed action for sending: records the recipient, subject and
+    /// Message-ID and sets `sending`, all before the message leaves. `false` when the
+    /// action is not in a state that may be sent (another run took it, or it was sent).
+    pub async fn claim_dunning_action(
+        &self,
+        id: i64,
+        recipient: &str,
+        subject: &str,
+        message_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        with_pool!(self, pool => {
+            let n = sqlx::query(
+                "UPDATE dunning_actions SET state = 'sending', recipient = $2, subject = $3, \
+                 message_id = $4, attempts = attempts + 1, error = '', updated_at = $5 \
+                 WHERE id = $1 AND state IN ('planned', 'failed')",
+            )
+            .bind(id)
+            .bind(recipient)
+            .bind(subject)
+            .bind(message_id)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+            Ok(n == 1)
+        })
+    }
+
+    /// Marks an action performed (`sent`) and appends its event, in one transaction. For
+    /// an email the action must be `sending`; other channels go from planned or failed.
+    pub async fn complete_dunning_action(
+        &self,
+        id: i64,
+        event: &NewEvent,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE dunning_actions SET state = 'sent', sent_at = $2, updated_at = $2, note = $3 \
+                 WHERE id = $1 AND state IN ('planned', 'sending', 'failed')",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(note)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Rejected(format!("dunning action {id} is not waiting to be performed")));
+            }
+            insert_event!(tx, event, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Records a failure (the action may be tried again) and appends its event.
+    pub async fn fail_dunning_action(
+        &self,
+        id: i64,
+        error: &str,
+        event: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE dunning_actions SET state = 'failed', error = $2, updated_at = $3 \
+                 WHERE id = $1 AND state IN ('planned', 'sending', 'failed')",
+            )
+            .bind(id)
+            .bind(error)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            insert_event!(tx, event, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Marks a task (call, legal review) done with its outcome, and logs it.
+    pub async fn finish_dunning_task(
+        &self,
+        id: i64,
+        event: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE dunning_actions SET done_at = $2, updated_at = $2, note = $3 \
+                 WHERE id = $1 AND state = 'sent' AND done_at IS NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(&event.summary)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Err(StoreError::Rejected(format!("task {id} is not open")));
+            }
+            insert_event!(tx, event, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// A user-edited template, if one was saved for this key and language.
+    pub async fn dunning_template(
+        &self,
+        key: &str,
+        language: &str,
+    ) -> Result<Option<TemplateRecord>, StoreError> {
+        with_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT key, language, subject, body, updated_at FROM dunning_templates \
+                 WHERE key = $1 AND language = $2",
+            )
+            .bind(key)
+            .bind(language)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Saves (inserts or replaces) a template.
+    pub async fn save_dunning_template(
+        &self,
+        key: &str,
+        language: &str,
+        subject: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO dunning_templates (key, language, subject, body, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key, language) DO UPDATE SET \
+                 subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at",
+            )
+            .bind(key.trim())
+            .bind(language.trim())
+            .bind(subject)
+            .bind(body)
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+}
