@@ -25,6 +25,7 @@
 pub mod calc;
 pub mod clock;
 pub mod config;
+pub mod credit;
 mod debtors;
 pub mod demo;
 pub mod dto;

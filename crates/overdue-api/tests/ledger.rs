@@ -192,6 +192,7 @@ async fn met_vectors_from_a_ledger() {
         tax: String::new(),
         currency: String::new(),
         description: String::new(),
+        override_reason: String::new(),
     };
     let i0 = api
         .invoice_create(invoice("M-0", "2025-12-01", "", "100000.00"))
@@ -611,7 +612,7 @@ proptest! {
                         let inv = api.invoice_create(InvoiceInput {
                             debtor_id: d1, number: format!("P-{k}"), issue_date: day(*dd), due_date: due,
                             amount: format!("{}.{:02}", cents / 100, cents % 100), tax: String::new(),
-                            currency: String::new(), description: String::new(),
+                            currency: String::new(), description: String::new(), override_reason: String::new(),
                         }).await.unwrap();
                         invoices.push(inv.id);
                     }
