@@ -1053,17 +1053,17 @@ pub fn credit(req: CreditCalcRequest) -> Result<CreditCalcResult, ApiError> {
     let score = match req.score.trim() {
         "" => None,
         text => Some(if text.eq_ignore_ascii_case("un") {
-                None
-            } else {
-                match parse_int::<u8>("--score", text, "a score: use 1 to 100, or UN") {
-                    Ok(s @ 1..=100) => Some(s),
-                    _ => {
-                        return Err(ApiError::invalid(format!(
-                            "--score: \"{text}\" is not a score: use 1 to 100, or UN"
-                        )))
-                    }
+            None
+        } else {
+            match parse_int::<u8>("--score", text, "a score: use 1 to 100, or UN") {
+                Ok(s @ 1..=100) => Some(s),
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "--score: \"{text}\" is not a score: use 1 to 100, or UN"
+                    )))
                 }
-            }),
+            }
+        }),
     };
     credit_result(&CreditQuestion {
         requested,

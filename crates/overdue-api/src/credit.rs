@@ -158,7 +158,7 @@ fn policy_dto(p: &CreditPolicy) -> CreditPolicyDto {
             limit_factor_percent: b.limit_factor_percent.map(|d| d.normalize().to_string()),
         })
         .collect();
-    bands.sort_by(|a, b| b.min_score.cmp(&a.min_score));
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min_score));
     CreditPolicyDto {
         bands,
         tolerance_days: p.tolerance_days,
@@ -222,7 +222,10 @@ fn policy_from_dto(dto: &CreditPolicyDto) -> Result<CreditPolicy, ApiError> {
     let policy = CreditPolicy {
         bands,
         tolerance_days: dto.tolerance_days,
-        unscored_limit_factor_percent: percent("Unscored debtors", &dto.unscored_limit_factor_percent)?,
+        unscored_limit_factor_percent: percent(
+            "Unscored debtors",
+            &dto.unscored_limit_factor_percent,
+        )?,
     };
     policy
         .validate()
@@ -350,7 +353,11 @@ impl Api {
 
     /// A debtor's score, explanation, history, account credit check and alerts as of
     /// `as_of` ("" = today), computed from the ledger.
-    pub async fn credit_of(&self, debtor_id: i64, as_of: &str) -> Result<DebtorCreditDto, ApiError> {
+    pub async fn credit_of(
+        &self,
+        debtor_id: i64,
+        as_of: &str,
+    ) -> Result<DebtorCreditDto, ApiError> {
         let as_of = self.date_or_today("the date", as_of)?;
         let store = self.store().await;
         let debtor = store.debtor(debtor_id).await?;
@@ -414,7 +421,12 @@ impl Api {
             oldest_days_past_due: f.oldest_days_past_due,
             check,
             alerts: assessed.reasons,
-            alert_kinds: assessed.flags.iter().map(flag_kind).map(str::to_string).collect(),
+            alert_kinds: assessed
+                .flags
+                .iter()
+                .map(flag_kind)
+                .map(str::to_string)
+                .collect(),
             policy: policy_dto(&policy),
             own_policy,
             inputs: CreditInputsDto {
@@ -554,7 +566,12 @@ impl Api {
                 as_of,
                 score: s.score.map(i64::from),
                 previous_score,
-                flags: assessed.flags.iter().map(flag_kind).map(str::to_string).collect(),
+                flags: assessed
+                    .flags
+                    .iter()
+                    .map(flag_kind)
+                    .map(str::to_string)
+                    .collect(),
                 reasons: assessed.reasons,
                 rank: assessed.rank,
             });

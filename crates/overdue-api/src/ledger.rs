@@ -9,9 +9,9 @@
 use chrono::NaiveDate;
 use overdue_domain::money::decimal_string;
 use overdue_domain::{Currency, Money};
-use overdue_store::{NewEvent, 
+use overdue_store::{
     AdjustmentKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment,
+    NewEvent, NewInvoice, NewPayment,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -502,7 +502,11 @@ impl Api {
 
     /// The hold reasons of a credit check of a new invoice of `amount`, or `None` when the
     /// debtor is released (or has no limit set).
-    async fn hold_reasons(&self, debtor_id: i64, amount: &Money) -> Result<Option<Vec<String>>, ApiError> {
+    async fn hold_reasons(
+        &self,
+        debtor_id: i64,
+        amount: &Money,
+    ) -> Result<Option<Vec<String>>, ApiError> {
         let debtor = self.store().await.debtor(debtor_id).await?;
         if debtor.draft.credit_limit.is_none() {
             return Ok(None);

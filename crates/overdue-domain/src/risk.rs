@@ -137,7 +137,10 @@ mod tests {
     use rust_decimal::Decimal;
 
     fn eur(s: &str) -> Money {
-        Money::new(s.parse::<Decimal>().unwrap(), Currency::from_code("EUR").unwrap())
+        Money::new(
+            s.parse::<Decimal>().unwrap(),
+            Currency::from_code("EUR").unwrap(),
+        )
     }
 
     fn input() -> RiskInput {
@@ -182,7 +185,11 @@ mod tests {
             ]
         );
         assert_eq!(r.reasons.len(), 3);
-        assert!(r.reasons[0].contains("over by 2500.50 EUR"), "{}", r.reasons[0]);
+        assert!(
+            r.reasons[0].contains("over by 2500.50 EUR"),
+            "{}",
+            r.reasons[0]
+        );
         assert!(r.reasons[1].contains("47 days past due"));
         assert!(r.reasons[2].contains("from 82"));
         assert_eq!(r.rank, 3055);
@@ -229,7 +236,10 @@ mod tests {
     #[test]
     fn currencies_are_never_mixed() {
         let mut i = input();
-        i.limit = Some(Money::new(Decimal::ONE, Currency::from_code("GBP").unwrap()));
+        i.limit = Some(Money::new(
+            Decimal::ONE,
+            Currency::from_code("GBP").unwrap(),
+        ));
         assert!(assess(&i).is_err());
     }
 

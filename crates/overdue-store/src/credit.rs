@@ -85,7 +85,15 @@ pub struct CreditInputs {
     pub notes: String,
 }
 
-type RiskRow = (i64, NaiveDate, Option<i64>, Option<i64>, String, String, i64);
+type RiskRow = (
+    i64,
+    NaiveDate,
+    Option<i64>,
+    Option<i64>,
+    String,
+    String,
+    i64,
+);
 
 fn risk_from_row(r: RiskRow) -> Result<RiskEntry, StoreError> {
     let (debtor_id, as_of, score, previous_score, flags, reasons, rank) = r;
@@ -158,7 +166,11 @@ impl Store {
     }
 
     /// Credit terms of debtors with ids in `first..=last` (archived ones included).
-    pub async fn credit_terms(&self, first: i64, last: i64) -> Result<Vec<CreditTerms>, StoreError> {
+    pub async fn credit_terms(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<CreditTerms>, StoreError> {
         type Row = (i64, String, Option<i64>, Option<String>);
         let rows: Vec<Row> = with_pool!(self, pool => {
             sqlx::query_as(
@@ -173,12 +185,14 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(debtor_id, currency, credit_limit_minor, policy_json)| CreditTerms {
-                debtor_id,
-                currency,
-                credit_limit_minor,
-                policy_json,
-            })
+            .map(
+                |(debtor_id, currency, credit_limit_minor, policy_json)| CreditTerms {
+                    debtor_id,
+                    currency,
+                    credit_limit_minor,
+                    policy_json,
+                },
+            )
             .collect())
     }
 
@@ -352,12 +366,14 @@ impl Store {
             .await?
         });
         Ok(row
-            .map(|(policy_json, external_rating, trade_references, notes)| CreditInputs {
-                policy_json,
-                external_rating,
-                trade_references,
-                notes,
-            })
+            .map(
+                |(policy_json, external_rating, trade_references, notes)| CreditInputs {
+                    policy_json,
+                    external_rating,
+                    trade_references,
+                    notes,
+                },
+            )
             .unwrap_or_default())
     }
 
