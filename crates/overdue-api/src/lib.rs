@@ -22,6 +22,7 @@
 
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod calc;
 pub mod clock;
 pub mod config;

@@ -177,3 +177,64 @@ async fn scores_checks_alerts_and_holds_from_the_ledger() {
     assert_eq!(g.alert_kinds, vec!["score_dropped"], "60 days is within 90");
     api.close().await;
 }
+
+#[tokio::test]
+async fn payment_preview_writes_nothing_and_the_timeline_shows_everything() {
+    use overdue_api::ledger::PaymentInput;
+    let dir = tempfile::tempdir().unwrap();
+    let api = api_on(&dir.path().join("t.db"), (2026, 5, 1)).await;
+    api.import_csv(ImportKind::Debtors, "d.csv", DEBTORS.as_bytes())
+        .await
+        .unwrap();
+    api.import_csv(ImportKind::Invoices, "i.csv", INVOICES.as_bytes())
+        .await
+        .unwrap();
+    let p1 = api.debtor_by_ref("P1").await.unwrap().id;
+    let p3 = api.invoice_by_number("P-3").await.unwrap().invoice.id;
+    let pay = |amount: &str, invoice: Option<i64>| PaymentInput {
+        debtor_id: p1,
+        date: String::new(),
+        amount: amount.into(),
+        currency: String::new(),
+        method: "bank transfer".into(),
+        reference: "R-9".into(),
+        invoice_id: invoice,
+    };
+    // Oldest due first: P-1 (10000) then P-2 (5000 of 5000), the rest as credit.
+    let preview = api.payment_preview(pay("21000.00", None)).await.unwrap();
+    let lines: Vec<_> = preview
+        .lines
+        .iter()
+        .map(|l| (l.number.as_str(), l.amount.as_str(), l.open_after.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("P-1", "10000.00", "0.00"),
+            ("P-2", "5000.00", "0.00"),
+            ("P-3", "5000.00", "0.00")
+        ]
+    );
+    assert_eq!(preview.unapplied, "1000.00");
+    // A named invoice goes first.
+    let named = api.payment_preview(pay("6000.00", Some(p3))).await.unwrap();
+    assert_eq!(named.lines[0].number, "P-3");
+    assert_eq!(named.lines[1].number, "P-1");
+    assert_eq!(named.lines[1].amount, "1000.00");
+    assert!(api.payment_preview(pay("-5", None)).await.is_err());
+    assert_eq!(
+        api.invoice_by_number("P-1").await.unwrap().invoice.open,
+        "10000.00",
+        "a preview writes nothing"
+    );
+
+    api.payment_record(pay("6000.00", Some(p3))).await.unwrap();
+    let timeline = api.debtor_timeline(p1).await.unwrap();
+    let titles: Vec<_> = timeline.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(
+        titles[0], "Payment received R-9",
+        "newest first: {titles:?}"
+    );
+    assert!(titles.contains(&"Invoice P-1"));
+    assert_eq!(timeline[0].amount.as_deref(), Some("-6000.00"));
+}
