@@ -24,6 +24,16 @@ const COMMANDS: &[&str] = &[
     "payment_record",
     "report_aging",
     "report_metrics",
+    "report_statement",
+    "invoice_create",
+    "payment_preview",
+    "debtor_timeline",
+    "credit_of",
+    "credit_check",
+    "credit_alerts",
+    "credit_policy",
+    "credit_policy_set",
+    "credit_inputs_set",
 ];
 
 fn main() {

@@ -497,12 +497,33 @@ impl Api {
             ImportKind::Invoices => self.import_invoices(&rows, problems, kind).await?,
             ImportKind::Payments => self.import_payments(&rows, problems, kind).await?,
         };
+        if kind != ImportKind::Debtors && imported > 0 {
+            self.rescore_after_import(&rows).await?;
+        }
         Ok(ImportSummary {
             kind,
             rows: total,
             imported,
             skipped,
         })
+    }
+
+    /// Re-scores the debtors a file of invoices or payments touched (the whole book when
+    /// it touched many).
+    async fn rescore_after_import(&self, rows: &[Row<'_>]) -> Result<(), ApiError> {
+        let refs = self.store().await.debtor_refs().await?;
+        let ids: HashSet<i64> = rows
+            .iter()
+            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
+            .collect();
+        if ids.len() > 200 {
+            self.credit_refresh(None).await?;
+        } else {
+            for id in ids {
+                self.credit_refresh(Some(id)).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn import_debtors(

@@ -22,9 +22,11 @@
 
 #![deny(missing_docs)]
 
+pub mod account;
 pub mod calc;
 pub mod clock;
 pub mod config;
+pub mod credit;
 mod debtors;
 pub mod demo;
 pub mod dto;

@@ -16,7 +16,7 @@ use overdue_api::{Api, ErrorCode};
 use proptest::prelude::*;
 
 const DEBTORS: &str = "external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit\n\
-D1,Acme GmbH,company,ap@acme.de,,Hauptstr. 1,10115,Berlin,DE,EUR,30,10000\n\
+D1,Acme GmbH,company,ap@acme.de,,Hauptstr. 1,10115,Berlin,DE,EUR,30,\n\
 D2,Brit Ltd,company,,,,,London,GB,GBP,14,\n";
 
 async fn api_at(dir: &tempfile::TempDir, today: (i32, u32, u32)) -> Api {
@@ -192,6 +192,7 @@ async fn met_vectors_from_a_ledger() {
         tax: String::new(),
         currency: String::new(),
         description: String::new(),
+        override_reason: String::new(),
     };
     let i0 = api
         .invoice_create(invoice("M-0", "2025-12-01", "", "100000.00"))
@@ -611,7 +612,7 @@ proptest! {
                         let inv = api.invoice_create(InvoiceInput {
                             debtor_id: d1, number: format!("P-{k}"), issue_date: day(*dd), due_date: due,
                             amount: format!("{}.{:02}", cents / 100, cents % 100), tax: String::new(),
-                            currency: String::new(), description: String::new(),
+                            currency: String::new(), description: String::new(), override_reason: String::new(),
                         }).await.unwrap();
                         invoices.push(inv.id);
                     }

@@ -213,6 +213,9 @@ pub enum InvoicesCommand {
         /// Description.
         #[arg(long, default_value = "")]
         description: String,
+        /// Why the invoice goes out although the debtor is on credit hold.
+        #[arg(long, default_value = "")]
+        override_reason: String,
     },
     /// List invoices by due date.
     List {
@@ -315,7 +318,7 @@ pub enum PaymentsCommand {
     },
 }
 
-async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
+pub(crate) async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
     match key.strip_prefix('#').map(str::parse::<i64>) {
         Some(Ok(id)) => Ok(api.debtor_get(id).await?.id),
         Some(Err(_)) => Err(ApiError::invalid(format!(
@@ -489,6 +492,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
             amount,
             tax,
             description,
+            override_reason,
         } => {
             let inv = api
                 .invoice_create(InvoiceInput {
@@ -500,6 +504,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
                     tax,
                     currency: String::new(),
                     description,
+                    override_reason,
                 })
                 .await?;
             if json {

@@ -406,7 +406,7 @@ const INVOICE_COLUMNS: &str =
      i.description, i.disputed_at, i.dispute_reason, i.created_at \
      FROM invoices i JOIN debtors d ON d.id = i.debtor_id";
 
-fn currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
