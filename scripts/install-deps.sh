@@ -14,7 +14,8 @@ PKGS=(build-essential curl pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev libayat
       librsvg2-dev libsoup-3.0-dev libssl-dev libdbus-1-dev nodejs npm)
 if [ "${1:-}" = "--test" ]; then
   # Tests: a display, the WebKit WebDriver, PostgreSQL, a Secret Service keyring, PDF tools.
-  PKGS+=(xvfb xauth webkit2gtk-driver postgresql dbus dbus-x11 gnome-keyring poppler-utils qpdf)
+  PKGS+=(xvfb xauth webkit2gtk-driver postgresql dbus dbus-x11 gnome-keyring poppler-utils qpdf
+         python3 python3-venv)
 fi
 
 missing=()
@@ -41,6 +42,13 @@ echo "==> npm packages"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 
 if [ "${1:-}" = "--test" ]; then
+  # The test SMTP server (scripts/smtp-sink.py): Python's aiosmtpd from PyPI, in a venv
+  # that the dunning tests find at .ci-state/smtp-venv (OVERDUE_TEST_PYTHON overrides).
+  if ! .ci-state/smtp-venv/bin/python -c 'import aiosmtpd' 2>/dev/null; then
+    echo "==> aiosmtpd (test SMTP server)"
+    python3 -m venv .ci-state/smtp-venv
+    .ci-state/smtp-venv/bin/pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+  fi
   if ! command -v tauri-driver >/dev/null; then
     echo "==> cargo install tauri-driver"
     cargo install tauri-driver --locked --quiet

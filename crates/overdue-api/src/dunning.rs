@@ -32,8 +32,8 @@ use ts_rs::TS;
 use crate::calc::{self, InterestCalcRequest};
 use crate::email::{self, OutgoingEmail};
 use crate::templates::{
-    self, ContactFields, DebtorFields, InterestFields, InvoiceLine, LevelFields, MessageContext,
-    PaymentFields, RenderedMessage, SenderFields, TemplateText,
+    self, DunningMessage, DunningTemplateDto, MergeContact, MergeDebtor, MergeInterest,
+    MergeInvoiceLine, MergeLevel, MergePayment, MergeSender, MessageContext,
 };
 use crate::{Api, ApiError, ErrorCode};
 
@@ -44,13 +44,13 @@ const DUNNING_SETTING: &str = "dunning";
 const AUTHOR: &str = "overdue";
 
 /// Sender, payment instructions, interest law and the daily run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DunningSettings {
     /// Who the messages come from.
-    pub sender: SenderFields,
+    pub sender: MergeSender,
     /// Bank details printed in messages (the reference is filled per debtor).
-    pub payment: PaymentFields,
+    pub payment: MergePayment,
     /// Late-payment interest law claimed in reminders after the due date (`de`, `uk`,
     /// `eu`, `fr`, `ie`, ...; "" = claim none).
     pub interest_jurisdiction: String,
@@ -61,23 +61,11 @@ pub struct DunningSettings {
     pub auto_send: bool,
 }
 
-impl Default for DunningSettings {
-    fn default() -> Self {
-        DunningSettings {
-            sender: SenderFields::default(),
-            payment: PaymentFields::default(),
-            interest_jurisdiction: String::new(),
-            run_time: String::new(),
-            auto_send: false,
-        }
-    }
-}
-
 /// What a run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
-pub enum RunMode {
+pub enum DunningRunMode {
     /// Compute and render, write nothing.
     #[default]
     Preview,
@@ -96,7 +84,7 @@ pub struct DunningRunRequest {
     pub as_of: String,
     /// Preview, plan or send.
     #[serde(default)]
-    pub mode: RunMode,
+    pub mode: DunningRunMode,
     /// Only debtors of this account manager ("" = all).
     #[serde(default)]
     pub account_manager: String,
@@ -180,7 +168,7 @@ pub struct DunningRunResult {
     /// As-of date.
     pub as_of: String,
     /// Preview, plan or send.
-    pub mode: RunMode,
+    pub mode: DunningRunMode,
     /// One action per debtor at most.
     pub actions: Vec<DunningActionDto>,
     /// Debtors held back (paused, disputed, below minimum) and levels passed over.
@@ -192,7 +180,7 @@ pub struct DunningRunResult {
 /// A level as shown and edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct LevelDto {
+pub struct DunningLevelDto {
     /// Position, 1 = first.
     #[ts(type = "number")]
     pub number: u32,
@@ -221,7 +209,7 @@ pub struct LevelDto {
 /// A policy as shown and edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct PolicyDto {
+pub struct DunningPolicyDto {
     /// Id.
     #[ts(type = "number")]
     pub id: i64,
@@ -230,13 +218,13 @@ pub struct PolicyDto {
     /// The default policy.
     pub is_default: bool,
     /// Levels in order.
-    pub levels: Vec<LevelDto>,
+    pub levels: Vec<DunningLevelDto>,
 }
 
 /// What the template editor previews.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct TemplatePreviewRequest {
+pub struct DunningTemplatePreview {
     /// Subject template.
     pub subject: String,
     /// Body template.
@@ -256,7 +244,7 @@ pub struct TemplatePreviewRequest {
 /// Logging a call (or other task) as done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct TaskDoneInput {
+pub struct DunningTaskDone {
     /// Outbox id of the task.
     #[ts(type = "number")]
     pub action_id: i64,
@@ -264,6 +252,16 @@ pub struct TaskDoneInput {
     pub outcome: String,
     /// Who did it.
     pub author: String,
+}
+
+/// An email exactly as sent, from the contact log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningSentMessage {
+    /// The RFC 5322 message as sent (headers and body).
+    pub raw: String,
+    /// Hex SHA-256 of those bytes, recorded when it was sent.
+    pub sha256: String,
 }
 
 /// Pauses gathered for a run: whole debtors and single invoices.
@@ -300,8 +298,8 @@ fn money_str(m: &Money) -> String {
     decimal_string(m.amount(), m.currency().minor_units())
 }
 
-fn level_dto(l: &Level) -> LevelDto {
-    LevelDto {
+fn level_to_dto(l: &Level) -> DunningLevelDto {
+    DunningLevelDto {
         number: l.number,
         name: l.name.clone(),
         trigger_days: l.trigger_days,
@@ -319,7 +317,7 @@ fn level_dto(l: &Level) -> LevelDto {
     }
 }
 
-fn level_from_dto(l: &LevelDto, i: usize) -> Result<Level, ApiError> {
+fn level_from_dto(l: &DunningLevelDto, i: usize) -> Result<Level, ApiError> {
     let field = |f: &str, m: String| {
         ApiError::validation(vec![overdue_domain::FieldError::new(
             format!("levels[{i}].{f}"),
@@ -356,7 +354,9 @@ fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
     DunningActionDto {
         id: Some(r.id),
         debtor_id: r.debtor_id,
-        debtor: d.map(debtor_label).unwrap_or_else(|| format!("#{}", r.debtor_id)),
+        debtor: d
+            .map(debtor_label)
+            .unwrap_or_else(|| format!("#{}", r.debtor_id)),
         debtor_name: d.map(|d| d.name.clone()).unwrap_or_default(),
         account_manager: d.map(|d| d.account_manager.clone()).unwrap_or_default(),
         level: r.level,
@@ -383,7 +383,7 @@ struct Work {
     debtor: DunningDebtor,
     policy_id: i64,
     action: PlannedAction,
-    message: Option<RenderedMessage>,
+    message: Option<DunningMessage>,
     render_error: Option<String>,
 }
 
@@ -429,24 +429,27 @@ impl Api {
     }
 
     /// Every policy, the default first.
-    pub async fn dunning_policies(&self) -> Result<Vec<PolicyDto>, ApiError> {
+    pub async fn dunning_policies(&self) -> Result<Vec<DunningPolicyDto>, ApiError> {
         Ok(self
             .store()
             .await
             .dunning_policies()
             .await?
             .into_iter()
-            .map(|p| PolicyDto {
+            .map(|p| DunningPolicyDto {
                 id: p.id,
                 name: p.policy.name.clone(),
                 is_default: p.is_default,
-                levels: p.policy.levels.iter().map(level_dto).collect(),
+                levels: p.policy.levels.iter().map(level_to_dto).collect(),
             })
             .collect())
     }
 
     /// Replaces a policy's name and levels after checking the ladder.
-    pub async fn dunning_policy_save(&self, p: PolicyDto) -> Result<PolicyDto, ApiError> {
+    pub async fn dunning_policy_save(
+        &self,
+        p: DunningPolicyDto,
+    ) -> Result<DunningPolicyDto, ApiError> {
         let levels = p
             .levels
             .iter()
@@ -506,7 +509,9 @@ impl Api {
         let store = self.store().await;
         let mut pauses = Pauses::default();
         for (invoice_id, reason) in store.disputed_on(as_of).await? {
-            pauses.invoices.insert(invoice_id, format!("disputed: {reason}"));
+            pauses
+                .invoices
+                .insert(invoice_id, format!("disputed: {reason}"));
         }
         Ok(pauses)
     }
@@ -516,9 +521,9 @@ impl Api {
         &self,
         key: &str,
         language: &str,
-    ) -> Result<TemplateText, ApiError> {
+    ) -> Result<DunningTemplateDto, ApiError> {
         if let Some(t) = self.store().await.dunning_template(key, language).await? {
-            return Ok(TemplateText {
+            return Ok(DunningTemplateDto {
                 key: t.key,
                 language: t.language,
                 subject: t.subject,
@@ -535,7 +540,7 @@ impl Api {
     }
 
     /// Every template key and language known (shipped or edited), with its current text.
-    pub async fn dunning_templates(&self) -> Result<Vec<TemplateText>, ApiError> {
+    pub async fn dunning_templates(&self) -> Result<Vec<DunningTemplateDto>, ApiError> {
         let mut out = Vec::new();
         for (k, l) in templates::shipped_keys() {
             out.push(self.dunning_template(&k, &l).await?);
@@ -545,7 +550,10 @@ impl Api {
 
     /// Saves an edited template after rendering it against the sample context: an unknown
     /// field or a syntax error is refused here, naming the subject or body.
-    pub async fn dunning_template_save(&self, t: TemplateText) -> Result<TemplateText, ApiError> {
+    pub async fn dunning_template_save(
+        &self,
+        t: DunningTemplateDto,
+    ) -> Result<DunningTemplateDto, ApiError> {
         if t.key.trim().is_empty() || t.language.trim().is_empty() {
             return Err(ApiError::invalid("A template needs a key and a language."));
         }
@@ -560,8 +568,8 @@ impl Api {
     /// Renders a template being edited, with a real debtor's data (or the sample).
     pub async fn dunning_template_preview(
         &self,
-        req: TemplatePreviewRequest,
-    ) -> Result<RenderedMessage, ApiError> {
+        req: DunningTemplatePreview,
+    ) -> Result<DunningMessage, ApiError> {
         let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
         let Some(debtor_id) = req.debtor_id else {
             return templates::render(&req.subject, &req.body, &MessageContext::sample());
@@ -573,7 +581,10 @@ impl Api {
             .into_iter()
             .next()
             .ok_or_else(|| {
-                ApiError::new(ErrorCode::NotFound, format!("Debtor {debtor_id} was not found."))
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("Debtor {debtor_id} was not found."),
+                )
             })?;
         let policy = self.policy_of(&store, &debtor).await?.1;
         let number = req.level.unwrap_or(2);
@@ -607,8 +618,10 @@ impl Api {
             amount,
             skipped_levels: Vec::new(),
         };
-        let issue: HashMap<i64, NaiveDate> =
-            balances.iter().map(|b| (b.invoice_id, b.issue_date)).collect();
+        let issue: HashMap<i64, NaiveDate> = balances
+            .iter()
+            .map(|b| (b.invoice_id, b.issue_date))
+            .collect();
         let settings = self.dunning_settings().await?;
         let ctx = message_context(&debtor, &action, &issue, &settings, as_of);
         templates::render(&req.subject, &req.body, &ctx)
@@ -642,7 +655,7 @@ impl Api {
         };
         let debtors = store.dunning_debtors(&req.account_manager, None).await?;
         let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
-        if req.mode != RunMode::Preview {
+        if req.mode != DunningRunMode::Preview {
             result.reconciled = self.reconcile_sending(&store, &by_id).await?;
         }
         let policies = store.dunning_policies().await?;
@@ -656,8 +669,10 @@ impl Api {
         for b in &balances {
             open_by_debtor.entry(b.debtor_id).or_default().push(b);
         }
-        let issue: HashMap<i64, NaiveDate> =
-            balances.iter().map(|b| (b.invoice_id, b.issue_date)).collect();
+        let issue: HashMap<i64, NaiveDate> = balances
+            .iter()
+            .map(|b| (b.invoice_id, b.issue_date))
+            .collect();
         let history = store
             .dunning_actions(&ActionQuery {
                 states: vec!["sent".into(), "sending".into()],
@@ -757,20 +772,22 @@ impl Api {
                 }
             }
         }
-        if req.mode == RunMode::Send
-            && work.iter().any(|w| w.action.level.channel == Channel::Email)
+        if req.mode == DunningRunMode::Send
+            && work
+                .iter()
+                .any(|w| w.action.level.channel == Channel::Email)
         {
             // Checked before anything is written: a run without email set up sends nothing.
             self.smtp_required().await?;
         }
         for w in work {
             let dto = match req.mode {
-                RunMode::Preview => preview_dto(&w, as_of),
-                RunMode::Plan | RunMode::Send => {
+                DunningRunMode::Preview => preview_dto(&w, as_of),
+                DunningRunMode::Plan | DunningRunMode::Send => {
                     let rec = store
                         .plan_dunning_action(&new_action(&w, as_of), self.clock().now())
                         .await?;
-                    let rec = if req.mode == RunMode::Send
+                    let rec = if req.mode == DunningRunMode::Send
                         && (rec.state == "planned" || rec.state == "failed")
                     {
                         self.perform(&store, &w, rec).await?
@@ -875,19 +892,25 @@ impl Api {
         };
         if let Some(err) = &w.render_error {
             let (error, event) = fail(err.clone(), "email_failed");
-            store.fail_dunning_action(rec.id, &error, &event, now).await?;
+            store
+                .fail_dunning_action(rec.id, &error, &event, now)
+                .await?;
             return Ok(store.dunning_action(rec.id).await?);
         }
         match a.level.channel {
             Channel::Email => {
-                let msg = w.message.clone().unwrap_or(RenderedMessage {
+                let msg = w.message.clone().unwrap_or(DunningMessage {
                     subject: String::new(),
                     body: String::new(),
                 });
                 if w.debtor.contact_email.trim().is_empty() {
-                    let (error, event) =
-                        fail("the debtor has no contact with an email address".into(), "email_failed");
-                    store.fail_dunning_action(rec.id, &error, &event, now).await?;
+                    let (error, event) = fail(
+                        "the debtor has no contact with an email address".into(),
+                        "email_failed",
+                    );
+                    store
+                        .fail_dunning_action(rec.id, &error, &event, now)
+                        .await?;
                     return Ok(store.dunning_action(rec.id).await?);
                 }
                 let smtp = self.smtp_required().await?;
@@ -912,7 +935,9 @@ impl Api {
                     Ok(b) => b,
                     Err(e) => {
                         let (error, event) = fail(e.message, "email_failed");
-                        store.fail_dunning_action(rec.id, &error, &event, now).await?;
+                        store
+                            .fail_dunning_action(rec.id, &error, &event, now)
+                            .await?;
                         return Ok(store.dunning_action(rec.id).await?);
                     }
                 };
@@ -947,7 +972,7 @@ impl Api {
                 }
             }
             Channel::Letter => {
-                let msg = w.message.clone().unwrap_or(RenderedMessage {
+                let msg = w.message.clone().unwrap_or(DunningMessage {
                     subject: String::new(),
                     body: String::new(),
                 });
@@ -959,7 +984,9 @@ impl Api {
                     content_type: "text/plain; charset=utf-8".into(),
                     ..base.clone()
                 };
-                store.complete_dunning_action(rec.id, &event, "", now).await?;
+                store
+                    .complete_dunning_action(rec.id, &event, "", now)
+                    .await?;
             }
             Channel::Call | Channel::Fee | Channel::Agency | Channel::Legal => {
                 let (kind, summary) = match a.level.channel {
@@ -975,7 +1002,10 @@ impl Api {
                         ),
                     ),
                     Channel::Fee => ("fee", format!("{what}: late fee and interest to claim")),
-                    Channel::Agency => ("status", format!("{what}: hand over to the collection agency")),
+                    Channel::Agency => (
+                        "status",
+                        format!("{what}: hand over to the collection agency"),
+                    ),
                     _ => ("status", format!("{what}: legal review")),
                 };
                 let event = NewEvent {
@@ -983,7 +1013,9 @@ impl Api {
                     summary,
                     ..base.clone()
                 };
-                store.complete_dunning_action(rec.id, &event, "", now).await?;
+                store
+                    .complete_dunning_action(rec.id, &event, "", now)
+                    .await?;
             }
         }
         Ok(store.dunning_action(rec.id).await?)
@@ -1016,6 +1048,35 @@ impl Api {
             .collect())
     }
 
+    /// The email a dunning action sent, byte for byte as the contact log keeps it.
+    pub async fn dunning_sent_message(
+        &self,
+        action_id: i64,
+    ) -> Result<DunningSentMessage, ApiError> {
+        let store = self.store().await;
+        let a = store.dunning_action(action_id).await?;
+        let event = store
+            .events_of(a.debtor_id)
+            .await?
+            .into_iter()
+            .find(|e| {
+                e.ref_table == "dunning_actions"
+                    && e.ref_id == Some(action_id)
+                    && e.sha256.is_some()
+            })
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("Dunning action {action_id} sent no message."),
+                )
+            })?;
+        let (content, sha256) = store.event_content(event.id).await?;
+        Ok(DunningSentMessage {
+            raw: String::from_utf8_lossy(&content.unwrap_or_default()).into_owned(),
+            sha256: sha256.unwrap_or_default(),
+        })
+    }
+
     /// The account manager's worklist: open call and legal/agency tasks ("" = everyone's).
     pub async fn dunning_worklist(
         &self,
@@ -1039,7 +1100,7 @@ impl Api {
     }
 
     /// Marks a task done with its outcome, logged on the debtor.
-    pub async fn dunning_task_done(&self, input: TaskDoneInput) -> Result<(), ApiError> {
+    pub async fn dunning_task_done(&self, input: DunningTaskDone) -> Result<(), ApiError> {
         if input.outcome.trim().is_empty() {
             return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
                 "outcome",
@@ -1052,7 +1113,12 @@ impl Api {
         let event = NewEvent {
             debtor_id: r.debtor_id,
             occurred_at: now,
-            kind: if r.channel == Channel::Call { "call" } else { "note" }.into(),
+            kind: if r.channel == Channel::Call {
+                "call"
+            } else {
+                "note"
+            }
+            .into(),
             author: if input.author.trim().is_empty() {
                 AUTHOR.into()
             } else {
@@ -1112,8 +1178,16 @@ fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
         } else {
             String::new()
         },
-        subject: w.message.as_ref().map(|m| m.subject.clone()).unwrap_or_default(),
-        body: w.message.as_ref().map(|m| m.body.clone()).unwrap_or_default(),
+        subject: w
+            .message
+            .as_ref()
+            .map(|m| m.subject.clone())
+            .unwrap_or_default(),
+        body: w
+            .message
+            .as_ref()
+            .map(|m| m.body.clone())
+            .unwrap_or_default(),
         deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
         message_id: String::new(),
         error: w.render_error.clone().unwrap_or_default(),
@@ -1157,14 +1231,16 @@ fn message_context(
                     basis = if r.compensation_basis.is_empty() {
                         r.basis.clone()
                     } else {
-                        format!("{}; {}", r.basis, r.compensation_basis)
+                        format!("{} {}", r.basis, r.compensation_basis)
                     };
                 }
             }
         }
-        interest_total = interest_total.checked_add(&interest).unwrap_or(interest_total);
+        interest_total = interest_total
+            .checked_add(&interest)
+            .unwrap_or(interest_total);
         comp_total = comp_total.checked_add(&comp).unwrap_or(comp_total);
-        lines.push(InvoiceLine {
+        lines.push(MergeInvoiceLine {
             number: i.number.clone(),
             issue_date: issue
                 .get(&i.invoice_id)
@@ -1212,13 +1288,13 @@ fn message_context(
         )
     };
     MessageContext {
-        debtor: DebtorFields {
+        debtor: MergeDebtor {
             name: d.name.clone(),
             reference: d.external_ref.clone(),
             address,
             consumer: d.consumer(),
         },
-        contact: ContactFields {
+        contact: MergeContact {
             name: d.contact_name.clone(),
             email: d.contact_email.clone(),
             phone: d.contact_phone.clone(),
@@ -1226,7 +1302,7 @@ fn message_context(
         invoices: lines,
         total: money_str(&a.amount),
         currency: currency.code().into(),
-        interest: InterestFields {
+        interest: MergeInterest {
             claimed: claim && !(interest_total.is_zero() && comp_total.is_zero()),
             amount: decimal_string(interest_total.amount(), places),
             compensation: decimal_string(comp_total.amount(), places),
@@ -1236,7 +1312,7 @@ fn message_context(
         payment,
         deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
         sender: settings.sender.clone(),
-        level: LevelFields {
+        level: MergeLevel {
             number: a.level.number,
             name: a.level.name.clone(),
         },
@@ -1273,9 +1349,9 @@ where
                 .dunning_run(DunningRunRequest {
                     as_of: today.to_string(),
                     mode: if settings.auto_send {
-                        RunMode::Send
+                        DunningRunMode::Send
                     } else {
-                        RunMode::Plan
+                        DunningRunMode::Plan
                     },
                     ..Default::default()
                 })

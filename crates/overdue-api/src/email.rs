@@ -194,12 +194,18 @@ pub fn build_message(
         for a in &email.attachments {
             let ct = ContentType::parse(&a.content_type)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            mixed = mixed.singlepart(LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), ct));
+            mixed = mixed
+                .singlepart(LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), ct));
         }
         builder.multipart(mixed)
     }
     .map_err(|e| ApiError::invalid(format!("The email could not be built: {e}")))?;
-    Ok((message.envelope().clone(), message.formatted()))
+    let mut bytes = message.formatted();
+    // The bytes the recipient's server stores end with CRLF (see [`send_raw`]).
+    if !bytes.ends_with(b"\r\n") {
+        bytes.extend_from_slice(b"\r\n");
+    }
+    Ok((message.envelope().clone(), bytes))
 }
 
 fn transport(
@@ -228,9 +234,18 @@ fn transport(
     Ok(b.build())
 }
 
-/// Sends the message bytes as built; the error is a sentence for the user.
+/// Sends the message bytes as built (ending with CRLF); the error is a sentence for the
+/// user. lettre always writes CRLF "." CRLF after the data, whose first CRLF ends the
+/// message's last line, so the final CRLF is left off here: the server then stores
+/// exactly `bytes`, the bytes the contact log keeps.
 pub async fn send_raw(s: &SmtpSettings, envelope: &Envelope, bytes: &[u8]) -> Result<(), String> {
-    let password = smtp_password(s).map_err(|e| e.message)?;
+    let bytes = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
+    // No login, no keyring: a local relay works without a Secret Service.
+    let password = if s.username.trim().is_empty() {
+        None
+    } else {
+        smtp_password(s).map_err(|e| e.message)?
+    };
     let t = transport(s, password).map_err(|e| e.message)?;
     t.send_raw(envelope, bytes)
         .await
@@ -266,7 +281,8 @@ impl Api {
         let mut s: SmtpSettings = serde_json::from_str(&text)
             .map_err(|e| ApiError::new(ErrorCode::Internal, format!("SMTP settings: {e}")))?;
         // Where no keyring can be reached, the settings still show.
-        s.has_password = !s.username.trim().is_empty() && smtp_password(&s).ok().flatten().is_some();
+        s.has_password =
+            !s.username.trim().is_empty() && smtp_password(&s).ok().flatten().is_some();
         Ok(Some(s))
     }
 

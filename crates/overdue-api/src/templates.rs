@@ -25,7 +25,7 @@ use crate::{ApiError, ErrorCode, FieldErrorDto};
 /// The debtor as templates see it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct DebtorFields {
+pub struct MergeDebtor {
     /// Name.
     pub name: String,
     /// Customer number.
@@ -39,7 +39,7 @@ pub struct DebtorFields {
 /// The contact person.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct ContactFields {
+pub struct MergeContact {
     /// Name ("" when none: templates greet generically).
     pub name: String,
     /// Email.
@@ -51,7 +51,7 @@ pub struct ContactFields {
 /// One invoice line of the table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct InvoiceLine {
+pub struct MergeInvoiceLine {
     /// Number.
     pub number: String,
     /// Issue date.
@@ -72,7 +72,7 @@ pub struct InvoiceLine {
 /// Interest and fees claimed, with their basis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct InterestFields {
+pub struct MergeInterest {
     /// True when interest or compensation is claimed in this message.
     pub claimed: bool,
     /// Interest total.
@@ -86,7 +86,7 @@ pub struct InterestFields {
 /// How to pay.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct PaymentFields {
+pub struct MergePayment {
     /// Account holder.
     pub account_holder: String,
     /// Bank.
@@ -102,7 +102,7 @@ pub struct PaymentFields {
 /// Who sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct SenderFields {
+pub struct MergeSender {
     /// Company name.
     pub name: String,
     /// Email.
@@ -116,7 +116,7 @@ pub struct SenderFields {
 /// The dunning level.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct LevelFields {
+pub struct MergeLevel {
     /// Level number.
     #[ts(type = "number")]
     pub number: u32,
@@ -129,27 +129,27 @@ pub struct LevelFields {
 #[ts(export)]
 pub struct MessageContext {
     /// The debtor.
-    pub debtor: DebtorFields,
+    pub debtor: MergeDebtor,
     /// The contact.
-    pub contact: ContactFields,
+    pub contact: MergeContact,
     /// The invoices named, oldest due first.
-    pub invoices: Vec<InvoiceLine>,
+    pub invoices: Vec<MergeInvoiceLine>,
     /// Open total of the invoices.
     pub total: String,
     /// Currency code.
     pub currency: String,
     /// Interest and fees.
-    pub interest: InterestFields,
+    pub interest: MergeInterest,
     /// Total + interest + compensation.
     pub grand_total: String,
     /// Payment instructions.
-    pub payment: PaymentFields,
+    pub payment: MergePayment,
     /// Pay-by date ("" when the level sets none).
     pub deadline: String,
     /// Sender.
-    pub sender: SenderFields,
+    pub sender: MergeSender,
     /// Level.
-    pub level: LevelFields,
+    pub level: MergeLevel,
     /// Run date.
     pub as_of: String,
 }
@@ -158,18 +158,18 @@ impl MessageContext {
     /// A context with every field filled, for validating a template when it is saved.
     pub fn sample() -> MessageContext {
         MessageContext {
-            debtor: DebtorFields {
+            debtor: MergeDebtor {
                 name: "Sample Trading Ltd".into(),
                 reference: "C-1001".into(),
                 address: "1 High Street\nAB1 2CD London\nGB".into(),
                 consumer: false,
             },
-            contact: ContactFields {
+            contact: MergeContact {
                 name: "Alex Sample".into(),
                 email: "alex@example.com".into(),
                 phone: "+44 20 0000 0000".into(),
             },
-            invoices: vec![InvoiceLine {
+            invoices: vec![MergeInvoiceLine {
                 number: "INV-1".into(),
                 issue_date: "2026-01-01".into(),
                 due_date: "2026-01-31".into(),
@@ -180,14 +180,14 @@ impl MessageContext {
             }],
             total: "100.00".into(),
             currency: "EUR".into(),
-            interest: InterestFields {
+            interest: MergeInterest {
                 claimed: true,
                 amount: "0.35".into(),
                 compensation: "40.00".into(),
                 basis: "Sample basis".into(),
             },
             grand_total: "140.35".into(),
-            payment: PaymentFields {
+            payment: MergePayment {
                 account_holder: "Your Company".into(),
                 bank_name: "Bank".into(),
                 iban: "DE00 0000 0000 0000 0000 00".into(),
@@ -195,13 +195,13 @@ impl MessageContext {
                 reference: "C-1001".into(),
             },
             deadline: "2026-02-24".into(),
-            sender: SenderFields {
+            sender: MergeSender {
                 name: "Your Company".into(),
                 email: "billing@example.com".into(),
                 phone: "+49 30 000000".into(),
                 address: "Street 1\n10115 Berlin".into(),
             },
-            level: LevelFields {
+            level: MergeLevel {
                 number: 2,
                 name: "Reminder".into(),
             },
@@ -213,7 +213,7 @@ impl MessageContext {
 /// A template's two parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct TemplateText {
+pub struct DunningTemplateDto {
     /// Template key (`reminder`, ...).
     pub key: String,
     /// Language code (`en`, `de`).
@@ -229,7 +229,7 @@ pub struct TemplateText {
 /// A rendered message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
-pub struct RenderedMessage {
+pub struct DunningMessage {
     /// Subject.
     pub subject: String,
     /// Body.
@@ -288,12 +288,12 @@ const SHIPPED: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// The shipped template for a key and language: that language, else English.
-pub fn shipped(key: &str, language: &str) -> Option<TemplateText> {
+pub fn shipped(key: &str, language: &str) -> Option<DunningTemplateDto> {
     let find = |lang: &str| {
         SHIPPED
             .iter()
             .find(|(k, l, _, _)| *k == key && *l == lang)
-            .map(|(k, l, s, b)| TemplateText {
+            .map(|(k, l, s, b)| DunningTemplateDto {
                 key: (*k).to_string(),
                 language: (*l).to_string(),
                 subject: (*s).to_string(),
@@ -321,18 +321,15 @@ fn environment() -> Environment<'static> {
 }
 
 /// Renders a template against a context.
-pub fn render(
-    subject: &str,
-    body: &str,
-    ctx: &MessageContext,
-) -> Result<RenderedMessage, ApiError> {
+pub fn render(subject: &str, body: &str, ctx: &MessageContext) -> Result<DunningMessage, ApiError> {
     let env = environment();
     let one = |field: &str, source: &str| {
-        env.render_str(source, ctx).map_err(|e| template_error(field, &e))
+        env.render_str(source, ctx)
+            .map_err(|e| template_error(field, &e))
     };
     let subject = one("subject", subject)?;
     let body = one("body", body)?;
-    Ok(RenderedMessage {
+    Ok(DunningMessage {
         // A subject is one line, whatever the template did.
         subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
         body,
@@ -340,11 +337,17 @@ pub fn render(
 }
 
 fn template_error(field: &str, e: &minijinja::Error) -> ApiError {
-    let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.to_string());
+    let mut detail = e
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| e.to_string());
     if e.kind() == minijinja::ErrorKind::UndefinedError {
         detail = format!("it uses a field that does not exist ({detail})");
     }
-    let line = e.line().map(|l| format!(" on line {l}")).unwrap_or_default();
+    let line = e
+        .line()
+        .map(|l| format!(" on line {l}"))
+        .unwrap_or_default();
     let message = format!("The {field} template cannot be used{line}: {detail}.");
     ApiError {
         code: ErrorCode::Validation,
@@ -379,10 +382,7 @@ mod tests {
             let r = render(&t.subject, &t.body, &MessageContext::sample())
                 .unwrap_or_else(|e| panic!("{key}.{lang}: {}", e.message));
             assert!(r.body.contains("INV-1"), "{key}.{lang} lists the invoices");
-            assert!(
-                r.body.contains("DE00 0000"),
-                "{key}.{lang} says how to pay"
-            );
+            assert!(r.body.contains("DE00 0000"), "{key}.{lang} says how to pay");
         }
     }
 

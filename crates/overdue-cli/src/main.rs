@@ -6,6 +6,7 @@
 
 mod calc;
 mod credit;
+mod dunning;
 mod ledger;
 
 use std::process::ExitCode;
@@ -64,6 +65,9 @@ enum Command {
     /// Credit: a debtor's payment score, credit check of a new order, alerts.
     #[command(subcommand)]
     Credit(credit::CreditCommand),
+    /// Dunning: the collection policy run, outbox, worklist, templates, email settings.
+    #[command(subcommand)]
+    Dunning(Box<dunning::DunningCommand>),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -396,6 +400,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Calc(c) => calc::run(*c, json),
         Command::Ledger(c) => ledger::run(api, c, json).await,
         Command::Credit(c) => credit::run(api, c, json).await,
+        Command::Dunning(c) => dunning::run(api, *c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

@@ -190,15 +190,16 @@ fn u32_of(n: i64) -> u32 {
 
 impl ActionRow {
     fn into_record(self, invoices: Vec<(i64, String, i64)>) -> Result<ActionRecord, StoreError> {
-        let currency = Currency::from_code(&self.currency)
-            .map_err(|_| corrupt("currency", &self.currency))?;
+        let currency =
+            Currency::from_code(&self.currency).map_err(|_| corrupt("currency", &self.currency))?;
         Ok(ActionRecord {
             id: self.id,
             debtor_id: self.debtor_id,
             level: u32_of(self.level),
             cycle: u32_of(self.cycle),
             level_name: self.level_name,
-            channel: Channel::parse(&self.channel).ok_or_else(|| corrupt("channel", &self.channel))?,
+            channel: Channel::parse(&self.channel)
+                .ok_or_else(|| corrupt("channel", &self.channel))?,
             state: self.state,
             as_of: self.as_of,
             amount: Money::from_minor_units(self.amount_minor, currency),
@@ -432,13 +433,21 @@ impl Store {
         if !q.states.is_empty() {
             sql.push_str(&format!(
                 " AND a.state IN ({})",
-                states.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+                states
+                    .iter()
+                    .map(|s| format!("'{s}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if !q.channels.is_empty() {
             sql.push_str(&format!(
                 " AND a.channel IN ({})",
-                q.channels.iter().map(|c| format!("'{}'", c.as_str())).collect::<Vec<_>>().join(", ")
+                q.channels
+                    .iter()
+                    .map(|c| format!("'{}'", c.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if q.open_tasks_only {
@@ -472,7 +481,11 @@ impl Store {
             entity: "dunning action",
             key: id.to_string(),
         })?;
-        let inv = self.action_invoices(&[id]).await?.remove(&id).unwrap_or_default();
+        let inv = self
+            .action_invoices(&[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
         row.into_record(inv)
     }
 
@@ -482,7 +495,11 @@ impl Store {
     ) -> Result<HashMap<i64, Vec<(i64, String, i64)>>, StoreError> {
         let mut out: HashMap<i64, Vec<(i64, String, i64)>> = HashMap::new();
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!(
                 "SELECT x.action_id, x.invoice_id, i.number, x.open_minor FROM dunning_action_invoices x \
                  JOIN invoices i ON i.id = x.invoice_id WHERE x.action_id IN ({list}) \

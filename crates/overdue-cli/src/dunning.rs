@@ -1,0 +1,641 @@
+//! `overdue dunning ...`: the collection policy run (for cron / Task Scheduler), the
+//! outbox, the worklist, policies, templates, SMTP and dunning settings.
+//!
+//! `dunning run --json` prints a stable contract that scripts and acceptance checks read:
+//! `{"as_of", "actions": [{"debtor", "level", "level_name", "channel", "invoices",
+//! "amount", "currency", "status"}], "skipped": [{"debtor", "reason"}]}`.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use overdue_api::dunning::{DunningRunMode, DunningRunRequest, DunningTaskDone};
+use overdue_api::email::{SmtpSecurity, SmtpSettings, SmtpSettingsInput};
+use overdue_api::templates::DunningTemplateDto;
+use overdue_api::{Api, ApiError, ErrorCode};
+use serde::Serialize;
+
+use crate::print_json;
+
+/// Dunning commands.
+#[derive(Subcommand)]
+pub enum DunningCommand {
+    /// Run the collection policy as of a date: plan the actions (default), preview them
+    /// (--dry-run) or perform them (--send).
+    Run {
+        /// As-of date, YYYY-MM-DD (default: today).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Compute and show, write nothing.
+        #[arg(long, conflicts_with = "send")]
+        dry_run: bool,
+        /// Perform the actions: send the emails, create the tasks.
+        #[arg(long)]
+        send: bool,
+        /// Only debtors of this account manager.
+        #[arg(long, default_value = "")]
+        manager: String,
+        /// Only these debtors (external reference or #id; repeatable).
+        #[arg(long = "debtor")]
+        debtors: Vec<String>,
+        /// Show the rendered messages too (text output).
+        #[arg(long)]
+        show_messages: bool,
+    },
+    /// The outbox: planned, sent and failed actions.
+    Actions {
+        /// Only this debtor (reference or #id).
+        #[arg(long)]
+        debtor: Option<String>,
+        /// Only this state (planned, sending, sent, failed, cancelled; repeatable).
+        #[arg(long = "state")]
+        states: Vec<String>,
+    },
+    /// Open call and legal tasks, optionally of one account manager.
+    Worklist {
+        /// Account manager.
+        #[arg(long, default_value = "")]
+        manager: String,
+    },
+    /// Mark a task (call, legal review) done with its outcome.
+    Done {
+        /// Outbox id of the task.
+        id: i64,
+        /// What came of it.
+        #[arg(long)]
+        outcome: String,
+        /// Who did it.
+        #[arg(long, default_value = "")]
+        author: String,
+    },
+    /// A debtor's timeline: emails, letters, calls and ledger documents, newest first.
+    Log {
+        /// Debtor reference or #id.
+        debtor: String,
+    },
+    /// Collection policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Message templates.
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Email (SMTP) settings and a test email.
+    #[command(subcommand)]
+    Smtp(SmtpCommand),
+    /// Sender, bank details, interest law and the daily run time.
+    Settings {
+        /// Sender (company) name.
+        #[arg(long)]
+        sender_name: Option<String>,
+        /// Sender email.
+        #[arg(long)]
+        sender_email: Option<String>,
+        /// Sender phone.
+        #[arg(long)]
+        sender_phone: Option<String>,
+        /// Sender postal address (use \n for a line break).
+        #[arg(long)]
+        sender_address: Option<String>,
+        /// Account holder.
+        #[arg(long)]
+        account_holder: Option<String>,
+        /// Bank name.
+        #[arg(long)]
+        bank: Option<String>,
+        /// IBAN or account number.
+        #[arg(long)]
+        iban: Option<String>,
+        /// BIC.
+        #[arg(long)]
+        bic: Option<String>,
+        /// Interest law to claim (de, uk, eu, fr, ie, ...; "" = none).
+        #[arg(long)]
+        interest: Option<String>,
+        /// Daily run time while the app is open (HH:MM; "" = none).
+        #[arg(long)]
+        run_time: Option<String>,
+        /// The daily run sends instead of only planning.
+        #[arg(long)]
+        auto_send: Option<bool>,
+    },
+}
+
+/// Policy commands.
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// Show every policy and its levels.
+    Show,
+    /// Make a debtor follow a policy (or the default again).
+    Assign {
+        /// Debtor reference or #id.
+        debtor: String,
+        /// Policy id; omit for the default.
+        #[arg(long)]
+        policy: Option<i64>,
+    },
+}
+
+/// Template commands.
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// List the templates.
+    List,
+    /// Print one template.
+    Show {
+        /// Key (friendly_reminder, reminder, second_reminder, final_demand).
+        key: String,
+        /// Language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Save a template (checked against every merge field first).
+    Set {
+        /// Key.
+        key: String,
+        /// Language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Subject template.
+        #[arg(long)]
+        subject: String,
+        /// File with the body template ("-" = standard input).
+        #[arg(long)]
+        body_file: PathBuf,
+    },
+}
+
+/// SMTP commands.
+#[derive(Subcommand)]
+pub enum SmtpCommand {
+    /// Save the SMTP settings; the password (from OVERDUE_SMTP_PASSWORD or
+    /// --password-stdin) goes to the OS keyring only.
+    Configure {
+        /// Server host.
+        #[arg(long)]
+        host: String,
+        /// Port.
+        #[arg(long, default_value_t = 587)]
+        port: u16,
+        /// Connection security.
+        #[arg(long, value_enum, default_value = "starttls")]
+        security: SecurityArg,
+        /// Login user ("" = none).
+        #[arg(long, default_value = "")]
+        user: String,
+        /// Sender address.
+        #[arg(long)]
+        from: String,
+        /// Sender name.
+        #[arg(long, default_value = "")]
+        from_name: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Show the SMTP settings (never the password).
+    Show,
+    /// Send a test email.
+    Test {
+        /// Recipient.
+        #[arg(long)]
+        to: String,
+    },
+}
+
+/// SMTP security.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SecurityArg {
+    /// STARTTLS.
+    Starttls,
+    /// TLS from the start.
+    Tls,
+    /// None (local servers only).
+    Plain,
+}
+
+/// One action in the stable `dunning run --json` output.
+#[derive(Serialize)]
+struct RunAction {
+    debtor: String,
+    level: u32,
+    level_name: String,
+    channel: String,
+    invoices: Vec<String>,
+    amount: String,
+    currency: String,
+    status: String,
+}
+
+/// One skipped debtor in the stable output.
+#[derive(Serialize)]
+struct RunSkip {
+    debtor: String,
+    reason: String,
+}
+
+/// The stable `dunning run --json` output.
+#[derive(Serialize)]
+struct RunOutput {
+    as_of: String,
+    actions: Vec<RunAction>,
+    skipped: Vec<RunSkip>,
+}
+
+async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
+    Ok(crate::find(api, key).await?.id)
+}
+
+/// Runs a dunning command.
+pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), ApiError> {
+    match command {
+        DunningCommand::Run {
+            as_of,
+            dry_run,
+            send,
+            manager,
+            debtors,
+            show_messages,
+        } => {
+            let mut ids = Vec::new();
+            for d in &debtors {
+                ids.push(debtor_id(api, d).await?);
+            }
+            let r = api
+                .dunning_run(DunningRunRequest {
+                    as_of,
+                    mode: if dry_run {
+                        DunningRunMode::Preview
+                    } else if send {
+                        DunningRunMode::Send
+                    } else {
+                        DunningRunMode::Plan
+                    },
+                    account_manager: manager,
+                    debtor_ids: ids,
+                })
+                .await?;
+            if json {
+                return print_json(&RunOutput {
+                    as_of: r.as_of,
+                    actions: r
+                        .actions
+                        .into_iter()
+                        .map(|a| RunAction {
+                            debtor: a.debtor,
+                            level: a.level,
+                            level_name: a.level_name,
+                            channel: a.channel,
+                            invoices: a.invoices,
+                            amount: a.amount,
+                            currency: a.currency,
+                            status: a.status,
+                        })
+                        .collect(),
+                    skipped: r
+                        .skipped
+                        .into_iter()
+                        .map(|s| RunSkip {
+                            debtor: s.debtor,
+                            reason: s.reason,
+                        })
+                        .collect(),
+                });
+            }
+            println!("Dunning run as of {}", r.as_of);
+            for a in &r.reconciled {
+                println!("  reconciled {} level {}: {}", a.debtor, a.level, a.note);
+            }
+            for a in &r.actions {
+                println!(
+                    "  {:<12} L{} {:<18} {:<6} {:>12} {}  {:<8} {}{}",
+                    a.debtor,
+                    a.level,
+                    a.level_name,
+                    a.channel,
+                    a.amount,
+                    a.currency,
+                    a.status,
+                    a.invoices.join(","),
+                    if a.error.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  ({})", a.error)
+                    }
+                );
+                if show_messages && !a.body.is_empty() {
+                    println!("    To: {}\n    Subject: {}\n", a.recipient, a.subject);
+                    for line in a.body.lines() {
+                        println!("    | {line}");
+                    }
+                    println!();
+                }
+            }
+            for s in &r.skipped {
+                println!("  skipped {:<12} {}", s.debtor, s.reason);
+            }
+            println!("{} action(s), {} skipped", r.actions.len(), r.skipped.len());
+            Ok(())
+        }
+        DunningCommand::Actions { debtor, states } => {
+            let id = match debtor {
+                Some(d) => Some(debtor_id(api, &d).await?),
+                None => None,
+            };
+            let list = api.dunning_actions(id, states).await?;
+            if json {
+                return print_json(&list);
+            }
+            for a in &list {
+                println!(
+                    "#{:<5} {:<12} L{} {:<18} {:<6} {:>12} {} {:<9} {} {}",
+                    a.id.unwrap_or_default(),
+                    a.debtor,
+                    a.level,
+                    a.level_name,
+                    a.channel,
+                    a.amount,
+                    a.currency,
+                    a.status,
+                    a.as_of,
+                    a.error
+                );
+            }
+            Ok(())
+        }
+        DunningCommand::Worklist { manager } => {
+            let list = api.dunning_worklist(manager).await?;
+            if json {
+                return print_json(&list);
+            }
+            for a in &list {
+                println!(
+                    "#{:<5} {:<12} {:<30} {:<10} {} {} {}",
+                    a.id.unwrap_or_default(),
+                    a.debtor,
+                    a.debtor_name,
+                    a.channel,
+                    a.amount,
+                    a.currency,
+                    a.account_manager
+                );
+            }
+            Ok(())
+        }
+        DunningCommand::Done {
+            id,
+            outcome,
+            author,
+        } => {
+            api.dunning_task_done(DunningTaskDone {
+                action_id: id,
+                outcome,
+                author,
+            })
+            .await?;
+            if json {
+                print_json(&serde_json::json!({"done": id}))
+            } else {
+                println!("Task #{id} done.");
+                Ok(())
+            }
+        }
+        DunningCommand::Log { debtor } => {
+            let id = debtor_id(api, &debtor).await?;
+            let list = api.debtor_timeline(id).await?;
+            if json {
+                return print_json(&list);
+            }
+            for e in &list {
+                println!(
+                    "{:<25} {:<14} {}{}",
+                    e.at,
+                    e.kind,
+                    e.title,
+                    e.sha256
+                        .as_ref()
+                        .map(|h| format!("  sha256 {h}"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        DunningCommand::Policy(PolicyCommand::Show) => {
+            let list = api.dunning_policies().await?;
+            if json {
+                return print_json(&list);
+            }
+            for p in &list {
+                println!(
+                    "Policy {} {}{}",
+                    p.id,
+                    p.name,
+                    if p.is_default { " (default)" } else { "" }
+                );
+                for l in &p.levels {
+                    println!(
+                        "  {} {:<18} {:>+4} days  {:<6} {:<18} wait {} days{}",
+                        l.number,
+                        l.name,
+                        l.trigger_days,
+                        l.channel,
+                        l.template,
+                        l.wait_days,
+                        if l.deadline_days > 0 {
+                            format!(", {} days to pay", l.deadline_days)
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+            }
+            Ok(())
+        }
+        DunningCommand::Policy(PolicyCommand::Assign { debtor, policy }) => {
+            let id = debtor_id(api, &debtor).await?;
+            api.dunning_assign_policy(id, policy).await?;
+            if json {
+                print_json(&serde_json::json!({"debtor_id": id, "policy": policy}))
+            } else {
+                println!(
+                    "Debtor #{id} follows policy {}.",
+                    policy.map(|p| p.to_string()).unwrap_or("default".into())
+                );
+                Ok(())
+            }
+        }
+        DunningCommand::Template(TemplateCommand::List) => {
+            let list = api.dunning_templates().await?;
+            if json {
+                return print_json(&list);
+            }
+            for t in &list {
+                println!(
+                    "{:<18} {}  {}{}",
+                    t.key,
+                    t.language,
+                    t.subject,
+                    if t.shipped { "" } else { "  (edited)" }
+                );
+            }
+            Ok(())
+        }
+        DunningCommand::Template(TemplateCommand::Show { key, lang }) => {
+            let t = api.dunning_template(&key, &lang).await?;
+            if json {
+                return print_json(&t);
+            }
+            println!("Subject: {}\n\n{}", t.subject, t.body);
+            Ok(())
+        }
+        DunningCommand::Template(TemplateCommand::Set {
+            key,
+            lang,
+            subject,
+            body_file,
+        }) => {
+            let body = if body_file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("standard input: {e}")))?;
+                s
+            } else {
+                std::fs::read_to_string(&body_file)
+                    .map_err(|e| ApiError::invalid(format!("{}: {e}", body_file.display())))?
+            };
+            let t = api
+                .dunning_template_save(DunningTemplateDto {
+                    key,
+                    language: lang,
+                    subject,
+                    body,
+                    shipped: false,
+                })
+                .await?;
+            if json {
+                print_json(&t)
+            } else {
+                println!("Saved template {} ({}).", t.key, t.language);
+                Ok(())
+            }
+        }
+        DunningCommand::Smtp(SmtpCommand::Configure {
+            host,
+            port,
+            security,
+            user,
+            from,
+            from_name,
+            password_stdin,
+        }) => {
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("standard input: {e}")))?;
+                s.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                std::env::var("OVERDUE_SMTP_PASSWORD").unwrap_or_default()
+            };
+            let s = api
+                .smtp_configure(SmtpSettingsInput {
+                    settings: SmtpSettings {
+                        host,
+                        port,
+                        security: match security {
+                            SecurityArg::Starttls => SmtpSecurity::Starttls,
+                            SecurityArg::Tls => SmtpSecurity::Tls,
+                            SecurityArg::Plain => SmtpSecurity::Plain,
+                        },
+                        username: user,
+                        from_address: from,
+                        from_name,
+                        has_password: false,
+                    },
+                    password,
+                })
+                .await?;
+            if json {
+                print_json(&s)
+            } else {
+                println!(
+                    "Email goes through {}:{} from {}.",
+                    s.host, s.port, s.from_address
+                );
+                Ok(())
+            }
+        }
+        DunningCommand::Smtp(SmtpCommand::Show) => {
+            let s = api.smtp_settings().await?;
+            if json {
+                return print_json(&s);
+            }
+            match s {
+                Some(s) => println!(
+                    "{}:{} {:?} user {:?} from {} <{}> password {}",
+                    s.host,
+                    s.port,
+                    s.security,
+                    s.username,
+                    s.from_name,
+                    s.from_address,
+                    if s.has_password { "in keyring" } else { "none" }
+                ),
+                None => println!("Email is not set up."),
+            }
+            Ok(())
+        }
+        DunningCommand::Smtp(SmtpCommand::Test { to }) => {
+            let r = api.smtp_send_test(&to).await?;
+            if json {
+                print_json(&r)
+            } else {
+                println!(
+                    "Test email sent to {} (Message-ID <{}>).",
+                    r.to, r.message_id
+                );
+                Ok(())
+            }
+        }
+        DunningCommand::Settings {
+            sender_name,
+            sender_email,
+            sender_phone,
+            sender_address,
+            account_holder,
+            bank,
+            iban,
+            bic,
+            interest,
+            run_time,
+            auto_send,
+        } => {
+            let mut s = api.dunning_settings().await?;
+            let set = |slot: &mut String, v: Option<String>| {
+                if let Some(v) = v {
+                    *slot = v.replace("\\n", "\n");
+                }
+            };
+            set(&mut s.sender.name, sender_name);
+            set(&mut s.sender.email, sender_email);
+            set(&mut s.sender.phone, sender_phone);
+            set(&mut s.sender.address, sender_address);
+            set(&mut s.payment.account_holder, account_holder);
+            set(&mut s.payment.bank_name, bank);
+            set(&mut s.payment.iban, iban);
+            set(&mut s.payment.bic, bic);
+            set(&mut s.interest_jurisdiction, interest);
+            set(&mut s.run_time, run_time);
+            if let Some(a) = auto_send {
+                s.auto_send = a;
+            }
+            let s = api.dunning_settings_save(s).await?;
+            if json {
+                print_json(&s)
+            } else {
+                println!("Dunning settings saved.");
+                Ok(())
+            }
+        }
+    }
+}

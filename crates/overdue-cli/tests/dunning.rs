@@ -1,0 +1,235 @@
+//! `overdue dunning run --json`: the stable contract cron jobs and acceptance checks read,
+//! and a crash injected between sending and recording that must never send twice.
+
+#[path = "../../overdue-api/tests/support/smtp_sink.rs"]
+mod smtp_sink;
+
+use std::path::Path;
+use std::process::Command;
+
+use smtp_sink::SmtpSink;
+
+fn overdue_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_overdue"));
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env("OVERDUE_TODAY", "2026-04-30");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the overdue binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn overdue(db: &Path, args: &[&str]) -> (i32, String, String) {
+    overdue_env(db, args, &[])
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let (code, out, err) = overdue(db, args);
+    assert_eq!(code, 0, "overdue {args:?} failed: {err}");
+    out
+}
+
+fn book(db: &Path, sink: &SmtpSink) {
+    ok(
+        db,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "D1",
+            "--email",
+            "ap@acme.test",
+        ],
+    );
+    ok(
+        db,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Beta Ltd",
+            "--ref",
+            "D2",
+            "--email",
+            "ap@beta.test",
+        ],
+    );
+    for (debtor, number, due, amount) in [
+        ("D1", "INV-1", "2026-03-01", "14000.00"),
+        ("D1", "INV-2", "2026-03-05", "200.00"),
+        ("D2", "INV-3", "2026-03-01", "50.00"),
+    ] {
+        ok(
+            db,
+            &[
+                "invoices",
+                "add",
+                "--debtor",
+                debtor,
+                "--number",
+                number,
+                "--issue-date",
+                "2026-02-01",
+                "--due-date",
+                due,
+                "--amount",
+                amount,
+            ],
+        );
+    }
+    ok(
+        db,
+        &[
+            "dunning",
+            "smtp",
+            "configure",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &sink.port.to_string(),
+            "--security",
+            "plain",
+            "--from",
+            "billing@seller.test",
+        ],
+    );
+}
+
+#[test]
+fn run_json_is_the_stable_contract() {
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    book(&db, &sink);
+    ok(
+        &db,
+        &[
+            "invoices",
+            "dispute",
+            "INV-3",
+            "--reason",
+            "never delivered",
+            "--date",
+            "2026-03-02",
+        ],
+    );
+    let out = ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-12",
+            "--dry-run",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "as_of": "2026-03-12",
+            "actions": [{"debtor": "D1", "level": 2, "level_name": "Reminder", "channel": "email",
+                         "invoices": ["INV-1", "INV-2"], "amount": "14200.00", "currency": "EUR",
+                         "status": "planned"}],
+            "skipped": [{"debtor": "D2", "reason": "every open invoice is paused (disputed: never delivered)"}]
+        }),
+        "scripts read exactly these fields"
+    );
+    assert!(sink.delivered().is_empty(), "a dry run sends nothing");
+    let out = ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-12",
+            "--send",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["actions"][0]["status"], "sent");
+    assert_eq!(sink.delivered().len(), 1);
+    let (code, _, err) = overdue(&db, &["dunning", "run", "--as-of", "12.03.2026"]);
+    assert_eq!(code, 2, "a bad date is bad input");
+    assert!(err.contains("as_of") || err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn a_crash_between_send_and_record_never_sends_twice() {
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    book(&db, &sink);
+    // The process dies right after the first email left, before it is recorded as sent.
+    let (code, _, _) = overdue_env(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-12",
+            "--send",
+        ],
+        &[("OVERDUE_FAULT", "crash-after-send")],
+    );
+    assert_ne!(code, 0, "the injected crash aborts the run");
+    assert_eq!(sink.delivered().len(), 1, "one email left before the crash");
+    let first_to = sink.delivered()[0].to.clone();
+    // The next runs (same day, and the day after) reconcile it and send the other debtor's.
+    let out = ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-12",
+            "--send",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["actions"].as_array().unwrap().len(), 1, "{out}");
+    ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-13",
+            "--send",
+        ],
+    );
+    let mail = sink.delivered();
+    assert_eq!(mail.len(), 2, "each debtor got its reminder exactly once");
+    assert_ne!(mail[1].to, first_to);
+    let actions: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["--json", "dunning", "actions"])).unwrap();
+    let reconciled: Vec<&serde_json::Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["note"].as_str().unwrap_or("").contains("treated as sent"))
+        .collect();
+    assert_eq!(reconciled.len(), 1, "{actions:#}");
+    assert_eq!(reconciled[0]["status"], "sent");
+    let debtor = if first_to[0].contains("acme") {
+        "D1"
+    } else {
+        "D2"
+    };
+    let log = ok(&db, &["dunning", "log", debtor]);
+    assert!(log.contains("delivery not confirmed"), "{log}");
+}
