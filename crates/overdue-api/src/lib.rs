@@ -31,6 +31,7 @@ mod debtors;
 pub mod demo;
 pub mod dto;
 mod error;
+pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod reports;
@@ -51,6 +52,8 @@ const DEMO_OFFERED: &str = "demo_offered";
 pub struct Api {
     store: RwLock<(Store, String)>,
     clock: Arc<dyn Clock>,
+    /// The file the import wizard is working on (name, bytes).
+    staged: std::sync::Mutex<Option<(String, Vec<u8>)>>,
 }
 
 impl Api {
@@ -61,6 +64,7 @@ impl Api {
         Ok(Api {
             store: RwLock::new((store, location)),
             clock,
+            staged: std::sync::Mutex::new(None),
         })
     }
 
