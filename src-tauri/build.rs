@@ -34,6 +34,11 @@ const COMMANDS: &[&str] = &[
     "credit_policy",
     "credit_policy_set",
     "credit_inputs_set",
+    "import_stage",
+    "import_preview",
+    "import_run",
+    "export_save",
+    "report_aging_invoices",
 ];
 
 fn main() {

@@ -16,12 +16,19 @@ use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
 };
+use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
+use overdue_api::import::{
+    ImportKind, ImportOptions, ImportPreview, ImportProgress, ImportSummary, StagedFile,
+};
 use overdue_api::ledger::{Invoice, InvoiceInput};
 use overdue_api::ledger::{
     InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
 };
-use overdue_api::reports::{AgingQuery, AgingReportDto, MetricsReportDto, StatementDto};
+use overdue_api::reports::{
+    AgingDrillDto, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto,
+};
 use overdue_api::{config, Api, ApiError, SystemClock};
+use tauri::ipc::Channel;
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -194,6 +201,72 @@ async fn credit_inputs_set(
     s.api.credit_inputs_set(debtor_id, inputs).await
 }
 
+#[tauri::command]
+async fn report_aging_invoices(
+    s: State<'_, Shell>,
+    query: AgingQuery,
+    currency: String,
+    label: String,
+    debtor_id: Option<i64>,
+) -> Res<AgingDrillDto> {
+    s.api
+        .report_aging_invoices(query, &currency, &label, debtor_id)
+        .await
+}
+
+/// The wizard's file arrives as base64 text: the webview reads it (a file input), so no
+/// path and no file-system permission crosses IPC.
+#[tauri::command]
+fn import_stage(s: State<'_, Shell>, file_name: String, content: String) -> Res<StagedFile> {
+    s.api.import_stage(&file_name, &content)
+}
+
+#[tauri::command]
+async fn import_preview(
+    s: State<'_, Shell>,
+    kind: ImportKind,
+    options: ImportOptions,
+) -> Res<ImportPreview> {
+    s.api.import_staged_preview(kind, options).await
+}
+
+#[tauri::command]
+async fn import_run(
+    s: State<'_, Shell>,
+    kind: ImportKind,
+    options: ImportOptions,
+    progress: Channel<ImportProgress>,
+) -> Res<ImportSummary> {
+    s.api
+        .import_staged_run(kind, options, &|p| drop(progress.send(p)))
+        .await
+}
+
+/// Save As: the native dialog is Rust's; `None` when the user cancelled.
+#[tauri::command]
+async fn export_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    request: ExportRequest,
+    format: ExportFormat,
+) -> Res<Option<ExportDone>> {
+    match save_path(&app, &request.suggested_name(format)).await {
+        Some(path) => s.api.export_to(&request, format, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(suggested)
+        .save_file(move |p| {
+            let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+        });
+    rx.await.ok().flatten()
+}
+
 /// The window never names a rates file: that would let the webview read any path.
 #[tauri::command]
 fn calc_interest(request: InterestCalcRequest) -> Res<InterestCalcResult> {
@@ -357,6 +430,11 @@ pub fn run() {
             credit_policy,
             credit_policy_set,
             credit_inputs_set,
+            import_stage,
+            import_preview,
+            import_run,
+            export_save,
+            report_aging_invoices,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

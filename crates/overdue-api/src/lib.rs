@@ -33,6 +33,7 @@ pub mod dto;
 pub mod dunning;
 pub mod email;
 mod error;
+pub mod export;
 pub mod import;
 pub mod ledger;
 pub mod reports;
@@ -54,6 +55,8 @@ const DEMO_OFFERED: &str = "demo_offered";
 pub struct Api {
     store: RwLock<(Store, String)>,
     clock: Arc<dyn Clock>,
+    /// The file the import wizard is working on (name, bytes).
+    staged: std::sync::Mutex<Option<(String, Vec<u8>)>>,
 }
 
 impl Api {
@@ -64,6 +67,7 @@ impl Api {
         Ok(Api {
             store: RwLock::new((store, location)),
             clock,
+            staged: std::sync::Mutex::new(None),
         })
     }
 

@@ -23,6 +23,9 @@ use crate::{with_pool, Backend, Store, StoreError};
 /// Rows per multi-row INSERT or IN list (well below both backends' bind limits).
 const CHUNK: usize = 1000;
 
+/// Called with the number of records written so far during a long write.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
 /// A new invoice. The amount's currency must be the debtor's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvoice {
@@ -565,6 +568,17 @@ impl Store {
         invoices: &[NewInvoice],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.insert_invoices_reporting(invoices, now, &|_| {}).await
+    }
+
+    /// [`Store::insert_invoices`], calling `progress` with the number of invoices written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn insert_invoices_reporting(
+        &self,
+        invoices: &[NewInvoice],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(), StoreError> {
         let ids: Vec<i64> = invoices.iter().map(|i| i.debtor_id).collect();
         let labels = self.debtor_labels(&ids).await?;
         let mut rows = Vec::with_capacity(invoices.len());
@@ -575,6 +589,7 @@ impl Store {
             })?;
             rows.push((inv, invoice_values(inv, debtor)?));
         }
+        let mut written = 0u64;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in rows.chunks(CHUNK) {
@@ -598,6 +613,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| StoreError::unique(e, "invoice number", "(one of the imported numbers)"))?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             tx.commit().await?;
             Ok(())
@@ -876,6 +893,17 @@ impl Store {
         payments: &[NewPayment],
         now: DateTime<Utc>,
     ) -> Result<Vec<RecordedPayment>, StoreError> {
+        self.record_payments_reporting(payments, now, &|_| {}).await
+    }
+
+    /// [`Store::record_payments`], calling `progress` with the number of payments written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn record_payments_reporting(
+        &self,
+        payments: &[NewPayment],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<Vec<RecordedPayment>, StoreError> {
         if payments.is_empty() {
             return Ok(Vec::new());
         }
@@ -934,6 +962,7 @@ impl Store {
                     .await?
                 }
             };
+            let mut written = 0u64;
             let numbered: Vec<(i64, &NewPayment, i64)> = payments
                 .iter()
                 .zip(&ids)
@@ -957,6 +986,8 @@ impl Store {
                         .push_bind(now);
                 });
                 qb.build().execute(&mut *tx).await?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             let allocs: Vec<(i64, i64, i64, NaiveDate)> = plan
                 .iter()

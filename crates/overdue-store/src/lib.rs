@@ -54,7 +54,7 @@ pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, RecordedPayment,
+    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

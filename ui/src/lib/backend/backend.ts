@@ -34,6 +34,16 @@ import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
 import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
 import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
 import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -94,6 +104,16 @@ export interface Backend {
   creditInputsSet(debtorId: number, inputs: CreditInputsDto): Promise<DebtorCreditDto>;
   /** Called when the daily scoring finished. */
   onCreditRefreshed(callback: () => void): Promise<() => void>;
+  /** Hands a file (base64) to the import wizard. */
+  importStage(fileName: string, contentBase64: string): Promise<StagedFile>;
+  /** Mapping, sample rows and a full check of the staged file; writes nothing. */
+  importPreview(kind: ImportKind, options: ImportOptions): Promise<ImportPreview>;
+  /** Imports the staged file, all or nothing, reporting progress. */
+  importRun(kind: ImportKind, options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  /** Save As (native dialog) of a report or list; `null` when cancelled. */
+  exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
+  /** The invoices behind one aging bucket. */
+  reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -30,6 +30,16 @@ import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
 import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
 import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
 import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import { validateDebtor } from "../debtors/validation";
 
 interface Stored {
@@ -364,6 +374,35 @@ export class MemoryBackend implements Backend {
   }
   async onCreditRefreshed(_callback: () => void): Promise<() => void> {
     return () => {};
+  }
+
+  // Import checks and writes are the Rust engine's; the preview shows the file's shape only.
+  private staged: { name: string; text: string } | null = null;
+  async importStage(fileName: string, contentBase64: string): Promise<StagedFile> {
+    const text = atob(contentBase64);
+    this.staged = { name: fileName, text };
+    return { file_name: fileName, bytes: text.length };
+  }
+  async importPreview(kind: ImportKind, _options: ImportOptions): Promise<ImportPreview> {
+    if (!this.staged) fail("invalid_input", "Choose a file to import first.");
+    const lines = this.staged.text.split(/\r?\n/).filter((l) => l !== "");
+    const headers = (lines[0] ?? "").split(",");
+    return {
+      kind, file_name: this.staged.name, source_headers: headers,
+      mapping: headers.map((h) => ({ column: h, source: h, required: false })),
+      delimiter: ",", columns: headers, sample: lines.slice(1, 21).map((l) => l.split(",")),
+      rows: lines.length - 1, would_import: lines.length - 1, would_skip: 0, problems: null,
+    };
+  }
+  async importRun(kind: ImportKind, _options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+    onProgress({ phase: "done", done: 0, total: 0 });
+    fail("internal", `Importing ${kind} needs the desktop app: the browser preview has no ledger.`);
+  }
+  async exportSave(_request: ExportRequest, _format: ExportFormat): Promise<ExportDone | null> {
+    return null;
+  }
+  async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
+    return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {

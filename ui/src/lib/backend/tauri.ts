@@ -1,4 +1,5 @@
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ImportProgress } from "../bindings/ImportProgress";
 import { listen } from "@tauri-apps/api/event";
 import type { Backend } from "./backend";
 import { toApiError } from "./backend";
@@ -47,6 +48,16 @@ export const tauriBackend: Backend = {
   creditPolicySet: (policy) => call("credit_policy_set", { policy }),
   creditInputsSet: (debtorId, inputs) => call("credit_inputs_set", { debtorId, inputs }),
   onCreditRefreshed: (callback) => listen("credit-refreshed", () => callback()),
+  importStage: (fileName, content) => call("import_stage", { fileName, content }),
+  importPreview: (kind, options) => call("import_preview", { kind, options }),
+  importRun: (kind, options, onProgress) => {
+    const progress = new Channel<ImportProgress>();
+    progress.onmessage = onProgress;
+    return call("import_run", { kind, options, progress });
+  },
+  exportSave: (request, format) => call("export_save", { request, format }),
+  reportAgingInvoices: (query, currency, label, debtorId) =>
+    call("report_aging_invoices", { query, currency, label, debtorId }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
