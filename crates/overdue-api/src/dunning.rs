@@ -15,7 +15,6 @@
 #![allow(clippy::disallowed_types)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime};
 use overdue_domain::dunning::{
@@ -1320,32 +1319,33 @@ fn message_context(
     }
 }
 
-/// Starts the daily run while the app is open: at the configured time (machine's local
-/// time) it runs the policy for today, planning or sending per the settings, and hands
-/// the result to `notify` (the shell emits it to the window). Returns the task's handle.
-pub fn spawn_daily_run<F>(api: Arc<Api>, notify: F) -> tokio::task::JoinHandle<()>
-where
-    F: Fn(Result<DunningRunResult, ApiError>) + Send + Sync + 'static,
-{
-    tokio::spawn(async move {
+impl Api {
+    /// The daily run while the app is open: each minute it checks the configured time
+    /// (the machine's local time); once a day, at or after it, it runs the policy for
+    /// today, planning or sending per the settings, and hands the result to `notify` (the
+    /// shell emits it to the window). Never returns; the shell spawns it.
+    pub async fn dunning_daily_loop<F>(&self, notify: F)
+    where
+        F: Fn(Result<DunningRunResult, ApiError>) + Send + Sync,
+    {
         let mut last_run: Option<NaiveDate> = None;
         loop {
             // Re-read each minute: the time may be changed in Settings while the app runs.
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            let Ok(settings) = api.dunning_settings().await else {
+            let Ok(settings) = self.dunning_settings().await else {
                 continue;
             };
             let Ok(at) = NaiveTime::parse_from_str(settings.run_time.trim(), "%H:%M") else {
                 continue;
             };
-            let today = api.clock().today();
-            #[allow(clippy::disallowed_methods)] // the shell's scheduler: local wall time
+            let today = self.clock().today();
+            #[allow(clippy::disallowed_methods)] // the scheduler runs on local wall time
             let local_now = chrono::Local::now().time();
             if last_run == Some(today) || local_now < at {
                 continue;
             }
             last_run = Some(today);
-            let result = api
+            let result = self
                 .dunning_run(DunningRunRequest {
                     as_of: today.to_string(),
                     mode: if settings.auto_send {
@@ -1358,5 +1358,5 @@ where
                 .await;
             notify(result);
         }
-    })
+    }
 }

@@ -44,6 +44,19 @@ import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { DunningRunRequest } from "../bindings/DunningRunRequest";
+import type { DunningRunResult } from "../bindings/DunningRunResult";
+import type { DunningActionDto } from "../bindings/DunningActionDto";
+import type { DunningTaskDone } from "../bindings/DunningTaskDone";
+import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
+import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
+import type { DunningMessage } from "../bindings/DunningMessage";
+import type { DunningSentMessage } from "../bindings/DunningSentMessage";
+import type { DunningSettings } from "../bindings/DunningSettings";
+import type { SmtpSettings } from "../bindings/SmtpSettings";
+import type { SmtpSettingsInput } from "../bindings/SmtpSettingsInput";
+import type { TestEmailResult } from "../bindings/TestEmailResult";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -114,6 +127,35 @@ export interface Backend {
   exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
   /** The invoices behind one aging bucket. */
   reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
+  /** Runs the collection policy: preview (writes nothing), plan, or send. */
+  dunningRun(request: DunningRunRequest): Promise<DunningRunResult>;
+  /** The outbox, newest first; `states` empty = all. */
+  dunningActions(debtorId: number | null, states: string[]): Promise<DunningActionDto[]>;
+  /** Open call and legal tasks of an account manager ("" = everyone's). */
+  dunningWorklist(accountManager: string): Promise<DunningActionDto[]>;
+  /** Marks a task done with its outcome (logged on the debtor). */
+  dunningTaskDone(input: DunningTaskDone): Promise<void>;
+  /** Collection policies, the default first. */
+  dunningPolicies(): Promise<DunningPolicyDto[]>;
+  /** Every message template (edited or shipped). */
+  dunningTemplates(): Promise<DunningTemplateDto[]>;
+  /** Saves a template; an unknown merge field is refused with a validation error. */
+  dunningTemplateSave(template: DunningTemplateDto): Promise<DunningTemplateDto>;
+  /** Renders a template being edited with a real debtor (or the sample). */
+  dunningTemplatePreview(request: DunningTemplatePreview): Promise<DunningMessage>;
+  /** An email exactly as sent, with its SHA-256. */
+  dunningSentMessage(actionId: number): Promise<DunningSentMessage>;
+  /** Sender, bank details, interest law and the daily run. */
+  dunningSettings(): Promise<DunningSettings>;
+  dunningSettingsSave(settings: DunningSettings): Promise<DunningSettings>;
+  /** SMTP settings (`null` until set up); never the password. */
+  smtpSettings(): Promise<SmtpSettings | null>;
+  /** Saves SMTP settings; a password goes to the OS keyring only. */
+  smtpConfigure(input: SmtpSettingsInput): Promise<SmtpSettings>;
+  /** Sends a test email with the saved settings. */
+  smtpSendTest(to: string): Promise<TestEmailResult>;
+  /** Called when the daily dunning run finished. */
+  onDunningRun(callback: (result: DunningRunResult) => void): Promise<() => void>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -40,6 +40,19 @@ import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { DunningRunRequest } from "../bindings/DunningRunRequest";
+import type { DunningRunResult } from "../bindings/DunningRunResult";
+import type { DunningActionDto } from "../bindings/DunningActionDto";
+import type { DunningTaskDone } from "../bindings/DunningTaskDone";
+import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
+import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
+import type { DunningMessage } from "../bindings/DunningMessage";
+import type { DunningSentMessage } from "../bindings/DunningSentMessage";
+import type { DunningSettings } from "../bindings/DunningSettings";
+import type { SmtpSettings } from "../bindings/SmtpSettings";
+import type { SmtpSettingsInput } from "../bindings/SmtpSettingsInput";
+import type { TestEmailResult } from "../bindings/TestEmailResult";
 import { validateDebtor } from "../debtors/validation";
 
 interface Stored {
@@ -403,6 +416,194 @@ export class MemoryBackend implements Backend {
   }
   async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
     return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
+  }
+
+  // Dunning: a simplified run (every debtor with an overdue balance gets the reminder,
+  // once), the same validation and error shapes as the Rust API.
+  private outbox: DunningActionDto[] = [];
+  private templates: DunningTemplateDto[] = [
+    {
+      key: "reminder",
+      language: "en",
+      subject: "Payment reminder: {{ total }} {{ currency }} overdue",
+      body: "Dear {{ contact.name }},\n\nplease pay {{ total }} {{ currency }}.\n\n{{ sender.name }}",
+      shipped: true,
+    },
+  ];
+  private smtp: SmtpSettings | null = null;
+  private dunning: DunningSettings = {
+    sender: { name: "", email: "", phone: "", address: "" },
+    payment: { account_holder: "", bank_name: "", iban: "", bic: "", reference: "" },
+    interest_jurisdiction: "",
+    run_time: "",
+    auto_send: false,
+  };
+
+  private static readonly mergeRoots = new Set([
+    "debtor", "contact", "invoices", "total", "currency", "interest", "grand_total",
+    "payment", "deadline", "sender", "level", "as_of", "loop", "i", "invoice",
+  ]);
+
+  private render(text: string, d: Debtor, total: string): string {
+    return text.replace(/\{\{\s*([a-z_.]+)\s*\}\}/g, (_m, path: string) => {
+      const values: Record<string, string> = {
+        "total": total,
+        "currency": d.currency,
+        "debtor.name": d.name,
+        "contact.name": d.contacts[0]?.name ?? "",
+        "sender.name": this.dunning.sender.name,
+      };
+      return values[path] ?? "";
+    });
+  }
+
+  async dunningRun(req: DunningRunRequest): Promise<DunningRunResult> {
+    const asOf = req.as_of || new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+      fail("validation", `"${asOf}" is not a date: write YYYY-MM-DD.`, [
+        { field: "as_of", message: `"${asOf}" is not a date: write YYYY-MM-DD.` },
+      ]);
+    }
+    const template = this.templates.find((t) => t.key === "reminder")!;
+    const actions: DunningActionDto[] = [];
+    const due = this.rows.filter(
+      (r) =>
+        !r.debtor.archived &&
+        r.overdueCents > 0 &&
+        (req.account_manager === "" || r.debtor.account_manager === req.account_manager) &&
+        (req.debtor_ids.length === 0 || req.debtor_ids.includes(r.debtor.id)) &&
+        !this.outbox.some((a) => a.debtor_id === r.debtor.id && a.status === "sent"),
+    );
+    if (req.mode === "send" && due.length > 0 && this.smtp === null) {
+      fail("invalid_input", "Email is not set up: enter the SMTP server in Settings first.");
+    }
+    for (const r of due) {
+      const d = r.debtor;
+      const total = cents(r.overdueCents);
+      const email = d.contacts.find((c) => c.email)?.email ?? "";
+      const action: DunningActionDto = {
+        id: req.mode === "preview" ? null : this.outbox.length + 1,
+        debtor_id: d.id,
+        debtor: d.external_ref || `#${d.id}`,
+        debtor_name: d.name,
+        account_manager: d.account_manager,
+        level: 2,
+        level_name: "Reminder",
+        channel: "email",
+        cycle: 1,
+        invoices: [],
+        amount: total,
+        currency: d.currency,
+        status: req.mode === "send" ? (email ? "sent" : "failed") : "planned",
+        recipient: email,
+        subject: this.render(template.subject, d, total),
+        body: this.render(template.body, d, total),
+        deadline: "",
+        message_id: req.mode === "send" && email ? `dunning.${this.outbox.length + 1}@memory` : "",
+        error: req.mode === "send" && !email ? "the debtor has no contact with an email address" : "",
+        note: "",
+        as_of: asOf,
+      };
+      if (req.mode !== "preview") {
+        this.outbox = this.outbox.filter((a) => a.debtor_id !== d.id || a.status === "sent");
+        this.outbox.push(action);
+      }
+      actions.push(action);
+    }
+    return { as_of: asOf, mode: req.mode, actions, skipped: [], reconciled: [] };
+  }
+  async dunningActions(debtorId: number | null, states: string[]): Promise<DunningActionDto[]> {
+    return this.outbox
+      .filter((a) => (debtorId === null || a.debtor_id === debtorId) && (states.length === 0 || states.includes(a.status)))
+      .reverse();
+  }
+  async dunningWorklist(accountManager: string): Promise<DunningActionDto[]> {
+    return this.outbox.filter(
+      (a) => a.channel !== "email" && a.note === "" && (accountManager === "" || a.account_manager === accountManager),
+    );
+  }
+  async dunningTaskDone(input: DunningTaskDone): Promise<void> {
+    if (input.outcome.trim() === "") fail("validation", "Say what came of it.", [{ field: "outcome", message: "Say what came of it." }]);
+    const a = this.outbox.find((x) => x.id === input.action_id);
+    if (!a) fail("not_found", `Dunning action ${input.action_id} was not found`);
+    a.note = input.outcome.trim();
+  }
+  async dunningPolicies(): Promise<DunningPolicyDto[]> {
+    const level = (number: number, name: string, trigger_days: number, channel: string, template: string) => ({
+      number, name, trigger_days, min_open: "", min_open_currency: "", audience: "all", channel, template,
+      wait_days: 7, deadline_days: number === 4 ? 10 : 0,
+    });
+    return [{
+      id: 1, name: "Standard", is_default: true,
+      levels: [
+        level(1, "Friendly reminder", -3, "email", "friendly_reminder"),
+        level(2, "Reminder", 7, "email", "reminder"),
+        level(3, "Second reminder", 21, "email", "second_reminder"),
+        level(4, "Final demand", 35, "email", "final_demand"),
+        level(5, "Call", 45, "call", ""),
+        level(6, "Legal review", 60, "legal", ""),
+      ],
+    }];
+  }
+  async dunningTemplates(): Promise<DunningTemplateDto[]> {
+    return structuredClone(this.templates);
+  }
+  private checkTemplate(t: { subject: string; body: string }) {
+    for (const [field, text] of [["subject", t.subject], ["body", t.body]] as const) {
+      for (const m of text.matchAll(/\{\{\s*([a-z_]+)/g)) {
+        if (!MemoryBackend.mergeRoots.has(m[1]!)) {
+          const message = `The ${field} template cannot be used: it uses a field that does not exist (${m[1]}).`;
+          fail("validation", message, [{ field, message }]);
+        }
+      }
+    }
+  }
+  async dunningTemplateSave(t: DunningTemplateDto): Promise<DunningTemplateDto> {
+    this.checkTemplate(t);
+    const saved = { ...t, shipped: false };
+    this.templates = [...this.templates.filter((x) => x.key !== t.key || x.language !== t.language), saved];
+    return structuredClone(saved);
+  }
+  async dunningTemplatePreview(req: DunningTemplatePreview): Promise<DunningMessage> {
+    this.checkTemplate(req);
+    const r = req.debtor_id === null ? this.rows[0] : this.find(req.debtor_id);
+    if (!r) return { subject: req.subject, body: req.body };
+    return { subject: this.render(req.subject, r.debtor, cents(r.overdueCents)), body: this.render(req.body, r.debtor, cents(r.overdueCents)) };
+  }
+  async dunningSentMessage(actionId: number): Promise<DunningSentMessage> {
+    const a = this.outbox.find((x) => x.id === actionId && x.status === "sent");
+    if (!a) fail("not_found", `Dunning action ${actionId} sent no message.`);
+    return { raw: `Subject: ${a.subject}\r\n\r\n${a.body}\r\n`, sha256: "" };
+  }
+  async dunningSettings(): Promise<DunningSettings> {
+    return structuredClone(this.dunning);
+  }
+  async dunningSettingsSave(settings: DunningSettings): Promise<DunningSettings> {
+    if (settings.run_time !== "" && !/^\d{2}:\d{2}$/.test(settings.run_time)) {
+      fail("validation", "Write the time as HH:MM, e.g. 08:30.", [{ field: "run_time", message: "Write the time as HH:MM, e.g. 08:30." }]);
+    }
+    this.dunning = structuredClone(settings);
+    return structuredClone(settings);
+  }
+  async smtpSettings(): Promise<SmtpSettings | null> {
+    return this.smtp ? structuredClone(this.smtp) : null;
+  }
+  async smtpConfigure(input: SmtpSettingsInput): Promise<SmtpSettings> {
+    const s = input.settings;
+    const errors: { field: string; message: string }[] = [];
+    if (s.host.trim() === "") errors.push({ field: "host", message: "Enter the SMTP server's host name." });
+    if (!s.port) errors.push({ field: "port", message: "Enter the SMTP port (587 for STARTTLS, 465 for TLS)." });
+    if (!/^[^@\s]+@[^@\s]+$/.test(s.from_address.trim())) errors.push({ field: "from_address", message: "Enter the address reminders are sent from." });
+    if (errors.length > 0) fail("validation", errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention.`, errors);
+    this.smtp = { ...s, has_password: s.username !== "" && (input.password !== "" || (this.smtp?.has_password ?? false)) };
+    return structuredClone(this.smtp);
+  }
+  async smtpSendTest(to: string): Promise<TestEmailResult> {
+    if (!this.smtp) fail("invalid_input", "Email is not set up: enter the SMTP server in Settings first.");
+    return { message_id: `test.1@${this.smtp.from_address.split("@")[1] ?? "memory"}`, to };
+  }
+  async onDunningRun(_callback: (result: DunningRunResult) => void): Promise<() => void> {
+    return () => {};
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {

@@ -5,6 +5,7 @@ import type { Backend } from "./backend";
 import { toApiError } from "./backend";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ApiError } from "../bindings/ApiError";
+import type { DunningRunResult } from "../bindings/DunningRunResult";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -58,6 +59,21 @@ export const tauriBackend: Backend = {
   exportSave: (request, format) => call("export_save", { request, format }),
   reportAgingInvoices: (query, currency, label, debtorId) =>
     call("report_aging_invoices", { query, currency, label, debtorId }),
+  dunningRun: (request) => call("dunning_run", { request }),
+  dunningActions: (debtorId, states) => call("dunning_actions", { debtorId, states }),
+  dunningWorklist: (accountManager) => call("dunning_worklist", { accountManager }),
+  dunningTaskDone: (input) => call("dunning_task_done", { input }),
+  dunningPolicies: () => call("dunning_policies"),
+  dunningTemplates: () => call("dunning_templates"),
+  dunningTemplateSave: (template) => call("dunning_template_save", { template }),
+  dunningTemplatePreview: (request) => call("dunning_template_preview", { request }),
+  dunningSentMessage: (actionId) => call("dunning_sent_message", { actionId }),
+  dunningSettings: () => call("dunning_settings"),
+  dunningSettingsSave: (settings) => call("dunning_settings_save", { settings }),
+  smtpSettings: () => call("smtp_settings"),
+  smtpConfigure: (input) => call("smtp_configure", { input }),
+  smtpSendTest: (to) => call("smtp_send_test", { to }),
+  onDunningRun: (callback) => listen<DunningRunResult>("dunning-run", (event) => callback(event.payload)),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import CollectionsScreen from "./CollectionsScreen.svelte";
+import { MemoryBackend } from "../backend/memory";
+import { emptyDebtor } from "../debtors/validation";
+import type { DunningRunRequest } from "../bindings/DunningRunRequest";
+
+class RunBackend extends MemoryBackend {
+  runs: DunningRunRequest[] = [];
+  override async dunningRun(req: DunningRunRequest) {
+    this.runs.push(req);
+    return super.dunningRun(req);
+  }
+}
+
+async function book() {
+  const b = new RunBackend();
+  const contact = { name: "<b>AP</b>", role: "", email: "ap@a.test", phone: "" };
+  await b.debtorCreate({ ...emptyDebtor(), name: "Alpha <script>", external_ref: "A", contacts: [contact] }, [10000, 10000]);
+  await b.debtorCreate({ ...emptyDebtor(), name: "Beta", external_ref: "B", contacts: [{ ...contact, email: "b@b.test" }] }, [5000, 5000]);
+  await b.smtpConfigure({
+    settings: { host: "127.0.0.1", port: 2525, security: "plain", username: "", from_address: "x@y.test", from_name: "", has_password: false },
+    password: "",
+  });
+  return b;
+}
+
+describe("Collections screen", () => {
+  it("previews the run with the rendered message as text and sends only the approved debtors", async () => {
+    const b = await book();
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("run-preview"));
+    await waitFor(() => expect(screen.getAllByTestId("run-action")).toHaveLength(2));
+    expect(b.runs[0]).toMatchObject({ as_of: "2026-05-14", mode: "preview" });
+    await fireEvent.click(screen.getAllByText("Message")[0]!);
+    const message = screen.getByTestId("run-message");
+    expect(message.textContent).toContain("<b>AP</b>");
+    expect(message.querySelector("b b")).toBeNull();
+    expect(document.querySelector("script")).toBeNull();
+    // Leave Beta out, send Alpha only.
+    await fireEvent.click(screen.getByLabelText("Approve Beta"));
+    await fireEvent.click(screen.getByTestId("run-send"));
+    await waitFor(() => expect(screen.getByTestId("collections-notice").textContent).toBe("1 sent."));
+    expect(b.runs[1]).toMatchObject({ mode: "send", debtor_ids: [1] });
+    expect((await b.dunningActions(null, ["sent"])).map((a) => a.debtor)).toEqual(["A"]);
+  });
+
+  it("shows why a send was refused when email is not set up", async () => {
+    const b = new RunBackend();
+    await b.debtorCreate({ ...emptyDebtor(), name: "Alpha", contacts: [] }, [100, 100]);
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("run-preview"));
+    await waitFor(() => expect(screen.getAllByTestId("run-action")).toHaveLength(1));
+    await fireEvent.click(screen.getByTestId("run-send"));
+    await waitFor(() => expect(screen.getByTestId("collections-error").textContent).toContain("Email is not set up"));
+  });
+
+  it("refuses a template with an unknown field in the editor, naming it", async () => {
+    const b = await book();
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("tab-templates"));
+    const body = (await screen.findByTestId("template-body")) as HTMLTextAreaElement;
+    await fireEvent.input(body, { target: { value: "Pay {{ totl }}" } });
+    await fireEvent.click(screen.getByTestId("template-save"));
+    await waitFor(() => expect(screen.getByTestId("template-error").textContent).toContain("totl"));
+    await fireEvent.input(body, { target: { value: "Pay {{ total }} {{ currency }}" } });
+    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "2" } });
+    await fireEvent.click(screen.getByTestId("template-preview"));
+    await waitFor(() => expect(screen.getByTestId("template-rendered").textContent).toContain("Pay 50.00 EUR"));
+  });
+});
