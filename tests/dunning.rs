@@ -1,0 +1,61 @@
+//! Dunning in the real window: preview the run on the Collections screen, send it, see
+//! the email arrive at a real SMTP server on 127.0.0.1 (aiosmtpd) and the event on the
+//! debtor's contact log (read through the CLI on the same file).
+
+#[path = "../crates/overdue-api/tests/support/smtp_sink.rs"]
+mod smtp_sink;
+
+use overdue_e2e::{cli, s, App, Home};
+use smtp_sink::SmtpSink;
+
+const TODAY: &str = "2026-11-22";
+
+fn ok(home: &Home, args: &[&str]) -> String {
+    let db = home.database();
+    let mut all = vec!["--db", s(&db)];
+    all.extend_from_slice(args);
+    let (code, out, err) = cli(None, &all);
+    assert_eq!(code, 0, "overdue {args:?}: {err}");
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_and_send_a_run_from_the_collections_screen() {
+    let sink = SmtpSink::start();
+    let home = Home::new();
+    ok(&home, &["debtors", "add", "--name", "Acme GmbH", "--ref", "D1", "--email", "ap@acme.test", "--contact", "Anna"]);
+    ok(
+        &home,
+        &["invoices", "add", "--debtor", "D1", "--number", "E2E-1", "--issue-date", "2026-10-01",
+          "--due-date", "2026-11-01", "--amount", "1234.50"],
+    );
+    ok(
+        &home,
+        &["dunning", "smtp", "configure", "--host", "127.0.0.1", "--port", &sink.port.to_string(),
+          "--security", "plain", "--from", "billing@seller.test"],
+    );
+
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-collections").await;
+    app.click("run-preview").await;
+    app.wait_texts("run-action", "the run preview", |t| {
+        t.len() == 1 && t[0].contains("Acme GmbH") && t[0].contains("1234.50")
+    })
+    .await;
+    app.screenshot("dunning-preview.png").await;
+    app.click("run-send").await;
+    app.wait_texts("result-status", "the send result", |t| t == ["sent"])
+        .await;
+    app.screenshot("dunning-sent.png").await;
+    app.quit_without_page_errors().await;
+
+    let mail = sink.delivered();
+    assert_eq!(mail.len(), 1, "one email reached the SMTP server");
+    assert_eq!(mail[0].to, vec!["ap@acme.test".to_string()]);
+    assert!(mail[0].body().contains("E2E-1"), "{}", mail[0].body());
+    let log = ok(&home, &["dunning", "log", "D1"]);
+    assert!(
+        log.lines().any(|l| l.contains("email") && l.contains("emailed to ap@acme.test") && l.contains("sha256")),
+        "the email is on the debtor's contact log: {log}"
+    );
+}
