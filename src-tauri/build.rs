@@ -39,6 +39,20 @@ const COMMANDS: &[&str] = &[
     "import_run",
     "export_save",
     "report_aging_invoices",
+    "dunning_run",
+    "dunning_actions",
+    "dunning_worklist",
+    "dunning_task_done",
+    "dunning_policies",
+    "dunning_templates",
+    "dunning_template_save",
+    "dunning_template_preview",
+    "dunning_sent_message",
+    "dunning_settings",
+    "dunning_settings_save",
+    "smtp_settings",
+    "smtp_configure",
+    "smtp_send_test",
 ];
 
 fn main() {

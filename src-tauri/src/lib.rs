@@ -16,6 +16,11 @@ use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
 };
+use overdue_api::dunning::{
+    DunningActionDto, DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage,
+    DunningSettings, DunningTaskDone, DunningTemplatePreview,
+};
+use overdue_api::email::{SmtpSettings, SmtpSettingsInput, TestEmailResult};
 use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
 use overdue_api::import::{
     ImportKind, ImportOptions, ImportPreview, ImportProgress, ImportSummary, StagedFile,
@@ -27,6 +32,7 @@ use overdue_api::ledger::{
 use overdue_api::reports::{
     AgingDrillDto, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto,
 };
+use overdue_api::templates::{DunningMessage, DunningTemplateDto};
 use overdue_api::{config, Api, ApiError, SystemClock};
 use tauri::ipc::Channel;
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
@@ -366,6 +372,94 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
     Ok(())
 }
 
+// Dunning (issue 7): the run, outbox, worklist, templates, settings and email.
+
+#[tauri::command]
+async fn dunning_run(s: State<'_, Shell>, request: DunningRunRequest) -> Res<DunningRunResult> {
+    s.api.dunning_run(request).await
+}
+
+#[tauri::command]
+async fn dunning_actions(
+    s: State<'_, Shell>,
+    debtor_id: Option<i64>,
+    states: Vec<String>,
+) -> Res<Vec<DunningActionDto>> {
+    s.api.dunning_actions(debtor_id, states).await
+}
+
+#[tauri::command]
+async fn dunning_worklist(
+    s: State<'_, Shell>,
+    account_manager: String,
+) -> Res<Vec<DunningActionDto>> {
+    s.api.dunning_worklist(account_manager).await
+}
+
+#[tauri::command]
+async fn dunning_task_done(s: State<'_, Shell>, input: DunningTaskDone) -> Res<()> {
+    s.api.dunning_task_done(input).await
+}
+
+#[tauri::command]
+async fn dunning_policies(s: State<'_, Shell>) -> Res<Vec<DunningPolicyDto>> {
+    s.api.dunning_policies().await
+}
+
+#[tauri::command]
+async fn dunning_templates(s: State<'_, Shell>) -> Res<Vec<DunningTemplateDto>> {
+    s.api.dunning_templates().await
+}
+
+#[tauri::command]
+async fn dunning_template_save(
+    s: State<'_, Shell>,
+    template: DunningTemplateDto,
+) -> Res<DunningTemplateDto> {
+    s.api.dunning_template_save(template).await
+}
+
+#[tauri::command]
+async fn dunning_template_preview(
+    s: State<'_, Shell>,
+    request: DunningTemplatePreview,
+) -> Res<DunningMessage> {
+    s.api.dunning_template_preview(request).await
+}
+
+#[tauri::command]
+async fn dunning_sent_message(s: State<'_, Shell>, action_id: i64) -> Res<DunningSentMessage> {
+    s.api.dunning_sent_message(action_id).await
+}
+
+#[tauri::command]
+async fn dunning_settings(s: State<'_, Shell>) -> Res<DunningSettings> {
+    s.api.dunning_settings().await
+}
+
+#[tauri::command]
+async fn dunning_settings_save(
+    s: State<'_, Shell>,
+    settings: DunningSettings,
+) -> Res<DunningSettings> {
+    s.api.dunning_settings_save(settings).await
+}
+
+#[tauri::command]
+async fn smtp_settings(s: State<'_, Shell>) -> Res<Option<SmtpSettings>> {
+    s.api.smtp_settings().await
+}
+
+#[tauri::command]
+async fn smtp_configure(s: State<'_, Shell>, input: SmtpSettingsInput) -> Res<SmtpSettings> {
+    s.api.smtp_configure(input).await
+}
+
+#[tauri::command]
+async fn smtp_send_test(s: State<'_, Shell>, to: String) -> Res<TestEmailResult> {
+    s.api.smtp_send_test(&to).await
+}
+
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
     let clock = Arc::new(SystemClock::from_env());
@@ -394,6 +488,20 @@ pub fn run() {
                     Ok(n) => handle.emit("credit-refreshed", n),
                     Err(e) => handle.emit("app-error", e),
                 };
+            });
+            // The daily dunning run at the configured time, reported to the window.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let shell = handle.state::<Shell>();
+                shell
+                    .api
+                    .dunning_daily_loop(|r| {
+                        let _ = match r {
+                            Ok(r) => handle.emit("dunning-run", r),
+                            Err(e) => handle.emit("app-error", e),
+                        };
+                    })
+                    .await;
             });
             Ok(())
         })
@@ -435,6 +543,20 @@ pub fn run() {
             import_run,
             export_save,
             report_aging_invoices,
+            dunning_run,
+            dunning_actions,
+            dunning_worklist,
+            dunning_task_done,
+            dunning_policies,
+            dunning_templates,
+            dunning_template_save,
+            dunning_template_preview,
+            dunning_sent_message,
+            dunning_settings,
+            dunning_settings_save,
+            smtp_settings,
+            smtp_configure,
+            smtp_send_test,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

@@ -501,10 +501,15 @@ impl Api {
         Ok(store.assign_dunning_policy(debtor_id, policy_id).await?)
     }
 
-    /// Everything that pauses dunning on `as_of`: the one place pauses are gathered.
-    /// Disputed invoices are left out; promises to pay, payment plans and manual holds
-    /// join here when the collections use cases provide them.
-    pub async fn dunning_pauses(&self, as_of: NaiveDate) -> Result<Pauses, ApiError> {
+    /// Everything that pauses dunning on `as_of` for these debtors: the one place pauses
+    /// are gathered. Disputed invoices are left out; promises to pay, payment plans and
+    /// manual holds join here (per debtor) when the collections use cases provide them.
+    pub async fn dunning_pauses(
+        &self,
+        as_of: NaiveDate,
+        debtor_ids: &[i64],
+    ) -> Result<Pauses, ApiError> {
+        let _ = debtor_ids;
         let store = self.store().await;
         let mut pauses = Pauses::default();
         for (invoice_id, reason) in store.disputed_on(as_of).await? {
@@ -687,7 +692,12 @@ impl Api {
                 invoice_ids: a.invoices.iter().map(|(id, _, _)| *id).collect(),
             });
         }
-        let pauses = self.dunning_pauses(as_of).await?;
+        let with_open: Vec<i64> = debtors
+            .iter()
+            .map(|d| d.id)
+            .filter(|id| open_by_debtor.contains_key(id))
+            .collect();
+        let pauses = self.dunning_pauses(as_of, &with_open).await?;
         let settings = self.dunning_settings().await?;
         let mut work = Vec::new();
         for d in &debtors {
