@@ -34,6 +34,7 @@ pub mod dto;
 mod error;
 pub mod export;
 pub mod import;
+pub mod latefees;
 pub mod ledger;
 pub mod reports;
 

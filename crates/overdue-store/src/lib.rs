@@ -35,6 +35,7 @@ pub(crate) mod debtors;
 mod demo;
 mod error;
 pub mod events;
+mod latefees;
 mod ledger;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDire
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
+pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,

@@ -44,6 +44,12 @@ import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -114,6 +120,24 @@ export interface Backend {
   exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
   /** The invoices behind one aging bucket. */
   reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
+  /** The default late-fee policy. */
+  lateFeeDefault(): Promise<LateFeePolicyDto>;
+  lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto>;
+  /** A debtor's late-fee policy (own or default) in words. */
+  lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto>;
+  /** Sets a debtor's own policy; `null` returns it to the default. */
+  lateFeeSet(debtorId: number, policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto>;
+  /** Interest and compensation to date on the debtor's overdue invoices. */
+  debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto>;
+  /** Books what is claimable as charges. */
+  chargesClaim(debtorId: number): Promise<ChargeDto[]>;
+  chargesOf(debtorId: number): Promise<ChargeDto[]>;
+  chargeReverse(debtorId: number, chargeId: number, date: string, reason: string): Promise<ChargeDto[]>;
+  /** The rate table in use. */
+  rateTable(): Promise<RateRowDto[]>;
+  rateRowAdd(row: RateRowInput): Promise<RateRowDto[]>;
+  rateRowDelete(id: number): Promise<RateRowDto[]>;
+  rateTableImport(fileName: string, text: string): Promise<RateRowDto[]>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

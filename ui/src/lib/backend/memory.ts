@@ -40,6 +40,12 @@ import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
 import { validateDebtor } from "../debtors/validation";
 
 interface Stored {
@@ -403,6 +409,54 @@ export class MemoryBackend implements Backend {
   }
   async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
     return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
+  }
+
+  // Interest needs the Rust engine and its rate table; the preview keeps only the policy.
+  private lateFee: LateFeePolicyDto = {
+    kind: "auto", jurisdiction: "", rate: "", fixed_fee: "", percentage_fee: "", grace_days: 0, cap: "",
+    claim_compensation: true, govuk_rounding: false, fee_per_level: "",
+  };
+  async lateFeeDefault(): Promise<LateFeePolicyDto> {
+    return structuredClone(this.lateFee);
+  }
+  async lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto> {
+    this.lateFee = structuredClone(policy);
+    return policy;
+  }
+  async lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto> {
+    this.find(debtorId);
+    return { policy: structuredClone(this.lateFee), own: false, summary: "Statutory interest, from the debtor's country." };
+  }
+  async lateFeeSet(debtorId: number, _policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto> {
+    return this.lateFeeOf(debtorId);
+  }
+  async debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency, policy: "", invoices: [],
+      interest: "0.00", compensation: "0.00", claimable: "0.00", problems: [],
+    };
+  }
+  async chargesClaim(_debtorId: number): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async chargesOf(_debtorId: number): Promise<ChargeDto[]> {
+    return [];
+  }
+  async chargeReverse(_debtorId: number, _chargeId: number, _date: string, _reason: string): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async rateTable(): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateRowAdd(_row: RateRowInput): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+  async rateRowDelete(_id: number): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateTableImport(_fileName: string, _text: string): Promise<RateRowDto[]> {
+    this.noEngine();
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {

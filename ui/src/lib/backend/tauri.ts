@@ -58,6 +58,18 @@ export const tauriBackend: Backend = {
   exportSave: (request, format) => call("export_save", { request, format }),
   reportAgingInvoices: (query, currency, label, debtorId) =>
     call("report_aging_invoices", { query, currency, label, debtorId }),
+  lateFeeDefault: () => call("late_fee_default"),
+  lateFeeDefaultSet: (policy) => call("late_fee_default_set", { policy }),
+  lateFeeOf: (debtorId) => call("late_fee_of", { debtorId }),
+  lateFeeSet: (debtorId, policy) => call("late_fee_set", { debtorId, policy }),
+  debtorInterest: (debtorId, asOf) => call("debtor_interest", { debtorId, asOf }),
+  chargesClaim: (debtorId) => call("charges_claim", { debtorId }),
+  chargesOf: (debtorId) => call("charges_of", { debtorId }),
+  chargeReverse: (debtorId, chargeId, date, reason) => call("charge_reverse", { debtorId, chargeId, date, reason }),
+  rateTable: () => call("rate_table"),
+  rateRowAdd: (row) => call("rate_row_add", { row }),
+  rateRowDelete: (id) => call("rate_row_delete", { id }),
+  rateTableImport: (fileName, text) => call("rate_table_import", { fileName, text }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
