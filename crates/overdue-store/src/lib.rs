@@ -29,6 +29,7 @@
 
 #![deny(missing_docs)]
 
+pub mod collections;
 pub(crate) mod debtors;
 mod demo;
 mod error;
@@ -44,6 +45,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 
+pub use collections::{
+    DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,
+    PlanInvoiceRecord, PlanRecord, PromiseRecord, SettlementRecord,
+};
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
