@@ -24,6 +24,7 @@
 
 pub mod calc;
 pub mod clock;
+pub mod collections;
 pub mod config;
 mod debtors;
 pub mod demo;

@@ -340,15 +340,28 @@ pub fn settlement_status(
     (status, acc, None)
 }
 
-/// What to write off when a settlement is fulfilled: each covered invoice's open balance
-/// as `(invoice id, amount)`, leaving out those already at zero. The sum is exactly what
-/// remains of the claim after the payments.
-pub fn settlement_write_offs(open_by_invoice: &[(i64, i64)]) -> Vec<(i64, i64)> {
-    open_by_invoice
-        .iter()
-        .copied()
-        .filter(|(_, open)| *open > 0)
-        .collect()
+/// What to write off when a settlement is fulfilled: the remainder of the claim
+/// (`claim - agreed amount`), taken from the covered invoices' open balances in the order
+/// given, as `(invoice id, amount)` in minor units. The lines sum to exactly the remainder,
+/// or to less when less is still open (the debtor paid more than agreed); never more, so
+/// a payment that went to an invoice outside the settlement is not written off with it.
+pub fn settlement_write_offs(
+    remainder_minor: i64,
+    open_by_invoice: &[(i64, i64)],
+) -> Vec<(i64, i64)> {
+    let mut left = remainder_minor.max(0);
+    let mut out = Vec::new();
+    for (id, open) in open_by_invoice {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(*open);
+        if take > 0 {
+            out.push((*id, take));
+            left -= take;
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1018,10 +1031,16 @@ mod tests {
     #[test]
     fn settlement_write_off_is_exactly_the_remainder() {
         // Claim 1000.00 on two invoices, settled for 600.00 paid oldest first.
-        let open_after = [(1, 0), (2, 40_000)];
-        let lines = settlement_write_offs(&open_after);
+        let lines = settlement_write_offs(40_000, &[(1, 0), (2, 40_000)]);
         assert_eq!(lines, vec![(2, 40_000)]);
-        assert_eq!(lines.iter().map(|l| l.1).sum::<i64>(), 100_000 - 60_000);
+        // Part of the payment went elsewhere: still only the remainder is written off.
+        let lines = settlement_write_offs(40_000, &[(1, 30_000), (2, 40_000)]);
+        assert_eq!(lines, vec![(1, 30_000), (2, 10_000)]);
+        // Overpaid: only what is open.
+        assert_eq!(
+            settlement_write_offs(40_000, &[(1, 5_000)]),
+            vec![(1, 5_000)]
+        );
     }
 
     proptest! {
@@ -1053,6 +1072,21 @@ mod tests {
             prop_assert_eq!(p.status == PlanStatus::Completed, p.remaining_minor == 0);
             if p.installments.iter().any(|i| i.status == InstallmentStatus::Missed) {
                 prop_assert_eq!(p.status, PlanStatus::Defaulted);
+            }
+        }
+
+        /// Write-offs never exceed the remainder nor any invoice's open balance.
+        #[test]
+        fn settlement_write_offs_are_bounded(
+            remainder in 0i64..200_000,
+            open in proptest::collection::vec(0i64..100_000, 0..6),
+        ) {
+            let items: Vec<(i64, i64)> = open.iter().enumerate().map(|(k, o)| (i64::try_from(k).unwrap(), *o)).collect();
+            let lines = settlement_write_offs(remainder, &items);
+            let total: i64 = lines.iter().map(|l| l.1).sum();
+            prop_assert_eq!(total, remainder.min(open.iter().sum()));
+            for (id, amount) in lines {
+                prop_assert!(amount > 0 && amount <= items[usize::try_from(id).unwrap()].1);
             }
         }
 

@@ -318,7 +318,10 @@ async fn story(store: Store) {
         .to_minor_units()
         .unwrap();
     assert_eq!(open1 + open2, 12_000);
-    let lines = overdue_domain::collection::settlement_write_offs(&[(i1, open1), (i2, open2)]);
+    let lines = overdue_domain::collection::settlement_write_offs(
+        30_000 - 18_000,
+        &[(i1, open1), (i2, open2)],
+    );
     assert!(store
         .fulfil_settlement(sid, d("2026-05-05"), &lines, "settled for 60%", now())
         .await
