@@ -24,6 +24,21 @@ const COMMANDS: &[&str] = &[
     "payment_record",
     "report_aging",
     "report_metrics",
+    "report_statement",
+    "invoice_create",
+    "payment_preview",
+    "debtor_timeline",
+    "credit_of",
+    "credit_check",
+    "credit_alerts",
+    "credit_policy",
+    "credit_policy_set",
+    "credit_inputs_set",
+    "import_stage",
+    "import_preview",
+    "import_run",
+    "export_save",
+    "report_aging_invoices",
 ];
 
 fn main() {

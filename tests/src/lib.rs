@@ -286,6 +286,16 @@ impl App {
 
     /// Saves a PNG screenshot of the window under `tests/artifacts/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // WebKitGTK under Xvfb can hand out the last painted frame: let two frames render
+        // first so the picture shows what the assertions just saw.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await.expect("screenshot");
         let path = artifacts_dir().join(name);
         std::fs::write(&path, png).expect("write screenshot");

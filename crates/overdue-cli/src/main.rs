@@ -5,6 +5,7 @@
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
 mod calc;
+mod credit;
 mod ledger;
 
 use std::process::ExitCode;
@@ -60,6 +61,9 @@ enum Command {
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
+    /// Credit: a debtor's payment score, credit check of a new order, alerts.
+    #[command(subcommand)]
+    Credit(credit::CreditCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,6 +81,7 @@ enum SortArg {
     Country,
     OpenBalance,
     OverdueBalance,
+    Risk,
 }
 
 #[derive(Args)]
@@ -219,7 +224,8 @@ fn report(e: &ApiError, json: bool) -> ExitCode {
         ErrorCode::Validation
         | ErrorCode::InvalidInput
         | ErrorCode::NotFound
-        | ErrorCode::Duplicate => 2,
+        | ErrorCode::Duplicate
+        | ErrorCode::CreditHold => 2,
         _ => 1,
     })
 }
@@ -290,6 +296,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                         SortArg::Country => DebtorSortDto::Country,
                         SortArg::OpenBalance => DebtorSortDto::OpenBalance,
                         SortArg::OverdueBalance => DebtorSortDto::OverdueBalance,
+                        SortArg::Risk => DebtorSortDto::Risk,
                     },
                     direction: if desc {
                         SortDirectionDto::Desc
@@ -388,6 +395,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         }
         Command::Calc(c) => calc::run(*c, json),
         Command::Ledger(c) => ledger::run(api, c, json).await,
+        Command::Credit(c) => credit::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

@@ -32,6 +32,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod money;
 pub mod plan;
+pub mod risk;
 pub mod scoring;
 pub mod text;
 

@@ -72,6 +72,9 @@ macro_rules! insert_adjustment {
 }
 pub(crate) use insert_adjustment;
 
+/// Called with the number of records written so far during a long write.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
 /// A new invoice. The amount's currency must be the debtor's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvoice {
@@ -455,7 +458,7 @@ const INVOICE_COLUMNS: &str =
      i.description, i.disputed_at, i.dispute_reason, i.created_at \
      FROM invoices i JOIN debtors d ON d.id = i.debtor_id";
 
-fn currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -614,6 +617,17 @@ impl Store {
         invoices: &[NewInvoice],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.insert_invoices_reporting(invoices, now, &|_| {}).await
+    }
+
+    /// [`Store::insert_invoices`], calling `progress` with the number of invoices written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn insert_invoices_reporting(
+        &self,
+        invoices: &[NewInvoice],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(), StoreError> {
         let ids: Vec<i64> = invoices.iter().map(|i| i.debtor_id).collect();
         let labels = self.debtor_labels(&ids).await?;
         let mut rows = Vec::with_capacity(invoices.len());
@@ -624,6 +638,7 @@ impl Store {
             })?;
             rows.push((inv, invoice_values(inv, debtor)?));
         }
+        let mut written = 0u64;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in rows.chunks(CHUNK) {
@@ -647,6 +662,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| StoreError::unique(e, "invoice number", "(one of the imported numbers)"))?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             tx.commit().await?;
             Ok(())
@@ -914,6 +931,17 @@ impl Store {
         payments: &[NewPayment],
         now: DateTime<Utc>,
     ) -> Result<Vec<RecordedPayment>, StoreError> {
+        self.record_payments_reporting(payments, now, &|_| {}).await
+    }
+
+    /// [`Store::record_payments`], calling `progress` with the number of payments written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn record_payments_reporting(
+        &self,
+        payments: &[NewPayment],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<Vec<RecordedPayment>, StoreError> {
         if payments.is_empty() {
             return Ok(Vec::new());
         }
@@ -972,6 +1000,7 @@ impl Store {
                     .await?
                 }
             };
+            let mut written = 0u64;
             let numbered: Vec<(i64, &NewPayment, i64)> = payments
                 .iter()
                 .zip(&ids)
@@ -995,6 +1024,8 @@ impl Store {
                         .push_bind(now);
                 });
                 qb.build().execute(&mut *tx).await?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             let allocs: Vec<(i64, i64, i64, NaiveDate)> = plan
                 .iter()

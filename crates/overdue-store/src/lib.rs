@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod collections;
+mod credit;
 pub(crate) mod debtors;
 mod demo;
 mod error;
@@ -49,6 +50,7 @@ pub use collections::{
     DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,
     PlanInvoiceRecord, PlanRecord, PromiseRecord, SettlementRecord,
 };
+pub use credit::{CreditInputs, CreditTerms, RiskEntry, ScoreEntry, ScoringInvoice};
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
@@ -56,7 +58,7 @@ pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, RecordedPayment,
+    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -8,8 +8,9 @@ mod common;
 use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{
-    AdjustmentKind, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery, InvoiceStatus,
-    NewAdjustment, NewEvent, NewInvoice, NewPayment, Store, StoreError,
+    AdjustmentKind, CreditInputs, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery,
+    InvoiceStatus, NewAdjustment, NewEvent, NewInvoice, NewPayment, RiskEntry, ScoreEntry, Store,
+    StoreError,
 };
 
 fn now() -> chrono::DateTime<Utc> {
@@ -444,6 +445,90 @@ async fn story(store: Store) {
         assert!(refused, "the contact log refuses {what}");
     }
     assert_eq!(store.events_of(debtor_id).await.unwrap().len(), 2);
+
+    // Credit: the score's facts as of a date, its history and the current risk.
+    let as_of = d("2026-06-30");
+    let facts = store
+        .scoring_invoices(as_of, debtor_id, debtor_id)
+        .await
+        .unwrap();
+    assert!(!facts.is_empty());
+    for f in &facts {
+        assert!(f.open.amount() <= f.amount.amount());
+    }
+    let entry = |day: &str, score: i64| ScoreEntry {
+        debtor_id,
+        as_of: d(day),
+        score: Some(score),
+        weighted_dbt: Some("12.50".into()),
+        experiences: 4,
+    };
+    let risk = RiskEntry {
+        debtor_id,
+        as_of,
+        score: Some(45),
+        previous_score: Some(82),
+        flags: vec!["over_limit".into(), "score_dropped".into()],
+        reasons: vec!["Over.".into(), "Dropped.".into()],
+        rank: 2055,
+    };
+    store
+        .save_scores(&[entry("2026-06-01", 82)], &[], now())
+        .await
+        .unwrap();
+    // Saving the same day again replaces, never duplicates.
+    store
+        .save_scores(
+            &[entry("2026-06-30", 50), entry("2026-06-30", 45)],
+            std::slice::from_ref(&risk),
+            now(),
+        )
+        .await
+        .unwrap();
+    let history = store.score_history(debtor_id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.score).collect::<Vec<_>>(),
+        vec![Some(82), Some(45)]
+    );
+    assert_eq!(
+        store
+            .previous_scores(as_of, debtor_id, debtor_id)
+            .await
+            .unwrap(),
+        vec![(debtor_id, Some(82))]
+    );
+    assert_eq!(
+        store.debtor_risk(debtor_id).await.unwrap(),
+        Some(risk.clone())
+    );
+    assert_eq!(store.risk_alerts(10).await.unwrap(), vec![risk]);
+    assert_eq!(store.risk_counts().await.unwrap(), (1, 0, 1));
+    assert_eq!(store.latest_score_date().await.unwrap(), Some(as_of));
+    let inputs = CreditInputs {
+        policy_json: Some("{}".into()),
+        external_rating: " A+ ".into(),
+        ..CreditInputs::default()
+    };
+    store
+        .set_credit_inputs(debtor_id, &inputs, now())
+        .await
+        .unwrap();
+    store
+        .set_credit_inputs(debtor_id, &inputs, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .credit_inputs(debtor_id)
+            .await
+            .unwrap()
+            .external_rating,
+        "A+"
+    );
+    assert!(store
+        .set_credit_inputs(9_999_999, &inputs, now())
+        .await
+        .is_err());
 }
 
 #[tokio::test]

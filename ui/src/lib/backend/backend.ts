@@ -25,6 +25,15 @@ import type { PaymentResult } from "../bindings/PaymentResult";
 import type { AgingQuery } from "../bindings/AgingQuery";
 import type { AgingReportDto } from "../bindings/AgingReportDto";
 import type { MetricsReportDto } from "../bindings/MetricsReportDto";
+import type { StatementDto } from "../bindings/StatementDto";
+import type { Invoice } from "../bindings/Invoice";
+import type { InvoiceInput } from "../bindings/InvoiceInput";
+import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
+import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
+import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
+import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
+import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
+import type { CreditInputsDto } from "../bindings/CreditInputsDto";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -63,6 +72,28 @@ export interface Backend {
   reportAging(query: AgingQuery): Promise<AgingReportDto>;
   /** Receivables metrics of a period (both ends included), per currency. */
   reportMetrics(from: string, to: string): Promise<MetricsReportDto>;
+  /** A debtor's statement of account over a period (both ends included). */
+  reportStatement(debtorId: number, from: string, to: string): Promise<StatementDto>;
+  /** Creates an invoice; a debtor on credit hold needs `override_reason`. */
+  invoiceCreate(input: InvoiceInput): Promise<Invoice>;
+  /** Where a payment would go, without recording it. */
+  paymentPreview(input: PaymentInput): Promise<PaymentPreviewDto>;
+  /** Everything that happened on a debtor's account, newest first. */
+  debtorTimeline(debtorId: number): Promise<TimelineEntryDto[]>;
+  /** A debtor's payment score, explanation, history, credit check and alerts. */
+  creditOf(debtorId: number, asOf: string): Promise<DebtorCreditDto>;
+  /** HOLD or RELEASE for a new order of `amount`. */
+  creditCheck(debtorId: number, amount: string): Promise<CreditCalcResult>;
+  /** Debtors with credit alerts, riskiest first. */
+  creditAlerts(limit: number): Promise<CreditAlertsDto>;
+  /** The default credit policy. */
+  creditPolicy(): Promise<CreditPolicyDto>;
+  /** Saves the default credit policy (the book is re-scored). */
+  creditPolicySet(policy: CreditPolicyDto): Promise<CreditPolicyDto>;
+  /** Saves the owner's credit inputs and own policy for a debtor. */
+  creditInputsSet(debtorId: number, inputs: CreditInputsDto): Promise<DebtorCreditDto>;
+  /** Called when the daily scoring finished. */
+  onCreditRefreshed(callback: () => void): Promise<() => void>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

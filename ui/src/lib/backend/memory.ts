@@ -20,6 +20,16 @@ import type { PaymentResult } from "../bindings/PaymentResult";
 import type { AgingQuery } from "../bindings/AgingQuery";
 import type { AgingReportDto } from "../bindings/AgingReportDto";
 import type { MetricsReportDto } from "../bindings/MetricsReportDto";
+import type { CreditCalcResult } from "../bindings/CreditCalcResult";
+import type { StatementDto } from "../bindings/StatementDto";
+import type { Invoice } from "../bindings/Invoice";
+import type { InvoiceInput } from "../bindings/InvoiceInput";
+import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
+import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
+import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
+import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
+import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
+import type { CreditInputsDto } from "../bindings/CreditInputsDto";
 import { validateDebtor } from "../debtors/validation";
 
 interface Stored {
@@ -129,6 +139,8 @@ export class MemoryBackend implements Backend {
       open_balance: cents(r.openCents),
       overdue_balance: cents(r.overdueCents),
       archived: d.archived,
+      score: null,
+      risk_flags: [],
     };
   }
 
@@ -290,6 +302,68 @@ export class MemoryBackend implements Backend {
     const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
     if (!Number.isFinite(days) || days < 1) fail("invalid_input", "The period ends before it starts.");
     return { from, to, days, currencies: {} };
+  }
+
+  async reportStatement(debtorId: number, from: string, to: string): Promise<StatementDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      debtor_id: d.id, external_id: d.external_ref, name: d.name, currency: d.currency, from, to,
+      opening_balance: "0.00", lines: [], closing_balance: "0.00",
+    };
+  }
+  async invoiceCreate(_input: InvoiceInput): Promise<Invoice> {
+    fail("internal", "Invoices need the desktop app: the browser preview has no ledger.");
+  }
+  async paymentPreview(input: PaymentInput): Promise<PaymentPreviewDto> {
+    const d = this.find(input.debtor_id).debtor;
+    return { currency: d.currency, lines: [], unapplied: input.amount };
+  }
+  async debtorTimeline(debtorId: number): Promise<TimelineEntryDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  private policy: CreditPolicyDto = {
+    bands: [
+      { min_score: 80, limit_factor_percent: "100" },
+      { min_score: 50, limit_factor_percent: "50" },
+      { min_score: 1, limit_factor_percent: null },
+    ],
+    tolerance_days: 30,
+    unscored_limit_factor_percent: "100",
+  };
+  async creditOf(debtorId: number, asOf: string): Promise<DebtorCreditDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      debtor_id: d.id, external_ref: d.external_ref, name: d.name,
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency,
+      score: {
+        score: null, status: "UN", weighted_index: null, weighted_dbt: null, experiences: 0, band: null,
+        band_range: null, band_meaning: null, summary: "No payment history yet.", details: [], biggest_effects: [], lines: [],
+      },
+      history: [], open: "0.00", oldest_days_past_due: null, check: null, alerts: [], alert_kinds: [],
+      policy: this.policy, own_policy: false,
+      inputs: { external_rating: "", trade_references: "", notes: "", policy: null },
+    };
+  }
+  async creditCheck(_debtorId: number, _amount: string): Promise<CreditCalcResult> {
+    this.noEngine();
+  }
+  async creditAlerts(_limit: number): Promise<CreditAlertsDto> {
+    return { over_limit: 0, past_tolerance: 0, score_dropped: 0, debtors: [], scored_on: null };
+  }
+  async creditPolicy(): Promise<CreditPolicyDto> {
+    return structuredClone(this.policy);
+  }
+  async creditPolicySet(policy: CreditPolicyDto): Promise<CreditPolicyDto> {
+    if (policy.bands.length === 0) fail("invalid_input", "A credit policy needs at least one score band.");
+    this.policy = structuredClone(policy);
+    return structuredClone(policy);
+  }
+  async creditInputsSet(debtorId: number, _inputs: CreditInputsDto): Promise<DebtorCreditDto> {
+    return this.creditOf(debtorId, "");
+  }
+  async onCreditRefreshed(_callback: () => void): Promise<() => void> {
+    return () => {};
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {
