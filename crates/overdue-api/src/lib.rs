@@ -26,6 +26,7 @@ pub mod account;
 pub mod bench;
 pub mod calc;
 pub mod clock;
+pub mod collections;
 pub mod config;
 pub mod credit;
 mod debtors;

@@ -5,6 +5,7 @@
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
 mod calc;
+mod collections;
 mod credit;
 mod ledger;
 
@@ -58,6 +59,9 @@ enum Command {
     /// Receivables: import, invoices, payments, reports, exports.
     #[command(flatten)]
     Ledger(ledger::LedgerCommand),
+    /// Collections: payment plans, promises, settlements, holds, collection state.
+    #[command(flatten)]
+    Collections(collections::CollectionsCommand),
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
@@ -484,6 +488,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             "the benchmark opens its own databases",
         )),
         Command::Ledger(c) => ledger::run(api, c, json).await,
+        Command::Collections(c) => collections::run(api, c, json).await,
         Command::Credit(c) => credit::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;

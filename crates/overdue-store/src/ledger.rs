@@ -23,6 +23,55 @@ use crate::{with_pool, Backend, Store, StoreError};
 /// Rows per multi-row INSERT or IN list (well below both backends' bind limits).
 const CHUNK: usize = 1000;
 
+/// A credit note or write-off that passed [`Store::check_adjustment`].
+pub(crate) struct CheckedAdjustment {
+    pub(crate) amount_minor: i64,
+    pub(crate) open: Money,
+    pub(crate) number: String,
+}
+
+/// Inserts a checked adjustment (`$adj: &NewAdjustment`, `$checked: CheckedAdjustment`)
+/// through `$exec` (a pool or `&mut *tx`); evaluates to `Result<i64, StoreError>`. The
+/// database refuses one above the open balance (triggers of migration 0003).
+macro_rules! insert_adjustment {
+    ($exec:expr, $adj:expr, $checked:expr, $now:expr) => {{
+        let adj: &$crate::NewAdjustment = $adj;
+        let checked: $crate::ledger::CheckedAdjustment = $checked;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
+             amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(adj.invoice_id)
+        .bind(adj.kind.as_str())
+        .bind(adj.reference.trim())
+        .bind(adj.issued_on)
+        .bind(adj.amount.currency().code())
+        .bind(checked.amount_minor)
+        .bind(adj.reason.trim())
+        .bind($now)
+        .fetch_one($exec)
+        .await
+        .map_err(|e| {
+            $crate::StoreError::refused(e, |db| {
+                if db.contains("currency") {
+                    format!(
+                        "invoice {} is in {}, not {}",
+                        checked.number,
+                        checked.open.currency(),
+                        adj.amount.currency()
+                    )
+                } else {
+                    format!(
+                        "{} is more than the open balance of invoice {} ({})",
+                        adj.amount, checked.number, checked.open
+                    )
+                }
+            })
+        })
+    }};
+}
+pub(crate) use insert_adjustment;
+
 /// Called with the number of records written so far during a long write.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
@@ -827,6 +876,19 @@ impl Store {
         adj: &NewAdjustment,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        let checked = self.check_adjustment(adj).await?;
+        with_pool!(self, pool => {
+            let id = insert_adjustment!(pool, adj, checked, now)?;
+            Ok(id)
+        })
+    }
+
+    /// Checks a credit note or write-off before it is written (inside or outside a
+    /// transaction, with [`insert_adjustment!`]).
+    pub(crate) async fn check_adjustment(
+        &self,
+        adj: &NewAdjustment,
+    ) -> Result<CheckedAdjustment, StoreError> {
         let amount = minor(&adj.amount)?;
         if amount <= 0 {
             return Err(StoreError::Rejected(format!(
@@ -860,34 +922,10 @@ impl Store {
                 )));
             }
         }
-        let open = detail.invoice.open;
-        let number = detail.invoice.number.clone();
-        with_pool!(self, pool => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
-                 amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(adj.invoice_id)
-            .bind(adj.kind.as_str())
-            .bind(adj.reference.trim())
-            .bind(adj.issued_on)
-            .bind(adj.amount.currency().code())
-            .bind(amount)
-            .bind(adj.reason.trim())
-            .bind(now)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| StoreError::refused(e, |db| {
-                if db.contains("currency") {
-                    format!("invoice {number} is in {}, not {}", open.currency(), adj.amount.currency())
-                } else {
-                    format!(
-                        "{} is more than the open balance of invoice {number} ({open})",
-                        adj.amount
-                    )
-                }
-            }))?;
-            Ok(id)
+        Ok(CheckedAdjustment {
+            amount_minor: amount,
+            open: detail.invoice.open,
+            number: detail.invoice.number,
         })
     }
 

@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod baseline;
+pub mod collections;
 mod credit;
 pub(crate) mod debtors;
 mod demo;
@@ -48,6 +49,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::ConnectOptions;
 
 pub use baseline::BaselineAgingRow;
+pub use collections::{
+    DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,
+    PlanInvoiceRecord, PlanRecord, PromiseRecord, SettlementRecord,
+};
 pub use credit::{CreditInputs, CreditTerms, RiskEntry, ScoreEntry, ScoringInvoice};
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
