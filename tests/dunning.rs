@@ -23,16 +23,53 @@ fn ok(home: &Home, args: &[&str]) -> String {
 async fn preview_and_send_a_run_from_the_collections_screen() {
     let sink = SmtpSink::start();
     let home = Home::new();
-    ok(&home, &["debtors", "add", "--name", "Acme GmbH", "--ref", "D1", "--email", "ap@acme.test", "--contact", "Anna"]);
     ok(
         &home,
-        &["invoices", "add", "--debtor", "D1", "--number", "E2E-1", "--issue-date", "2026-10-01",
-          "--due-date", "2026-11-01", "--amount", "1234.50"],
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "D1",
+            "--email",
+            "ap@acme.test",
+            "--contact",
+            "Anna",
+        ],
     );
     ok(
         &home,
-        &["dunning", "smtp", "configure", "--host", "127.0.0.1", "--port", &sink.port.to_string(),
-          "--security", "plain", "--from", "billing@seller.test"],
+        &[
+            "invoices",
+            "add",
+            "--debtor",
+            "D1",
+            "--number",
+            "E2E-1",
+            "--issue-date",
+            "2026-10-01",
+            "--due-date",
+            "2026-11-01",
+            "--amount",
+            "1234.50",
+        ],
+    );
+    ok(
+        &home,
+        &[
+            "dunning",
+            "smtp",
+            "configure",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &sink.port.to_string(),
+            "--security",
+            "plain",
+            "--from",
+            "billing@seller.test",
+        ],
     );
 
     let app = App::launch(&home, TODAY).await;
@@ -55,7 +92,9 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
     assert!(mail[0].body().contains("E2E-1"), "{}", mail[0].body());
     let log = ok(&home, &["dunning", "log", "D1"]);
     assert!(
-        log.lines().any(|l| l.contains("email") && l.contains("emailed to ap@acme.test") && l.contains("sha256")),
+        log.lines().any(|l| l.contains("email")
+            && l.contains("emailed to ap@acme.test")
+            && l.contains("sha256")),
         "the email is on the debtor's contact log: {log}"
     );
 }

@@ -204,3 +204,80 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     app.screenshot("aging-drill-down.png").await;
     app.quit_without_page_errors().await;
 }
+
+/// A UK debtor's overdue invoices show statutory interest with its working; "claim now"
+/// books the charges, which appear on the timeline; the rate table is in Settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interest_is_shown_with_its_working_and_claimed() {
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.click("welcome-demo").await;
+    app.wait_gone("welcome").await;
+    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
+        .await;
+    let (code, out, err) = cli(
+        None,
+        &[
+            "--db",
+            s(&home.database()),
+            "debtors",
+            "list",
+            "--limit",
+            "250",
+            "--sort",
+            "overdue-balance",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let uk = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["country"] == "GB" && r["overdue_balance"] != "0.00")
+        .expect("an overdue UK debtor");
+    let name = uk["name"].as_str().unwrap();
+
+    app.click("nav-debtors").await;
+    app.type_into("debtor-search", name).await;
+    app.wait_texts("debtor-row", "the UK debtor", |t| {
+        t.first().map(String::as_str) == Some(name)
+    })
+    .await;
+    app.click("debtor-row").await;
+    app.click("tab-interest").await;
+    app.wait_texts("policy-summary", "the statutory policy", |t| {
+        t.len() == 1 && t[0].contains("uk")
+    })
+    .await;
+    let claimable = app
+        .wait_texts("interest-claimable", "interest to claim", |t| {
+            t.len() == 1 && t[0].chars().any(|c| c.is_ascii_digit() && c != '0')
+        })
+        .await;
+    app.click("interest-row").await;
+    app.wait_testid("interest-working").await;
+    app.screenshot("interest-tab.png").await;
+    app.click("interest-claim").await;
+    app.wait_texts("charges", "the booked charges", |t| {
+        t.len() == 1 && t[0].contains("interest on")
+    })
+    .await;
+    app.wait_texts("interest-claimable", "nothing left to claim", |t| {
+        t != claimable.as_slice()
+    })
+    .await;
+    app.click("tab-timeline").await;
+    app.wait_texts("timeline", "the claim on the timeline", |t| {
+        t.len() == 1 && t[0].contains("Interest and compensation claimed")
+    })
+    .await;
+
+    app.click("nav-settings").await;
+    app.wait_texts("rate-table", "the shipped rate table", |t| {
+        t.len() == 1 && t[0].contains("Basiszinssatz")
+    })
+    .await;
+    app.quit_without_page_errors().await;
+}

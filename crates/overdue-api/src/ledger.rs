@@ -618,6 +618,8 @@ impl Api {
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::new(crate::ErrorCode::Internal, "no payment recorded"))?;
+        // A payment can keep a promise, complete a plan or pay a settlement.
+        self.collections_sweep(input.debtor_id).await?;
         self.credit_refresh(Some(input.debtor_id)).await?;
         Ok(PaymentResult {
             id: p.id,

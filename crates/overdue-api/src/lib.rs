@@ -23,8 +23,10 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod bench;
 pub mod calc;
 pub mod clock;
+pub mod collections;
 pub mod config;
 pub mod credit;
 mod debtors;
@@ -35,6 +37,7 @@ pub mod email;
 mod error;
 pub mod export;
 pub mod import;
+pub mod latefees;
 pub mod ledger;
 pub mod reports;
 pub mod templates;

@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 pub mod aging;
+pub mod collection;
 pub mod debtor;
 pub mod dunning;
 pub mod interest;

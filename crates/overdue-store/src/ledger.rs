@@ -23,6 +23,55 @@ use crate::{with_pool, Backend, Store, StoreError};
 /// Rows per multi-row INSERT or IN list (well below both backends' bind limits).
 const CHUNK: usize = 1000;
 
+/// A credit note or write-off that passed [`Store::check_adjustment`].
+pub(crate) struct CheckedAdjustment {
+    pub(crate) amount_minor: i64,
+    pub(crate) open: Money,
+    pub(crate) number: String,
+}
+
+/// Inserts a checked adjustment (`$adj: &NewAdjustment`, `$checked: CheckedAdjustment`)
+/// through `$exec` (a pool or `&mut *tx`); evaluates to `Result<i64, StoreError>`. The
+/// database refuses one above the open balance (triggers of migration 0003).
+macro_rules! insert_adjustment {
+    ($exec:expr, $adj:expr, $checked:expr, $now:expr) => {{
+        let adj: &$crate::NewAdjustment = $adj;
+        let checked: $crate::ledger::CheckedAdjustment = $checked;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
+             amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(adj.invoice_id)
+        .bind(adj.kind.as_str())
+        .bind(adj.reference.trim())
+        .bind(adj.issued_on)
+        .bind(adj.amount.currency().code())
+        .bind(checked.amount_minor)
+        .bind(adj.reason.trim())
+        .bind($now)
+        .fetch_one($exec)
+        .await
+        .map_err(|e| {
+            $crate::StoreError::refused(e, |db| {
+                if db.contains("currency") {
+                    format!(
+                        "invoice {} is in {}, not {}",
+                        checked.number,
+                        checked.open.currency(),
+                        adj.amount.currency()
+                    )
+                } else {
+                    format!(
+                        "{} is more than the open balance of invoice {} ({})",
+                        adj.amount, checked.number, checked.open
+                    )
+                }
+            })
+        })
+    }};
+}
+pub(crate) use insert_adjustment;
+
 /// Called with the number of records written so far during a long write.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
@@ -330,6 +379,10 @@ pub enum EntryKind {
     CreditNote,
     /// A write-off (a credit).
     WriteOff,
+    /// Interest, compensation or a fee claimed on an invoice (a debit of its own).
+    Charge,
+    /// A charge taken back.
+    ChargeReversal,
 }
 
 impl EntryKind {
@@ -341,6 +394,8 @@ impl EntryKind {
             EntryKind::PaymentReversal => "payment_reversal",
             EntryKind::CreditNote => "credit_note",
             EntryKind::WriteOff => "write_off",
+            EntryKind::Charge => "charge",
+            EntryKind::ChargeReversal => "charge_reversal",
         }
     }
 }
@@ -821,6 +876,19 @@ impl Store {
         adj: &NewAdjustment,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        let checked = self.check_adjustment(adj).await?;
+        with_pool!(self, pool => {
+            let id = insert_adjustment!(pool, adj, checked, now)?;
+            Ok(id)
+        })
+    }
+
+    /// Checks a credit note or write-off before it is written (inside or outside a
+    /// transaction, with [`insert_adjustment!`]).
+    pub(crate) async fn check_adjustment(
+        &self,
+        adj: &NewAdjustment,
+    ) -> Result<CheckedAdjustment, StoreError> {
         let amount = minor(&adj.amount)?;
         if amount <= 0 {
             return Err(StoreError::Rejected(format!(
@@ -854,34 +922,10 @@ impl Store {
                 )));
             }
         }
-        let open = detail.invoice.open;
-        let number = detail.invoice.number.clone();
-        with_pool!(self, pool => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
-                 amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(adj.invoice_id)
-            .bind(adj.kind.as_str())
-            .bind(adj.reference.trim())
-            .bind(adj.issued_on)
-            .bind(adj.amount.currency().code())
-            .bind(amount)
-            .bind(adj.reason.trim())
-            .bind(now)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| StoreError::refused(e, |db| {
-                if db.contains("currency") {
-                    format!("invoice {number} is in {}, not {}", open.currency(), adj.amount.currency())
-                } else {
-                    format!(
-                        "{} is more than the open balance of invoice {number} ({open})",
-                        adj.amount
-                    )
-                }
-            }))?;
-            Ok(id)
+        Ok(CheckedAdjustment {
+            amount_minor: amount,
+            open: detail.invoice.open,
+            number: detail.invoice.number,
         })
     }
 
@@ -1266,6 +1310,14 @@ impl Store {
                         x.reason, x.currency, -x.amount_minor, x.id \
                  FROM invoice_adjustments x JOIN invoices i ON i.id = x.invoice_id \
                  WHERE i.debtor_id = $1 AND x.issued_on <= $2 \
+                 UNION ALL \
+                 SELECT c.charged_on, CAST(5 AS BIGINT), i.number, c.kind || ': ' || c.basis, c.currency, c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.charged_on <= $2 \
+                 UNION ALL \
+                 SELECT c.reversed_on, CAST(6 AS BIGINT), i.number, c.kind || ': ' || c.reversal_reason, c.currency, -c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.reversed_on <= $2 \
                  ORDER BY 1, 2, 7",
             )
             .bind(debtor_id)
@@ -1280,7 +1332,9 @@ impl Store {
                     1 => EntryKind::Payment,
                     2 => EntryKind::PaymentReversal,
                     3 => EntryKind::CreditNote,
-                    _ => EntryKind::WriteOff,
+                    4 => EntryKind::WriteOff,
+                    5 => EntryKind::Charge,
+                    _ => EntryKind::ChargeReversal,
                 };
                 Ok(AccountEntry {
                     date,

@@ -57,6 +57,22 @@ import type { DunningSettings } from "../bindings/DunningSettings";
 import type { SmtpSettings } from "../bindings/SmtpSettings";
 import type { SmtpSettingsInput } from "../bindings/SmtpSettingsInput";
 import type { TestEmailResult } from "../bindings/TestEmailResult";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
+import type { PlanInput } from "../bindings/PlanInput";
+import type { PlanPreview } from "../bindings/PlanPreview";
+import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
+import type { PromiseInput } from "../bindings/PromiseInput";
+import type { PromiseDto } from "../bindings/PromiseDto";
+import type { SettlementInput } from "../bindings/SettlementInput";
+import type { SettlementDto } from "../bindings/SettlementDto";
+import type { HoldInput } from "../bindings/HoldInput";
+import type { HoldDto } from "../bindings/HoldDto";
+import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -156,6 +172,54 @@ export interface Backend {
   smtpSendTest(to: string): Promise<TestEmailResult>;
   /** Called when the daily dunning run finished. */
   onDunningRun(callback: (result: DunningRunResult) => void): Promise<() => void>;
+  /** The default late-fee policy. */
+  lateFeeDefault(): Promise<LateFeePolicyDto>;
+  lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto>;
+  /** A debtor's late-fee policy (own or default) in words. */
+  lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto>;
+  /** Sets a debtor's own policy; `null` returns it to the default. */
+  lateFeeSet(debtorId: number, policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto>;
+  /** Interest and compensation to date on the debtor's overdue invoices. */
+  debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto>;
+  /** Books what is claimable as charges. */
+  chargesClaim(debtorId: number): Promise<ChargeDto[]>;
+  chargesOf(debtorId: number): Promise<ChargeDto[]>;
+  chargeReverse(debtorId: number, chargeId: number, date: string, reason: string): Promise<ChargeDto[]>;
+  /** The rate table in use. */
+  rateTable(): Promise<RateRowDto[]>;
+  rateRowAdd(row: RateRowInput): Promise<RateRowDto[]>;
+  rateRowDelete(id: number): Promise<RateRowDto[]>;
+  rateTableImport(fileName: string, text: string): Promise<RateRowDto[]>;
+  /** The schedule a payment plan for these invoices would have (not stored). */
+  planPreview(input: PlanInput): Promise<PlanPreview>;
+  /** Agrees a payment plan and stores its schedule. */
+  planCreate(input: PlanInput): Promise<PaymentPlanDto>;
+  /** A plan with each installment's status today. */
+  planGet(id: number): Promise<PaymentPlanDto>;
+  /** A debtor's payment plans, newest first. */
+  plansOf(debtorId: number): Promise<PaymentPlanDto[]>;
+  /** Records a promise to pay (pauses dunning until its date). */
+  promiseAdd(input: PromiseInput): Promise<PromiseDto>;
+  /** A debtor's promises with kept / broken status. */
+  promisesOf(debtorId: number): Promise<PromiseDto[]>;
+  /** Records an offer to settle for less. */
+  settlementOfferAdd(input: SettlementInput): Promise<SettlementDto>;
+  /** Records that the debtor accepted a settlement offer ("" = today). */
+  settlementAccept(id: number, date: string, by: string): Promise<SettlementDto>;
+  /** A debtor's settlement offers. */
+  settlementsOf(debtorId: number): Promise<SettlementDto[]>;
+  /** Pauses dunning for a debtor until a date. */
+  holdAdd(input: HoldInput): Promise<HoldDto>;
+  /** Ends a hold today. */
+  holdRelease(id: number, reason: string, by: string): Promise<HoldDto>;
+  /** A debtor's holds. */
+  holdsOf(debtorId: number): Promise<HoldDto[]>;
+  /** The debtor's derived collection state on `asOf` ("" = today). */
+  collectionState(debtorId: number, asOf: string): Promise<CollectionStateDto>;
+  /** Collection states of several debtors today (the debtor list's column). */
+  collectionStates(debtorIds: number[]): Promise<CollectionStateDto[]>;
+  /** Resolves a dispute: upheld (credit note for the open balance) or rejected. */
+  invoiceDisputeSettle(id: number, date: string, upheld: boolean, creditNoteRef: string): Promise<InvoiceDetailDto>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -53,7 +53,24 @@ import type { DunningSettings } from "../bindings/DunningSettings";
 import type { SmtpSettings } from "../bindings/SmtpSettings";
 import type { SmtpSettingsInput } from "../bindings/SmtpSettingsInput";
 import type { TestEmailResult } from "../bindings/TestEmailResult";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
+import type { PlanInput } from "../bindings/PlanInput";
+import type { PlanPreview } from "../bindings/PlanPreview";
+import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
+import type { PromiseInput } from "../bindings/PromiseInput";
+import type { PromiseDto } from "../bindings/PromiseDto";
+import type { SettlementInput } from "../bindings/SettlementInput";
+import type { SettlementDto } from "../bindings/SettlementDto";
+import type { HoldInput } from "../bindings/HoldInput";
+import type { HoldDto } from "../bindings/HoldDto";
+import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import { validateDebtor } from "../debtors/validation";
+import { MemoryCollections } from "./memory-collections";
 
 interface Stored {
   debtor: Debtor;
@@ -604,6 +621,107 @@ export class MemoryBackend implements Backend {
   }
   async onDunningRun(_callback: (result: DunningRunResult) => void): Promise<() => void> {
     return () => {};
+  }
+
+  // Interest needs the Rust engine and its rate table; the preview keeps only the policy.
+  private lateFee: LateFeePolicyDto = {
+    kind: "auto", jurisdiction: "", rate: "", fixed_fee: "", percentage_fee: "", grace_days: 0, cap: "",
+    claim_compensation: true, govuk_rounding: false, fee_per_level: "",
+  };
+  async lateFeeDefault(): Promise<LateFeePolicyDto> {
+    return structuredClone(this.lateFee);
+  }
+  async lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto> {
+    this.lateFee = structuredClone(policy);
+    return policy;
+  }
+  async lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto> {
+    this.find(debtorId);
+    return { policy: structuredClone(this.lateFee), own: false, summary: "Statutory interest, from the debtor's country." };
+  }
+  async lateFeeSet(debtorId: number, _policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto> {
+    return this.lateFeeOf(debtorId);
+  }
+  async debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency, policy: "", invoices: [],
+      interest: "0.00", compensation: "0.00", claimable: "0.00", problems: [],
+    };
+  }
+  async chargesClaim(_debtorId: number): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async chargesOf(_debtorId: number): Promise<ChargeDto[]> {
+    return [];
+  }
+  async chargeReverse(_debtorId: number, _chargeId: number, _date: string, _reason: string): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async rateTable(): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateRowAdd(_row: RateRowInput): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+  async rateRowDelete(_id: number): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateTableImport(_fileName: string, _text: string): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+
+  // Collections: see memory-collections.ts.
+  private collections = new MemoryCollections(
+    (id) => this.find(id).debtor,
+    async () => (await this.appInfo()).today,
+  );
+  async planPreview(_input: PlanInput): Promise<PlanPreview> {
+    return this.collections.noLedger();
+  }
+  async planCreate(_input: PlanInput): Promise<PaymentPlanDto> {
+    return this.collections.noLedger();
+  }
+  async planGet(id: number): Promise<PaymentPlanDto> {
+    fail("not_found", `Payment plan ${id} was not found`);
+  }
+  async plansOf(debtorId: number): Promise<PaymentPlanDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  async promiseAdd(input: PromiseInput): Promise<PromiseDto> {
+    return this.collections.promiseAdd(input);
+  }
+  async promisesOf(debtorId: number): Promise<PromiseDto[]> {
+    return this.collections.promisesOf(debtorId);
+  }
+  async settlementOfferAdd(_input: SettlementInput): Promise<SettlementDto> {
+    return this.collections.noLedger();
+  }
+  async settlementAccept(id: number, _date: string, _by: string): Promise<SettlementDto> {
+    fail("not_found", `Settlement offer ${id} was not found`);
+  }
+  async settlementsOf(debtorId: number): Promise<SettlementDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  async holdAdd(input: HoldInput): Promise<HoldDto> {
+    return this.collections.holdAdd(input);
+  }
+  async holdRelease(id: number, reason: string, _by: string): Promise<HoldDto> {
+    return this.collections.holdRelease(id, reason);
+  }
+  async holdsOf(debtorId: number): Promise<HoldDto[]> {
+    return this.collections.holdsOf(debtorId);
+  }
+  async collectionState(debtorId: number, asOf: string): Promise<CollectionStateDto> {
+    return this.collections.collectionState(debtorId, asOf);
+  }
+  async collectionStates(debtorIds: number[]): Promise<CollectionStateDto[]> {
+    return Promise.all(debtorIds.map((id) => this.collections.collectionState(id, "")));
+  }
+  async invoiceDisputeSettle(id: number): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${id} was not found`);
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {
