@@ -503,19 +503,34 @@ impl Api {
 
     /// Everything that pauses dunning on `as_of` for these debtors: the one place pauses
     /// are gathered. Disputed invoices are left out; promises to pay, payment plans and
-    /// manual holds join here (per debtor) when the collections use cases provide them.
+    /// manual holds come from each debtor's collection state ([`Api::collection_state_on`],
+    /// which also records broken promises and defaulted plans, so dunning resumes on them).
     pub async fn dunning_pauses(
         &self,
         as_of: NaiveDate,
         debtor_ids: &[i64],
     ) -> Result<Pauses, ApiError> {
-        let _ = debtor_ids;
         let store = self.store().await;
         let mut pauses = Pauses::default();
         for (invoice_id, reason) in store.disputed_on(as_of).await? {
             pauses
                 .invoices
                 .insert(invoice_id, format!("disputed: {reason}"));
+        }
+        for &debtor_id in debtor_ids {
+            let state = self.collection_state_on(debtor_id, as_of).await?;
+            for p in state.pauses {
+                let until = NaiveDate::parse_from_str(p.until.trim(), "%Y-%m-%d").ok();
+                pauses.debtors.entry(debtor_id).or_default().push(Pause {
+                    until,
+                    reason: p.reason,
+                });
+            }
+            for p in state.invoice_pauses {
+                if let Some(invoice_id) = p.invoice_id {
+                    pauses.invoices.entry(invoice_id).or_insert(p.reason);
+                }
+            }
         }
         Ok(pauses)
     }

@@ -538,3 +538,60 @@ async fn the_smtp_password_goes_to_the_keyring_never_the_database() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Validation);
 }
+
+/// A promise to pay pauses dunning until its date; broken (nothing paid by then), it is
+/// recorded and dunning resumes at the level the debt's age calls for.
+#[tokio::test]
+async fn a_promise_pauses_dunning_and_a_broken_promise_resumes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("a.db").to_str().unwrap()).await;
+    let sink = SmtpSink::start();
+    smtp(&api, &sink).await;
+    let id = debtor(&api, "D1", "Acme GmbH", "ap@acme.test", "en").await;
+    invoice(&api, id, "INV-1", "2026-01-01", "300.00").await;
+    assert_eq!(send(&api, d("2026-01-08")).await.actions[0].level, 2);
+    api.promise_add(overdue_api::collections::PromiseInput {
+        debtor_id: id,
+        amount: "300.00".into(),
+        date: "2026-02-10".into(),
+        made_on: "2026-01-20".into(),
+        event_id: None,
+        author: "maria".into(),
+        note: String::new(),
+    })
+    .await
+    .unwrap();
+    // The second reminder would be due on 2026-01-22; the promise holds it back.
+    let mut day = d("2026-01-21");
+    while day <= d("2026-02-10") {
+        let r = send(&api, day).await;
+        assert!(r.actions.is_empty(), "paused on {day}: {r:?}");
+        if day == d("2026-01-22") {
+            assert!(
+                r.skipped
+                    .iter()
+                    .any(|s| s.debtor == "D1" && s.reason.contains("2026-02-10")),
+                "the pause is reported with its end: {:?}",
+                r.skipped
+            );
+        }
+        day = day + Days::new(1);
+    }
+    let r = send(&api, d("2026-02-11")).await;
+    assert_eq!(
+        r.actions
+            .iter()
+            .map(|a| (a.level, a.status.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(4, "sent")],
+        "the broken promise resumes dunning at the level the debt's age calls for (41 days: final demand)"
+    );
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.reason.contains("level 3 (Second reminder)")),
+        "the second reminder that fell in the pause is reported as skipped: {:?}",
+        r.skipped
+    );
+    assert_eq!(sink.delivered().len(), 2);
+}
