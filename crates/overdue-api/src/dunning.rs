@@ -520,6 +520,10 @@ impl Api {
         for &debtor_id in debtor_ids {
             let state = self.collection_state_on(debtor_id, as_of).await?;
             for p in state.pauses {
+                // Disputes pause invoices, not the debtor: the others are still reminded.
+                if p.kind == crate::collections::PauseKindDto::Dispute {
+                    continue;
+                }
                 let until = NaiveDate::parse_from_str(p.until.trim(), "%Y-%m-%d").ok();
                 pauses.debtors.entry(debtor_id).or_default().push(Pause {
                     until,
