@@ -299,8 +299,8 @@ async fn bench_ledger(
         return print_json(&report);
     }
     println!(
-        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms)",
-        report.debtors, report.invoices, report.payments, report.load_ms
+        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms); times are {} time, medians",
+        report.debtors, report.invoices, report.payments, report.load_ms, report.clock
     );
     println!(
         "{:<72} {:>10} {:>12} {:>8}  target",
@@ -317,6 +317,10 @@ async fn bench_ledger(
             if l.met { "met" } else { "NOT MET" }
         );
     }
+    println!(
+        "Re-scoring every debtor after the import (in the background in the app): {} ms",
+        report.rescore_ms
+    );
     Ok(())
 }
 
