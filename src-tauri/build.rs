@@ -39,6 +39,21 @@ const COMMANDS: &[&str] = &[
     "import_run",
     "export_save",
     "report_aging_invoices",
+    "plan_preview",
+    "plan_create",
+    "plan_get",
+    "plans_of",
+    "promise_add",
+    "promises_of",
+    "settlement_offer_add",
+    "settlement_accept",
+    "settlements_of",
+    "hold_add",
+    "hold_release",
+    "holds_of",
+    "collection_state",
+    "collection_states",
+    "invoice_dispute_settle",
 ];
 
 fn main() {
