@@ -54,6 +54,18 @@ const COMMANDS: &[&str] = &[
     "collection_state",
     "collection_states",
     "invoice_dispute_settle",
+    "late_fee_default",
+    "late_fee_default_set",
+    "late_fee_of",
+    "late_fee_set",
+    "debtor_interest",
+    "charges_claim",
+    "charges_of",
+    "charge_reverse",
+    "rate_table",
+    "rate_row_add",
+    "rate_row_delete",
+    "rate_table_import",
 ];
 
 fn main() {

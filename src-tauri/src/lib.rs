@@ -24,6 +24,9 @@ use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
 use overdue_api::import::{
     ImportKind, ImportOptions, ImportPreview, ImportProgress, ImportSummary, StagedFile,
 };
+use overdue_api::latefees::{
+    ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateRowDto, RateRowInput,
+};
 use overdue_api::ledger::{Invoice, InvoiceInput};
 use overdue_api::ledger::{
     InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
@@ -271,13 +274,97 @@ async fn save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
     rx.await.ok().flatten()
 }
 
-/// The window never names a rates file: that would let the webview read any path.
+/// On the rate table in use (the user's rows included); the window never names a rates
+/// file: that would let the webview read any path.
 #[tauri::command]
-fn calc_interest(request: InterestCalcRequest) -> Res<InterestCalcResult> {
-    calc::interest(InterestCalcRequest {
-        rates_file: None,
-        ..request
-    })
+async fn calc_interest(
+    s: State<'_, Shell>,
+    request: InterestCalcRequest,
+) -> Res<InterestCalcResult> {
+    s.api.calc_interest(request).await
+}
+
+#[tauri::command]
+async fn late_fee_default(s: State<'_, Shell>) -> Res<LateFeePolicyDto> {
+    s.api.late_fee_default().await
+}
+
+#[tauri::command]
+async fn late_fee_default_set(
+    s: State<'_, Shell>,
+    policy: LateFeePolicyDto,
+) -> Res<LateFeePolicyDto> {
+    s.api.late_fee_default_set(policy).await
+}
+
+#[tauri::command]
+async fn late_fee_of(s: State<'_, Shell>, debtor_id: i64) -> Res<DebtorLateFeeDto> {
+    s.api.late_fee_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn late_fee_set(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    policy: Option<LateFeePolicyDto>,
+) -> Res<DebtorLateFeeDto> {
+    s.api.late_fee_set(debtor_id, policy).await
+}
+
+#[tauri::command]
+async fn debtor_interest(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    as_of: String,
+) -> Res<DebtorInterestDto> {
+    s.api.debtor_interest(debtor_id, &as_of).await
+}
+
+#[tauri::command]
+async fn charges_claim(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<ChargeDto>> {
+    s.api.charges_claim(debtor_id, "").await
+}
+
+#[tauri::command]
+async fn charges_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<ChargeDto>> {
+    s.api.charges_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn charge_reverse(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    charge_id: i64,
+    date: String,
+    reason: String,
+) -> Res<Vec<ChargeDto>> {
+    s.api
+        .charge_reverse(debtor_id, charge_id, &date, &reason)
+        .await
+}
+
+#[tauri::command]
+async fn rate_table(s: State<'_, Shell>) -> Res<Vec<RateRowDto>> {
+    s.api.rate_table().await
+}
+
+#[tauri::command]
+async fn rate_row_add(s: State<'_, Shell>, row: RateRowInput) -> Res<Vec<RateRowDto>> {
+    s.api.rate_row_add(row).await
+}
+
+#[tauri::command]
+async fn rate_row_delete(s: State<'_, Shell>, id: i64) -> Res<Vec<RateRowDto>> {
+    s.api.rate_row_delete(id).await
+}
+
+#[tauri::command]
+async fn rate_table_import(
+    s: State<'_, Shell>,
+    file_name: String,
+    text: String,
+) -> Res<Vec<RateRowDto>> {
+    s.api.rate_table_import(&file_name, &text).await
 }
 
 #[tauri::command]
@@ -530,6 +617,18 @@ pub fn run() {
             collection_state,
             collection_states,
             invoice_dispute_settle,
+            late_fee_default,
+            late_fee_default_set,
+            late_fee_of,
+            late_fee_set,
+            debtor_interest,
+            charges_claim,
+            charges_of,
+            charge_reverse,
+            rate_table,
+            rate_row_add,
+            rate_row_delete,
+            rate_table_import,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

@@ -246,6 +246,14 @@ impl App {
             .unwrap_or_else(|e| panic!("type into {id}: {e}"));
     }
 
+    /// Chooses a file in an `<input type="file">` by `data-testid` (WebDriver's file upload).
+    pub async fn choose_file(&self, id: &str, path: &Path) {
+        let el = self.wait_testid(id).await;
+        el.send_keys(&path.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("choose {} in {id}: {e}", path.display()));
+    }
+
     /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
     /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {

@@ -65,16 +65,6 @@ pub struct PaymentPreviewLine {
     pub open_after: String,
 }
 
-fn entry_kind(k: EntryKind) -> &'static str {
-    match k {
-        EntryKind::Invoice => "invoice",
-        EntryKind::Payment => "payment",
-        EntryKind::PaymentReversal => "payment_reversal",
-        EntryKind::CreditNote => "credit_note",
-        EntryKind::WriteOff => "write_off",
-    }
-}
-
 fn entry_title(k: EntryKind, reference: &str) -> String {
     let what = match k {
         EntryKind::Invoice => "Invoice",
@@ -82,6 +72,8 @@ fn entry_title(k: EntryKind, reference: &str) -> String {
         EntryKind::PaymentReversal => "Payment reversed",
         EntryKind::CreditNote => "Credit note",
         EntryKind::WriteOff => "Write-off",
+        EntryKind::Charge => "Charge on",
+        EntryKind::ChargeReversal => "Charge reversed on",
     };
     if reference.is_empty() {
         what.to_string()
@@ -105,7 +97,7 @@ impl Api {
             .into_iter()
             .map(|e| TimelineEntryDto {
                 at: e.date.to_string(),
-                kind: entry_kind(e.kind).to_string(),
+                kind: e.kind.as_str().to_string(),
                 title: entry_title(e.kind, &e.reference),
                 detail: e.description,
                 amount: Some(money_string(&e.amount)),

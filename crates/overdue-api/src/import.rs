@@ -614,6 +614,14 @@ impl Api {
             .has_headers(true)
             .flexible(true)
             .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        let columns: Vec<String> = reader
+            .byte_headers()
+            .map(|h| {
+                h.iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         for record in reader
             .byte_records()
             .filter(|r| !matches!(r, Ok(r) if r.len() == 1 && r[0].is_empty()))
@@ -649,7 +657,7 @@ impl Api {
                 })
                 .collect(),
             delimiter: (delimiter as char).to_string(),
-            columns: kind.header().iter().map(|c| (*c).to_string()).collect(),
+            columns,
             sample,
             rows: summary.as_ref().map_or(0, |s| s.rows),
             would_import: summary.as_ref().map_or(0, |s| s.imported),
@@ -1220,7 +1228,7 @@ pub struct ImportPreview {
     pub mapping: Vec<ColumnMappingDto>,
     /// The delimiter in use.
     pub delimiter: String,
-    /// The canonical columns, in the order of `sample`'s fields.
+    /// The canonical columns read from the file, in the order of `sample`'s fields.
     pub columns: Vec<String>,
     /// The first rows as they will be read.
     pub sample: Vec<Vec<String>>,

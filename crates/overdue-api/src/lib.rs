@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod bench;
 pub mod calc;
 pub mod clock;
 pub mod collections;
@@ -34,6 +35,7 @@ pub mod dto;
 mod error;
 pub mod export;
 pub mod import;
+pub mod latefees;
 pub mod ledger;
 pub mod reports;
 

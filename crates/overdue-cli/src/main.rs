@@ -65,9 +65,33 @@ enum Command {
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
+    /// Benchmarks on a synthetic book (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Credit: a debtor's payment score, credit check of a new order, alerts.
     #[command(subcommand)]
     Credit(credit::CreditCommand),
+}
+
+/// Benchmarks.
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The ledger (aging today and past, a statement, CSV import) against hand-written SQL
+    /// baselines measured in the same run. Build with --release.
+    Ledger {
+        /// Debtors in the synthetic book.
+        #[arg(long, default_value_t = 50_000)]
+        debtors: u32,
+        /// Invoices in the synthetic book.
+        #[arg(long, default_value_t = 1_000_000)]
+        invoices: u32,
+        /// Runs per operation (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Folder for the benchmark's SQLite files (default: a temporary folder).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -244,6 +268,58 @@ fn database(cli_db: Option<String>) -> Result<String, ApiError> {
     }
 }
 
+async fn bench_ledger(
+    debtors: u32,
+    invoices: u32,
+    runs: u32,
+    dir: Option<std::path::PathBuf>,
+    json: bool,
+) -> Result<(), ApiError> {
+    use overdue_api::Clock;
+    let temp;
+    let dir = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", d.display())))?;
+            d
+        }
+        None => {
+            temp = std::env::temp_dir().join(format!("overdue-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&temp)
+                .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
+            temp
+        }
+    };
+    let today = SystemClock::from_env().today();
+    let report = overdue_api::bench::ledger(&dir, debtors, invoices, runs, today, &|step| {
+        eprintln!(".. {step}")
+    })
+    .await?;
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms)",
+        report.debtors, report.invoices, report.payments, report.load_ms
+    );
+    println!(
+        "{:<72} {:>10} {:>12} {:>8}  target",
+        "operation", "ours ms", "baseline ms", "ratio"
+    );
+    for l in &report.lines {
+        println!(
+            "{:<72} {:>10} {:>12} {:>8}  {} {}",
+            l.operation,
+            l.ours_ms,
+            l.baseline_ms,
+            l.ratio,
+            l.target,
+            if l.met { "met" } else { "NOT MET" }
+        );
+    }
+    Ok(())
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
@@ -254,6 +330,15 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
 async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
         return calc::run(*c, cli.json);
+    }
+    if let Command::Bench(BenchCommand::Ledger {
+        debtors,
+        invoices,
+        runs,
+        dir,
+    }) = cli.command
+    {
+        return bench_ledger(debtors, invoices, runs, dir, cli.json).await;
     }
     let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
@@ -398,6 +483,10 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
         }
         Command::Calc(c) => calc::run(*c, json),
+        Command::Bench(BenchCommand::Ledger { .. }) => Err(ApiError::new(
+            ErrorCode::Internal,
+            "the benchmark opens its own databases",
+        )),
         Command::Ledger(c) => ledger::run(api, c, json).await,
         Command::Collections(c) => collections::run(api, c, json).await,
         Command::Credit(c) => credit::run(api, c, json).await,

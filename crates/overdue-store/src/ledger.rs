@@ -379,6 +379,10 @@ pub enum EntryKind {
     CreditNote,
     /// A write-off (a credit).
     WriteOff,
+    /// Interest, compensation or a fee claimed on an invoice (a debit of its own).
+    Charge,
+    /// A charge taken back.
+    ChargeReversal,
 }
 
 impl EntryKind {
@@ -390,6 +394,8 @@ impl EntryKind {
             EntryKind::PaymentReversal => "payment_reversal",
             EntryKind::CreditNote => "credit_note",
             EntryKind::WriteOff => "write_off",
+            EntryKind::Charge => "charge",
+            EntryKind::ChargeReversal => "charge_reversal",
         }
     }
 }
@@ -1304,6 +1310,14 @@ impl Store {
                         x.reason, x.currency, -x.amount_minor, x.id \
                  FROM invoice_adjustments x JOIN invoices i ON i.id = x.invoice_id \
                  WHERE i.debtor_id = $1 AND x.issued_on <= $2 \
+                 UNION ALL \
+                 SELECT c.charged_on, CAST(5 AS BIGINT), i.number, c.kind || ': ' || c.basis, c.currency, c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.charged_on <= $2 \
+                 UNION ALL \
+                 SELECT c.reversed_on, CAST(6 AS BIGINT), i.number, c.kind || ': ' || c.reversal_reason, c.currency, -c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.reversed_on <= $2 \
                  ORDER BY 1, 2, 7",
             )
             .bind(debtor_id)
@@ -1318,7 +1332,9 @@ impl Store {
                     1 => EntryKind::Payment,
                     2 => EntryKind::PaymentReversal,
                     3 => EntryKind::CreditNote,
-                    _ => EntryKind::WriteOff,
+                    4 => EntryKind::WriteOff,
+                    5 => EntryKind::Charge,
+                    _ => EntryKind::ChargeReversal,
                 };
                 Ok(AccountEntry {
                     date,

@@ -29,12 +29,14 @@
 
 #![deny(missing_docs)]
 
+mod baseline;
 pub mod collections;
 mod credit;
 pub(crate) mod debtors;
 mod demo;
 mod error;
 pub mod events;
+mod latefees;
 mod ledger;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 
+pub use baseline::BaselineAgingRow;
 pub use collections::{
     DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,
     PlanInvoiceRecord, PlanRecord, PromiseRecord, SettlementRecord,
@@ -55,6 +58,7 @@ pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDire
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
+pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{
     AdjustmentKind, CreditInputs, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery,
-    InvoiceStatus, NewAdjustment, NewEvent, NewInvoice, NewPayment, RiskEntry, ScoreEntry, Store,
-    StoreError,
+    InvoiceStatus, NewAdjustment, NewCharge, NewEvent, NewInvoice, NewPayment, RiskEntry,
+    ScoreEntry, Store, StoreError, UserRateRow,
 };
 
 fn now() -> chrono::DateTime<Utc> {
@@ -529,6 +529,94 @@ async fn story(store: Store) {
         .set_credit_inputs(9_999_999, &inputs, now())
         .await
         .is_err());
+
+    // Late fees: a policy, the user's rate rows, charges booked and reversed.
+    store
+        .set_late_fee_policy(debtor_id, Some("{\"kind\":\"none\"}"), now())
+        .await
+        .unwrap();
+    assert!(store.late_fee_policy(debtor_id).await.unwrap().is_some());
+    store
+        .set_late_fee_policy(debtor_id, None, now())
+        .await
+        .unwrap();
+    assert!(store.late_fee_policy(debtor_id).await.unwrap().is_none());
+    let row = |from: &str| UserRateRow {
+        id: 0,
+        series: "de_basiszins".into(),
+        valid_from: d(from),
+        valid_to: d("2027-06-30"),
+        rate: "1.5".into(),
+        source: "Bundesbank".into(),
+    };
+    store
+        .save_rate_rows(&[row("2027-01-01")], false, now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .save_rate_rows(&[row("2027-01-01")], false, now())
+            .await,
+        Err(StoreError::Duplicate { .. })
+    ));
+    store
+        .save_rate_rows(&[row("2027-01-01")], true, now())
+        .await
+        .unwrap();
+    let rows = store.user_rate_rows().await.unwrap();
+    assert_eq!(rows.len(), 1);
+    store.delete_rate_row(rows[0].id).await.unwrap();
+    let invoice_id = store.invoice_id_by_number("BULK-1").await.unwrap();
+    let histories = store.invoice_histories(&[invoice_id]).await.unwrap();
+    assert!(histories.len() <= 1);
+    let charge_debtor = store.invoice(invoice_id).await.unwrap().invoice.debtor_id;
+    let event = NewEvent {
+        debtor_id: charge_debtor,
+        occurred_at: now(),
+        kind: "charge".into(),
+        author: "overdue".into(),
+        summary: "Interest claimed".into(),
+        ..NewEvent::default()
+    };
+    let ids = store
+        .add_charges(
+            &[NewCharge {
+                debtor_id: charge_debtor,
+                invoice_id,
+                kind: "interest".into(),
+                charged_on: d("2026-07-01"),
+                period: Some((d("2026-06-01"), d("2026-07-01"))),
+                amount: m("12.34"),
+                basis: "BGB 288".into(),
+            }],
+            &event,
+            now(),
+        )
+        .await
+        .unwrap();
+    let entries = store
+        .account_entries(charge_debtor, d("2026-12-31"))
+        .await
+        .unwrap();
+    assert!(entries.iter().any(|e| e.amount == m("12.34")));
+    store
+        .reverse_charge(ids[0], d("2026-07-02"), "error", &event, now())
+        .await
+        .unwrap();
+    assert!(store
+        .reverse_charge(ids[0], d("2026-07-03"), "again", &event, now())
+        .await
+        .is_err());
+    let charges = store.charges_of(charge_debtor).await.unwrap();
+    assert_eq!(charges[0].reversed_on, Some(d("2026-07-02")));
+    let entries = store
+        .account_entries(charge_debtor, d("2026-12-31"))
+        .await
+        .unwrap();
+    assert!(
+        entries.iter().any(|e| e.amount == m("-12.34")),
+        "the reversal is on the account"
+    );
 }
 
 #[tokio::test]

@@ -34,6 +34,22 @@ import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
 import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
 import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
 import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
 import type { PlanPreview } from "../bindings/PlanPreview";
 import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
@@ -104,6 +120,34 @@ export interface Backend {
   creditInputsSet(debtorId: number, inputs: CreditInputsDto): Promise<DebtorCreditDto>;
   /** Called when the daily scoring finished. */
   onCreditRefreshed(callback: () => void): Promise<() => void>;
+  /** Hands a file (base64) to the import wizard. */
+  importStage(fileName: string, contentBase64: string): Promise<StagedFile>;
+  /** Mapping, sample rows and a full check of the staged file; writes nothing. */
+  importPreview(kind: ImportKind, options: ImportOptions): Promise<ImportPreview>;
+  /** Imports the staged file, all or nothing, reporting progress. */
+  importRun(kind: ImportKind, options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  /** Save As (native dialog) of a report or list; `null` when cancelled. */
+  exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
+  /** The invoices behind one aging bucket. */
+  reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
+  /** The default late-fee policy. */
+  lateFeeDefault(): Promise<LateFeePolicyDto>;
+  lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto>;
+  /** A debtor's late-fee policy (own or default) in words. */
+  lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto>;
+  /** Sets a debtor's own policy; `null` returns it to the default. */
+  lateFeeSet(debtorId: number, policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto>;
+  /** Interest and compensation to date on the debtor's overdue invoices. */
+  debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto>;
+  /** Books what is claimable as charges. */
+  chargesClaim(debtorId: number): Promise<ChargeDto[]>;
+  chargesOf(debtorId: number): Promise<ChargeDto[]>;
+  chargeReverse(debtorId: number, chargeId: number, date: string, reason: string): Promise<ChargeDto[]>;
+  /** The rate table in use. */
+  rateTable(): Promise<RateRowDto[]>;
+  rateRowAdd(row: RateRowInput): Promise<RateRowDto[]>;
+  rateRowDelete(id: number): Promise<RateRowDto[]>;
+  rateTableImport(fileName: string, text: string): Promise<RateRowDto[]>;
   /** The schedule a payment plan for these invoices would have (not stored). */
   planPreview(input: PlanInput): Promise<PlanPreview>;
   /** Agrees a payment plan and stores its schedule. */

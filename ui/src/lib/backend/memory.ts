@@ -30,6 +30,22 @@ import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
 import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
 import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
 import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
 import type { PlanPreview } from "../bindings/PlanPreview";
 import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
@@ -375,6 +391,83 @@ export class MemoryBackend implements Backend {
   }
   async onCreditRefreshed(_callback: () => void): Promise<() => void> {
     return () => {};
+  }
+
+  // Import checks and writes are the Rust engine's; the preview shows the file's shape only.
+  private staged: { name: string; text: string } | null = null;
+  async importStage(fileName: string, contentBase64: string): Promise<StagedFile> {
+    const text = atob(contentBase64);
+    this.staged = { name: fileName, text };
+    return { file_name: fileName, bytes: text.length };
+  }
+  async importPreview(kind: ImportKind, _options: ImportOptions): Promise<ImportPreview> {
+    if (!this.staged) fail("invalid_input", "Choose a file to import first.");
+    const lines = this.staged.text.split(/\r?\n/).filter((l) => l !== "");
+    const headers = (lines[0] ?? "").split(",");
+    return {
+      kind, file_name: this.staged.name, source_headers: headers,
+      mapping: headers.map((h) => ({ column: h, source: h, required: false })),
+      delimiter: ",", columns: headers, sample: lines.slice(1, 21).map((l) => l.split(",")),
+      rows: lines.length - 1, would_import: lines.length - 1, would_skip: 0, problems: null,
+    };
+  }
+  async importRun(kind: ImportKind, _options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+    onProgress({ phase: "done", done: 0, total: 0 });
+    fail("internal", `Importing ${kind} needs the desktop app: the browser preview has no ledger.`);
+  }
+  async exportSave(_request: ExportRequest, _format: ExportFormat): Promise<ExportDone | null> {
+    return null;
+  }
+  async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
+    return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
+  }
+
+  // Interest needs the Rust engine and its rate table; the preview keeps only the policy.
+  private lateFee: LateFeePolicyDto = {
+    kind: "auto", jurisdiction: "", rate: "", fixed_fee: "", percentage_fee: "", grace_days: 0, cap: "",
+    claim_compensation: true, govuk_rounding: false, fee_per_level: "",
+  };
+  async lateFeeDefault(): Promise<LateFeePolicyDto> {
+    return structuredClone(this.lateFee);
+  }
+  async lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto> {
+    this.lateFee = structuredClone(policy);
+    return policy;
+  }
+  async lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto> {
+    this.find(debtorId);
+    return { policy: structuredClone(this.lateFee), own: false, summary: "Statutory interest, from the debtor's country." };
+  }
+  async lateFeeSet(debtorId: number, _policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto> {
+    return this.lateFeeOf(debtorId);
+  }
+  async debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency, policy: "", invoices: [],
+      interest: "0.00", compensation: "0.00", claimable: "0.00", problems: [],
+    };
+  }
+  async chargesClaim(_debtorId: number): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async chargesOf(_debtorId: number): Promise<ChargeDto[]> {
+    return [];
+  }
+  async chargeReverse(_debtorId: number, _chargeId: number, _date: string, _reason: string): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async rateTable(): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateRowAdd(_row: RateRowInput): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+  async rateRowDelete(_id: number): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateTableImport(_fileName: string, _text: string): Promise<RateRowDto[]> {
+    this.noEngine();
   }
 
   // Collections: see memory-collections.ts.

@@ -1,4 +1,5 @@
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ImportProgress } from "../bindings/ImportProgress";
 import { listen } from "@tauri-apps/api/event";
 import type { Backend } from "./backend";
 import { toApiError } from "./backend";
@@ -63,6 +64,28 @@ export const tauriBackend: Backend = {
   invoiceDisputeSettle: (id, date, upheld, creditNoteRef) =>
     call("invoice_dispute_settle", { id, date, upheld, creditNoteRef }),
   onCreditRefreshed: (callback) => listen("credit-refreshed", () => callback()),
+  importStage: (fileName, content) => call("import_stage", { fileName, content }),
+  importPreview: (kind, options) => call("import_preview", { kind, options }),
+  importRun: (kind, options, onProgress) => {
+    const progress = new Channel<ImportProgress>();
+    progress.onmessage = onProgress;
+    return call("import_run", { kind, options, progress });
+  },
+  exportSave: (request, format) => call("export_save", { request, format }),
+  reportAgingInvoices: (query, currency, label, debtorId) =>
+    call("report_aging_invoices", { query, currency, label, debtorId }),
+  lateFeeDefault: () => call("late_fee_default"),
+  lateFeeDefaultSet: (policy) => call("late_fee_default_set", { policy }),
+  lateFeeOf: (debtorId) => call("late_fee_of", { debtorId }),
+  lateFeeSet: (debtorId, policy) => call("late_fee_set", { debtorId, policy }),
+  debtorInterest: (debtorId, asOf) => call("debtor_interest", { debtorId, asOf }),
+  chargesClaim: (debtorId) => call("charges_claim", { debtorId }),
+  chargesOf: (debtorId) => call("charges_of", { debtorId }),
+  chargeReverse: (debtorId, chargeId, date, reason) => call("charge_reverse", { debtorId, chargeId, date, reason }),
+  rateTable: () => call("rate_table"),
+  rateRowAdd: (row) => call("rate_row_add", { row }),
+  rateRowDelete: (id) => call("rate_row_delete", { id }),
+  rateTableImport: (fileName, text) => call("rate_table_import", { fileName, text }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),

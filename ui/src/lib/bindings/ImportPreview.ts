@@ -28,7 +28,7 @@ mapping: Array<ColumnMappingDto>,
  */
 delimiter: string, 
 /**
- * The canonical columns, in the order of `sample`'s fields.
+ * The canonical columns read from the file, in the order of `sample`'s fields.
  */
 columns: Array<string>, 
 /**
