@@ -92,7 +92,15 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
     // The CLI reads the same plan from the file.
     let (code, out, err) = cli(
         None,
-        &["--db", s(&home.database()), "plan", "list", "--debtor", "PT1", "--json"],
+        &[
+            "--db",
+            s(&home.database()),
+            "plan",
+            "list",
+            "--debtor",
+            "PT1",
+            "--json",
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let plans: serde_json::Value = serde_json::from_str(&out).unwrap();
