@@ -27,6 +27,7 @@ pub mod clock;
 pub mod config;
 mod debtors;
 pub mod demo;
+pub mod documents;
 pub mod dto;
 mod error;
 pub mod import;

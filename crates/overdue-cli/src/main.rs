@@ -6,6 +6,7 @@
 
 mod calc;
 mod ledger;
+mod pdf;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -60,6 +61,14 @@ enum Command {
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
+    /// Documents as PDF: invoices, letters, statements, case files, a dunning run's letters.
+    #[command(subcommand)]
+    Pdf(pdf::PdfCommand),
+    /// Attach a file (contract, terms, delivery note) to a debtor or one of its invoices.
+    Attach(pdf::AttachArgs),
+    /// Benchmarks that need no database.
+    #[command(subcommand)]
+    Bench(pdf::BenchCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -245,6 +254,9 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
         return calc::run(*c, cli.json);
     }
+    if let Command::Bench(c) = cli.command {
+        return pdf::bench(c, cli.json);
+    }
     let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
     api.close().await;
@@ -387,6 +399,9 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
         }
         Command::Calc(c) => calc::run(*c, json),
+        Command::Pdf(c) => pdf::run(api, c, json).await,
+        Command::Attach(a) => pdf::attach(api, a, json).await,
+        Command::Bench(c) => pdf::bench(c, json),
         Command::Ledger(c) => ledger::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;

@@ -450,8 +450,8 @@ fn deadline_text(doc: &Document, lang: Lang) -> String {
 fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
     let w = f.g.body_width();
     let cols = [
-        col("Description", w * 0.55, Align::Left),
-        col("Tax included", w * 0.2, Align::Right),
+        col("Description", w * 0.5, Align::Left),
+        col("Invoice date", w * 0.25, Align::Left),
         col("Amount", w * 0.25, Align::Right),
     ];
     let mut rows = Vec::new();
@@ -462,10 +462,11 @@ fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
         } else {
             i.description.clone()
         };
-        rows.push(vec![desc, String::new(), lang.money(&i.amount)]);
-    }
-    for c in &doc.charges {
-        rows.push(vec![c.label.clone(), lang.money(&c.amount), String::new()]);
+        rows.push(vec![
+            desc,
+            lang.short_date(i.issue_date),
+            lang.money(&i.amount),
+        ]);
     }
     let total: Money = doc
         .items
@@ -474,6 +475,9 @@ fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
         .unwrap_or(Money::zero(doc.currency));
     bold.push(rows.len());
     rows.push(vec!["Total".into(), String::new(), lang.money(&total)]);
+    if let Some(tax) = doc.tax_included.filter(|t| !t.is_zero()) {
+        rows.push(vec!["of which tax".into(), String::new(), lang.money(&tax)]);
+    }
     let open = doc.principal();
     if open != total {
         bold.push(rows.len());

@@ -305,6 +305,8 @@ pub struct Document {
     pub itemization_date: Option<NaiveDate>,
     /// US validation notice: payments and credits since the itemisation date.
     pub credits_since_itemization: Option<Money>,
+    /// Invoice: the tax included in its amount.
+    pub tax_included: Option<Money>,
     /// Free text printed after the main paragraph (invoice notes, agreement terms).
     pub notes: String,
 }

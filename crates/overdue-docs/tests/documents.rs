@@ -135,6 +135,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
         },
         itemization_date: Some(d(2026, 9, 14)),
         credits_since_itemization: Some(m(dec!(500.00))),
+        tax_included: Some(m(dec!(197.11))),
         notes: String::new(),
     }
 }

@@ -31,6 +31,7 @@
 
 pub(crate) mod debtors;
 mod demo;
+mod documents;
 mod error;
 pub mod events;
 mod ledger;
@@ -46,6 +47,7 @@ use sqlx::ConnectOptions;
 
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
+pub use documents::{AttachmentRecord, DocumentRecord, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use ledger::{
