@@ -278,7 +278,7 @@ pub fn bench(c: BenchCommand, json: bool) -> Result<(), ApiError> {
     let BenchCommand::Letters { count, out_dir } = c;
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", out_dir.display())))?;
-    let docs = overdue_api::documents::bench_letters(count);
+    let docs = overdue_docs::bench::demand_letters(count);
     let cpu0 = cpu_seconds();
     let meta = overdue_docs::metadata_for(&docs[0], 1_795_000_000);
     let combined = overdue_docs::render_batch(&docs, &meta, &mut |_, _| true)

@@ -39,6 +39,7 @@
 // money is ever a float here (amounts are Money, formatted to text before layout).
 #![allow(clippy::disallowed_types, clippy::float_arithmetic)]
 
+pub mod bench;
 mod font;
 pub mod format;
 mod layout;
