@@ -6,19 +6,32 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
 use overdue_api::calc::{
     self, CreditCalcRequest, CreditCalcResult, InterestCalcRequest, InterestCalcResult,
     PlanCalcRequest, PlanCalcResult, ScoreRequest, ScoreResult,
 };
+use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
 use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
 };
+use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
+use overdue_api::import::{
+    ImportKind, ImportOptions, ImportPreview, ImportProgress, ImportSummary, StagedFile,
+};
+use overdue_api::latefees::{
+    ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateRowDto, RateRowInput,
+};
+use overdue_api::ledger::{Invoice, InvoiceInput};
 use overdue_api::ledger::{
     InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
 };
-use overdue_api::reports::{AgingQuery, AgingReportDto, MetricsReportDto};
+use overdue_api::reports::{
+    AgingDrillDto, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto,
+};
 use overdue_api::{config, Api, ApiError, SystemClock};
+use tauri::ipc::Channel;
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
@@ -126,13 +139,233 @@ async fn report_metrics(s: State<'_, Shell>, from: String, to: String) -> Res<Me
     s.api.report_metrics(&from, &to).await
 }
 
-/// The window never names a rates file: that would let the webview read any path.
 #[tauri::command]
-fn calc_interest(request: InterestCalcRequest) -> Res<InterestCalcResult> {
-    calc::interest(InterestCalcRequest {
-        rates_file: None,
-        ..request
-    })
+async fn report_statement(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    from: String,
+    to: String,
+) -> Res<StatementDto> {
+    s.api
+        .report_statement(&format!("#{debtor_id}"), &from, &to)
+        .await
+}
+
+#[tauri::command]
+async fn invoice_create(s: State<'_, Shell>, input: InvoiceInput) -> Res<Invoice> {
+    s.api.invoice_create(input).await
+}
+
+#[tauri::command]
+async fn payment_preview(s: State<'_, Shell>, input: PaymentInput) -> Res<PaymentPreviewDto> {
+    s.api.payment_preview(input).await
+}
+
+#[tauri::command]
+async fn debtor_timeline(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<TimelineEntryDto>> {
+    s.api.debtor_timeline(debtor_id).await
+}
+
+#[tauri::command]
+async fn credit_of(s: State<'_, Shell>, debtor_id: i64, as_of: String) -> Res<DebtorCreditDto> {
+    s.api.credit_of(debtor_id, &as_of).await
+}
+
+#[tauri::command]
+async fn credit_check(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    amount: String,
+) -> Res<CreditCalcResult> {
+    s.api.credit_check(debtor_id, &amount, "").await
+}
+
+#[tauri::command]
+async fn credit_alerts(s: State<'_, Shell>, limit: i64) -> Res<CreditAlertsDto> {
+    s.api.credit_alerts(limit).await
+}
+
+#[tauri::command]
+async fn credit_refresh(s: State<'_, Shell>) -> Res<usize> {
+    s.api.credit_refresh_if_stale().await
+}
+
+#[tauri::command]
+async fn credit_policy(s: State<'_, Shell>) -> Res<CreditPolicyDto> {
+    s.api.credit_policy().await
+}
+
+#[tauri::command]
+async fn credit_policy_set(s: State<'_, Shell>, policy: CreditPolicyDto) -> Res<CreditPolicyDto> {
+    s.api.credit_policy_set(policy).await
+}
+
+#[tauri::command]
+async fn credit_inputs_set(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    inputs: CreditInputsDto,
+) -> Res<DebtorCreditDto> {
+    s.api.credit_inputs_set(debtor_id, inputs).await
+}
+
+#[tauri::command]
+async fn report_aging_invoices(
+    s: State<'_, Shell>,
+    query: AgingQuery,
+    currency: String,
+    label: String,
+    debtor_id: Option<i64>,
+) -> Res<AgingDrillDto> {
+    s.api
+        .report_aging_invoices(query, &currency, &label, debtor_id)
+        .await
+}
+
+/// The wizard's file arrives as base64 text: the webview reads it (a file input), so no
+/// path and no file-system permission crosses IPC.
+#[tauri::command]
+fn import_stage(s: State<'_, Shell>, file_name: String, content: String) -> Res<StagedFile> {
+    s.api.import_stage(&file_name, &content)
+}
+
+#[tauri::command]
+async fn import_preview(
+    s: State<'_, Shell>,
+    kind: ImportKind,
+    options: ImportOptions,
+) -> Res<ImportPreview> {
+    s.api.import_staged_preview(kind, options).await
+}
+
+#[tauri::command]
+async fn import_run(
+    s: State<'_, Shell>,
+    kind: ImportKind,
+    options: ImportOptions,
+    progress: Channel<ImportProgress>,
+) -> Res<ImportSummary> {
+    s.api
+        .import_staged_run(kind, options, &|p| drop(progress.send(p)))
+        .await
+}
+
+/// Save As: the native dialog is Rust's; `None` when the user cancelled.
+#[tauri::command]
+async fn export_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    request: ExportRequest,
+    format: ExportFormat,
+) -> Res<Option<ExportDone>> {
+    match save_path(&app, &request.suggested_name(format)).await {
+        Some(path) => s.api.export_to(&request, format, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_file_name(suggested)
+        .save_file(move |p| {
+            let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+        });
+    rx.await.ok().flatten()
+}
+
+/// On the rate table in use (the user's rows included); the window never names a rates
+/// file: that would let the webview read any path.
+#[tauri::command]
+async fn calc_interest(
+    s: State<'_, Shell>,
+    request: InterestCalcRequest,
+) -> Res<InterestCalcResult> {
+    s.api.calc_interest(request).await
+}
+
+#[tauri::command]
+async fn late_fee_default(s: State<'_, Shell>) -> Res<LateFeePolicyDto> {
+    s.api.late_fee_default().await
+}
+
+#[tauri::command]
+async fn late_fee_default_set(
+    s: State<'_, Shell>,
+    policy: LateFeePolicyDto,
+) -> Res<LateFeePolicyDto> {
+    s.api.late_fee_default_set(policy).await
+}
+
+#[tauri::command]
+async fn late_fee_of(s: State<'_, Shell>, debtor_id: i64) -> Res<DebtorLateFeeDto> {
+    s.api.late_fee_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn late_fee_set(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    policy: Option<LateFeePolicyDto>,
+) -> Res<DebtorLateFeeDto> {
+    s.api.late_fee_set(debtor_id, policy).await
+}
+
+#[tauri::command]
+async fn debtor_interest(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    as_of: String,
+) -> Res<DebtorInterestDto> {
+    s.api.debtor_interest(debtor_id, &as_of).await
+}
+
+#[tauri::command]
+async fn charges_claim(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<ChargeDto>> {
+    s.api.charges_claim(debtor_id, "").await
+}
+
+#[tauri::command]
+async fn charges_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<ChargeDto>> {
+    s.api.charges_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn charge_reverse(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    charge_id: i64,
+    date: String,
+    reason: String,
+) -> Res<Vec<ChargeDto>> {
+    s.api
+        .charge_reverse(debtor_id, charge_id, &date, &reason)
+        .await
+}
+
+#[tauri::command]
+async fn rate_table(s: State<'_, Shell>) -> Res<Vec<RateRowDto>> {
+    s.api.rate_table().await
+}
+
+#[tauri::command]
+async fn rate_row_add(s: State<'_, Shell>, row: RateRowInput) -> Res<Vec<RateRowDto>> {
+    s.api.rate_row_add(row).await
+}
+
+#[tauri::command]
+async fn rate_row_delete(s: State<'_, Shell>, id: i64) -> Res<Vec<RateRowDto>> {
+    s.api.rate_row_delete(id).await
+}
+
+#[tauri::command]
+async fn rate_table_import(
+    s: State<'_, Shell>,
+    file_name: String,
+    text: String,
+) -> Res<Vec<RateRowDto>> {
+    s.api.rate_table_import(&file_name, &text).await
 }
 
 #[tauri::command]
@@ -243,7 +476,19 @@ pub fn run() {
             config_file,
             startup_notice: notice,
         })
-        .setup(|app| Ok(build_menu(app)?))
+        .setup(|app| {
+            build_menu(app)?;
+            // Scores and credit alerts once a day, in the background (at start).
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let refreshed = handle.state::<Shell>().api.credit_refresh_if_stale().await;
+                let _ = match refreshed {
+                    Ok(n) => handle.emit("credit-refreshed", n),
+                    Err(e) => handle.emit("app-error", e),
+                };
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app_info,
             startup_notice,
@@ -267,6 +512,34 @@ pub fn run() {
             payment_record,
             report_aging,
             report_metrics,
+            report_statement,
+            invoice_create,
+            payment_preview,
+            debtor_timeline,
+            credit_of,
+            credit_check,
+            credit_alerts,
+            credit_policy,
+            credit_refresh,
+            credit_policy_set,
+            credit_inputs_set,
+            import_stage,
+            import_preview,
+            import_run,
+            export_save,
+            report_aging_invoices,
+            late_fee_default,
+            late_fee_default_set,
+            late_fee_of,
+            late_fee_set,
+            debtor_interest,
+            charges_claim,
+            charges_of,
+            charge_reverse,
+            rate_table,
+            rate_row_add,
+            rate_row_delete,
+            rate_table_import,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

@@ -246,6 +246,14 @@ impl App {
             .unwrap_or_else(|e| panic!("type into {id}: {e}"));
     }
 
+    /// Chooses a file in an `<input type="file">` by `data-testid` (WebDriver's file upload).
+    pub async fn choose_file(&self, id: &str, path: &Path) {
+        let el = self.wait_testid(id).await;
+        el.send_keys(&path.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("choose {} in {id}: {e}", path.display()));
+    }
+
     /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
     /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {
@@ -286,6 +294,16 @@ impl App {
 
     /// Saves a PNG screenshot of the window under `tests/artifacts/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // WebKitGTK under Xvfb can hand out the last painted frame: let two frames render
+        // first so the picture shows what the assertions just saw.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await.expect("screenshot");
         let path = artifacts_dir().join(name);
         std::fs::write(&path, png).expect("write screenshot");

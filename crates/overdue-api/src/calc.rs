@@ -931,9 +931,14 @@ pub fn score(req: ScoreRequest) -> Result<ScoreResult, ApiError> {
         }
         experiences.push(experience);
     }
-    let s = scoring::paydex(&experiences);
+    Ok(score_result(&experiences))
+}
+
+/// The score DTO of a list of experiences (the calculator's and a debtor's score alike).
+pub(crate) fn score_result(experiences: &[Experience]) -> ScoreResult {
+    let s = scoring::paydex(experiences);
     let band = s.explanation.band;
-    Ok(ScoreResult {
+    ScoreResult {
         score: s.score,
         status: match s.status {
             PaydexStatus::Scored => "scored",
@@ -976,7 +981,7 @@ pub fn score(req: ScoreRequest) -> Result<ScoreResult, ApiError> {
                 counted: e.amount > Decimal::ZERO,
             })
             .collect(),
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1045,27 +1050,73 @@ pub fn credit(req: CreditCalcRequest) -> Result<CreditCalcResult, ApiError> {
         )));
     }
 
-    let policy = CreditPolicy::default();
-    let (limit, limit_reason) = match req.score.trim() {
-        "" => (requested, None),
-        text => {
-            let score = if text.eq_ignore_ascii_case("un") {
-                None
-            } else {
-                match parse_int::<u8>("--score", text, "a score: use 1 to 100, or UN") {
-                    Ok(s @ 1..=100) => Some(s),
-                    _ => {
-                        return Err(ApiError::invalid(format!(
-                            "--score: \"{text}\" is not a score: use 1 to 100, or UN"
-                        )))
-                    }
+    let score = match req.score.trim() {
+        "" => None,
+        text => Some(if text.eq_ignore_ascii_case("un") {
+            None
+        } else {
+            match parse_int::<u8>("--score", text, "a score: use 1 to 100, or UN") {
+                Ok(s @ 1..=100) => Some(s),
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "--score: \"{text}\" is not a score: use 1 to 100, or UN"
+                    )))
                 }
-            };
-            let e = effective_limit(requested, score, &policy).map_err(scoring_error)?;
+            }
+        }),
+    };
+    credit_result(&CreditQuestion {
+        requested,
+        score,
+        open,
+        open_orders,
+        order,
+        oldest,
+        tolerance,
+        policy: &CreditPolicy::default(),
+    })
+}
+
+/// A credit check's facts, parsed: the calculator's and a stored debtor's alike.
+pub(crate) struct CreditQuestion<'a> {
+    /// The limit the owner set.
+    pub requested: Money,
+    /// `None`: the limit stands as set; `Some(None)`: unscored; `Some(Some(s))`: score s.
+    pub score: Option<Option<u8>>,
+    /// Open receivables.
+    pub open: Money,
+    /// Orders not yet invoiced.
+    pub open_orders: Money,
+    /// The new order.
+    pub order: Money,
+    /// Days past due of the oldest overdue invoice.
+    pub oldest: Option<i64>,
+    /// Tolerance override; `None` = the policy's.
+    pub tolerance: Option<i64>,
+    /// The credit policy.
+    pub policy: &'a CreditPolicy,
+}
+
+/// HOLD or RELEASE with every reason, the score band applied to the limit when a score is given.
+pub(crate) fn credit_result(q: &CreditQuestion<'_>) -> Result<CreditCalcResult, ApiError> {
+    let CreditQuestion {
+        requested,
+        open,
+        open_orders,
+        order,
+        oldest,
+        policy,
+        ..
+    } = *q;
+    let currency = requested.currency();
+    let (limit, limit_reason) = match q.score {
+        None => (requested, None),
+        Some(score) => {
+            let e = effective_limit(requested, score, policy).map_err(scoring_error)?;
             (e.limit, Some(format!("Credit limit: {}.", e.reason)))
         }
     };
-    let tolerance_days = tolerance.unwrap_or(policy.tolerance_days);
+    let tolerance_days = q.tolerance.unwrap_or(policy.tolerance_days);
     let d = scoring::credit_check(&CreditCheckInput {
         limit,
         open_receivables: open,

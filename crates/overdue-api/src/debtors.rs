@@ -171,6 +171,7 @@ impl Api {
                 DebtorSortDto::Country => DebtorSort::Country,
                 DebtorSortDto::OpenBalance => DebtorSort::OpenBalance,
                 DebtorSortDto::OverdueBalance => DebtorSort::OverdueBalance,
+                DebtorSortDto::Risk => DebtorSort::Risk,
             },
             direction: match q.direction {
                 SortDirectionDto::Asc => SortDirection::Asc,
@@ -201,6 +202,8 @@ impl Api {
                         open_balance: decimal_string(r.open_balance.amount(), places),
                         overdue_balance: decimal_string(r.overdue_balance.amount(), places),
                         archived: r.archived,
+                        score: r.score,
+                        risk_flags: r.risk_flags,
                     }
                 })
                 .collect(),

@@ -646,6 +646,8 @@ impl Api {
             )
             .await?;
         store.set_setting(DEMO_OFFERED, "\"loaded\"").await?;
+        // Scores and credit alerts for the new book, so the risk column is filled at once.
+        self.credit_refresh(None).await?;
         Ok(DemoSummary {
             debtors: data.debtors.len() as u32,
             invoices: data.invoices.len() as u32,

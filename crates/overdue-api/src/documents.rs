@@ -658,6 +658,8 @@ impl Api {
                         EntryKind::PaymentReversal => "Payment reversed",
                         EntryKind::CreditNote => "Credit note",
                         EntryKind::WriteOff => "Write-off",
+                        EntryKind::Charge => "Interest / fee charged",
+                        EntryKind::ChargeReversal => "Charge reversed",
                     }
                     .to_string(),
                     reference: e.reference.clone(),

@@ -109,6 +109,8 @@ pub enum DebtorSortDto {
     OpenBalance,
     /// Overdue balance.
     OverdueBalance,
+    /// Risk: most credit alerts first, then the lowest score.
+    Risk,
 }
 
 /// Sort direction.
@@ -168,6 +170,10 @@ pub struct DebtorRow {
     pub overdue_balance: String,
     /// Archived.
     pub archived: bool,
+    /// Latest payment score, 1-100 (`null`: unscored or not yet scored).
+    pub score: Option<u8>,
+    /// Credit alerts: `over_limit`, `past_tolerance`, `score_dropped`.
+    pub risk_flags: Vec<String>,
 }
 
 /// A window of the debtor list.

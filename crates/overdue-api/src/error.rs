@@ -30,6 +30,8 @@ pub enum ErrorCode {
     Io,
     /// A bug: something that should not happen.
     Internal,
+    /// The credit check holds the debtor: a new invoice needs a reason to go ahead.
+    CreditHold,
 }
 
 /// A field-level validation message (mirrors [`overdue_domain::FieldError`]).

@@ -127,16 +127,21 @@ pub struct ImportSummary {
 }
 
 /// One data row: its line and its fields by canonical column.
+/// (A file has at most a dozen columns: a small vector searched in order costs less than a
+/// hash map per row on a million rows.)
 struct Row<'a> {
     line: u64,
-    fields: HashMap<&'static str, &'a str>,
+    fields: Vec<(&'static str, &'a str)>,
     /// Columns already reported as unreadable (not UTF-8, too long): not "missing" too.
-    unreadable: HashSet<&'static str>,
+    unreadable: Vec<&'static str>,
 }
 
 impl Row<'_> {
     fn get(&self, column: &str) -> &str {
-        self.fields.get(column).map_or("", |v| v.trim())
+        self.fields
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or("", |(_, v)| v.trim())
     }
 }
 
@@ -213,6 +218,7 @@ fn read_rows(kind: ImportKind, bytes: &[u8], problems: &mut Problems) -> Vec<Raw
         .flexible(true)
         .from_reader(bytes);
     let mut header: Option<Vec<&'static str>> = None;
+    let mut lines = LineCounter::new(bytes);
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -225,8 +231,9 @@ fn read_rows(kind: ImportKind, bytes: &[u8], problems: &mut Problems) -> Vec<Raw
                 break;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
         let start = record.position().map_or(0, |p| p.byte() as usize);
+        // From the byte offset: the csv reader's own line count skips blank lines.
+        let line = lines.at(start).max(line);
         let end = reader.position().byte() as usize;
         if end.saturating_sub(start) > MAX_LINE_BYTES || record.as_slice().len() > MAX_LINE_BYTES {
             problems.add(
@@ -408,7 +415,7 @@ fn currency_of(row: &Row, problems: &mut Problems) -> Option<Currency> {
 }
 
 fn required(row: &Row, column: &str, problems: &mut Problems) -> bool {
-    if row.unreadable.contains(column) {
+    if row.unreadable.contains(&column) {
         false
     } else if row.get(column).is_empty() {
         problems.add(row.line, column, "is missing");
@@ -456,7 +463,84 @@ fn too_long(row: &Row, column: &str, max: usize, problems: &mut Problems) {
     }
 }
 
+/// The file the import wizard holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StagedFile {
+    /// Its name.
+    pub file_name: String,
+    /// Its size in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// Largest file the wizard takes (a million invoices is about 100 MB).
+const MAX_STAGED_BYTES: usize = 512 * 1024 * 1024;
+
 impl Api {
+    /// Holds a file for the import wizard (sent by the window as base64 text), replacing
+    /// any file held before.
+    pub fn import_stage(
+        &self,
+        file_name: &str,
+        content_base64: &str,
+    ) -> Result<StagedFile, ApiError> {
+        use base64::Engine;
+        if content_base64.len() / 4 * 3 > MAX_STAGED_BYTES {
+            return Err(ApiError::invalid(format!(
+                "{file_name} is larger than {} MB: import it with the command line instead.",
+                MAX_STAGED_BYTES / 1024 / 1024
+            )));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content_base64)
+            .map_err(|e| ApiError::invalid(format!("{file_name} could not be received: {e}")))?;
+        let staged = StagedFile {
+            file_name: file_name.to_string(),
+            bytes: bytes.len() as u64,
+        };
+        *self.staged_file() = Some((file_name.to_string(), bytes));
+        Ok(staged)
+    }
+
+    fn staged_file(&self) -> std::sync::MutexGuard<'_, Option<(String, Vec<u8>)>> {
+        self.staged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn staged_copy(&self) -> Result<(String, Vec<u8>), ApiError> {
+        self.staged_file()
+            .clone()
+            .ok_or_else(|| ApiError::invalid("Choose a file to import first."))
+    }
+
+    /// [`Api::import_preview`] of the file the wizard holds.
+    pub async fn import_staged_preview(
+        &self,
+        kind: ImportKind,
+        options: ImportOptions,
+    ) -> Result<ImportPreview, ApiError> {
+        let (name, bytes) = self.staged_copy()?;
+        self.import_preview(kind, &name, &bytes, &options).await
+    }
+
+    /// Imports the file the wizard holds, reporting progress; the file is let go after a
+    /// successful import.
+    pub async fn import_staged_run(
+        &self,
+        kind: ImportKind,
+        options: ImportOptions,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> Result<ImportSummary, ApiError> {
+        let (name, bytes) = self.staged_copy()?;
+        let summary = self
+            .import_csv_with(kind, &name, &bytes, &options, progress)
+            .await?;
+        *self.staged_file() = None;
+        Ok(summary)
+    }
+
     /// Imports a CSV file of debtors, invoices or payments, all or nothing. `file_name`
     /// names the file in error messages.
     pub async fn import_csv(
@@ -465,6 +549,136 @@ impl Api {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<ImportSummary, ApiError> {
+        let run = Run {
+            dry_run: false,
+            progress: &|_| {},
+        };
+        self.import_bytes(kind, file_name, bytes, &run).await
+    }
+
+    /// [`Api::import_csv`] of a file in another shape: columns renamed by `options.mapping`,
+    /// another delimiter, decimal commas. Line numbers in errors are the file's own.
+    pub async fn import_csv_with(
+        &self,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+        progress: &(dyn Fn(ImportProgress) + Send + Sync),
+    ) -> Result<ImportSummary, ApiError> {
+        let bytes = reshape(kind, bytes, options)?;
+        let run = Run {
+            dry_run: false,
+            progress,
+        };
+        let summary = self.import_bytes(kind, file_name, &bytes, &run).await?;
+        progress(ImportProgress::phase(
+            "done",
+            u64::from(summary.imported),
+            u64::from(summary.imported),
+        ));
+        Ok(summary)
+    }
+
+    /// Everything the import wizard shows before importing: the file's columns, the mapping
+    /// (suggested from the header names unless given), the first rows as they would be read,
+    /// and the outcome of checking every row, without writing anything.
+    pub async fn import_preview(
+        &self,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> Result<ImportPreview, ApiError> {
+        let delimiter = delimiter_of(bytes, &options.delimiter)?;
+        let source_headers = header_of(bytes, delimiter);
+        let mapping: Vec<ColumnMapping> = kind
+            .header()
+            .iter()
+            .map(|column| {
+                let given = options.mapping.iter().find(|m| m.column == *column);
+                let source = match given {
+                    Some(m) => m.source.clone(),
+                    None if options.mapping.is_empty() => suggest(column, &source_headers),
+                    None => String::new(),
+                };
+                ColumnMapping {
+                    column: (*column).to_string(),
+                    source,
+                }
+            })
+            .collect();
+        let options = ImportOptions {
+            mapping: mapping.clone(),
+            delimiter: (delimiter as char).to_string(),
+            decimal_comma: options.decimal_comma,
+        };
+        let bytes = reshape(kind, bytes, &options)?;
+        let mut sample = Vec::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+        let columns: Vec<String> = reader
+            .byte_headers()
+            .map(|h| {
+                h.iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for record in reader
+            .byte_records()
+            .filter(|r| !matches!(r, Ok(r) if r.len() == 1 && r[0].is_empty()))
+            .take(PREVIEW_ROWS)
+        {
+            let Ok(record) = record else { break };
+            sample.push(
+                record
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect(),
+            );
+        }
+        let run = Run {
+            dry_run: true,
+            progress: &|_| {},
+        };
+        let (summary, problems) = match self.import_bytes(kind, file_name, &bytes, &run).await {
+            Ok(s) => (Some(s), None),
+            Err(e) if e.code == ErrorCode::Validation => (None, Some(e)),
+            Err(e) => return Err(e),
+        };
+        Ok(ImportPreview {
+            kind,
+            file_name: file_name.to_string(),
+            source_headers,
+            mapping: mapping
+                .into_iter()
+                .map(|m| ColumnMappingDto {
+                    required: kind.required().contains(&m.column.as_str()),
+                    column: m.column,
+                    source: m.source,
+                })
+                .collect(),
+            delimiter: (delimiter as char).to_string(),
+            columns,
+            sample,
+            rows: summary.as_ref().map_or(0, |s| s.rows),
+            would_import: summary.as_ref().map_or(0, |s| s.imported),
+            would_skip: summary.as_ref().map_or(0, |s| s.skipped),
+            problems,
+        })
+    }
+
+    async fn import_bytes(
+        &self,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        run: &Run<'_>,
+    ) -> Result<ImportSummary, ApiError> {
+        (run.progress)(ImportProgress::phase("checking", 0, 0));
         let mut problems = Problems {
             file: file_name.to_string(),
             list: Vec::new(),
@@ -493,10 +707,22 @@ impl Api {
         }
         let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
         let (imported, skipped) = match kind {
-            ImportKind::Debtors => self.import_debtors(&rows, problems, kind).await?,
-            ImportKind::Invoices => self.import_invoices(&rows, problems, kind).await?,
-            ImportKind::Payments => self.import_payments(&rows, problems, kind).await?,
+            ImportKind::Debtors => self.import_debtors(&rows, problems, kind, run).await?,
+            ImportKind::Invoices => self.import_invoices(&rows, problems, kind, run).await?,
+            ImportKind::Payments => self.import_payments(&rows, problems, kind, run).await?,
         };
+        if run.dry_run {
+            return Ok(ImportSummary {
+                kind,
+                rows: total,
+                imported,
+                skipped,
+            });
+        }
+        if kind != ImportKind::Debtors && imported > 0 {
+            (run.progress)(ImportProgress::phase("scoring", 0, 0));
+            self.rescore_after_import(&rows).await?;
+        }
         Ok(ImportSummary {
             kind,
             rows: total,
@@ -505,11 +731,31 @@ impl Api {
         })
     }
 
+    /// Re-scores the debtors a file of invoices or payments touched. When it touched many,
+    /// the book is marked for re-scoring instead, which the app does in the background
+    /// (and `overdue credit refresh` on demand): a large import does not wait for it.
+    async fn rescore_after_import(&self, rows: &[Row<'_>]) -> Result<(), ApiError> {
+        let refs = self.store().await.debtor_refs().await?;
+        let ids: HashSet<i64> = rows
+            .iter()
+            .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
+            .collect();
+        if ids.len() > 200 {
+            self.mark_scores_stale().await?;
+        } else {
+            for id in ids {
+                self.credit_refresh(Some(id)).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn import_debtors(
         &self,
         rows: &[Row<'_>],
         mut problems: Problems,
         kind: ImportKind,
+        run: &Run<'_>,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let existing = store.debtor_refs().await?;
@@ -654,10 +900,16 @@ impl Api {
         if problems.count > 0 {
             return Err(problems.into_error(kind));
         }
+        if run.dry_run {
+            return Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped));
+        }
         if !new.is_empty() {
+            let total = new.len() as u64;
+            (run.progress)(ImportProgress::phase("writing", 0, total));
             store
                 .insert_dataset(&new, &[], &[], self.clock().now())
                 .await?;
+            (run.progress)(ImportProgress::phase("writing", total, total));
         }
         Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
     }
@@ -667,6 +919,7 @@ impl Api {
         rows: &[Row<'_>],
         mut problems: Problems,
         kind: ImportKind,
+        run: &Run<'_>,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let debtors = FileDebtors::load(&store, rows).await?;
@@ -754,7 +1007,16 @@ impl Api {
         if problems.count > 0 {
             return Err(problems.into_error(kind));
         }
-        store.insert_invoices(&new, self.clock().now()).await?;
+        if run.dry_run {
+            return Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped));
+        }
+        let total = new.len() as u64;
+        (run.progress)(ImportProgress::phase("writing", 0, total));
+        store
+            .insert_invoices_reporting(&new, self.clock().now(), &|n| {
+                (run.progress)(ImportProgress::phase("writing", n, total))
+            })
+            .await?;
         Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
     }
 
@@ -763,6 +1025,7 @@ impl Api {
         rows: &[Row<'_>],
         mut problems: Problems,
         kind: ImportKind,
+        run: &Run<'_>,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let debtors = FileDebtors::load(&store, rows).await?;
@@ -865,7 +1128,16 @@ impl Api {
         if problems.count > 0 {
             return Err(problems.into_error(kind));
         }
-        store.record_payments(&new, self.clock().now()).await?;
+        if run.dry_run {
+            return Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped));
+        }
+        let total = new.len() as u64;
+        (run.progress)(ImportProgress::phase("writing", 0, total));
+        store
+            .record_payments_reporting(&new, self.clock().now(), &|n| {
+                (run.progress)(ImportProgress::phase("writing", n, total))
+            })
+            .await?;
         Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
     }
 }
@@ -903,4 +1175,482 @@ fn differences(stored: &DebtorDraft, row: &DebtorDraft) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// Rows the wizard shows as a sample.
+const PREVIEW_ROWS: usize = 20;
+
+/// How an import runs: for real or only checked, and who hears of its progress.
+struct Run<'a> {
+    dry_run: bool,
+    progress: &'a (dyn Fn(ImportProgress) + Send + Sync),
+}
+
+/// Which column of the file fills a canonical column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ColumnMapping {
+    /// The canonical column (`amount`).
+    pub column: String,
+    /// The file's header that fills it ("" = not in the file).
+    pub source: String,
+}
+
+/// A file's shape when it is not the canonical CSV.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportOptions {
+    /// Column mapping; empty = match headers by name (the canonical behaviour).
+    pub mapping: Vec<ColumnMapping>,
+    /// Field delimiter: `,`, `;` or a tab; "" = detect from the header line.
+    pub delimiter: String,
+    /// Amounts are written with a decimal comma (`1.234,56`).
+    pub decimal_comma: bool,
+}
+
+/// A canonical column in the wizard's mapping table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ColumnMappingDto {
+    /// The canonical column.
+    pub column: String,
+    /// The file's header mapped to it ("" = none).
+    pub source: String,
+    /// The import needs this column.
+    pub required: bool,
+}
+
+/// What the wizard shows before the import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportPreview {
+    /// What the file holds.
+    pub kind: ImportKind,
+    /// The file's name.
+    pub file_name: String,
+    /// The file's header, as written.
+    pub source_headers: Vec<String>,
+    /// The mapping in use (suggested when none was given).
+    pub mapping: Vec<ColumnMappingDto>,
+    /// The delimiter in use.
+    pub delimiter: String,
+    /// The canonical columns read from the file, in the order of `sample`'s fields.
+    pub columns: Vec<String>,
+    /// The first rows as they will be read.
+    pub sample: Vec<Vec<String>>,
+    /// Data rows (0 when the file has problems).
+    pub rows: u32,
+    /// Rows that would be written.
+    pub would_import: u32,
+    /// Rows already stored identically (left alone).
+    pub would_skip: u32,
+    /// Every problem found (`fields` lists `file:line: column`); `null` when the file is fine.
+    pub problems: Option<ApiError>,
+}
+
+/// How far an import is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    /// `checking`, `writing`, `scoring` or `done`.
+    pub phase: String,
+    /// Records done in this phase.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// Records in this phase (0 = unknown).
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+impl ImportProgress {
+    fn phase(phase: &str, done: u64, total: u64) -> Self {
+        ImportProgress {
+            phase: phase.to_string(),
+            done,
+            total,
+        }
+    }
+}
+
+/// The delimiter: the one given, or the most frequent of `,` `;` tab on the first line.
+fn delimiter_of(bytes: &[u8], given: &str) -> Result<u8, ApiError> {
+    match given {
+        "," => return Ok(b','),
+        ";" => return Ok(b';'),
+        "\t" | "tab" => return Ok(b'\t'),
+        "" => {}
+        other => {
+            return Err(ApiError::invalid(format!(
+                "\"{other}\" is not a delimiter: use a comma, a semicolon or tab"
+            )))
+        }
+    }
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first.iter().filter(|b| **b == d).count();
+    Ok([b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (count(*d), *d == b','))
+        .unwrap_or(b','))
+}
+
+/// The header line's fields, as text.
+fn header_of(bytes: &[u8], delimiter: u8) -> Vec<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Other spellings of the canonical headers seen in exports of accounting software.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "external_id",
+        &[
+            "id",
+            "customerid",
+            "customer",
+            "customerno",
+            "customernumber",
+            "account",
+            "accountno",
+            "kundennummer",
+            "debtorid",
+            "reference",
+            "ref",
+        ],
+    ),
+    (
+        "name",
+        &[
+            "company",
+            "companyname",
+            "customername",
+            "debtor",
+            "debtorname",
+            "firma",
+        ],
+    ),
+    (
+        "debtor_external_id",
+        &[
+            "customer",
+            "customerid",
+            "customerno",
+            "account",
+            "accountno",
+            "debtor",
+            "debtorid",
+            "kundennummer",
+            "externalid",
+        ],
+    ),
+    (
+        "number",
+        &[
+            "invoice",
+            "invoiceno",
+            "invoicenumber",
+            "invoicenr",
+            "documentno",
+            "rechnungsnummer",
+            "no",
+        ],
+    ),
+    (
+        "issue_date",
+        &[
+            "date",
+            "invoicedate",
+            "issued",
+            "documentdate",
+            "rechnungsdatum",
+        ],
+    ),
+    (
+        "due_date",
+        &["due", "duedate", "payableby", "faelligkeit", "fälligkeit"],
+    ),
+    (
+        "amount",
+        &[
+            "total",
+            "gross",
+            "amountgross",
+            "totalamount",
+            "sum",
+            "betrag",
+            "value",
+        ],
+    ),
+    (
+        "currency",
+        &["cur", "ccy", "currencycode", "waehrung", "währung"],
+    ),
+    (
+        "date",
+        &["paymentdate", "paidon", "valuedate", "bookingdate", "datum"],
+    ),
+    (
+        "reference",
+        &[
+            "paymentreference",
+            "remittance",
+            "memo",
+            "verwendungszweck",
+            "ref",
+        ],
+    ),
+    (
+        "invoice_number",
+        &["invoice", "invoiceno", "invoicenumber", "rechnungsnummer"],
+    ),
+    ("postal_code", &["zip", "zipcode", "postcode", "plz"]),
+    (
+        "payment_terms_days",
+        &["terms", "paymentterms", "termsdays", "zahlungsziel"],
+    ),
+    ("credit_limit", &["limit", "creditline", "kreditlimit"]),
+    ("email", &["mail", "emailaddress"]),
+    ("phone", &["telephone", "tel", "phonenumber", "telefon"]),
+    (
+        "address",
+        &["street", "address1", "addressline", "strasse", "straße"],
+    ),
+];
+
+/// The file's header that most likely fills `column` ("" when none does).
+fn suggest(column: &str, headers: &[String]) -> String {
+    let key = normalise(column);
+    if let Some(h) = headers.iter().find(|h| normalise(h) == key) {
+        return h.clone();
+    }
+    let synonyms = SYNONYMS
+        .iter()
+        .find(|(c, _)| *c == column)
+        .map_or(&[][..], |(_, s)| *s);
+    headers
+        .iter()
+        .find(|h| synonyms.contains(&normalise(h).as_str()))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Rewrites a file into the canonical shape (comma-separated, canonical headers, dot
+/// decimals), keeping every data row on its original line number so errors still point
+/// into the user's file. A canonical file is returned as it is.
+fn reshape<'a>(
+    kind: ImportKind,
+    bytes: &'a [u8],
+    options: &ImportOptions,
+) -> Result<std::borrow::Cow<'a, [u8]>, ApiError> {
+    let delimiter = delimiter_of(bytes, &options.delimiter)?;
+    let mapped: Vec<&ColumnMapping> = options
+        .mapping
+        .iter()
+        .filter(|m| !m.source.trim().is_empty())
+        .collect();
+    if mapped.is_empty() && delimiter == b',' && !options.decimal_comma {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    for m in &mapped {
+        if !kind.header().contains(&m.column.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "\"{}\" is not a column of a {} file; expected {}",
+                m.column,
+                kind.noun(),
+                kind.header().join(",")
+            )));
+        }
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(body);
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::with_capacity(body.len() + 64));
+    let mut record = csv::ByteRecord::new();
+    // Which source field fills each output column (None: keep the file's own columns).
+    let mut picks: Option<Vec<usize>> = None;
+    let mut amount_columns: Vec<usize> = Vec::new();
+    let mut line_out: u64 = 1;
+    let mut lines = LineCounter::new(body);
+    let write_err = |e: csv::Error| ApiError::new(ErrorCode::Internal, e.to_string());
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            // Left for the importer to report with its line.
+            Err(_) => break,
+        }
+        let line = lines.at(record.position().map_or(0, |p| p.byte() as usize));
+        while line_out < line {
+            // A blank line (one empty field), which the importer skips.
+            writer.write_record([b"" as &[u8]]).map_err(write_err)?;
+            line_out += 1;
+        }
+        let Some(cols) = &picks else {
+            let header: Vec<String> = record
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).trim().to_string())
+                .collect();
+            let (names, cols): (Vec<String>, Vec<usize>) = if mapped.is_empty() {
+                (header.clone(), (0..header.len()).collect())
+            } else {
+                let mut names = Vec::new();
+                let mut cols = Vec::new();
+                for m in &mapped {
+                    let Some(i) = header.iter().position(|h| h == m.source.trim()) else {
+                        return Err(ApiError::invalid(format!(
+                            "The file has no column \"{}\" (mapped to {}); its columns are {}",
+                            m.source,
+                            m.column,
+                            header.join(", ")
+                        )));
+                    };
+                    names.push(m.column.clone());
+                    cols.push(i);
+                }
+                (names, cols)
+            };
+            amount_columns = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| matches!(normalise(n).as_str(), "amount" | "creditlimit"))
+                .map(|(i, _)| i)
+                .collect();
+            writer.write_record(&names).map_err(write_err)?;
+            line_out += newlines(&names);
+            picks = Some(cols);
+            continue;
+        };
+        let fields: Vec<Vec<u8>> = if record.len() == 1 && record[0].is_empty() {
+            vec![Vec::new()]
+        } else if cols.iter().all(|i| *i < record.len())
+            && (mapped.is_empty() || record.len() >= cols.len())
+        {
+            cols.iter()
+                .enumerate()
+                .map(|(k, i)| {
+                    let f = &record[*i];
+                    if options.decimal_comma && amount_columns.contains(&k) {
+                        comma_to_dot(f)
+                    } else {
+                        f.to_vec()
+                    }
+                })
+                .collect()
+        } else {
+            // A short row stays short, so the importer reports its field count.
+            record.iter().map(<[u8]>::to_vec).collect()
+        };
+        writer.write_record(&fields).map_err(write_err)?;
+        line_out += 1 + fields
+            .iter()
+            .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+            .sum::<u64>();
+    }
+    writer
+        .into_inner()
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// Line numbers of byte offsets, counted forward (offsets must not decrease).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line a record starting at `offset` is on. The csv reader's record
+    /// position includes blank lines skipped before the record, so those are passed over.
+    fn at(&mut self, offset: usize) -> u64 {
+        let mut end = offset.min(self.bytes.len());
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end > self.pos {
+            self.line += self.bytes[self.pos..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.pos = end;
+        }
+        self.line
+    }
+}
+
+fn newlines(fields: &[String]) -> u64 {
+    1 + fields
+        .iter()
+        .map(|f| f.matches('\n').count() as u64)
+        .sum::<u64>()
+}
+
+/// `1.234,56` -> `1234.56`; `-12,5` -> `-12.5`. Anything else is left for the amount check.
+fn comma_to_dot(field: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(field);
+    let t = text.trim();
+    if t.contains(',') {
+        t.replace(['.', ' ', '\u{a0}'], "")
+            .replace(',', ".")
+            .into_bytes()
+    } else if t.matches('.').count() >= 1 && t.rsplit('.').next().is_some_and(|d| d.len() == 3) {
+        // `1.234` with a decimal comma is one thousand two hundred and thirty-four.
+        t.replace('.', "").into_bytes()
+    } else {
+        field.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod reshape_tests {
+    use super::*;
+
+    #[test]
+    fn rows_keep_their_line_numbers() {
+        let bad = "Nr;Kunde;Datum;Betrag;Text\nA-1;K-1;2026-03-01;10,00;\"eins\nzwei\"\nA-1b;K-1;2026-03-01;5,00;\n\nA-2;K-9;2026-03-02;zehn;\n";
+        let opts = ImportOptions {
+            mapping: vec![
+                ColumnMapping {
+                    column: "number".into(),
+                    source: "Nr".into(),
+                },
+                ColumnMapping {
+                    column: "amount".into(),
+                    source: "Betrag".into(),
+                },
+            ],
+            delimiter: String::new(),
+            decimal_comma: true,
+        };
+        let out = reshape(ImportKind::Invoices, bad.as_bytes(), &opts).unwrap();
+        let text = String::from_utf8(out.into_owned()).unwrap();
+        assert_eq!(
+            text, "number,amount\nA-1,10.00\n\"\"\nA-1b,5.00\n\"\"\nA-2,zehn\n",
+            "A-1b stays on line 4 and A-2 on line 6"
+        );
+    }
 }

@@ -11,7 +11,7 @@ use overdue_domain::money::decimal_string;
 use overdue_domain::{Currency, Money};
 use overdue_store::{
     AdjustmentKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment,
+    NewEvent, NewInvoice, NewPayment,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -39,6 +39,10 @@ pub struct InvoiceInput {
     pub currency: String,
     /// Description.
     pub description: String,
+    /// Why the invoice goes out although the credit check holds the debtor ("" = none
+    /// given: a held debtor's invoice is refused with the hold's reasons).
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 /// Invoice status as the list shows and filters it.
@@ -404,7 +408,7 @@ fn to_detail(d: InvoiceDetail, as_of: NaiveDate) -> InvoiceDetailDto {
 }
 
 impl Api {
-    fn date_or_today(&self, field: &str, text: &str) -> Result<NaiveDate, ApiError> {
+    pub(crate) fn date_or_today(&self, field: &str, text: &str) -> Result<NaiveDate, ApiError> {
         if text.trim().is_empty() {
             Ok(self.clock().today())
         } else {
@@ -443,6 +447,20 @@ impl Api {
         } else {
             Money::parse(&input.tax, currency)?
         };
+        let hold = self.hold_reasons(input.debtor_id, &amount).await?;
+        let override_reason = input.override_reason.trim();
+        if let Some(reasons) = &hold {
+            if override_reason.is_empty() {
+                return Err(ApiError::new(
+                    crate::ErrorCode::CreditHold,
+                    format!(
+                        "{} is on credit hold: {} Give a reason to issue the invoice anyway.",
+                        debtor.draft.name,
+                        reasons.join(" ")
+                    ),
+                ));
+            }
+        }
         let id = store
             .create_invoice(
                 &NewInvoice {
@@ -457,7 +475,52 @@ impl Api {
                 self.clock().now(),
             )
             .await?;
+        if let Some(reasons) = hold {
+            store
+                .append_event(
+                    &NewEvent {
+                        debtor_id: input.debtor_id,
+                        invoice_id: Some(id),
+                        occurred_at: self.clock().now(),
+                        kind: "credit".into(),
+                        author: "overdue".into(),
+                        summary: format!(
+                            "Invoice {number} issued despite a credit hold: {override_reason}"
+                        ),
+                        detail: reasons.join("\n"),
+                        ref_table: "invoices".into(),
+                        ref_id: Some(id),
+                        ..NewEvent::default()
+                    },
+                    self.clock().now(),
+                )
+                .await?;
+        }
+        self.credit_refresh(Some(input.debtor_id)).await?;
         Ok(self.invoice_get(id).await?.invoice)
+    }
+
+    /// The hold reasons of a credit check of a new invoice of `amount`, or `None` when the
+    /// debtor is released (or has no limit set).
+    async fn hold_reasons(
+        &self,
+        debtor_id: i64,
+        amount: &Money,
+    ) -> Result<Option<Vec<String>>, ApiError> {
+        let debtor = self.store().await.debtor(debtor_id).await?;
+        if debtor.draft.credit_limit.is_none() {
+            return Ok(None);
+        }
+        let check = self
+            .credit_check(debtor_id, &money_string(amount), "")
+            .await?;
+        Ok((check.decision == "HOLD").then(|| {
+            check
+                .reasons
+                .into_iter()
+                .filter(|r| !r.contains("within"))
+                .collect()
+        }))
     }
 
     /// One invoice with its payments, credits, write-offs and disputes.
@@ -555,6 +618,9 @@ impl Api {
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::new(crate::ErrorCode::Internal, "no payment recorded"))?;
+        // A payment can keep a promise, complete a plan or pay a settlement.
+        self.collections_sweep(input.debtor_id).await?;
+        self.credit_refresh(Some(input.debtor_id)).await?;
         Ok(PaymentResult {
             id: p.id,
             currency: currency.code().to_string(),

@@ -22,15 +22,21 @@
 
 #![deny(missing_docs)]
 
+pub mod account;
+pub mod bench;
 pub mod calc;
 pub mod clock;
+pub mod collections;
 pub mod config;
+pub mod credit;
 mod debtors;
 pub mod demo;
 pub mod documents;
 pub mod dto;
 mod error;
+pub mod export;
 pub mod import;
+pub mod latefees;
 pub mod ledger;
 pub mod reports;
 
@@ -50,6 +56,8 @@ const DEMO_OFFERED: &str = "demo_offered";
 pub struct Api {
     store: RwLock<(Store, String)>,
     clock: Arc<dyn Clock>,
+    /// The file the import wizard is working on (name, bytes).
+    staged: std::sync::Mutex<Option<(String, Vec<u8>)>>,
 }
 
 impl Api {
@@ -60,6 +68,7 @@ impl Api {
         Ok(Api {
             store: RwLock::new((store, location)),
             clock,
+            staged: std::sync::Mutex::new(None),
         })
     }
 

@@ -267,9 +267,124 @@ fn two_places(d: Decimal) -> String {
     decimal_string(d, 2)
 }
 
+/// An open invoice in an aging bucket (the drill-down from a bar or a cell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgingInvoiceDto {
+    /// The invoice.
+    #[ts(type = "number")]
+    pub invoice_id: i64,
+    /// Its number.
+    pub number: String,
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// The debtor's name.
+    pub debtor_name: String,
+    /// The debtor's external reference.
+    pub debtor_ref: String,
+    /// Issue date.
+    pub issue_date: String,
+    /// Due date.
+    pub due_date: String,
+    /// Days past due (or since issue, by invoice date) on the as-of date.
+    #[ts(type = "number")]
+    pub days: i64,
+    /// Open balance on the as-of date.
+    pub open: String,
+}
+
+/// The drill-down's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgingDrillDto {
+    /// The as-of date.
+    pub as_of: String,
+    /// Currency.
+    pub currency: String,
+    /// The bucket.
+    pub label: String,
+    /// Invoices in it, oldest first (at most `limit`).
+    pub invoices: Vec<AgingInvoiceDto>,
+    /// How many invoices the bucket holds in all.
+    pub count: u32,
+    /// Their open total (equals the bucket's total in the report).
+    pub total: String,
+}
+
 impl Api {
-    /// Aging of the open balances as of a date, per currency and per debtor.
-    pub async fn report_aging(&self, q: AgingQuery) -> Result<AgingReportDto, ApiError> {
+    /// The open invoices behind one bucket of the aging report (one currency), oldest
+    /// first; `debtor_id` narrows it to one debtor's row.
+    pub async fn report_aging_invoices(
+        &self,
+        q: AgingQuery,
+        currency: &str,
+        label: &str,
+        debtor_id: Option<i64>,
+    ) -> Result<AgingDrillDto, ApiError> {
+        let (as_of, buckets, basis) = self.aging_params(&q)?;
+        let labels = buckets.labels(basis);
+        let Some(wanted) = labels.iter().position(|l| l == label) else {
+            return Err(ApiError::invalid(format!(
+                "\"{label}\" is not a bucket of this report; the buckets are {}",
+                labels.join(", ")
+            )));
+        };
+        let currency = Currency::from_code(currency.trim())
+            .map_err(|e| ApiError::invalid(capitalise(&e.to_string())))?;
+        let store = self.store().await;
+        let mut open: Vec<_> = store
+            .open_balances(as_of, debtor_id)
+            .await?
+            .into_iter()
+            .filter(|o| o.open.currency() == currency)
+            .map(|o| {
+                let days = overdue_domain::aging::age_days(basis, o.issue_date, o.due_date, as_of);
+                (days, o)
+            })
+            .filter(|(days, _)| buckets.index(basis, *days) == wanted)
+            .collect();
+        open.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.number.cmp(&b.1.number)));
+        let mut total = Money::zero(currency);
+        for (_, o) in &open {
+            total = total
+                .checked_add(&o.open)
+                .map_err(|e| ApiError::invalid(e.to_string()))?;
+        }
+        let count = u32::try_from(open.len()).unwrap_or(u32::MAX);
+        open.truncate(1000);
+        let ids: Vec<i64> = open.iter().map(|(_, o)| o.debtor_id).collect();
+        let names = store.debtor_labels(&ids).await?;
+        Ok(AgingDrillDto {
+            as_of: as_of.to_string(),
+            currency: currency.code().to_string(),
+            label: label.to_string(),
+            invoices: open
+                .into_iter()
+                .map(|(days, o)| {
+                    let l = names.get(&o.debtor_id);
+                    AgingInvoiceDto {
+                        invoice_id: o.invoice_id,
+                        number: o.number,
+                        debtor_id: o.debtor_id,
+                        debtor_name: l.map(|l| l.name.clone()).unwrap_or_default(),
+                        debtor_ref: l.map(|l| l.external_ref.clone()).unwrap_or_default(),
+                        issue_date: o.issue_date.to_string(),
+                        due_date: o.due_date.to_string(),
+                        days,
+                        open: money_string(&o.open),
+                    }
+                })
+                .collect(),
+            count,
+            total: money_string(&total),
+        })
+    }
+
+    fn aging_params(
+        &self,
+        q: &AgingQuery,
+    ) -> Result<(NaiveDate, AgingBuckets, AgingBasis), ApiError> {
         let as_of = if q.as_of.trim().is_empty() {
             self.clock().today()
         } else {
@@ -285,6 +400,12 @@ impl Api {
             AgingBy::Due => AgingBasis::Due,
             AgingBy::Invoice => AgingBasis::Invoice,
         };
+        Ok((as_of, buckets, basis))
+    }
+
+    /// Aging of the open balances as of a date, per currency and per debtor.
+    pub async fn report_aging(&self, q: AgingQuery) -> Result<AgingReportDto, ApiError> {
+        let (as_of, buckets, basis) = self.aging_params(&q)?;
         let store = self.store().await;
         let open = store.open_balances(as_of, None).await?;
         let items: Vec<AgingItem> = open

@@ -6,12 +6,15 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use overdue_api::import::{ImportKind, ImportSummary};
+use overdue_api::export::{
+    aging_table, invoice_table, statement_table, ExportFormat, ExportRequest, Table,
+};
+use overdue_api::import::{ColumnMapping, ImportKind, ImportOptions, ImportSummary};
 use overdue_api::ledger::{
-    AdjustmentInput, AdjustmentKindDto, Invoice, InvoiceDetailDto, InvoiceInput, InvoiceListQuery,
+    AdjustmentInput, AdjustmentKindDto, InvoiceDetailDto, InvoiceInput, InvoiceListQuery,
     InvoiceStatusDto, PaymentInput,
 };
-use overdue_api::reports::{AgingBy, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto};
+use overdue_api::reports::{AgingBy, AgingQuery, MetricsReportDto};
 use overdue_api::{Api, ApiError, ErrorCode};
 
 use crate::print_json;
@@ -26,6 +29,16 @@ pub enum LedgerCommand {
         kind: KindArg,
         /// The CSV file (header row required; UTF-8).
         path: PathBuf,
+        /// Map a canonical column to the file's header, e.g. --map amount=Betrag (repeatable;
+        /// with any --map, only mapped columns are read).
+        #[arg(long = "map", value_name = "COLUMN=HEADER")]
+        map: Vec<String>,
+        /// Field delimiter: "," ";" or "tab" (default: detected from the header line).
+        #[arg(long, default_value = "")]
+        delimiter: String,
+        /// Amounts use a decimal comma (1.234,56).
+        #[arg(long)]
+        decimal_comma: bool,
     },
     /// Reports: aging, statement of account, metrics.
     #[command(subcommand)]
@@ -213,6 +226,9 @@ pub enum InvoicesCommand {
         /// Description.
         #[arg(long, default_value = "")]
         description: String,
+        /// Why the invoice goes out although the debtor is on credit hold.
+        #[arg(long, default_value = "")]
+        override_reason: String,
     },
     /// List invoices by due date.
     List {
@@ -315,7 +331,7 @@ pub enum PaymentsCommand {
     },
 }
 
-async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
+pub(crate) async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
     match key.strip_prefix('#').map(str::parse::<i64>) {
         Some(Ok(id)) => Ok(api.debtor_get(id).await?.id),
         Some(Err(_)) => Err(ApiError::invalid(format!(
@@ -358,7 +374,36 @@ async fn invoice_query(api: &Api, f: InvoiceFilter) -> Result<InvoiceListQuery, 
 /// Runs a ledger command and prints its result.
 pub async fn run(api: &Api, command: LedgerCommand, json: bool) -> Result<(), ApiError> {
     match command {
-        LedgerCommand::Import { kind, path } => import(api, kind, &path, json).await,
+        LedgerCommand::Import {
+            kind,
+            path,
+            map,
+            delimiter,
+            decimal_comma,
+        } => {
+            let mut mapping = Vec::new();
+            for m in &map {
+                let Some((column, source)) = m.split_once('=') else {
+                    return Err(ApiError::invalid(format!(
+                        "--map {m}: write COLUMN=HEADER, e.g. --map amount=Betrag"
+                    )));
+                };
+                mapping.push(ColumnMapping {
+                    column: column.trim().to_string(),
+                    source: source.trim().to_string(),
+                });
+            }
+            let options = ImportOptions {
+                mapping,
+                delimiter: if delimiter == "tab" {
+                    "\t".into()
+                } else {
+                    delimiter
+                },
+                decimal_comma,
+            };
+            import(api, kind, &path, &options, json).await
+        }
         LedgerCommand::Report(ReportCommand::Aging(a)) => {
             let r = api.report_aging(aging_query(a)).await?;
             if json {
@@ -391,40 +436,37 @@ pub async fn run(api: &Api, command: LedgerCommand, json: bool) -> Result<(), Ap
             }
         }
         LedgerCommand::Export(e) => {
-            let (table, out) = match e {
+            let (request, out) = match e {
                 ExportCommand::Aging { aging, out } => (
-                    aging_table(&api.report_aging(aging_query(aging)).await?),
+                    ExportRequest::Aging {
+                        query: aging_query(aging),
+                    },
                     out,
                 ),
                 ExportCommand::Statement { statement: s, out } => (
-                    statement_table(&api.report_statement(&s.debtor, &s.from, &s.to).await?),
+                    ExportRequest::Statement {
+                        debtor_id: debtor_id(api, &s.debtor).await?,
+                        from: s.from,
+                        to: s.to,
+                    },
                     out,
                 ),
-                ExportCommand::Invoices { filter, out } => {
-                    let mut q = invoice_query(api, filter).await?;
-                    let mut rows = Vec::new();
-                    loop {
-                        let page = api.invoices_list(q.clone()).await?;
-                        let n = page.rows.len() as u32;
-                        rows.extend(page.rows);
-                        if n == 0 || rows.len() as u32 >= page.total {
-                            break;
-                        }
-                        q.offset += n;
-                    }
-                    (invoice_table(&rows), out)
-                }
+                ExportCommand::Invoices { filter, out } => (
+                    ExportRequest::Invoices {
+                        query: invoice_query(api, filter).await?,
+                    },
+                    out,
+                ),
             };
-            let written = match out.format {
-                FormatArg::Csv => write_csv(&table, &out.out),
-                FormatArg::Xlsx => write_xlsx(&table, &out.out),
-            }?;
+            let format = match out.format {
+                FormatArg::Csv => ExportFormat::Csv,
+                FormatArg::Xlsx => ExportFormat::Xlsx,
+            };
+            let done = api.export_to(&request, format, &out.out).await?;
             if json {
-                print_json(
-                    &serde_json::json!({"path": out.out.display().to_string(), "rows": written}),
-                )
+                print_json(&done)
             } else {
-                println!("Wrote {written} rows to {}", out.out.display());
+                println!("Wrote {} rows to {}", done.rows, done.path);
                 Ok(())
             }
         }
@@ -433,7 +475,13 @@ pub async fn run(api: &Api, command: LedgerCommand, json: bool) -> Result<(), Ap
     }
 }
 
-async fn import(api: &Api, kind: KindArg, path: &Path, json: bool) -> Result<(), ApiError> {
+async fn import(
+    api: &Api,
+    kind: KindArg,
+    path: &Path,
+    options: &ImportOptions,
+    json: bool,
+) -> Result<(), ApiError> {
     let bytes = std::fs::read(path).map_err(|e| {
         ApiError::new(
             ErrorCode::Io,
@@ -449,10 +497,16 @@ async fn import(api: &Api, kind: KindArg, path: &Path, json: bool) -> Result<(),
         KindArg::Invoices => ImportKind::Invoices,
         KindArg::Payments => ImportKind::Payments,
     };
-    match api.import_csv(kind, &name, &bytes).await {
+    match api
+        .import_csv_with(kind, &name, &bytes, options, &|_| {})
+        .await
+    {
         Ok(s) if json => print_json(&s),
         Ok(s) => {
             print_summary(&s);
+            if s.kind != ImportKind::Debtors && s.imported > 0 {
+                println!("Payment scores are recomputed when the app starts, or now with `overdue credit refresh`.");
+            }
             Ok(())
         }
         Err(e) if json => Err(e),
@@ -489,6 +543,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
             amount,
             tax,
             description,
+            override_reason,
         } => {
             let inv = api
                 .invoice_create(InvoiceInput {
@@ -500,6 +555,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
                     tax,
                     currency: String::new(),
                     description,
+                    override_reason,
                 })
                 .await?;
             if json {
@@ -691,135 +747,6 @@ fn print_detail(d: &InvoiceDetailDto) {
     }
 }
 
-/// A rectangular table: header, rows, and which columns hold amounts (right-aligned in
-/// the terminal, numbers in XLSX).
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    amount_columns: Vec<usize>,
-}
-
-fn aging_table(r: &AgingReportDto) -> Table {
-    let mut header: Vec<String> = ["external_id", "name", "currency"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    header.extend(r.labels.iter().cloned());
-    header.push("total".into());
-    let amount_columns = (3..header.len()).collect();
-    let mut rows = Vec::new();
-    for d in &r.debtors {
-        let mut row = vec![d.external_id.clone(), d.name.clone(), d.currency.clone()];
-        row.extend(d.buckets.0.iter().map(|(_, v)| v.clone()));
-        row.push(d.total.clone());
-        rows.push(row);
-    }
-    for (currency, t) in &r.currencies {
-        let mut row = vec![
-            String::new(),
-            format!("TOTAL (as of {})", r.as_of),
-            currency.clone(),
-        ];
-        row.extend(t.buckets.0.iter().map(|(_, v)| v.clone()));
-        row.push(t.total.clone());
-        rows.push(row);
-    }
-    Table {
-        header,
-        rows,
-        amount_columns,
-    }
-}
-
-fn statement_table(s: &StatementDto) -> Table {
-    let mut rows = vec![vec![
-        s.from.clone(),
-        "opening_balance".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        s.opening_balance.clone(),
-    ]];
-    for l in &s.lines {
-        rows.push(vec![
-            l.date.clone(),
-            l.kind.clone(),
-            l.reference.clone(),
-            l.description.clone(),
-            l.debit.clone(),
-            l.credit.clone(),
-            l.balance.clone(),
-        ]);
-    }
-    rows.push(vec![
-        s.to.clone(),
-        "closing_balance".into(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        s.closing_balance.clone(),
-    ]);
-    Table {
-        header: [
-            "date",
-            "kind",
-            "reference",
-            "description",
-            "debit",
-            "credit",
-            "balance",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows,
-        amount_columns: vec![4, 5, 6],
-    }
-}
-
-fn invoice_table(rows: &[Invoice]) -> Table {
-    Table {
-        header: [
-            "number",
-            "debtor_external_id",
-            "debtor",
-            "issue_date",
-            "due_date",
-            "currency",
-            "amount",
-            "open",
-            "status",
-            "description",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows: rows
-            .iter()
-            .map(|i| {
-                vec![
-                    i.number.clone(),
-                    i.debtor_ref.clone(),
-                    i.debtor_name.clone(),
-                    i.issue_date.clone(),
-                    i.due_date.clone(),
-                    i.currency.clone(),
-                    i.amount.clone(),
-                    i.open.clone(),
-                    serde_json::to_value(i.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    i.description.clone(),
-                ]
-            })
-            .collect(),
-        amount_columns: vec![6, 7],
-    }
-}
-
 fn print_table(t: &Table) {
     let width = |c: usize| {
         t.rows
@@ -879,57 +806,4 @@ fn print_metrics(r: &MetricsReportDto) {
         println!("  collection rate     {:>10} %", show(&m.collection_rate));
         println!("  bad-debt ratio      {:>10} %", show(&m.bad_debt_ratio));
     }
-}
-
-fn io_error(path: &Path, e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        ErrorCode::Io,
-        format!("Cannot write {}: {e}", path.display()),
-    )
-}
-
-fn write_csv(t: &Table, path: &Path) -> Result<usize, ApiError> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
-    w.write_record(&t.header).map_err(|e| io_error(path, e))?;
-    for r in &t.rows {
-        w.write_record(r).map_err(|e| io_error(path, e))?;
-    }
-    w.flush().map_err(|e| io_error(path, e))?;
-    Ok(t.rows.len())
-}
-
-/// XLSX stores every number as an IEEE double: that is the file format, not a choice.
-/// Amounts are exact decimal strings up to here and are converted once, per cell, for
-/// the spreadsheet to sum them; an amount of up to 15 significant digits (every amount
-/// a ledger of i64 cents realistically holds) reads back exactly with the "0.00" format.
-#[allow(clippy::disallowed_types)]
-fn write_xlsx(t: &Table, path: &Path) -> Result<usize, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = Format::new().set_bold();
-    let money = Format::new().set_num_format("#,##0.00");
-    let err = |e: rust_xlsxwriter::XlsxError| io_error(path, e);
-    for (c, h) in t.header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, h, &bold)
-            .map_err(err)?;
-    }
-    for (r, row) in t.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, v) in row.iter().enumerate() {
-            let number = if t.amount_columns.contains(&c) {
-                v.parse::<f64>().ok()
-            } else {
-                None
-            };
-            match number {
-                Some(n) => sheet.write_number_with_format(r, c as u16, n, &money),
-                None => sheet.write_string(r, c as u16, v),
-            }
-            .map_err(err)?;
-        }
-    }
-    book.save(path).map_err(err)?;
-    Ok(t.rows.len())
 }

@@ -5,6 +5,8 @@
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
 mod calc;
+mod collections;
+mod credit;
 mod ledger;
 mod pdf;
 
@@ -58,6 +60,9 @@ enum Command {
     /// Receivables: import, invoices, payments, reports, exports.
     #[command(flatten)]
     Ledger(ledger::LedgerCommand),
+    /// Collections: payment plans, promises, settlements, holds, collection state.
+    #[command(flatten)]
+    Collections(collections::CollectionsCommand),
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
@@ -66,9 +71,43 @@ enum Command {
     Pdf(pdf::PdfCommand),
     /// Attach a file (contract, terms, delivery note) to a debtor or one of its invoices.
     Attach(pdf::AttachArgs),
-    /// Benchmarks that need no database.
+    /// Benchmarks on a synthetic book (see BENCHMARKS.md).
     #[command(subcommand)]
-    Bench(pdf::BenchCommand),
+    Bench(BenchCommand),
+    /// Credit: a debtor's payment score, credit check of a new order, alerts.
+    #[command(subcommand)]
+    Credit(credit::CreditCommand),
+}
+
+/// Benchmarks.
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The ledger (aging today and past, a statement, CSV import) against hand-written SQL
+    /// baselines measured in the same run. Build with --release.
+    Ledger {
+        /// Debtors in the synthetic book.
+        #[arg(long, default_value_t = 50_000)]
+        debtors: u32,
+        /// Invoices in the synthetic book.
+        #[arg(long, default_value_t = 1_000_000)]
+        invoices: u32,
+        /// Runs per operation (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+        /// Folder for the benchmark's SQLite files (default: a temporary folder).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Lay out and write N single-page demand letters for N debtors: into one PDF, then into
+    /// N files; prints letters per CPU-second, bytes per letter and peak memory. No database.
+    Letters {
+        /// Number of letters.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Folder for the combined PDF and the separate files.
+        #[arg(long)]
+        out_dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -86,6 +125,7 @@ enum SortArg {
     Country,
     OpenBalance,
     OverdueBalance,
+    Risk,
 }
 
 #[derive(Args)]
@@ -228,7 +268,8 @@ fn report(e: &ApiError, json: bool) -> ExitCode {
         ErrorCode::Validation
         | ErrorCode::InvalidInput
         | ErrorCode::NotFound
-        | ErrorCode::Duplicate => 2,
+        | ErrorCode::Duplicate
+        | ErrorCode::CreditHold => 2,
         _ => 1,
     })
 }
@@ -243,6 +284,62 @@ fn database(cli_db: Option<String>) -> Result<String, ApiError> {
     }
 }
 
+async fn bench_ledger(
+    debtors: u32,
+    invoices: u32,
+    runs: u32,
+    dir: Option<std::path::PathBuf>,
+    json: bool,
+) -> Result<(), ApiError> {
+    use overdue_api::Clock;
+    let temp;
+    let dir = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", d.display())))?;
+            d
+        }
+        None => {
+            temp = std::env::temp_dir().join(format!("overdue-bench-{}", std::process::id()));
+            std::fs::create_dir_all(&temp)
+                .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
+            temp
+        }
+    };
+    let today = SystemClock::from_env().today();
+    let report = overdue_api::bench::ledger(&dir, debtors, invoices, runs, today, &|step| {
+        eprintln!(".. {step}")
+    })
+    .await?;
+    if json {
+        return print_json(&report);
+    }
+    println!(
+        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms); times are {} time, medians",
+        report.debtors, report.invoices, report.payments, report.load_ms, report.clock
+    );
+    println!(
+        "{:<72} {:>10} {:>12} {:>8}  target",
+        "operation", "ours ms", "baseline ms", "ratio"
+    );
+    for l in &report.lines {
+        println!(
+            "{:<72} {:>10} {:>12} {:>8}  {} {}",
+            l.operation,
+            l.ours_ms,
+            l.baseline_ms,
+            l.ratio,
+            l.target,
+            if l.met { "met" } else { "NOT MET" }
+        );
+    }
+    println!(
+        "Re-scoring every debtor after the import (in the background in the app): {} ms",
+        report.rescore_ms
+    );
+    Ok(())
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
@@ -254,8 +351,17 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
         return calc::run(*c, cli.json);
     }
-    if let Command::Bench(c) = cli.command {
-        return pdf::bench(c, cli.json);
+    if let Command::Bench(BenchCommand::Letters { count, out_dir }) = cli.command {
+        return pdf::bench(count, &out_dir, cli.json);
+    }
+    if let Command::Bench(BenchCommand::Ledger {
+        debtors,
+        invoices,
+        runs,
+        dir,
+    }) = cli.command
+    {
+        return bench_ledger(debtors, invoices, runs, dir, cli.json).await;
     }
     let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
@@ -302,6 +408,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                         SortArg::Country => DebtorSortDto::Country,
                         SortArg::OpenBalance => DebtorSortDto::OpenBalance,
                         SortArg::OverdueBalance => DebtorSortDto::OverdueBalance,
+                        SortArg::Risk => DebtorSortDto::Risk,
                     },
                     direction: if desc {
                         SortDirectionDto::Desc
@@ -401,8 +508,12 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Calc(c) => calc::run(*c, json),
         Command::Pdf(c) => pdf::run(api, c, json).await,
         Command::Attach(a) => pdf::attach(api, a, json).await,
-        Command::Bench(c) => pdf::bench(c, json),
+        Command::Bench(BenchCommand::Ledger { .. } | BenchCommand::Letters { .. }) => Err(
+            ApiError::new(ErrorCode::Internal, "the benchmark opens its own databases"),
+        ),
         Command::Ledger(c) => ledger::run(api, c, json).await,
+        Command::Collections(c) => collections::run(api, c, json).await,
+        Command::Credit(c) => credit::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

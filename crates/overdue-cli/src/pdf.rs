@@ -121,21 +121,6 @@ pub struct AttachArgs {
     file: PathBuf,
 }
 
-/// `overdue bench ...`
-#[derive(Subcommand)]
-pub enum BenchCommand {
-    /// Lay out and write N single-page demand letters for N debtors: into one PDF, then into
-    /// N files; prints letters per CPU-second, bytes per letter and peak memory.
-    Letters {
-        /// Number of letters.
-        #[arg(long, default_value_t = 1000)]
-        count: usize,
-        /// Folder for the combined PDF and the separate files.
-        #[arg(long)]
-        out_dir: PathBuf,
-    },
-}
-
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     std::fs::write(path, bytes)
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))
@@ -274,9 +259,11 @@ pub async fn attach(api: &Api, a: AttachArgs, json: bool) -> Result<(), ApiError
 }
 
 /// Runs `overdue bench ...` (no database).
-pub fn bench(c: BenchCommand, json: bool) -> Result<(), ApiError> {
-    let BenchCommand::Letters { count, out_dir } = c;
-    std::fs::create_dir_all(&out_dir)
+pub fn bench(count: usize, out_dir: &Path, json: bool) -> Result<(), ApiError> {
+    if count == 0 {
+        return Err(ApiError::invalid("--count: at least one letter"));
+    }
+    std::fs::create_dir_all(out_dir)
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", out_dir.display())))?;
     let docs = overdue_docs::bench::demand_letters(count);
     let cpu0 = cpu_seconds();

@@ -25,12 +25,14 @@
 #![deny(missing_docs)]
 
 pub mod aging;
+pub mod collection;
 pub mod debtor;
 pub mod interest;
 pub mod ledger;
 pub mod metrics;
 pub mod money;
 pub mod plan;
+pub mod risk;
 pub mod scoring;
 pub mod text;
 

@@ -113,6 +113,10 @@ pub struct DebtorListRow {
     pub overdue_balance: Money,
     /// True when archived.
     pub archived: bool,
+    /// The latest payment score (`None`: unscored or never scored).
+    pub score: Option<u8>,
+    /// Credit alerts: `over_limit`, `past_tolerance`, `score_dropped`.
+    pub risk_flags: Vec<String>,
 }
 
 /// Columns the list can be sorted by.
@@ -132,6 +136,9 @@ pub enum DebtorSort {
     OpenBalance,
     /// By overdue balance.
     OverdueBalance,
+    /// By risk: most credit alerts first, then the lowest payment score (see
+    /// `overdue_domain::risk`); never-scored debtors last.
+    Risk,
 }
 
 /// Sort direction.
@@ -207,6 +214,8 @@ struct ListRow {
     email: Option<String>,
     open_minor: i64,
     overdue_minor: i64,
+    score: Option<i64>,
+    risk_flags: Option<String>,
 }
 
 fn parse_kind(s: &str) -> Result<DebtorKind, StoreError> {
@@ -513,6 +522,7 @@ impl Store {
             DebtorSort::Country => "d.country".to_string(),
             DebtorSort::OpenBalance => "open_minor".to_string(),
             DebtorSort::OverdueBalance => "overdue_minor".to_string(),
+            DebtorSort::Risk => "coalesce(r.rank, -1)".to_string(),
         };
         let dir = match q.direction {
             SortDirection::Asc => "ASC",
@@ -523,8 +533,9 @@ impl Store {
             "SELECT d.id, d.kind, d.name, d.external_ref, d.city, d.country, d.currency, d.archived_at, \
              (SELECT c.email FROM debtor_contacts c WHERE c.debtor_id = d.id ORDER BY c.position LIMIT 1) AS email, \
              CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency), 0) AS BIGINT) AS open_minor, \
-             CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS BIGINT) AS overdue_minor \
-             FROM debtors d {where_sql} ORDER BY {order_col} {dir}, d.id {dir} LIMIT $3 OFFSET $4"
+             CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS BIGINT) AS overdue_minor, \
+             r.score, r.flags AS risk_flags \
+             FROM debtors d LEFT JOIN debtor_risk r ON r.debtor_id = d.id {where_sql} ORDER BY {order_col} {dir}, d.id {dir} LIMIT $3 OFFSET $4"
         );
         let count_sql = format!("SELECT count(*) FROM debtors d {where_sql} AND $1 = $1");
         let limit = q.limit.clamp(1, 1000);
@@ -559,6 +570,14 @@ impl Store {
                     open_balance: Money::from_minor_units(r.open_minor, currency),
                     overdue_balance: Money::from_minor_units(r.overdue_minor, currency),
                     archived: r.archived_at.is_some(),
+                    score: r.score.and_then(|s| u8::try_from(s).ok()),
+                    risk_flags: r
+                        .risk_flags
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

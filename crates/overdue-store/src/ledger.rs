@@ -23,6 +23,58 @@ use crate::{with_pool, Backend, Store, StoreError};
 /// Rows per multi-row INSERT or IN list (well below both backends' bind limits).
 const CHUNK: usize = 1000;
 
+/// A credit note or write-off that passed [`Store::check_adjustment`].
+pub(crate) struct CheckedAdjustment {
+    pub(crate) amount_minor: i64,
+    pub(crate) open: Money,
+    pub(crate) number: String,
+}
+
+/// Inserts a checked adjustment (`$adj: &NewAdjustment`, `$checked: CheckedAdjustment`)
+/// through `$exec` (a pool or `&mut *tx`); evaluates to `Result<i64, StoreError>`. The
+/// database refuses one above the open balance (triggers of migration 0003).
+macro_rules! insert_adjustment {
+    ($exec:expr, $adj:expr, $checked:expr, $now:expr) => {{
+        let adj: &$crate::NewAdjustment = $adj;
+        let checked: $crate::ledger::CheckedAdjustment = $checked;
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
+             amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(adj.invoice_id)
+        .bind(adj.kind.as_str())
+        .bind(adj.reference.trim())
+        .bind(adj.issued_on)
+        .bind(adj.amount.currency().code())
+        .bind(checked.amount_minor)
+        .bind(adj.reason.trim())
+        .bind($now)
+        .fetch_one($exec)
+        .await
+        .map_err(|e| {
+            $crate::StoreError::refused(e, |db| {
+                if db.contains("currency") {
+                    format!(
+                        "invoice {} is in {}, not {}",
+                        checked.number,
+                        checked.open.currency(),
+                        adj.amount.currency()
+                    )
+                } else {
+                    format!(
+                        "{} is more than the open balance of invoice {} ({})",
+                        adj.amount, checked.number, checked.open
+                    )
+                }
+            })
+        })
+    }};
+}
+pub(crate) use insert_adjustment;
+
+/// Called with the number of records written so far during a long write.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
+
 /// A new invoice. The amount's currency must be the debtor's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewInvoice {
@@ -327,6 +379,10 @@ pub enum EntryKind {
     CreditNote,
     /// A write-off (a credit).
     WriteOff,
+    /// Interest, compensation or a fee claimed on an invoice (a debit of its own).
+    Charge,
+    /// A charge taken back.
+    ChargeReversal,
 }
 
 impl EntryKind {
@@ -338,6 +394,8 @@ impl EntryKind {
             EntryKind::PaymentReversal => "payment_reversal",
             EntryKind::CreditNote => "credit_note",
             EntryKind::WriteOff => "write_off",
+            EntryKind::Charge => "charge",
+            EntryKind::ChargeReversal => "charge_reversal",
         }
     }
 }
@@ -406,7 +464,7 @@ const INVOICE_COLUMNS: &str =
      i.description, i.disputed_at, i.dispute_reason, i.created_at \
      FROM invoices i JOIN debtors d ON d.id = i.debtor_id";
 
-fn currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -565,6 +623,17 @@ impl Store {
         invoices: &[NewInvoice],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.insert_invoices_reporting(invoices, now, &|_| {}).await
+    }
+
+    /// [`Store::insert_invoices`], calling `progress` with the number of invoices written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn insert_invoices_reporting(
+        &self,
+        invoices: &[NewInvoice],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<(), StoreError> {
         let ids: Vec<i64> = invoices.iter().map(|i| i.debtor_id).collect();
         let labels = self.debtor_labels(&ids).await?;
         let mut rows = Vec::with_capacity(invoices.len());
@@ -575,6 +644,7 @@ impl Store {
             })?;
             rows.push((inv, invoice_values(inv, debtor)?));
         }
+        let mut written = 0u64;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in rows.chunks(CHUNK) {
@@ -598,6 +668,8 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| StoreError::unique(e, "invoice number", "(one of the imported numbers)"))?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             tx.commit().await?;
             Ok(())
@@ -804,6 +876,19 @@ impl Store {
         adj: &NewAdjustment,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        let checked = self.check_adjustment(adj).await?;
+        with_pool!(self, pool => {
+            let id = insert_adjustment!(pool, adj, checked, now)?;
+            Ok(id)
+        })
+    }
+
+    /// Checks a credit note or write-off before it is written (inside or outside a
+    /// transaction, with [`insert_adjustment!`]).
+    pub(crate) async fn check_adjustment(
+        &self,
+        adj: &NewAdjustment,
+    ) -> Result<CheckedAdjustment, StoreError> {
         let amount = minor(&adj.amount)?;
         if amount <= 0 {
             return Err(StoreError::Rejected(format!(
@@ -837,34 +922,10 @@ impl Store {
                 )));
             }
         }
-        let open = detail.invoice.open;
-        let number = detail.invoice.number.clone();
-        with_pool!(self, pool => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, \
-                 amount_minor, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(adj.invoice_id)
-            .bind(adj.kind.as_str())
-            .bind(adj.reference.trim())
-            .bind(adj.issued_on)
-            .bind(adj.amount.currency().code())
-            .bind(amount)
-            .bind(adj.reason.trim())
-            .bind(now)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| StoreError::refused(e, |db| {
-                if db.contains("currency") {
-                    format!("invoice {number} is in {}, not {}", open.currency(), adj.amount.currency())
-                } else {
-                    format!(
-                        "{} is more than the open balance of invoice {number} ({open})",
-                        adj.amount
-                    )
-                }
-            }))?;
-            Ok(id)
+        Ok(CheckedAdjustment {
+            amount_minor: amount,
+            open: detail.invoice.open,
+            number: detail.invoice.number,
         })
     }
 
@@ -875,6 +936,17 @@ impl Store {
         &self,
         payments: &[NewPayment],
         now: DateTime<Utc>,
+    ) -> Result<Vec<RecordedPayment>, StoreError> {
+        self.record_payments_reporting(payments, now, &|_| {}).await
+    }
+
+    /// [`Store::record_payments`], calling `progress` with the number of payments written
+    /// so far after every batch (the transaction commits only after the last).
+    pub async fn record_payments_reporting(
+        &self,
+        payments: &[NewPayment],
+        now: DateTime<Utc>,
+        progress: Progress<'_>,
     ) -> Result<Vec<RecordedPayment>, StoreError> {
         if payments.is_empty() {
             return Ok(Vec::new());
@@ -934,6 +1006,7 @@ impl Store {
                     .await?
                 }
             };
+            let mut written = 0u64;
             let numbered: Vec<(i64, &NewPayment, i64)> = payments
                 .iter()
                 .zip(&ids)
@@ -957,6 +1030,8 @@ impl Store {
                         .push_bind(now);
                 });
                 qb.build().execute(&mut *tx).await?;
+                written += chunk.len() as u64;
+                progress(written);
             }
             let allocs: Vec<(i64, i64, i64, NaiveDate)> = plan
                 .iter()
@@ -1235,6 +1310,14 @@ impl Store {
                         x.reason, x.currency, -x.amount_minor, x.id \
                  FROM invoice_adjustments x JOIN invoices i ON i.id = x.invoice_id \
                  WHERE i.debtor_id = $1 AND x.issued_on <= $2 \
+                 UNION ALL \
+                 SELECT c.charged_on, CAST(5 AS BIGINT), i.number, c.kind || ': ' || c.basis, c.currency, c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.charged_on <= $2 \
+                 UNION ALL \
+                 SELECT c.reversed_on, CAST(6 AS BIGINT), i.number, c.kind || ': ' || c.reversal_reason, c.currency, -c.amount_minor, c.id \
+                 FROM charges c JOIN invoices i ON i.id = c.invoice_id \
+                 WHERE c.debtor_id = $1 AND c.reversed_on <= $2 \
                  ORDER BY 1, 2, 7",
             )
             .bind(debtor_id)
@@ -1249,7 +1332,9 @@ impl Store {
                     1 => EntryKind::Payment,
                     2 => EntryKind::PaymentReversal,
                     3 => EntryKind::CreditNote,
-                    _ => EntryKind::WriteOff,
+                    4 => EntryKind::WriteOff,
+                    5 => EntryKind::Charge,
+                    _ => EntryKind::ChargeReversal,
                 };
                 Ok(AccountEntry {
                     date,

@@ -29,11 +29,15 @@
 
 #![deny(missing_docs)]
 
+mod baseline;
+pub mod collections;
+mod credit;
 pub(crate) mod debtors;
 mod demo;
 mod documents;
 mod error;
 pub mod events;
+mod latefees;
 mod ledger;
 
 use std::path::{Path, PathBuf};
@@ -45,15 +49,22 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 
+pub use baseline::BaselineAgingRow;
+pub use collections::{
+    DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,
+    PlanInvoiceRecord, PlanRecord, PromiseRecord, SettlementRecord,
+};
+pub use credit::{CreditInputs, CreditTerms, RiskEntry, ScoreEntry, ScoringInvoice};
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use documents::{AttachmentRecord, DocumentRecord, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
+pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, RecordedPayment,
+    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
 };
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -8,8 +8,9 @@ mod common;
 use chrono::{NaiveDate, TimeZone, Utc};
 use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{
-    AdjustmentKind, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery, InvoiceStatus,
-    NewAdjustment, NewEvent, NewInvoice, NewPayment, Store, StoreError,
+    AdjustmentKind, CreditInputs, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery,
+    InvoiceStatus, NewAdjustment, NewCharge, NewEvent, NewInvoice, NewPayment, RiskEntry,
+    ScoreEntry, Store, StoreError, UserRateRow,
 };
 
 fn now() -> chrono::DateTime<Utc> {
@@ -444,6 +445,178 @@ async fn story(store: Store) {
         assert!(refused, "the contact log refuses {what}");
     }
     assert_eq!(store.events_of(debtor_id).await.unwrap().len(), 2);
+
+    // Credit: the score's facts as of a date, its history and the current risk.
+    let as_of = d("2026-06-30");
+    let facts = store
+        .scoring_invoices(as_of, debtor_id, debtor_id)
+        .await
+        .unwrap();
+    assert!(!facts.is_empty());
+    for f in &facts {
+        assert!(f.open.amount() <= f.amount.amount());
+    }
+    let entry = |day: &str, score: i64| ScoreEntry {
+        debtor_id,
+        as_of: d(day),
+        score: Some(score),
+        weighted_dbt: Some("12.50".into()),
+        experiences: 4,
+    };
+    let risk = RiskEntry {
+        debtor_id,
+        as_of,
+        score: Some(45),
+        previous_score: Some(82),
+        flags: vec!["over_limit".into(), "score_dropped".into()],
+        reasons: vec!["Over.".into(), "Dropped.".into()],
+        rank: 2055,
+    };
+    store
+        .save_scores(&[entry("2026-06-01", 82)], &[], now())
+        .await
+        .unwrap();
+    // Saving the same day again replaces, never duplicates.
+    store
+        .save_scores(
+            &[entry("2026-06-30", 50), entry("2026-06-30", 45)],
+            std::slice::from_ref(&risk),
+            now(),
+        )
+        .await
+        .unwrap();
+    let history = store.score_history(debtor_id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.score).collect::<Vec<_>>(),
+        vec![Some(82), Some(45)]
+    );
+    assert_eq!(
+        store
+            .previous_scores(as_of, debtor_id, debtor_id)
+            .await
+            .unwrap(),
+        vec![(debtor_id, Some(82))]
+    );
+    assert_eq!(
+        store.debtor_risk(debtor_id).await.unwrap(),
+        Some(risk.clone())
+    );
+    assert_eq!(store.risk_alerts(10).await.unwrap(), vec![risk]);
+    assert_eq!(store.risk_counts().await.unwrap(), (1, 0, 1));
+    assert_eq!(store.latest_score_date().await.unwrap(), Some(as_of));
+    let inputs = CreditInputs {
+        policy_json: Some("{}".into()),
+        external_rating: " A+ ".into(),
+        ..CreditInputs::default()
+    };
+    store
+        .set_credit_inputs(debtor_id, &inputs, now())
+        .await
+        .unwrap();
+    store
+        .set_credit_inputs(debtor_id, &inputs, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .credit_inputs(debtor_id)
+            .await
+            .unwrap()
+            .external_rating,
+        "A+"
+    );
+    assert!(store
+        .set_credit_inputs(9_999_999, &inputs, now())
+        .await
+        .is_err());
+
+    // Late fees: a policy, the user's rate rows, charges booked and reversed.
+    store
+        .set_late_fee_policy(debtor_id, Some("{\"kind\":\"none\"}"), now())
+        .await
+        .unwrap();
+    assert!(store.late_fee_policy(debtor_id).await.unwrap().is_some());
+    store
+        .set_late_fee_policy(debtor_id, None, now())
+        .await
+        .unwrap();
+    assert!(store.late_fee_policy(debtor_id).await.unwrap().is_none());
+    let row = |from: &str| UserRateRow {
+        id: 0,
+        series: "de_basiszins".into(),
+        valid_from: d(from),
+        valid_to: d("2027-06-30"),
+        rate: "1.5".into(),
+        source: "Bundesbank".into(),
+    };
+    store
+        .save_rate_rows(&[row("2027-01-01")], false, now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .save_rate_rows(&[row("2027-01-01")], false, now())
+            .await,
+        Err(StoreError::Duplicate { .. })
+    ));
+    store
+        .save_rate_rows(&[row("2027-01-01")], true, now())
+        .await
+        .unwrap();
+    let rows = store.user_rate_rows().await.unwrap();
+    assert_eq!(rows.len(), 1);
+    store.delete_rate_row(rows[0].id).await.unwrap();
+    let invoice_id = store.invoice_id_by_number("BULK-1").await.unwrap();
+    let histories = store.invoice_histories(&[invoice_id]).await.unwrap();
+    assert!(histories.len() <= 1);
+    let charge_debtor = store.invoice(invoice_id).await.unwrap().invoice.debtor_id;
+    let event = NewEvent {
+        debtor_id: charge_debtor,
+        occurred_at: now(),
+        kind: "charge".into(),
+        author: "overdue".into(),
+        summary: "Interest claimed".into(),
+        ..NewEvent::default()
+    };
+    let ids = store
+        .add_charges(
+            &[NewCharge {
+                debtor_id: charge_debtor,
+                invoice_id,
+                kind: "interest".into(),
+                charged_on: d("2026-07-01"),
+                period: Some((d("2026-06-01"), d("2026-07-01"))),
+                amount: m("12.34"),
+                basis: "BGB 288".into(),
+            }],
+            &event,
+            now(),
+        )
+        .await
+        .unwrap();
+    let entries = store
+        .account_entries(charge_debtor, d("2026-12-31"))
+        .await
+        .unwrap();
+    assert!(entries.iter().any(|e| e.amount == m("12.34")));
+    store
+        .reverse_charge(ids[0], d("2026-07-02"), "error", &event, now())
+        .await
+        .unwrap();
+    assert!(store
+        .reverse_charge(ids[0], d("2026-07-03"), "again", &event, now())
+        .await
+        .is_err());
+    let charges = store.charges_of(charge_debtor).await.unwrap();
+    assert_eq!(charges[0].reversed_on, Some(d("2026-07-02")));
+    let entries = store
+        .account_entries(charge_debtor, d("2026-12-31"))
+        .await
+        .unwrap();
+    assert!(
+        entries.iter().any(|e| e.amount == m("-12.34")),
+        "the reversal is on the account"
+    );
 }
 
 #[tokio::test]

@@ -25,6 +25,41 @@ import type { PaymentResult } from "../bindings/PaymentResult";
 import type { AgingQuery } from "../bindings/AgingQuery";
 import type { AgingReportDto } from "../bindings/AgingReportDto";
 import type { MetricsReportDto } from "../bindings/MetricsReportDto";
+import type { StatementDto } from "../bindings/StatementDto";
+import type { Invoice } from "../bindings/Invoice";
+import type { InvoiceInput } from "../bindings/InvoiceInput";
+import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
+import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
+import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
+import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
+import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
+import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
+import type { PlanInput } from "../bindings/PlanInput";
+import type { PlanPreview } from "../bindings/PlanPreview";
+import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
+import type { PromiseInput } from "../bindings/PromiseInput";
+import type { PromiseDto } from "../bindings/PromiseDto";
+import type { SettlementInput } from "../bindings/SettlementInput";
+import type { SettlementDto } from "../bindings/SettlementDto";
+import type { HoldInput } from "../bindings/HoldInput";
+import type { HoldDto } from "../bindings/HoldDto";
+import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -63,6 +98,88 @@ export interface Backend {
   reportAging(query: AgingQuery): Promise<AgingReportDto>;
   /** Receivables metrics of a period (both ends included), per currency. */
   reportMetrics(from: string, to: string): Promise<MetricsReportDto>;
+  /** A debtor's statement of account over a period (both ends included). */
+  reportStatement(debtorId: number, from: string, to: string): Promise<StatementDto>;
+  /** Creates an invoice; a debtor on credit hold needs `override_reason`. */
+  invoiceCreate(input: InvoiceInput): Promise<Invoice>;
+  /** Where a payment would go, without recording it. */
+  paymentPreview(input: PaymentInput): Promise<PaymentPreviewDto>;
+  /** Everything that happened on a debtor's account, newest first. */
+  debtorTimeline(debtorId: number): Promise<TimelineEntryDto[]>;
+  /** A debtor's payment score, explanation, history, credit check and alerts. */
+  creditOf(debtorId: number, asOf: string): Promise<DebtorCreditDto>;
+  /** HOLD or RELEASE for a new order of `amount`. */
+  creditCheck(debtorId: number, amount: string): Promise<CreditCalcResult>;
+  /** Debtors with credit alerts, riskiest first. */
+  creditAlerts(limit: number): Promise<CreditAlertsDto>;
+  /** The default credit policy. */
+  creditPolicy(): Promise<CreditPolicyDto>;
+  /** Saves the default credit policy (the book is re-scored). */
+  creditPolicySet(policy: CreditPolicyDto): Promise<CreditPolicyDto>;
+  /** Saves the owner's credit inputs and own policy for a debtor. */
+  creditInputsSet(debtorId: number, inputs: CreditInputsDto): Promise<DebtorCreditDto>;
+  /** Re-scores the book if an import (or the date) made the scores stale; returns how many. */
+  creditRefresh(): Promise<number>;
+  /** Called when the daily scoring finished. */
+  onCreditRefreshed(callback: () => void): Promise<() => void>;
+  /** Hands a file (base64) to the import wizard. */
+  importStage(fileName: string, contentBase64: string): Promise<StagedFile>;
+  /** Mapping, sample rows and a full check of the staged file; writes nothing. */
+  importPreview(kind: ImportKind, options: ImportOptions): Promise<ImportPreview>;
+  /** Imports the staged file, all or nothing, reporting progress. */
+  importRun(kind: ImportKind, options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
+  /** Save As (native dialog) of a report or list; `null` when cancelled. */
+  exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
+  /** The invoices behind one aging bucket. */
+  reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
+  /** The default late-fee policy. */
+  lateFeeDefault(): Promise<LateFeePolicyDto>;
+  lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto>;
+  /** A debtor's late-fee policy (own or default) in words. */
+  lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto>;
+  /** Sets a debtor's own policy; `null` returns it to the default. */
+  lateFeeSet(debtorId: number, policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto>;
+  /** Interest and compensation to date on the debtor's overdue invoices. */
+  debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto>;
+  /** Books what is claimable as charges. */
+  chargesClaim(debtorId: number): Promise<ChargeDto[]>;
+  chargesOf(debtorId: number): Promise<ChargeDto[]>;
+  chargeReverse(debtorId: number, chargeId: number, date: string, reason: string): Promise<ChargeDto[]>;
+  /** The rate table in use. */
+  rateTable(): Promise<RateRowDto[]>;
+  rateRowAdd(row: RateRowInput): Promise<RateRowDto[]>;
+  rateRowDelete(id: number): Promise<RateRowDto[]>;
+  rateTableImport(fileName: string, text: string): Promise<RateRowDto[]>;
+  /** The schedule a payment plan for these invoices would have (not stored). */
+  planPreview(input: PlanInput): Promise<PlanPreview>;
+  /** Agrees a payment plan and stores its schedule. */
+  planCreate(input: PlanInput): Promise<PaymentPlanDto>;
+  /** A plan with each installment's status today. */
+  planGet(id: number): Promise<PaymentPlanDto>;
+  /** A debtor's payment plans, newest first. */
+  plansOf(debtorId: number): Promise<PaymentPlanDto[]>;
+  /** Records a promise to pay (pauses dunning until its date). */
+  promiseAdd(input: PromiseInput): Promise<PromiseDto>;
+  /** A debtor's promises with kept / broken status. */
+  promisesOf(debtorId: number): Promise<PromiseDto[]>;
+  /** Records an offer to settle for less. */
+  settlementOfferAdd(input: SettlementInput): Promise<SettlementDto>;
+  /** Records that the debtor accepted a settlement offer ("" = today). */
+  settlementAccept(id: number, date: string, by: string): Promise<SettlementDto>;
+  /** A debtor's settlement offers. */
+  settlementsOf(debtorId: number): Promise<SettlementDto[]>;
+  /** Pauses dunning for a debtor until a date. */
+  holdAdd(input: HoldInput): Promise<HoldDto>;
+  /** Ends a hold today. */
+  holdRelease(id: number, reason: string, by: string): Promise<HoldDto>;
+  /** A debtor's holds. */
+  holdsOf(debtorId: number): Promise<HoldDto[]>;
+  /** The debtor's derived collection state on `asOf` ("" = today). */
+  collectionState(debtorId: number, asOf: string): Promise<CollectionStateDto>;
+  /** Collection states of several debtors today (the debtor list's column). */
+  collectionStates(debtorIds: number[]): Promise<CollectionStateDto[]>;
+  /** Resolves a dispute: upheld (credit note for the open balance) or rejected. */
+  invoiceDisputeSettle(id: number, date: string, upheld: boolean, creditNoteRef: string): Promise<InvoiceDetailDto>;
   /** Called when a menu action failed. */
   onError(callback: (error: ApiError) => void): Promise<() => void>;
 }

@@ -20,7 +20,44 @@ import type { PaymentResult } from "../bindings/PaymentResult";
 import type { AgingQuery } from "../bindings/AgingQuery";
 import type { AgingReportDto } from "../bindings/AgingReportDto";
 import type { MetricsReportDto } from "../bindings/MetricsReportDto";
+import type { CreditCalcResult } from "../bindings/CreditCalcResult";
+import type { StatementDto } from "../bindings/StatementDto";
+import type { Invoice } from "../bindings/Invoice";
+import type { InvoiceInput } from "../bindings/InvoiceInput";
+import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
+import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
+import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
+import type { CreditAlertsDto } from "../bindings/CreditAlertsDto";
+import type { CreditPolicyDto } from "../bindings/CreditPolicyDto";
+import type { CreditInputsDto } from "../bindings/CreditInputsDto";
+import type { ImportKind } from "../bindings/ImportKind";
+import type { ImportOptions } from "../bindings/ImportOptions";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { ImportSummary } from "../bindings/ImportSummary";
+import type { StagedFile } from "../bindings/StagedFile";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ExportDone } from "../bindings/ExportDone";
+import type { AgingDrillDto } from "../bindings/AgingDrillDto";
+import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
+import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
+import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
+import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateRowDto } from "../bindings/RateRowDto";
+import type { RateRowInput } from "../bindings/RateRowInput";
+import type { PlanInput } from "../bindings/PlanInput";
+import type { PlanPreview } from "../bindings/PlanPreview";
+import type { PaymentPlanDto } from "../bindings/PaymentPlanDto";
+import type { PromiseInput } from "../bindings/PromiseInput";
+import type { PromiseDto } from "../bindings/PromiseDto";
+import type { SettlementInput } from "../bindings/SettlementInput";
+import type { SettlementDto } from "../bindings/SettlementDto";
+import type { HoldInput } from "../bindings/HoldInput";
+import type { HoldDto } from "../bindings/HoldDto";
+import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import { validateDebtor } from "../debtors/validation";
+import { MemoryCollections } from "./memory-collections";
 
 interface Stored {
   debtor: Debtor;
@@ -129,6 +166,8 @@ export class MemoryBackend implements Backend {
       open_balance: cents(r.openCents),
       overdue_balance: cents(r.overdueCents),
       archived: d.archived,
+      score: null,
+      risk_flags: [],
     };
   }
 
@@ -290,6 +329,201 @@ export class MemoryBackend implements Backend {
     const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
     if (!Number.isFinite(days) || days < 1) fail("invalid_input", "The period ends before it starts.");
     return { from, to, days, currencies: {} };
+  }
+
+  async reportStatement(debtorId: number, from: string, to: string): Promise<StatementDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      debtor_id: d.id, external_id: d.external_ref, name: d.name, currency: d.currency, from, to,
+      opening_balance: "0.00", lines: [], closing_balance: "0.00",
+    };
+  }
+  async invoiceCreate(_input: InvoiceInput): Promise<Invoice> {
+    fail("internal", "Invoices need the desktop app: the browser preview has no ledger.");
+  }
+  async paymentPreview(input: PaymentInput): Promise<PaymentPreviewDto> {
+    const d = this.find(input.debtor_id).debtor;
+    return { currency: d.currency, lines: [], unapplied: input.amount };
+  }
+  async debtorTimeline(debtorId: number): Promise<TimelineEntryDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  private policy: CreditPolicyDto = {
+    bands: [
+      { min_score: 80, limit_factor_percent: "100" },
+      { min_score: 50, limit_factor_percent: "50" },
+      { min_score: 1, limit_factor_percent: null },
+    ],
+    tolerance_days: 30,
+    unscored_limit_factor_percent: "100",
+  };
+  async creditOf(debtorId: number, asOf: string): Promise<DebtorCreditDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      debtor_id: d.id, external_ref: d.external_ref, name: d.name,
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency,
+      score: {
+        score: null, status: "UN", weighted_index: null, weighted_dbt: null, experiences: 0, band: null,
+        band_range: null, band_meaning: null, summary: "No payment history yet.", details: [], biggest_effects: [], lines: [],
+      },
+      history: [], open: "0.00", oldest_days_past_due: null, check: null, alerts: [], alert_kinds: [],
+      policy: this.policy, own_policy: false,
+      inputs: { external_rating: "", trade_references: "", notes: "", policy: null },
+    };
+  }
+  async creditCheck(_debtorId: number, _amount: string): Promise<CreditCalcResult> {
+    this.noEngine();
+  }
+  async creditAlerts(_limit: number): Promise<CreditAlertsDto> {
+    return { over_limit: 0, past_tolerance: 0, score_dropped: 0, debtors: [], scored_on: null };
+  }
+  async creditPolicy(): Promise<CreditPolicyDto> {
+    return structuredClone(this.policy);
+  }
+  async creditPolicySet(policy: CreditPolicyDto): Promise<CreditPolicyDto> {
+    if (policy.bands.length === 0) fail("invalid_input", "A credit policy needs at least one score band.");
+    this.policy = structuredClone(policy);
+    return structuredClone(policy);
+  }
+  async creditInputsSet(debtorId: number, _inputs: CreditInputsDto): Promise<DebtorCreditDto> {
+    return this.creditOf(debtorId, "");
+  }
+  async creditRefresh(): Promise<number> {
+    return 0;
+  }
+  async onCreditRefreshed(_callback: () => void): Promise<() => void> {
+    return () => {};
+  }
+
+  // Import checks and writes are the Rust engine's; the preview shows the file's shape only.
+  private staged: { name: string; text: string } | null = null;
+  async importStage(fileName: string, contentBase64: string): Promise<StagedFile> {
+    const text = atob(contentBase64);
+    this.staged = { name: fileName, text };
+    return { file_name: fileName, bytes: text.length };
+  }
+  async importPreview(kind: ImportKind, _options: ImportOptions): Promise<ImportPreview> {
+    if (!this.staged) fail("invalid_input", "Choose a file to import first.");
+    const lines = this.staged.text.split(/\r?\n/).filter((l) => l !== "");
+    const headers = (lines[0] ?? "").split(",");
+    return {
+      kind, file_name: this.staged.name, source_headers: headers,
+      mapping: headers.map((h) => ({ column: h, source: h, required: false })),
+      delimiter: ",", columns: headers, sample: lines.slice(1, 21).map((l) => l.split(",")),
+      rows: lines.length - 1, would_import: lines.length - 1, would_skip: 0, problems: null,
+    };
+  }
+  async importRun(kind: ImportKind, _options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary> {
+    onProgress({ phase: "done", done: 0, total: 0 });
+    fail("internal", `Importing ${kind} needs the desktop app: the browser preview has no ledger.`);
+  }
+  async exportSave(_request: ExportRequest, _format: ExportFormat): Promise<ExportDone | null> {
+    return null;
+  }
+  async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
+    return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
+  }
+
+  // Interest needs the Rust engine and its rate table; the preview keeps only the policy.
+  private lateFee: LateFeePolicyDto = {
+    kind: "auto", jurisdiction: "", rate: "", fixed_fee: "", percentage_fee: "", grace_days: 0, cap: "",
+    claim_compensation: true, govuk_rounding: false, fee_per_level: "",
+  };
+  async lateFeeDefault(): Promise<LateFeePolicyDto> {
+    return structuredClone(this.lateFee);
+  }
+  async lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto> {
+    this.lateFee = structuredClone(policy);
+    return policy;
+  }
+  async lateFeeOf(debtorId: number): Promise<DebtorLateFeeDto> {
+    this.find(debtorId);
+    return { policy: structuredClone(this.lateFee), own: false, summary: "Statutory interest, from the debtor's country." };
+  }
+  async lateFeeSet(debtorId: number, _policy: LateFeePolicyDto | null): Promise<DebtorLateFeeDto> {
+    return this.lateFeeOf(debtorId);
+  }
+  async debtorInterest(debtorId: number, asOf: string): Promise<DebtorInterestDto> {
+    const d = this.find(debtorId).debtor;
+    return {
+      as_of: asOf || (await this.appInfo()).today, currency: d.currency, policy: "", invoices: [],
+      interest: "0.00", compensation: "0.00", claimable: "0.00", problems: [],
+    };
+  }
+  async chargesClaim(_debtorId: number): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async chargesOf(_debtorId: number): Promise<ChargeDto[]> {
+    return [];
+  }
+  async chargeReverse(_debtorId: number, _chargeId: number, _date: string, _reason: string): Promise<ChargeDto[]> {
+    this.noEngine();
+  }
+  async rateTable(): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateRowAdd(_row: RateRowInput): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+  async rateRowDelete(_id: number): Promise<RateRowDto[]> {
+    return [];
+  }
+  async rateTableImport(_fileName: string, _text: string): Promise<RateRowDto[]> {
+    this.noEngine();
+  }
+
+  // Collections: see memory-collections.ts.
+  private collections = new MemoryCollections(
+    (id) => this.find(id).debtor,
+    async () => (await this.appInfo()).today,
+  );
+  async planPreview(_input: PlanInput): Promise<PlanPreview> {
+    return this.collections.noLedger();
+  }
+  async planCreate(_input: PlanInput): Promise<PaymentPlanDto> {
+    return this.collections.noLedger();
+  }
+  async planGet(id: number): Promise<PaymentPlanDto> {
+    fail("not_found", `Payment plan ${id} was not found`);
+  }
+  async plansOf(debtorId: number): Promise<PaymentPlanDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  async promiseAdd(input: PromiseInput): Promise<PromiseDto> {
+    return this.collections.promiseAdd(input);
+  }
+  async promisesOf(debtorId: number): Promise<PromiseDto[]> {
+    return this.collections.promisesOf(debtorId);
+  }
+  async settlementOfferAdd(_input: SettlementInput): Promise<SettlementDto> {
+    return this.collections.noLedger();
+  }
+  async settlementAccept(id: number, _date: string, _by: string): Promise<SettlementDto> {
+    fail("not_found", `Settlement offer ${id} was not found`);
+  }
+  async settlementsOf(debtorId: number): Promise<SettlementDto[]> {
+    this.find(debtorId);
+    return [];
+  }
+  async holdAdd(input: HoldInput): Promise<HoldDto> {
+    return this.collections.holdAdd(input);
+  }
+  async holdRelease(id: number, reason: string, _by: string): Promise<HoldDto> {
+    return this.collections.holdRelease(id, reason);
+  }
+  async holdsOf(debtorId: number): Promise<HoldDto[]> {
+    return this.collections.holdsOf(debtorId);
+  }
+  async collectionState(debtorId: number, asOf: string): Promise<CollectionStateDto> {
+    return this.collections.collectionState(debtorId, asOf);
+  }
+  async collectionStates(debtorIds: number[]): Promise<CollectionStateDto[]> {
+    return Promise.all(debtorIds.map((id) => this.collections.collectionState(id, "")));
+  }
+  async invoiceDisputeSettle(id: number): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${id} was not found`);
   }
 
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {

@@ -1,4 +1,5 @@
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ImportProgress } from "../bindings/ImportProgress";
 import { listen } from "@tauri-apps/api/event";
 import type { Backend } from "./backend";
 import { toApiError } from "./backend";
@@ -36,6 +37,56 @@ export const tauriBackend: Backend = {
   paymentRecord: (input) => call("payment_record", { input }),
   reportAging: (query) => call("report_aging", { query }),
   reportMetrics: (from, to) => call("report_metrics", { from, to }),
+  reportStatement: (debtorId, from, to) => call("report_statement", { debtorId, from, to }),
+  invoiceCreate: (input) => call("invoice_create", { input }),
+  paymentPreview: (input) => call("payment_preview", { input }),
+  debtorTimeline: (debtorId) => call("debtor_timeline", { debtorId }),
+  creditOf: (debtorId, asOf) => call("credit_of", { debtorId, asOf }),
+  creditCheck: (debtorId, amount) => call("credit_check", { debtorId, amount }),
+  creditAlerts: (limit) => call("credit_alerts", { limit }),
+  creditPolicy: () => call("credit_policy"),
+  creditPolicySet: (policy) => call("credit_policy_set", { policy }),
+  creditInputsSet: (debtorId, inputs) => call("credit_inputs_set", { debtorId, inputs }),
+  planPreview: (input) => call("plan_preview", { input }),
+  planCreate: (input) => call("plan_create", { input }),
+  planGet: (id) => call("plan_get", { id }),
+  plansOf: (debtorId) => call("plans_of", { debtorId }),
+  promiseAdd: (input) => call("promise_add", { input }),
+  promisesOf: (debtorId) => call("promises_of", { debtorId }),
+  settlementOfferAdd: (input) => call("settlement_offer_add", { input }),
+  settlementAccept: (id, date, by) => call("settlement_accept", { id, date, by }),
+  settlementsOf: (debtorId) => call("settlements_of", { debtorId }),
+  holdAdd: (input) => call("hold_add", { input }),
+  holdRelease: (id, reason, by) => call("hold_release", { id, reason, by }),
+  holdsOf: (debtorId) => call("holds_of", { debtorId }),
+  collectionState: (debtorId, asOf) => call("collection_state", { debtorId, asOf }),
+  collectionStates: (debtorIds) => call("collection_states", { debtorIds }),
+  invoiceDisputeSettle: (id, date, upheld, creditNoteRef) =>
+    call("invoice_dispute_settle", { id, date, upheld, creditNoteRef }),
+  creditRefresh: () => call("credit_refresh"),
+  onCreditRefreshed: (callback) => listen("credit-refreshed", () => callback()),
+  importStage: (fileName, content) => call("import_stage", { fileName, content }),
+  importPreview: (kind, options) => call("import_preview", { kind, options }),
+  importRun: (kind, options, onProgress) => {
+    const progress = new Channel<ImportProgress>();
+    progress.onmessage = onProgress;
+    return call("import_run", { kind, options, progress });
+  },
+  exportSave: (request, format) => call("export_save", { request, format }),
+  reportAgingInvoices: (query, currency, label, debtorId) =>
+    call("report_aging_invoices", { query, currency, label, debtorId }),
+  lateFeeDefault: () => call("late_fee_default"),
+  lateFeeDefaultSet: (policy) => call("late_fee_default_set", { policy }),
+  lateFeeOf: (debtorId) => call("late_fee_of", { debtorId }),
+  lateFeeSet: (debtorId, policy) => call("late_fee_set", { debtorId, policy }),
+  debtorInterest: (debtorId, asOf) => call("debtor_interest", { debtorId, asOf }),
+  chargesClaim: (debtorId) => call("charges_claim", { debtorId }),
+  chargesOf: (debtorId) => call("charges_of", { debtorId }),
+  chargeReverse: (debtorId, chargeId, date, reason) => call("charge_reverse", { debtorId, chargeId, date, reason }),
+  rateTable: () => call("rate_table"),
+  rateRowAdd: (row) => call("rate_row_add", { row }),
+  rateRowDelete: (id) => call("rate_row_delete", { id }),
+  rateTableImport: (fileName, text) => call("rate_table_import", { fileName, text }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),

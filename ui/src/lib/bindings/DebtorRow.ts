@@ -48,4 +48,12 @@ overdue_balance: string,
 /**
  * Archived.
  */
-archived: boolean, };
+archived: boolean, 
+/**
+ * Latest payment score, 1-100 (`null`: unscored or not yet scored).
+ */
+score: number | null, 
+/**
+ * Credit alerts: `over_limit`, `past_tolerance`, `score_dropped`.
+ */
+risk_flags: Array<string>, };

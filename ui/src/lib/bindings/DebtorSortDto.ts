@@ -3,4 +3,4 @@
 /**
  * Sort columns of the debtor list.
  */
-export type DebtorSortDto = "name" | "reference" | "city" | "country" | "open_balance" | "overdue_balance";
+export type DebtorSortDto = "name" | "reference" | "city" | "country" | "open_balance" | "overdue_balance" | "risk";

@@ -35,4 +35,9 @@ currency: string,
 /**
  * Description.
  */
-description: string, };
+description: string, 
+/**
+ * Why the invoice goes out although the credit check holds the debtor ("" = none
+ * given: a held debtor's invoice is refused with the hold's reasons).
+ */
+override_reason: string, };

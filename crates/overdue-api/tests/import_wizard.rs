@@ -1,0 +1,214 @@
+//! The import wizard's backend: a file in another shape (own headers, semicolons, decimal
+//! commas) is previewed with a suggested mapping and a full check that writes nothing,
+//! then imported; errors still name the user's own line numbers.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{TimeZone, Utc};
+use overdue_api::clock::FixedClock;
+use overdue_api::import::{ColumnMapping, ImportKind, ImportOptions, ImportProgress};
+use overdue_api::Api;
+
+async fn api(dir: &tempfile::TempDir) -> Api {
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap(),
+    ));
+    Api::open(dir.path().join("w.db").to_str().unwrap(), clock)
+        .await
+        .unwrap()
+}
+
+const DEBTORS: &str = "external_id,name,currency\nK-1,Müller GmbH,EUR\nK-2,Dvořák s.r.o.,EUR\n";
+
+/// A German accounting export: semicolons, decimal commas, its own header names, an extra
+/// column, and a multi-line quoted description.
+const EXPORT: &str = "Rechnungsnummer;Kundennummer;Rechnungsdatum;Fälligkeit;Betrag;Währung;Bemerkung;Kostenstelle\n\
+R-1;K-1;2026-03-01;2026-03-31;1.234,56;EUR;\"zwei\nZeilen\";100\n\
+\n\
+R-2;K-2;2026-03-05;;99,90;EUR;;200\n";
+
+#[tokio::test]
+async fn a_foreign_export_is_mapped_previewed_and_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = api(&dir).await;
+    api.import_csv(ImportKind::Debtors, "d.csv", DEBTORS.as_bytes())
+        .await
+        .unwrap();
+
+    // The preview suggests the mapping from the header names and checks every row.
+    let options = ImportOptions {
+        decimal_comma: true,
+        ..ImportOptions::default()
+    };
+    let p = api
+        .import_preview(
+            ImportKind::Invoices,
+            "export.csv",
+            EXPORT.as_bytes(),
+            &options,
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.delimiter, ";");
+    let mapped: Vec<(&str, &str)> = p
+        .mapping
+        .iter()
+        .map(|m| (m.column.as_str(), m.source.as_str()))
+        .collect();
+    assert_eq!(
+        mapped,
+        vec![
+            ("number", "Rechnungsnummer"),
+            ("debtor_external_id", "Kundennummer"),
+            ("issue_date", "Rechnungsdatum"),
+            ("due_date", "Fälligkeit"),
+            ("amount", "Betrag"),
+            ("currency", "Währung"),
+            ("description", ""),
+        ]
+    );
+    assert!(p.problems.is_none(), "{:?}", p.problems);
+    assert_eq!((p.rows, p.would_import, p.would_skip), (2, 2, 0));
+    assert_eq!(p.sample[0][4], "1234.56");
+    assert_eq!(p.sample[1][4], "99.90");
+    assert!(
+        api.invoice_by_number("R-1").await.is_err(),
+        "a preview writes nothing"
+    );
+
+    // The user maps the remark column too, then imports with progress.
+    let mut mapping: Vec<ColumnMapping> = p
+        .mapping
+        .iter()
+        .map(|m| ColumnMapping {
+            column: m.column.clone(),
+            source: m.source.clone(),
+        })
+        .collect();
+    mapping[6].source = "Bemerkung".into();
+    let options = ImportOptions {
+        mapping,
+        delimiter: ";".into(),
+        decimal_comma: true,
+    };
+    let seen = Mutex::new(Vec::<ImportProgress>::new());
+    let summary = api
+        .import_csv_with(
+            ImportKind::Invoices,
+            "export.csv",
+            EXPORT.as_bytes(),
+            &options,
+            &|p| seen.lock().unwrap().push(p),
+        )
+        .await
+        .unwrap();
+    assert_eq!((summary.rows, summary.imported), (2, 2));
+    let r1 = api.invoice_by_number("R-1").await.unwrap().invoice;
+    assert_eq!(r1.amount, "1234.56");
+    assert_eq!(r1.description, "zwei\nZeilen");
+    let phases: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| p.phase.clone())
+        .collect();
+    assert_eq!(phases.first().map(String::as_str), Some("checking"));
+    assert!(phases.contains(&"writing".to_string()));
+    assert_eq!(phases.last().map(String::as_str), Some("done"));
+
+    // Importing it again changes nothing.
+    let again = api
+        .import_csv_with(
+            ImportKind::Invoices,
+            "export.csv",
+            EXPORT.as_bytes(),
+            &options,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.imported, again.skipped), (0, 2));
+}
+
+#[tokio::test]
+async fn errors_name_the_users_own_lines_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = api(&dir).await;
+    api.import_csv(ImportKind::Debtors, "d.csv", DEBTORS.as_bytes())
+        .await
+        .unwrap();
+    // Line 2's text spans two lines; line 6 (after a blank line) has a bad amount and an
+    // unknown debtor.
+    let bad = "Nr;Kunde;Datum;Betrag;Text\nA-1;K-1;2026-03-01;10,00;\"eins\nzwei\"\nA-1b;K-1;2026-03-01;5,00;\n\nA-2;K-9;2026-03-02;zehn;\n";
+    let options = ImportOptions {
+        mapping: vec![
+            ColumnMapping {
+                column: "number".into(),
+                source: "Nr".into(),
+            },
+            ColumnMapping {
+                column: "debtor_external_id".into(),
+                source: "Kunde".into(),
+            },
+            ColumnMapping {
+                column: "issue_date".into(),
+                source: "Datum".into(),
+            },
+            ColumnMapping {
+                column: "amount".into(),
+                source: "Betrag".into(),
+            },
+            ColumnMapping {
+                column: "description".into(),
+                source: "Text".into(),
+            },
+        ],
+        delimiter: String::new(),
+        decimal_comma: true,
+    };
+    let p = api
+        .import_preview(ImportKind::Invoices, "bad.csv", bad.as_bytes(), &options)
+        .await
+        .unwrap();
+    let problems = p.problems.expect("problems found");
+    let fields: Vec<&str> = problems.fields.iter().map(|f| f.field.as_str()).collect();
+    assert!(
+        fields.contains(&"bad.csv:6: debtor_external_id"),
+        "{fields:?}"
+    );
+    assert!(fields.contains(&"bad.csv:6: amount"), "{fields:?}");
+    let err = api
+        .import_csv_with(
+            ImportKind::Invoices,
+            "bad.csv",
+            bad.as_bytes(),
+            &options,
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.fields, problems.fields);
+    assert!(
+        api.invoice_by_number("A-1b").await.is_err(),
+        "all or nothing"
+    );
+
+    // A mapping naming a column the file lacks is refused with the file's real columns.
+    let wrong = ImportOptions {
+        mapping: vec![ColumnMapping {
+            column: "number".into(),
+            source: "Invoice".into(),
+        }],
+        ..options
+    };
+    let e = api
+        .import_preview(ImportKind::Invoices, "bad.csv", bad.as_bytes(), &wrong)
+        .await
+        .unwrap_err();
+    assert!(e.message.contains("no column \"Invoice\""), "{}", e.message);
+    assert!(
+        e.message.contains("Nr, Kunde, Datum, Betrag, Text"),
+        "{}",
+        e.message
+    );
+}

@@ -1,0 +1,194 @@
+//! Late fees on the stored book: the issue's UK example as a real invoice, claimed as
+//! charges on the account (on the statement and the timeline), reversed, the policy per
+//! debtor, the rate table edited and imported, and a missing rate period reported.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use overdue_api::clock::FixedClock;
+use overdue_api::import::ImportKind;
+use overdue_api::latefees::{LateFeePolicyDto, RateRowInput};
+use overdue_api::Api;
+
+async fn api_on(path: &std::path::Path, y: i32, m: u32, d: u32) -> Api {
+    let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()));
+    Api::open(path.to_str().unwrap(), clock).await.unwrap()
+}
+
+#[tokio::test]
+async fn uk_interest_is_claimed_as_charges_and_reversed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db");
+    let api = api_on(&db, 2026, 6, 15).await;
+    api.import_csv(
+        ImportKind::Debtors,
+        "d.csv",
+        b"external_id,name,country,currency\nUK1,Brit Ltd,GB,GBP\nUS1,Yankee Inc,US,USD\nDE1,Deutsch GmbH,DE,EUR\n",
+    )
+    .await
+    .unwrap();
+    api.import_csv(
+        ImportKind::Invoices,
+        "i.csv",
+        b"number,debtor_external_id,issue_date,due_date,amount,currency\nG-1,UK1,2026-03-01,2026-03-31,2400.00,GBP\nU-1,US1,2026-03-01,2026-03-31,100.00,USD\nD-1,DE1,2026-03-01,2026-03-31,1000.00,EUR\n",
+    )
+    .await
+    .unwrap();
+    let uk = api.debtor_by_ref("UK1").await.unwrap().id;
+    let us = api.debtor_by_ref("US1").await.unwrap().id;
+
+    // The issue's example: 2400.00 GBP due 2026-03-31, until 2026-06-15.
+    let i = api.debtor_interest(uk, "").await.unwrap();
+    assert!(i.policy.contains("uk"), "{}", i.policy);
+    assert_eq!(i.invoices.len(), 1);
+    assert_eq!(i.interest, "58.72");
+    assert_eq!(i.compensation, "70.00");
+    assert_eq!(i.claimable, "128.72");
+    assert_eq!(i.invoices[0].calculation.segments[0].rate, "11.75");
+
+    // A US debtor without a state: nothing claimed until a policy is chosen.
+    let none = api.debtor_interest(us, "").await.unwrap();
+    assert!(none.invoices.is_empty());
+    assert!(api
+        .late_fee_of(us)
+        .await
+        .unwrap()
+        .summary
+        .contains("No statutory rule"));
+    let ny = api
+        .late_fee_set(
+            us,
+            Some(LateFeePolicyDto {
+                kind: "statutory".into(),
+                jurisdiction: "us-ny".into(),
+                ..LateFeePolicyDto::default()
+            }),
+        )
+        .await
+        .unwrap();
+    assert!(ny.own);
+    let ny_interest = api.debtor_interest(us, "").await.unwrap();
+    assert_eq!(ny_interest.invoices.len(), 1);
+    assert_ne!(ny_interest.interest, "0.00");
+
+    // Claim now: two charges, on the statement and the timeline; nothing left to claim.
+    let charges = api.charges_claim(uk, "Anna").await.unwrap();
+    assert_eq!(charges.len(), 2);
+    assert_eq!(api.debtor_interest(uk, "").await.unwrap().claimable, "0.00");
+    let st = api
+        .report_statement("UK1", "2026-01-01", "2026-06-30")
+        .await
+        .unwrap();
+    assert_eq!(
+        st.closing_balance, "2528.72",
+        "invoice + interest + compensation"
+    );
+    assert!(st.lines.iter().any(|l| l.kind == "charge"));
+    let timeline = api.debtor_timeline(uk).await.unwrap();
+    assert!(timeline
+        .iter()
+        .any(|t| t.kind == "charge" && t.author == "Anna"));
+    assert!(
+        api.charges_claim(uk, "").await.is_err(),
+        "nothing more to claim"
+    );
+
+    // Reversed: it is claimable again, and the statement shows the reversal.
+    let interest_charge = charges.iter().find(|c| c.kind == "interest").unwrap().id;
+    assert!(
+        api.charge_reverse(uk, interest_charge, "", "")
+            .await
+            .is_err(),
+        "a reason is required"
+    );
+    api.charge_reverse(uk, interest_charge, "", "booked in error")
+        .await
+        .unwrap();
+    assert_eq!(
+        api.debtor_interest(uk, "").await.unwrap().claimable,
+        "58.72"
+    );
+    let st = api
+        .report_statement("UK1", "2026-01-01", "2026-06-30")
+        .await
+        .unwrap();
+    assert_eq!(st.closing_balance, "2470.00");
+    api.close().await;
+
+    // Beyond the rate table (the Basiszinssatz floats by half-year): reported, never guessed.
+    let later = api_on(&db, 2029, 1, 15).await;
+    let de = later.debtor_by_ref("DE1").await.unwrap().id;
+    let far = later.debtor_interest(de, "").await.unwrap();
+    assert!(far.invoices.is_empty());
+    assert!(far.problems[0].starts_with("D-1:"), "{:?}", far.problems);
+    later.close().await;
+}
+
+#[tokio::test]
+async fn the_rate_table_takes_a_new_rate_and_an_imported_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = api_on(&dir.path().join("r.db"), 2026, 6, 15).await;
+    let shipped = api.rate_table().await.unwrap();
+    assert!(shipped.iter().all(|r| r.user_id.is_none()));
+    let series = shipped
+        .iter()
+        .find(|r| r.series.contains("bas") || r.series.contains("de"))
+        .map(|r| r.series.clone())
+        .unwrap_or_else(|| shipped[0].series.clone());
+    let last = shipped
+        .iter()
+        .filter(|r| r.series == series)
+        .map(|r| r.valid_to.clone())
+        .max()
+        .unwrap();
+    let next_from = chrono::NaiveDate::parse_from_str(&last, "%Y-%m-%d")
+        .unwrap()
+        .succ_opt()
+        .unwrap();
+    let next_to = if next_from.format("%m-%d").to_string() == "01-01" {
+        format!("{}-06-30", next_from.format("%Y"))
+    } else {
+        format!("{}-12-31", next_from.format("%Y"))
+    };
+    let added = api
+        .rate_row_add(RateRowInput {
+            series: series.clone(),
+            valid_from: next_from.to_string(),
+            valid_to: next_to,
+            rate: "1.50".into(),
+            source: "Bundesbank press release".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(added.len(), shipped.len() + 1);
+    assert!(added.iter().any(|r| r.user_id.is_some() && r.rate == "1.5"));
+    let no_source = api
+        .rate_row_add(RateRowInput {
+            series: series.clone(),
+            valid_from: "2040-01-01".into(),
+            valid_to: "2040-06-30".into(),
+            rate: "1".into(),
+            source: " ".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(no_source.message.contains("Source"));
+
+    let bad = api
+        .rate_table_import(
+            "rates.csv",
+            "series,valid_from,valid_to,rate,source\nnope,2026-01-01,2026-06-30,1,x\n",
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        bad.message.starts_with("rates.csv: rate table line 2"),
+        "{}",
+        bad.message
+    );
+    assert_eq!(
+        api.rate_table().await.unwrap().len(),
+        added.len(),
+        "nothing changed"
+    );
+}
