@@ -11,6 +11,10 @@ use overdue_api::calc::{
     self, CreditCalcRequest, CreditCalcResult, InterestCalcRequest, InterestCalcResult,
     PlanCalcRequest, PlanCalcResult, ScoreRequest, ScoreResult,
 };
+use overdue_api::collections::{
+    CollectionStateDto, HoldDto, HoldInput, PaymentPlanDto, PlanInput, PlanPreview, PromiseDto,
+    PromiseInput, SettlementDto, SettlementInput,
+};
 use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
 use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
@@ -189,6 +193,11 @@ async fn credit_check(
 #[tauri::command]
 async fn credit_alerts(s: State<'_, Shell>, limit: i64) -> Res<CreditAlertsDto> {
     s.api.credit_alerts(limit).await
+}
+
+#[tauri::command]
+async fn credit_refresh(s: State<'_, Shell>) -> Res<usize> {
+    s.api.credit_refresh_if_stale().await
 }
 
 #[tauri::command]
@@ -547,6 +556,102 @@ async fn smtp_send_test(s: State<'_, Shell>, to: String) -> Res<TestEmailResult>
     s.api.smtp_send_test(&to).await
 }
 
+// Collections (payment plans, promises, settlements, holds, collection state).
+#[tauri::command]
+async fn plan_preview(s: State<'_, Shell>, input: PlanInput) -> Res<PlanPreview> {
+    s.api.plan_preview(input).await
+}
+
+#[tauri::command]
+async fn plan_create(s: State<'_, Shell>, input: PlanInput) -> Res<PaymentPlanDto> {
+    s.api.plan_create(input).await
+}
+
+#[tauri::command]
+async fn plan_get(s: State<'_, Shell>, id: i64) -> Res<PaymentPlanDto> {
+    s.api.plan_get(id).await
+}
+
+#[tauri::command]
+async fn plans_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<PaymentPlanDto>> {
+    s.api.plans_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn promise_add(s: State<'_, Shell>, input: PromiseInput) -> Res<PromiseDto> {
+    s.api.promise_add(input).await
+}
+
+#[tauri::command]
+async fn promises_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<PromiseDto>> {
+    s.api.promises_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn settlement_offer_add(s: State<'_, Shell>, input: SettlementInput) -> Res<SettlementDto> {
+    s.api.settlement_offer_add(input).await
+}
+
+#[tauri::command]
+async fn settlement_accept(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+    by: String,
+) -> Res<SettlementDto> {
+    s.api.settlement_accept(id, &date, &by).await
+}
+
+#[tauri::command]
+async fn settlements_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<SettlementDto>> {
+    s.api.settlements_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn hold_add(s: State<'_, Shell>, input: HoldInput) -> Res<HoldDto> {
+    s.api.hold_add(input).await
+}
+
+#[tauri::command]
+async fn hold_release(s: State<'_, Shell>, id: i64, reason: String, by: String) -> Res<HoldDto> {
+    s.api.hold_release(id, &reason, &by).await
+}
+
+#[tauri::command]
+async fn holds_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<HoldDto>> {
+    s.api.holds_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn collection_state(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    as_of: String,
+) -> Res<CollectionStateDto> {
+    s.api.collection_state(debtor_id, &as_of).await
+}
+
+#[tauri::command]
+async fn collection_states(
+    s: State<'_, Shell>,
+    debtor_ids: Vec<i64>,
+) -> Res<Vec<CollectionStateDto>> {
+    s.api.collection_states(debtor_ids).await
+}
+
+#[tauri::command]
+async fn invoice_dispute_settle(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+    upheld: bool,
+    credit_note_ref: String,
+) -> Res<InvoiceDetailDto> {
+    s.api
+        .invoice_dispute_settle(id, &date, upheld, &credit_note_ref, "")
+        .await
+}
+
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
     let clock = Arc::new(SystemClock::from_env());
@@ -623,6 +728,7 @@ pub fn run() {
             credit_check,
             credit_alerts,
             credit_policy,
+            credit_refresh,
             credit_policy_set,
             credit_inputs_set,
             import_stage,
@@ -644,6 +750,21 @@ pub fn run() {
             smtp_settings,
             smtp_configure,
             smtp_send_test,
+            plan_preview,
+            plan_create,
+            plan_get,
+            plans_of,
+            promise_add,
+            promises_of,
+            settlement_offer_add,
+            settlement_accept,
+            settlements_of,
+            hold_add,
+            hold_release,
+            holds_of,
+            collection_state,
+            collection_states,
+            invoice_dispute_settle,
             late_fee_default,
             late_fee_default_set,
             late_fee_of,
