@@ -494,7 +494,12 @@ async fn settlement_offer_add(s: State<'_, Shell>, input: SettlementInput) -> Re
 }
 
 #[tauri::command]
-async fn settlement_accept(s: State<'_, Shell>, id: i64, date: String, by: String) -> Res<SettlementDto> {
+async fn settlement_accept(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+    by: String,
+) -> Res<SettlementDto> {
     s.api.settlement_accept(id, &date, &by).await
 }
 
@@ -519,18 +524,33 @@ async fn holds_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<HoldDto>> {
 }
 
 #[tauri::command]
-async fn collection_state(s: State<'_, Shell>, debtor_id: i64, as_of: String) -> Res<CollectionStateDto> {
+async fn collection_state(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    as_of: String,
+) -> Res<CollectionStateDto> {
     s.api.collection_state(debtor_id, &as_of).await
 }
 
 #[tauri::command]
-async fn collection_states(s: State<'_, Shell>, debtor_ids: Vec<i64>) -> Res<Vec<CollectionStateDto>> {
+async fn collection_states(
+    s: State<'_, Shell>,
+    debtor_ids: Vec<i64>,
+) -> Res<Vec<CollectionStateDto>> {
     s.api.collection_states(debtor_ids).await
 }
 
 #[tauri::command]
-async fn invoice_dispute_settle(s: State<'_, Shell>, id: i64, date: String, upheld: bool, credit_note_ref: String) -> Res<InvoiceDetailDto> {
-    s.api.invoice_dispute_settle(id, &date, upheld, &credit_note_ref, "").await
+async fn invoice_dispute_settle(
+    s: State<'_, Shell>,
+    id: i64,
+    date: String,
+    upheld: bool,
+    credit_note_ref: String,
+) -> Res<InvoiceDetailDto> {
+    s.api
+        .invoice_dispute_settle(id, &date, upheld, &credit_note_ref, "")
+        .await
 }
 
 /// Starts the app: opens the remembered database (or the default file), then the window.
