@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "credit_check",
     "credit_alerts",
     "credit_policy",
+    "credit_refresh",
     "credit_policy_set",
     "credit_inputs_set",
     "import_stage",

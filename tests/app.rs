@@ -94,11 +94,7 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     let home = Home::new();
-    let app = App::launch(&home, TODAY).await;
-    app.click("welcome-demo").await;
-    app.wait_gone("welcome").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
-        .await;
+    let app = App::launch_with_demo(&home, TODAY).await;
     let rows = app
         .wait_texts("debtor-row", "rows in view", |t| t.len() >= 10)
         .await;
@@ -172,11 +168,7 @@ async fn interest_calculator_shows_the_uk_claim_with_its_working() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_and_invoices_read_the_demo_ledger() {
     let home = Home::new();
-    let app = App::launch(&home, TODAY).await;
-    app.click("welcome-demo").await;
-    app.wait_gone("welcome").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
-        .await;
+    let app = App::launch_with_demo(&home, TODAY).await;
 
     app.click("nav-reports").await;
     let total = app

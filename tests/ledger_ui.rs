@@ -4,26 +4,17 @@
 //!
 //! Sessions run one after another (one display, one tauri-driver at a time).
 
-use overdue_e2e::{cli, s, App, Home};
+use overdue_e2e::{cli_json, App, Home};
 
 const TODAY: &str = "2026-11-22";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn riskiest_debtor_shows_its_score_explanation_and_takes_a_payment() {
     let home = Home::new();
-    let app = App::launch(&home, TODAY).await;
-    app.click("welcome-demo").await;
-    app.wait_gone("welcome").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
-        .await;
+    let app = App::launch_with_demo(&home, TODAY).await;
 
     // The CLI's view of the same file: the riskiest debtor and its score.
-    let (code, out, err) = cli(
-        None,
-        &["--db", s(&home.database()), "credit", "alerts", "--json"],
-    );
-    assert_eq!(code, 0, "{err}");
-    let alerts: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let alerts = cli_json(&home, &["credit", "alerts"]);
     let worst = &alerts["debtors"][0];
     let name = worst["name"].as_str().expect("the demo book has alerts");
     let score = worst["score"]
@@ -92,27 +83,10 @@ async fn riskiest_debtor_shows_its_score_explanation_and_takes_a_payment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     let home = Home::new();
-    let app = App::launch(&home, TODAY).await;
-    app.click("welcome-demo").await;
-    app.wait_gone("welcome").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
-        .await;
+    let app = App::launch_with_demo(&home, TODAY).await;
 
     // An EUR debtor of the demo book, found through the CLI.
-    let (code, out, err) = cli(
-        None,
-        &[
-            "--db",
-            s(&home.database()),
-            "debtors",
-            "list",
-            "--limit",
-            "250",
-            "--json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let list = cli_json(&home, &["debtors", "list", "--limit", "250"]);
     let eur = list["rows"]
         .as_array()
         .unwrap()
@@ -121,20 +95,7 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
         .expect("an EUR debtor");
     let reference = eur["external_ref"].as_str().unwrap();
     let aging_total = || {
-        let (code, out, err) = cli(
-            None,
-            &[
-                "--db",
-                s(&home.database()),
-                "report",
-                "aging",
-                "--as-of",
-                TODAY,
-                "--json",
-            ],
-        );
-        assert_eq!(code, 0, "{err}");
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let v = cli_json(&home, &["report", "aging", "--as-of", TODAY]);
         v["currencies"]["EUR"]["total"]
             .as_str()
             .unwrap()
@@ -210,27 +171,18 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn interest_is_shown_with_its_working_and_claimed() {
     let home = Home::new();
-    let app = App::launch(&home, TODAY).await;
-    app.click("welcome-demo").await;
-    app.wait_gone("welcome").await;
-    app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
-        .await;
-    let (code, out, err) = cli(
-        None,
+    let app = App::launch_with_demo(&home, TODAY).await;
+    let list = cli_json(
+        &home,
         &[
-            "--db",
-            s(&home.database()),
             "debtors",
             "list",
             "--limit",
             "250",
             "--sort",
             "overdue-balance",
-            "--json",
         ],
     );
-    assert_eq!(code, 0, "{err}");
-    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
     let uk = list["rows"]
         .as_array()
         .unwrap()

@@ -190,6 +190,11 @@ async fn credit_alerts(s: State<'_, Shell>, limit: i64) -> Res<CreditAlertsDto> 
 }
 
 #[tauri::command]
+async fn credit_refresh(s: State<'_, Shell>) -> Res<usize> {
+    s.api.credit_refresh_if_stale().await
+}
+
+#[tauri::command]
 async fn credit_policy(s: State<'_, Shell>) -> Res<CreditPolicyDto> {
     s.api.credit_policy().await
 }
@@ -615,6 +620,7 @@ pub fn run() {
             credit_check,
             credit_alerts,
             credit_policy,
+            credit_refresh,
             credit_policy_set,
             credit_inputs_set,
             import_stage,

@@ -181,7 +181,18 @@ impl App {
             .for_element(Locator::Css(&format!("[data-testid=\"{id}\"]")))
             .await
         {
-            Ok(el) => el,
+            Ok(el) => {
+                // WebKitWebDriver does not scroll nested scroll containers (the debtor
+                // panel, a dialog) to reach an element: bring it into view first.
+                let _ = self
+                    .client
+                    .execute(
+                        "arguments[0].scrollIntoView({block: 'center'})",
+                        vec![serde_json::to_value(&el).unwrap_or_default()],
+                    )
+                    .await;
+                el
+            }
             Err(e) => {
                 let shot = self.failure_evidence(id).await;
                 panic!(
@@ -292,6 +303,17 @@ impl App {
         }
     }
 
+    /// Starts the app on a fresh home, accepts the demo data on the welcome dialog and
+    /// waits for its 250 debtors.
+    pub async fn launch_with_demo(home: &Home, today: &str) -> App {
+        let app = App::launch(home, today).await;
+        app.click("welcome-demo").await;
+        app.wait_gone("welcome").await;
+        app.wait_texts("debtor-count", "250 demo debtors", |t| t == ["250 debtors"])
+            .await;
+        app
+    }
+
     /// Saves a PNG screenshot of the window under `tests/artifacts/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // WebKitGTK under Xvfb can hand out the last painted frame: let two frames render
@@ -370,6 +392,18 @@ impl Drop for DriverProcess {
 }
 
 /// Runs the CLI with arguments; returns (exit code, stdout, stderr).
+/// Runs the CLI on a home's database with `--json`, asserts it succeeded and parses the
+/// answer.
+pub fn cli_json(home: &Home, args: &[&str]) -> serde_json::Value {
+    let db = home.database();
+    let mut all = vec!["--db", s(&db)];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let (code, out, err) = cli(None, &all);
+    assert_eq!(code, 0, "overdue {}: {err}", args.join(" "));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("overdue {}: {e}: {out}", args.join(" ")))
+}
+
 pub fn cli(home: Option<&Home>, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::new(cli_binary());
     cmd.args(args)

@@ -23,6 +23,8 @@ use crate::{Api, ApiError};
 
 /// Setting key of the default credit policy (JSON).
 const POLICY_KEY: &str = "credit_policy";
+/// Setting key: "true" when the scores need recomputing (a large import since).
+const STALE_KEY: &str = "scores_stale";
 /// Debtors scored per batch when refreshing the whole book.
 const REFRESH_BATCH: i64 = 2000;
 
@@ -502,13 +504,23 @@ impl Api {
         Ok(scored)
     }
 
-    /// Refreshes the book's scores unless they were already computed today.
+    /// Refreshes the book's scores unless they were already computed today and nothing
+    /// (a large import) marked them stale since.
     pub async fn credit_refresh_if_stale(&self) -> Result<usize, ApiError> {
         let today = self.clock().today();
-        if self.store().await.latest_score_date().await? == Some(today) {
+        let store = self.store().await;
+        let marked = store.setting(STALE_KEY).await?.is_some_and(|v| v == "true");
+        if !marked && store.latest_score_date().await? == Some(today) {
             return Ok(0);
         }
-        self.credit_refresh(None).await
+        let n = self.credit_refresh(None).await?;
+        store.set_setting(STALE_KEY, "false").await?;
+        Ok(n)
+    }
+
+    /// Marks every score for recomputation (after a large import).
+    pub(crate) async fn mark_scores_stale(&self) -> Result<(), ApiError> {
+        Ok(self.store().await.set_setting(STALE_KEY, "true").await?)
     }
 
     async fn refresh_batch(

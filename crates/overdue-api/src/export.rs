@@ -227,6 +227,13 @@ pub enum ExportRequest {
         /// Its filters.
         query: InvoiceListQuery,
     },
+    /// The receivables metrics of a period.
+    Metrics {
+        /// First day.
+        from: String,
+        /// Last day.
+        to: String,
+    },
 }
 
 /// File formats.
@@ -270,6 +277,7 @@ impl ExportRequest {
                 format!("statement-{debtor_id}-{from}-{to}")
             }
             ExportRequest::Invoices { .. } => "invoices".to_string(),
+            ExportRequest::Metrics { from, to } => format!("metrics-{from}-{to}"),
         };
         match format {
             ExportFormat::Csv => format!("{base}.csv"),
@@ -292,6 +300,37 @@ impl Api {
                     .report_statement(&format!("#{debtor_id}"), from, to)
                     .await?,
             ),
+            ExportRequest::Metrics { from, to } => {
+                let m = self.report_metrics(from, to).await?;
+                let mut rows = Vec::new();
+                for (currency, v) in &m.currencies {
+                    for (name, value) in [
+                        ("dso", &v.dso),
+                        ("dso_countback", &v.dso_countback),
+                        ("best_possible_dso", &v.best_possible_dso),
+                        ("add", &v.add),
+                        ("cei", &v.cei),
+                        ("collection_rate", &v.collection_rate),
+                        ("bad_debt_ratio", &v.bad_debt_ratio),
+                    ] {
+                        rows.push(vec![
+                            m.from.clone(),
+                            m.to.clone(),
+                            currency.clone(),
+                            name.to_string(),
+                            value.clone().unwrap_or_default(),
+                        ]);
+                    }
+                }
+                Table {
+                    header: ["from", "to", "currency", "metric", "value"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                    rows,
+                    amount_columns: vec![4],
+                }
+            }
             ExportRequest::Invoices { query } => {
                 let mut rows = Vec::new();
                 let mut q = InvoiceListQuery {

@@ -127,16 +127,21 @@ pub struct ImportSummary {
 }
 
 /// One data row: its line and its fields by canonical column.
+/// (A file has at most a dozen columns: a small vector searched in order costs less than a
+/// hash map per row on a million rows.)
 struct Row<'a> {
     line: u64,
-    fields: HashMap<&'static str, &'a str>,
+    fields: Vec<(&'static str, &'a str)>,
     /// Columns already reported as unreadable (not UTF-8, too long): not "missing" too.
-    unreadable: HashSet<&'static str>,
+    unreadable: Vec<&'static str>,
 }
 
 impl Row<'_> {
     fn get(&self, column: &str) -> &str {
-        self.fields.get(column).map_or("", |v| v.trim())
+        self.fields
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or("", |(_, v)| v.trim())
     }
 }
 
@@ -410,7 +415,7 @@ fn currency_of(row: &Row, problems: &mut Problems) -> Option<Currency> {
 }
 
 fn required(row: &Row, column: &str, problems: &mut Problems) -> bool {
-    if row.unreadable.contains(column) {
+    if row.unreadable.contains(&column) {
         false
     } else if row.get(column).is_empty() {
         problems.add(row.line, column, "is missing");
@@ -726,8 +731,9 @@ impl Api {
         })
     }
 
-    /// Re-scores the debtors a file of invoices or payments touched (the whole book when
-    /// it touched many).
+    /// Re-scores the debtors a file of invoices or payments touched. When it touched many,
+    /// the book is marked for re-scoring instead, which the app does in the background
+    /// (and `overdue credit refresh` on demand): a large import does not wait for it.
     async fn rescore_after_import(&self, rows: &[Row<'_>]) -> Result<(), ApiError> {
         let refs = self.store().await.debtor_refs().await?;
         let ids: HashSet<i64> = rows
@@ -735,7 +741,7 @@ impl Api {
             .filter_map(|r| refs.get(r.get("debtor_external_id")).copied())
             .collect();
         if ids.len() > 200 {
-            self.credit_refresh(None).await?;
+            self.mark_scores_stale().await?;
         } else {
             for id in ids {
                 self.credit_refresh(Some(id)).await?;

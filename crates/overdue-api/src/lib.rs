@@ -31,6 +31,7 @@ pub mod config;
 pub mod credit;
 mod debtors;
 pub mod demo;
+pub mod documents;
 pub mod dto;
 mod error;
 pub mod export;

@@ -435,13 +435,7 @@ impl Api {
                 }
             })
             .collect();
-        debtors.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then(a.debtor_id.cmp(&b.debtor_id))
-                .then(a.currency.cmp(&b.currency))
-        });
+        debtors.sort_by_cached_key(|d| (d.name.to_lowercase(), d.debtor_id, d.currency.clone()));
         Ok(AgingReportDto {
             as_of: as_of.to_string(),
             by: q.by,

@@ -504,6 +504,9 @@ async fn import(
         Ok(s) if json => print_json(&s),
         Ok(s) => {
             print_summary(&s);
+            if s.kind != ImportKind::Debtors && s.imported > 0 {
+                println!("Payment scores are recomputed when the app starts, or now with `overdue credit refresh`.");
+            }
             Ok(())
         }
         Err(e) if json => Err(e),

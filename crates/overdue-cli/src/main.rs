@@ -8,6 +8,7 @@ mod calc;
 mod collections;
 mod credit;
 mod ledger;
+mod pdf;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -65,6 +66,11 @@ enum Command {
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
+    /// Documents as PDF: invoices, letters, statements, case files, a dunning run's letters.
+    #[command(subcommand)]
+    Pdf(pdf::PdfCommand),
+    /// Attach a file (contract, terms, delivery note) to a debtor or one of its invoices.
+    Attach(pdf::AttachArgs),
     /// Benchmarks on a synthetic book (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -91,6 +97,16 @@ enum BenchCommand {
         /// Folder for the benchmark's SQLite files (default: a temporary folder).
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
+    },
+    /// Lay out and write N single-page demand letters for N debtors: into one PDF, then into
+    /// N files; prints letters per CPU-second, bytes per letter and peak memory. No database.
+    Letters {
+        /// Number of letters.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Folder for the combined PDF and the separate files.
+        #[arg(long)]
+        out_dir: std::path::PathBuf,
     },
 }
 
@@ -299,8 +315,8 @@ async fn bench_ledger(
         return print_json(&report);
     }
     println!(
-        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms)",
-        report.debtors, report.invoices, report.payments, report.load_ms
+        "Book: {} debtors, {} invoices, {} payments (loaded in {} ms); times are {} time, medians",
+        report.debtors, report.invoices, report.payments, report.load_ms, report.clock
     );
     println!(
         "{:<72} {:>10} {:>12} {:>8}  target",
@@ -317,6 +333,10 @@ async fn bench_ledger(
             if l.met { "met" } else { "NOT MET" }
         );
     }
+    println!(
+        "Re-scoring every debtor after the import (in the background in the app): {} ms",
+        report.rescore_ms
+    );
     Ok(())
 }
 
@@ -330,6 +350,9 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
 async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
         return calc::run(*c, cli.json);
+    }
+    if let Command::Bench(BenchCommand::Letters { count, out_dir }) = cli.command {
+        return pdf::bench(count, &out_dir, cli.json);
     }
     if let Command::Bench(BenchCommand::Ledger {
         debtors,
@@ -483,10 +506,11 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
         }
         Command::Calc(c) => calc::run(*c, json),
-        Command::Bench(BenchCommand::Ledger { .. }) => Err(ApiError::new(
-            ErrorCode::Internal,
-            "the benchmark opens its own databases",
-        )),
+        Command::Pdf(c) => pdf::run(api, c, json).await,
+        Command::Attach(a) => pdf::attach(api, a, json).await,
+        Command::Bench(BenchCommand::Ledger { .. } | BenchCommand::Letters { .. }) => Err(
+            ApiError::new(ErrorCode::Internal, "the benchmark opens its own databases"),
+        ),
         Command::Ledger(c) => ledger::run(api, c, json).await,
         Command::Collections(c) => collections::run(api, c, json).await,
         Command::Credit(c) => credit::run(api, c, json).await,

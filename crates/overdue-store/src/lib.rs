@@ -34,6 +34,7 @@ pub mod collections;
 mod credit;
 pub(crate) mod debtors;
 mod demo;
+mod documents;
 mod error;
 pub mod events;
 mod latefees;
@@ -56,6 +57,7 @@ pub use collections::{
 pub use credit::{CreditInputs, CreditTerms, RiskEntry, ScoreEntry, ScoringInvoice};
 pub use debtors::{DebtorListRow, DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
+pub use documents::{AttachmentRecord, DocumentRecord, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};

@@ -118,6 +118,8 @@ export interface Backend {
   creditPolicySet(policy: CreditPolicyDto): Promise<CreditPolicyDto>;
   /** Saves the owner's credit inputs and own policy for a debtor. */
   creditInputsSet(debtorId: number, inputs: CreditInputsDto): Promise<DebtorCreditDto>;
+  /** Re-scores the book if an import (or the date) made the scores stale; returns how many. */
+  creditRefresh(): Promise<number>;
   /** Called when the daily scoring finished. */
   onCreditRefreshed(callback: () => void): Promise<() => void>;
   /** Hands a file (base64) to the import wizard. */

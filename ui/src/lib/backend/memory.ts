@@ -389,6 +389,9 @@ export class MemoryBackend implements Backend {
   async creditInputsSet(debtorId: number, _inputs: CreditInputsDto): Promise<DebtorCreditDto> {
     return this.creditOf(debtorId, "");
   }
+  async creditRefresh(): Promise<number> {
+    return 0;
+  }
   async onCreditRefreshed(_callback: () => void): Promise<() => void> {
     return () => {};
   }

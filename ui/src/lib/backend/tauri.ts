@@ -63,6 +63,7 @@ export const tauriBackend: Backend = {
   collectionStates: (debtorIds) => call("collection_states", { debtorIds }),
   invoiceDisputeSettle: (id, date, upheld, creditNoteRef) =>
     call("invoice_dispute_settle", { id, date, upheld, creditNoteRef }),
+  creditRefresh: () => call("credit_refresh"),
   onCreditRefreshed: (callback) => listen("credit-refreshed", () => callback()),
   importStage: (fileName, content) => call("import_stage", { fileName, content }),
   importPreview: (kind, options) => call("import_preview", { kind, options }),

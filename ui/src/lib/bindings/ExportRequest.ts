@@ -25,4 +25,12 @@ to: string, } | { "report": "invoices",
 /**
  * Its filters.
  */
-query: InvoiceListQuery, };
+query: InvoiceListQuery, } | { "report": "metrics", 
+/**
+ * First day.
+ */
+from: string, 
+/**
+ * Last day.
+ */
+to: string, };

@@ -1,0 +1,1590 @@
+//! Documents: gathers the ledger (open invoices, account entries, payments, the contact
+//! log) into `overdue_docs` models, renders them, and keeps every produced document with
+//! its SHA-256 on the debtor's record (the contact log says when and what).
+//!
+//! The letterhead (company, address, registration and tax numbers, bank details, the
+//! jurisdiction for interest, the Mahnung fee, whether the user collects for others) is a
+//! JSON setting (`letterhead`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use chrono::{Datelike, Days, NaiveDate};
+use overdue_docs::{
+    BankDetails, Block, ChargeLine, Document, DocumentKind, ItemLine, Letterhead, Metadata,
+    PageSize, Recipient, Report, Statement, StatementRow,
+};
+use overdue_domain::interest::{calculate, InterestRequest, Jurisdiction, RateTable};
+use overdue_domain::{Currency, DebtorKind, Money};
+use overdue_store::{
+    DebtorRecord, EntryKind, InvoiceQuery, InvoiceRecord, NewAttachment, NewDocument, Store,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::ledger::{money_string, parse_date};
+use crate::{Api, ApiError, ErrorCode};
+
+/// Settings key of the letterhead.
+const LETTERHEAD: &str = "letterhead";
+
+/// The letterhead and letter settings (Settings > Letterhead).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct LetterheadDto {
+    /// Company name.
+    pub name: String,
+    /// Street lines, one per line.
+    pub address_lines: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// City.
+    pub city: String,
+    /// ISO country code (sets paper size and letter conventions).
+    pub country: String,
+    /// Phone.
+    pub phone: String,
+    /// Email.
+    pub email: String,
+    /// Web site.
+    pub website: String,
+    /// Company registration.
+    pub registration: String,
+    /// VAT / tax number.
+    pub tax_id: String,
+    /// Account holder (empty: the company name).
+    pub account_holder: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// IBAN.
+    pub iban: String,
+    /// BIC.
+    pub bic: String,
+    /// Domestic account number.
+    pub account_number: String,
+    /// UK sort code.
+    pub sort_code: String,
+    /// US routing number.
+    pub routing_number: String,
+    /// Who signs letters.
+    pub signatory: String,
+    /// `a4`, `letter`, or empty for the country's default.
+    pub page_size: String,
+    /// Interest law (`uk`, `de`, `fr`, `ie`, `eu`, `us-ca`, `us-ny`), empty for the
+    /// country's default.
+    pub jurisdiction: String,
+    /// German Mahnung fee (decimal string, e.g. "5.00"; empty for none).
+    pub dunning_fee: String,
+    /// The user collects consumer debts for others (US Regulation F).
+    pub third_party_collector: bool,
+}
+
+/// What to produce for a letter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct LetterRequest {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// `reminder`, `second-reminder`, `final-demand`, `letter-of-claim`,
+    /// `letter-before-claim`, `mahnung`, `us-demand`, `validation-notice`.
+    pub kind: String,
+    /// Date of the letter (YYYY-MM-DD; empty: today).
+    pub as_of: String,
+    /// Pay or reply by (empty: the kind's usual period).
+    pub deadline: String,
+    /// Date of the agreement the debt arises from (letter of claim).
+    pub agreement_date: String,
+    /// `a4` / `letter` (empty: the letterhead's).
+    pub page_size: String,
+}
+
+/// A produced document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ProducedDocument {
+    /// Stored document id (`None` for a preview).
+    #[ts(type = "number | null")]
+    pub document_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Suggested file name.
+    pub file_name: String,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Page count is not known here; size in bytes.
+    pub size_bytes: u32,
+    /// The PDF, base64 (for the preview).
+    pub pdf_base64: String,
+}
+
+/// A document with its bytes (CLI, Save As).
+#[derive(Debug, Clone)]
+pub struct PdfFile {
+    /// Stored document ids.
+    pub document_ids: Vec<i64>,
+    /// Title.
+    pub title: String,
+    /// Suggested file name.
+    pub file_name: String,
+    /// Hex SHA-256.
+    pub sha256: String,
+    /// Bytes.
+    pub bytes: Vec<u8>,
+    /// Letters in it (batch).
+    pub letters: usize,
+}
+
+fn invalid(field: &str, message: String) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, format!("{field}: {message}"))
+}
+
+fn date_arg(field: &str, text: &str) -> Result<Option<NaiveDate>, ApiError> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(field, text)
+            .map(Some)
+            .map_err(|m| invalid(field, m))
+    }
+}
+
+fn country_name(code: &str) -> String {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "GB" | "UK" => "United Kingdom",
+        "DE" => "Germany",
+        "AT" => "Austria",
+        "CH" => "Switzerland",
+        "FR" => "France",
+        "IE" => "Ireland",
+        "NL" => "Netherlands",
+        "BE" => "Belgium",
+        "PL" => "Poland",
+        "CZ" => "Czech Republic",
+        "DK" => "Denmark",
+        "NO" => "Norway",
+        "SE" => "Sweden",
+        "TR" => "Türkiye",
+        "ES" => "Spain",
+        "IT" => "Italy",
+        "US" => "USA",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn default_jurisdiction(country: &str) -> Jurisdiction {
+    match country.trim().to_ascii_uppercase().as_str() {
+        "GB" | "UK" => Jurisdiction::Uk,
+        "DE" => Jurisdiction::De,
+        "FR" => Jurisdiction::Fr,
+        "IE" => Jurisdiction::Ie,
+        "US" => Jurisdiction::UsNy,
+        _ => Jurisdiction::Eu,
+    }
+}
+
+impl LetterheadDto {
+    fn to_model(&self) -> Letterhead {
+        let mut address: Vec<String> = self
+            .address_lines
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+        let city = format!("{} {}", self.postal_code.trim(), self.city.trim());
+        if !city.trim().is_empty() {
+            address.push(city.trim().to_string());
+        }
+        if !self.country.trim().is_empty() {
+            address.push(country_name(&self.country));
+        }
+        Letterhead {
+            name: self.name.trim().to_string(),
+            address,
+            country: self.country.trim().to_ascii_uppercase(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            website: self.website.clone(),
+            registration: self.registration.clone(),
+            tax_id: self.tax_id.clone(),
+            bank: BankDetails {
+                account_holder: self.account_holder.clone(),
+                bank_name: self.bank_name.clone(),
+                iban: self.iban.clone(),
+                bic: self.bic.clone(),
+                account_number: self.account_number.clone(),
+                sort_code: self.sort_code.clone(),
+                routing_number: self.routing_number.clone(),
+            },
+            signatory: self.signatory.clone(),
+            third_party_collector: self.third_party_collector,
+        }
+    }
+
+    fn page_size(&self) -> PageSize {
+        PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
+    }
+
+    fn jurisdiction(&self) -> Jurisdiction {
+        Jurisdiction::parse(&self.jurisdiction)
+            .unwrap_or_else(|_| default_jurisdiction(&self.country))
+    }
+}
+
+/// Checks an IBAN's mod-97 checksum (spaces ignored).
+fn iban_ok(iban: &str) -> bool {
+    let s: String = iban
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if s.len() < 15 || s.len() > 34 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let rearranged = format!("{}{}", &s[4..], &s[..4]);
+    let mut rem: u32 = 0;
+    for c in rearranged.chars() {
+        let v = c.to_digit(36).unwrap_or(0);
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// The kind's usual period to pay or reply, in days.
+fn default_days(kind: DocumentKind) -> u64 {
+    match kind {
+        DocumentKind::LetterOfClaim | DocumentKind::ValidationNotice => 30,
+        DocumentKind::LetterBeforeClaim => 14,
+        DocumentKind::Reminder | DocumentKind::Mahnung | DocumentKind::UsDemand => 10,
+        _ => 7,
+    }
+}
+
+/// Which letter the default dunning ladder sends for the oldest overdue invoice: reminder
+/// from 7 days overdue, second reminder from 21, final demand from 35.
+pub fn ladder_kind(days_overdue: i64) -> Option<DocumentKind> {
+    match days_overdue {
+        d if d >= 35 => Some(DocumentKind::FinalDemand),
+        d if d >= 21 => Some(DocumentKind::SecondReminder),
+        d if d >= 7 => Some(DocumentKind::Reminder),
+        _ => None,
+    }
+}
+
+fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
+    let draft = &d.draft;
+    let mut address: Vec<String> = draft
+        .address
+        .lines
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    let city = format!(
+        "{} {}",
+        draft.address.postal_code.trim(),
+        draft.address.city.trim()
+    );
+    if !city.trim().is_empty() {
+        address.push(city.trim().to_string());
+    }
+    let country = draft.address.country.trim();
+    // A country alone is no postal address: leave it empty so the letter is refused.
+    if !address.is_empty() && !country.is_empty() && !country.eq_ignore_ascii_case(company_country)
+    {
+        address.push(country_name(country));
+    }
+    let attention = if draft.kind == DebtorKind::Company {
+        draft
+            .contacts
+            .first()
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Recipient {
+        name: draft.name.clone(),
+        attention,
+        address,
+        consumer: draft.kind == DebtorKind::Individual,
+        sole_trader: draft.kind == DebtorKind::SoleTrader,
+        customer_ref: draft.external_ref.clone(),
+    }
+}
+
+fn file_stem(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn docs_error(e: overdue_docs::DocError) -> ApiError {
+    match e {
+        overdue_docs::DocError::Missing { .. } => {
+            ApiError::new(ErrorCode::Validation, format!("{e}."))
+        }
+        overdue_docs::DocError::Cancelled => ApiError::invalid("Cancelled."),
+        overdue_docs::DocError::Pdf(m) => ApiError::new(ErrorCode::Internal, format!("PDF: {m}")),
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    overdue_store::sha256_hex(bytes)
+}
+
+/// Base64 (standard alphabet, padded) for the preview.
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+impl Api {
+    /// The letterhead (empty fields when never set).
+    pub async fn letterhead_get(&self) -> Result<LetterheadDto, ApiError> {
+        let store = self.store().await;
+        match store.setting(LETTERHEAD).await? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("stored letterhead unreadable: {e}"),
+                )
+            }),
+            None => Ok(LetterheadDto::default()),
+        }
+    }
+
+    /// Saves the letterhead after checking it.
+    pub async fn letterhead_set(&self, input: LetterheadDto) -> Result<LetterheadDto, ApiError> {
+        let mut fields = Vec::new();
+        if input.name.trim().is_empty() {
+            fields.push(overdue_domain::FieldError::new(
+                "name",
+                "The company name is required.",
+            ));
+        }
+        if !input.iban.trim().is_empty() && !iban_ok(&input.iban) {
+            fields.push(overdue_domain::FieldError::new(
+                "iban",
+                "This IBAN's check digits are wrong.",
+            ));
+        }
+        if !input.page_size.trim().is_empty() && PageSize::parse(&input.page_size).is_none() {
+            fields.push(overdue_domain::FieldError::new(
+                "page_size",
+                "Paper size is a4 or letter.",
+            ));
+        }
+        if !input.jurisdiction.trim().is_empty()
+            && Jurisdiction::parse(&input.jurisdiction).is_err()
+        {
+            fields.push(overdue_domain::FieldError::new(
+                "jurisdiction",
+                "Interest law is one of uk, eu, ie, de, fr, us-ca, us-ny.",
+            ));
+        }
+        if !input.dunning_fee.trim().is_empty()
+            && input.dunning_fee.trim().parse::<Decimal>().is_err()
+        {
+            fields.push(overdue_domain::FieldError::new(
+                "dunning_fee",
+                "The fee is an amount such as 5.00.",
+            ));
+        }
+        if !fields.is_empty() {
+            return Err(ApiError::validation(fields));
+        }
+        let json = serde_json::to_string(&input)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        self.store().await.set_setting(LETTERHEAD, &json).await?;
+        Ok(input)
+    }
+
+    /// The letter a debtor would get, as a model (not rendered); `verbose` spells out the
+    /// interest method (case file) instead of the law and periods (letters).
+    #[allow(clippy::too_many_arguments)]
+    async fn letter_model(
+        &self,
+        store: &Store,
+        head: &LetterheadDto,
+        debtor_id: i64,
+        kind: DocumentKind,
+        as_of: NaiveDate,
+        deadline: Option<NaiveDate>,
+        agreement_date: Option<NaiveDate>,
+        page_size: Option<PageSize>,
+        verbose: bool,
+    ) -> Result<(Document, Vec<InvoiceRecord>), ApiError> {
+        let debtor = store.debtor(debtor_id).await?;
+        let currency = debtor.draft.currency;
+        let invoices = store
+            .list_invoices(&InvoiceQuery {
+                debtor_id: Some(debtor_id),
+                status: None,
+                overdue: false,
+                disputed: false,
+                as_of,
+                offset: 0,
+                limit: 1000,
+            })
+            .await?
+            .1;
+        let open = store.open_balances(as_of, Some(debtor_id)).await?;
+        let by_id: HashMap<i64, &InvoiceRecord> = invoices.iter().map(|i| (i.id, i)).collect();
+        let mut items = Vec::new();
+        let mut concerned = Vec::new();
+        for o in open
+            .iter()
+            .filter(|o| o.due_date < as_of && o.open.currency() == currency)
+        {
+            let Some(inv) = by_id.get(&o.invoice_id) else {
+                continue;
+            };
+            if inv.disputed_on.is_some() {
+                continue; // dunning pauses on a disputed invoice
+            }
+            items.push(ItemLine {
+                number: o.number.clone(),
+                issue_date: o.issue_date,
+                due_date: o.due_date,
+                amount: inv.amount,
+                open: o.open,
+                description: inv.description.clone(),
+            });
+            concerned.push((*inv).clone());
+        }
+        items.sort_by_key(|i| (i.due_date, i.number.clone()));
+
+        // Interest and compensation: not on a friendly reminder; on the demands.
+        let claims_interest =
+            !matches!(kind, DocumentKind::Reminder | DocumentKind::SecondReminder);
+        let consumer = debtor.draft.kind == DebtorKind::Individual;
+        let jurisdiction = head.jurisdiction();
+        let table = RateTable::builtin();
+        let de = kind == DocumentKind::Mahnung;
+        let lang = overdue_docs::Lang::En;
+        let mut charges = Vec::new();
+        let mut daily = Money::zero(currency);
+        if claims_interest {
+            for i in &items {
+                let mut req = InterestRequest::new(jurisdiction, i.open, i.due_date, as_of);
+                req.consumer = consumer;
+                req.claim_compensation = !consumer;
+                let Ok(r) = calculate(&req, &table) else {
+                    continue;
+                };
+                if !r.interest.is_zero() {
+                    let seg = r
+                        .segments
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{} to {}: {} days at {}%",
+                                s.from,
+                                s.to,
+                                s.days,
+                                s.rate.normalize()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    charges.push(ChargeLine {
+                        label: if de {
+                            format!("Verzugszinsen auf {}", i.number)
+                        } else {
+                            format!("Interest on {}", i.number)
+                        },
+                        // Letters carry the law and the periods; the case file the full method.
+                        basis: if verbose {
+                            format!("{} On {}: {seg}.", r.basis, lang.money(&i.open))
+                        } else {
+                            format!("{}, on {}: {seg}", jurisdiction.law(), lang.money(&i.open))
+                        },
+                        amount: r.interest,
+                    });
+                }
+                if !r.compensation.is_zero() {
+                    charges.push(ChargeLine {
+                        label: if de {
+                            format!("Verzugspauschale {}", i.number)
+                        } else {
+                            format!("Compensation on {}", i.number)
+                        },
+                        basis: r.compensation_basis.clone(),
+                        amount: r.compensation,
+                    });
+                }
+                daily = daily.checked_add(&r.daily_interest).unwrap_or(daily);
+            }
+        }
+        if de {
+            if let Ok(fee) = head.dunning_fee.trim().parse::<Decimal>() {
+                if fee > Decimal::ZERO {
+                    charges.push(ChargeLine {
+                        label: "Mahngebühr".into(),
+                        basis: "pauschale Mahnkosten (§ 280 Abs. 2, § 286 BGB)".into(),
+                        amount: Money::new(fee, currency),
+                    });
+                }
+            }
+        }
+        let interest_continues = if daily.is_zero() {
+            String::new()
+        } else if kind == DocumentKind::UsDemand || kind == DocumentKind::ValidationNotice {
+            format!(
+                "Interest continues to accrue at {} per day until paid.",
+                overdue_docs::Lang::Us.money(&daily)
+            )
+        } else {
+            format!(
+                "Interest continues to accrue at {} a day until payment.",
+                lang.money(&daily)
+            )
+        };
+        let statement = if matches!(kind, DocumentKind::LetterOfClaim) {
+            let from = items.first().map(|i| i.issue_date).unwrap_or(as_of);
+            Some(
+                self.statement_model(store, debtor_id, currency, from, as_of)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let reference = items
+            .first()
+            .map(|i| {
+                if items.len() == 1 {
+                    i.number.clone()
+                } else {
+                    format!(
+                        "{}/{}",
+                        debtor.draft.external_ref.trim().trim_start_matches('#'),
+                        as_of.format("%Y%m%d")
+                    )
+                }
+            })
+            .unwrap_or_default();
+        let reference = if reference.starts_with('/') {
+            format!("D{debtor_id}{reference}")
+        } else {
+            reference
+        };
+        let itemization_date = items.first().map(|i| i.due_date);
+        let doc = Document {
+            kind,
+            page_size: page_size.unwrap_or_else(|| head.page_size()),
+            letterhead: head.to_model(),
+            recipient: recipient(&debtor, &head.country),
+            reference,
+            date: as_of,
+            currency,
+            items,
+            charges,
+            deadline: Some(deadline.unwrap_or(as_of + Days::new(default_days(kind)))),
+            agreement_date,
+            interest_continues,
+            statement,
+            instalments: Vec::new(),
+            settlement_amount: None,
+            itemization_date,
+            credits_since_itemization: None,
+            tax_included: None,
+            notes: String::new(),
+        };
+        Ok((doc, concerned))
+    }
+
+    async fn statement_model(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        currency: Currency,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Statement, ApiError> {
+        let entries = store.account_entries(debtor_id, to).await?;
+        let mut balance = Money::zero(currency);
+        let mut opening = None;
+        let mut rows = Vec::new();
+        for e in entries.iter().filter(|e| e.amount.currency() == currency) {
+            if e.date >= from && opening.is_none() {
+                opening = Some(balance);
+            }
+            balance = balance.checked_add(&e.amount)?;
+            if e.date >= from {
+                let neg = e.amount.is_negative();
+                let abs = Money::new(e.amount.amount().abs(), currency);
+                rows.push(StatementRow {
+                    date: e.date,
+                    kind: match e.kind {
+                        EntryKind::Invoice => "Invoice",
+                        EntryKind::Payment => "Payment",
+                        EntryKind::PaymentReversal => "Payment reversed",
+                        EntryKind::CreditNote => "Credit note",
+                        EntryKind::WriteOff => "Write-off",
+                        EntryKind::Charge => "Interest / fee charged",
+                        EntryKind::ChargeReversal => "Charge reversed",
+                    }
+                    .to_string(),
+                    reference: e.reference.clone(),
+                    debit: (!neg).then_some(abs),
+                    credit: neg.then_some(abs),
+                    balance,
+                });
+            }
+        }
+        Ok(Statement {
+            from,
+            to,
+            opening: opening.unwrap_or(balance),
+            rows,
+            closing: balance,
+        })
+    }
+
+    fn metadata(&self, doc: &Document) -> Metadata {
+        overdue_docs::metadata_for(doc, self.clock().now().timestamp())
+    }
+
+    fn author(&self) -> String {
+        "overdue".to_string()
+    }
+
+    /// Renders a letter; `record` keeps it and logs it on the contact log.
+    pub async fn letter_pdf(&self, req: &LetterRequest, record: bool) -> Result<PdfFile, ApiError> {
+        let kind = DocumentKind::parse(&req.kind)
+            .filter(|k| {
+                !matches!(
+                    k,
+                    DocumentKind::Invoice
+                        | DocumentKind::Statement
+                        | DocumentKind::PaymentPlanAgreement
+                        | DocumentKind::SettlementAgreement
+                )
+            })
+            .ok_or_else(|| {
+                invalid(
+                    "kind",
+                    format!(
+                        "\"{}\" is not a letter: use reminder, second-reminder, final-demand, \
+                         letter-of-claim, letter-before-claim, mahnung, us-demand or validation-notice",
+                        req.kind
+                    ),
+                )
+            })?;
+        let as_of = date_arg("as_of", &req.as_of)?.unwrap_or_else(|| self.clock().today());
+        let deadline = date_arg("deadline", &req.deadline)?;
+        let agreement = date_arg("agreement_date", &req.agreement_date)?;
+        let page = if req.page_size.trim().is_empty() {
+            None
+        } else {
+            Some(
+                PageSize::parse(&req.page_size)
+                    .ok_or_else(|| invalid("page_size", "use a4 or letter".into()))?,
+            )
+        };
+        let store = self.store().await;
+        let head = self.letterhead_get().await?;
+        let (doc, _) = self
+            .letter_model(
+                &store,
+                &head,
+                req.debtor_id,
+                kind,
+                as_of,
+                deadline,
+                agreement,
+                page,
+                false,
+            )
+            .await?;
+        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
+        let title = overdue_docs::metadata_for(&doc, 0).title;
+        let file_name = format!("{}-{}.pdf", kind.as_str(), file_stem(&doc.reference));
+        self.finish(
+            &store,
+            req.debtor_id,
+            None,
+            kind.as_str(),
+            title,
+            file_name,
+            bytes,
+            record,
+            "letter",
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        invoice_id: Option<i64>,
+        kind: &str,
+        title: String,
+        file_name: String,
+        bytes: Vec<u8>,
+        record: bool,
+        event_kind: &str,
+    ) -> Result<PdfFile, ApiError> {
+        let sha256 = sha256_hex(&bytes);
+        let mut ids = Vec::new();
+        if record {
+            let stored = store
+                .store_documents(
+                    &[NewDocument {
+                        debtor_id,
+                        invoice_id,
+                        kind: kind.to_string(),
+                        title: title.clone(),
+                        file_name: file_name.clone(),
+                        content_type: "application/pdf".into(),
+                        content: bytes.clone(),
+                        author: self.author(),
+                        event_kind: event_kind.into(),
+                    }],
+                    self.clock().now(),
+                )
+                .await?;
+            ids = stored.into_iter().map(|(id, _)| id).collect();
+        }
+        Ok(PdfFile {
+            document_ids: ids,
+            title,
+            file_name,
+            sha256,
+            bytes,
+            letters: 1,
+        })
+    }
+
+    /// A letter for the window's preview (not kept).
+    pub async fn letter_preview(&self, req: LetterRequest) -> Result<ProducedDocument, ApiError> {
+        let f = self.letter_pdf(&req, false).await?;
+        Ok(produced(f))
+    }
+
+    /// An invoice as a PDF (by invoice number), kept and logged.
+    pub async fn invoice_pdf(&self, number: &str, record: bool) -> Result<PdfFile, ApiError> {
+        let store = self.store().await;
+        let id = store.invoice_id_by_number(number.trim()).await?;
+        let detail = store.invoice(id).await?;
+        let inv = detail.invoice;
+        let debtor = store.debtor(inv.debtor_id).await?;
+        let head = self.letterhead_get().await?;
+        let today = self.clock().today();
+        let doc = Document {
+            kind: DocumentKind::Invoice,
+            page_size: head.page_size(),
+            letterhead: head.to_model(),
+            recipient: recipient(&debtor, &head.country),
+            reference: inv.number.clone(),
+            date: inv.issue_date,
+            currency: inv.amount.currency(),
+            items: vec![ItemLine {
+                number: inv.number.clone(),
+                issue_date: inv.issue_date,
+                due_date: inv.due_date,
+                amount: inv.amount,
+                open: inv.open,
+                description: inv.description.clone(),
+            }],
+            charges: Vec::new(),
+            deadline: Some(inv.due_date),
+            agreement_date: None,
+            interest_continues: String::new(),
+            statement: None,
+            instalments: Vec::new(),
+            settlement_amount: None,
+            itemization_date: None,
+            credits_since_itemization: None,
+            tax_included: Some(inv.tax),
+            notes: if inv.open != inv.amount {
+                format!(
+                    "Paid or credited so far: {}.",
+                    overdue_docs::Lang::En.money(&inv.amount.checked_sub(&inv.open)?)
+                )
+            } else {
+                String::new()
+            },
+        };
+        let _ = today;
+        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
+        let file_name = format!("invoice-{}.pdf", file_stem(&inv.number));
+        self.finish(
+            &store,
+            inv.debtor_id,
+            Some(inv.id),
+            "invoice",
+            format!("Invoice {}", inv.number),
+            file_name,
+            bytes,
+            record,
+            "document",
+        )
+        .await
+    }
+
+    /// A statement of account over a period, kept and logged.
+    pub async fn statement_pdf(
+        &self,
+        debtor_id: i64,
+        from: &str,
+        to: &str,
+        record: bool,
+    ) -> Result<PdfFile, ApiError> {
+        let from = parse_date("from", from).map_err(|m| invalid("from", m))?;
+        let to = parse_date("to", to).map_err(|m| invalid("to", m))?;
+        if to < from {
+            return Err(invalid("to", "the period ends before it starts".into()));
+        }
+        let store = self.store().await;
+        let debtor = store.debtor(debtor_id).await?;
+        let head = self.letterhead_get().await?;
+        let statement = self
+            .statement_model(&store, debtor_id, debtor.draft.currency, from, to)
+            .await?;
+        let doc = Document {
+            kind: DocumentKind::Statement,
+            page_size: head.page_size(),
+            letterhead: head.to_model(),
+            recipient: recipient(&debtor, &head.country),
+            reference: if debtor.draft.external_ref.is_empty() {
+                format!("D{debtor_id}")
+            } else {
+                debtor.draft.external_ref.clone()
+            },
+            date: to,
+            currency: debtor.draft.currency,
+            items: Vec::new(),
+            charges: Vec::new(),
+            deadline: None,
+            agreement_date: None,
+            interest_continues: String::new(),
+            statement: Some(statement),
+            instalments: Vec::new(),
+            settlement_amount: None,
+            itemization_date: None,
+            credits_since_itemization: None,
+            tax_included: None,
+            notes: String::new(),
+        };
+        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
+        let file_name = format!("statement-{}-{from}-{to}.pdf", file_stem(&doc.reference));
+        self.finish(
+            &store,
+            debtor_id,
+            None,
+            "statement",
+            format!("Statement of account {from} to {to}"),
+            file_name,
+            bytes,
+            record,
+            "document",
+        )
+        .await
+    }
+
+    /// The letters a dunning run would print on `as_of`, in one PDF (one bookmark per
+    /// letter). Each debtor's letter is kept and logged on its contact log, all in one
+    /// transaction. `progress(done, total)` returning false cancels (nothing is kept).
+    pub async fn batch_pdf(
+        &self,
+        as_of: &str,
+        record: bool,
+        progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
+    ) -> Result<PdfFile, ApiError> {
+        let as_of = parse_date("as_of", as_of).map_err(|m| invalid("as-of", m))?;
+        let store = self.store().await;
+        let head = self.letterhead_get().await?;
+        let open = store.open_balances(as_of, None).await?;
+        let mut oldest: BTreeMap<i64, NaiveDate> = BTreeMap::new();
+        for o in open.iter().filter(|o| o.due_date < as_of) {
+            let e = oldest.entry(o.debtor_id).or_insert(o.due_date);
+            if o.due_date < *e {
+                *e = o.due_date;
+            }
+        }
+        let mut docs = Vec::new();
+        for (debtor_id, due) in oldest {
+            let Some(kind) = ladder_kind((as_of - due).num_days()) else {
+                continue;
+            };
+            let (doc, _) = self
+                .letter_model(
+                    &store, &head, debtor_id, kind, as_of, None, None, None, false,
+                )
+                .await?;
+            if doc.items.is_empty() {
+                continue; // only disputed invoices are late
+            }
+            docs.push((debtor_id, doc));
+        }
+        if docs.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("No debtor is due a letter on {as_of}."),
+            ));
+        }
+        let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
+        let mut meta = self.metadata(&models[0]);
+        meta.title = format!("Dunning run {as_of}");
+        meta.subject = format!("{} letters", models.len());
+        let bytes = overdue_docs::render_batch(&models, &meta, progress).map_err(docs_error)?;
+        let mut ids = Vec::new();
+        if record {
+            let mut news = Vec::with_capacity(docs.len());
+            for (debtor_id, d) in &docs {
+                let one = overdue_docs::render(d, &self.metadata(d)).map_err(docs_error)?;
+                news.push(NewDocument {
+                    debtor_id: *debtor_id,
+                    invoice_id: None,
+                    kind: d.kind.as_str().into(),
+                    title: overdue_docs::metadata_for(d, 0).title,
+                    file_name: format!("{}-{}.pdf", d.kind.as_str(), file_stem(&d.reference)),
+                    content_type: "application/pdf".into(),
+                    content: one,
+                    author: self.author(),
+                    event_kind: "letter".into(),
+                });
+            }
+            ids = store
+                .store_documents(&news, self.clock().now())
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        }
+        Ok(PdfFile {
+            document_ids: ids,
+            title: meta.title,
+            file_name: format!("dunning-run-{as_of}.pdf"),
+            sha256: sha256_hex(&bytes),
+            bytes,
+            letters: docs.len(),
+        })
+    }
+
+    /// Attaches a file to a debtor (or one of its invoices, by number).
+    pub async fn attach(
+        &self,
+        debtor_id: i64,
+        invoice_number: Option<&str>,
+        file_name: &str,
+        content: Vec<u8>,
+    ) -> Result<overdue_store::AttachmentRecord, ApiError> {
+        let store = self.store().await;
+        let invoice_id = match invoice_number {
+            Some(n) => Some(store.invoice_id_by_number(n.trim()).await?),
+            None => None,
+        };
+        let content_type = content_type_of(file_name, &content);
+        Ok(store
+            .add_attachment(
+                &NewAttachment {
+                    debtor_id,
+                    invoice_id,
+                    file_name: file_name.to_string(),
+                    content_type,
+                    content,
+                    author: self.author(),
+                },
+                self.clock().now(),
+            )
+            .await?)
+    }
+
+    /// The case file for a lawyer or agency: one PDF with bookmarks (cover summary with
+    /// the claim and its interest calculation, statement, each invoice, the letters and
+    /// documents kept with their SHA-256, the contact log, payment history, attachments),
+    /// and optionally a ZIP with the same as separate files (letters and attachments in
+    /// their original bytes) plus the claim as JSON and CSV. Recorded on the timeline.
+    pub async fn case_file(
+        &self,
+        debtor_id: i64,
+        with_zip: bool,
+    ) -> Result<(PdfFile, Option<Vec<u8>>), ApiError> {
+        let store = self.store().await;
+        let head = self.letterhead_get().await?;
+        let today = self.clock().today();
+        let debtor = store.debtor(debtor_id).await?;
+        let currency = debtor.draft.currency;
+        let lang = overdue_docs::Lang::En;
+        let (claim, _) = self
+            .letter_model(
+                &store,
+                &head,
+                debtor_id,
+                DocumentKind::FinalDemand,
+                today,
+                None,
+                None,
+                None,
+                true,
+            )
+            .await?;
+        let first = store
+            .account_entries(debtor_id, today)
+            .await?
+            .first()
+            .map(|e| e.date)
+            .unwrap_or(today);
+        let statement = self
+            .statement_model(&store, debtor_id, currency, first, today)
+            .await?;
+        let invoices = store
+            .list_invoices(&InvoiceQuery {
+                debtor_id: Some(debtor_id),
+                status: None,
+                overdue: false,
+                disputed: false,
+                as_of: today,
+                offset: 0,
+                limit: 1000,
+            })
+            .await?
+            .1;
+        let stored = store.documents_of(debtor_id).await?;
+        let events = store.events_of(debtor_id).await?;
+        let payments = store.payments_of(debtor_id).await?;
+        let attachments = store.attachments_of(debtor_id).await?;
+
+        let mut blocks = vec![Block::Section {
+            title: "Summary of the claim".into(),
+            new_page: false,
+        }];
+        let r = &claim.recipient;
+        blocks.push(Block::Para(format!(
+            "Creditor: {}, {}. Debtor: {} ({}), {}. Customer number: {}.",
+            head.name,
+            claim.letterhead.address.join(", "),
+            r.name,
+            debtor.draft.kind.as_str().replace('_', " "),
+            r.address.join(", "),
+            if r.customer_ref.is_empty() {
+                "-"
+            } else {
+                &r.customer_ref
+            }
+        )));
+        let mut rows: Vec<Vec<String>> = claim
+            .items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.number.clone(),
+                    lang.short_date(i.issue_date),
+                    lang.short_date(i.due_date),
+                    lang.money(&i.amount),
+                    lang.money(&i.open),
+                ]
+            })
+            .collect();
+        let mut bold = vec![rows.len()];
+        rows.push(vec![
+            "Principal outstanding".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            lang.money(&claim.principal()),
+        ]);
+        for c in &claim.charges {
+            rows.push(vec![
+                c.label.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                lang.money(&c.amount),
+            ]);
+        }
+        bold.push(rows.len());
+        rows.push(vec![
+            format!("Claim as of {}", lang.date(today)),
+            String::new(),
+            String::new(),
+            String::new(),
+            lang.money(&claim.total()),
+        ]);
+        blocks.push(Block::Table {
+            columns: vec![
+                ("Invoice".into(), 28, false),
+                ("Date".into(), 16, false),
+                ("Due".into(), 16, false),
+                ("Amount".into(), 20, true),
+                ("Open".into(), 20, true),
+            ],
+            rows,
+            bold_rows: bold,
+        });
+        for c in &claim.charges {
+            blocks.push(Block::Small(format!("{}: {}", c.label, c.basis)));
+        }
+        if !claim.interest_continues.is_empty() {
+            blocks.push(Block::Para(claim.interest_continues.clone()));
+        }
+        let disputed: Vec<String> = invoices
+            .iter()
+            .filter(|i| i.disputed_on.is_some())
+            .map(|i| {
+                format!(
+                    "{} disputed since {}: {}",
+                    i.number,
+                    i.disputed_on.map(|d| d.to_string()).unwrap_or_default(),
+                    i.dispute_reason
+                )
+            })
+            .collect();
+        blocks.push(Block::Para(if disputed.is_empty() {
+            "Disputes: none on record.".into()
+        } else {
+            format!("Disputes: {}.", disputed.join("; "))
+        }));
+        let promises: Vec<String> = events
+            .iter()
+            .filter(|e| e.kind == "promise")
+            .map(|e| format!("{}: {}", e.occurred_at.date_naive(), e.summary))
+            .collect();
+        blocks.push(Block::Para(if promises.is_empty() {
+            "Promises to pay: none on record.".into()
+        } else {
+            format!("Promises to pay: {}.", promises.join("; "))
+        }));
+
+        blocks.push(Block::Section {
+            title: "Letters and documents as sent".into(),
+            new_page: true,
+        });
+        if stored.is_empty() {
+            blocks.push(Block::Para(
+                "No letters or documents have been produced for this debtor.".into(),
+            ));
+        } else {
+            blocks.push(Block::Para("Each document is kept byte for byte; the copies in the ZIP hash to the SHA-256 shown.".into()));
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("Produced".into(), 18, false),
+                    ("Document".into(), 40, false),
+                    ("SHA-256".into(), 42, false),
+                ],
+                rows: stored
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            d.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                            d.title.clone(),
+                            d.sha256.clone(),
+                        ]
+                    })
+                    .collect(),
+                bold_rows: Vec::new(),
+            });
+        }
+        let sent: Vec<Vec<String>> = events
+            .iter()
+            .filter(|e| e.sha256.is_some())
+            .map(|e| {
+                vec![
+                    e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                    format!("{}: {}", e.kind, e.summary),
+                    e.sha256.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        if !sent.is_empty() {
+            blocks.push(Block::Para(
+                "Emails and other messages kept in the contact log as sent:".into(),
+            ));
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("Sent".into(), 18, false),
+                    ("Message".into(), 40, false),
+                    ("SHA-256".into(), 42, false),
+                ],
+                rows: sent,
+                bold_rows: Vec::new(),
+            });
+        }
+
+        blocks.push(Block::Section {
+            title: "Contact log".into(),
+            new_page: true,
+        });
+        let mut log: Vec<Vec<String>> = events
+            .iter()
+            .map(|e| {
+                vec![
+                    e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                    e.kind.clone(),
+                    e.author.clone(),
+                    e.summary.clone(),
+                ]
+            })
+            .collect();
+        log.reverse();
+        if log.is_empty() {
+            blocks.push(Block::Para("Nothing recorded.".into()));
+        } else {
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("When".into(), 18, false),
+                    ("Kind".into(), 12, false),
+                    ("Who".into(), 12, false),
+                    ("What".into(), 58, false),
+                ],
+                rows: log,
+                bold_rows: Vec::new(),
+            });
+        }
+
+        blocks.push(Block::Section {
+            title: "Payment history".into(),
+            new_page: false,
+        });
+        if payments.is_empty() {
+            blocks.push(Block::Para("No payments received.".into()));
+        } else {
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("Received".into(), 18, false),
+                    ("Reference".into(), 30, false),
+                    ("Method".into(), 16, false),
+                    ("Reversed".into(), 16, false),
+                    ("Amount".into(), 20, true),
+                ],
+                rows: payments
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            lang.short_date(p.paid_on),
+                            p.reference.clone(),
+                            p.method.clone(),
+                            p.reversed_on
+                                .map(|d| lang.short_date(d))
+                                .unwrap_or_default(),
+                            lang.money(&p.amount),
+                        ]
+                    })
+                    .collect(),
+                bold_rows: Vec::new(),
+            });
+        }
+        blocks.push(Block::Section {
+            title: "Attachments".into(),
+            new_page: false,
+        });
+        if attachments.is_empty() {
+            blocks.push(Block::Para(
+                "No files attached (contracts, accepted terms, delivery notes).".into(),
+            ));
+        } else {
+            blocks.push(Block::Para("In their original form in the ZIP:".into()));
+            blocks.push(Block::Table {
+                columns: vec![
+                    ("File".into(), 40, false),
+                    ("Bytes".into(), 12, true),
+                    ("SHA-256".into(), 48, false),
+                ],
+                rows: attachments
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.file_name.clone(),
+                            a.size_bytes.to_string(),
+                            a.sha256.clone(),
+                        ]
+                    })
+                    .collect(),
+                bold_rows: Vec::new(),
+            });
+        }
+
+        let report = Report {
+            title: format!("Case file: {}", debtor.draft.name),
+            subtitle: format!("Prepared {} by {}", lang.date(today), head.name),
+            page_size: head.page_size(),
+            letterhead: claim.letterhead.clone(),
+            blocks,
+        };
+        let mut statement_doc = claim.clone();
+        statement_doc.kind = DocumentKind::Statement;
+        statement_doc.statement = Some(statement);
+        statement_doc.reference = if debtor.draft.external_ref.is_empty() {
+            format!("D{debtor_id}")
+        } else {
+            debtor.draft.external_ref.clone()
+        };
+        statement_doc.date = today;
+        let mut invoice_docs = Vec::new();
+        for inv in &invoices {
+            let mut d = statement_doc.clone();
+            d.kind = DocumentKind::Invoice;
+            d.statement = None;
+            d.reference = inv.number.clone();
+            d.date = inv.issue_date;
+            d.items = vec![ItemLine {
+                number: inv.number.clone(),
+                issue_date: inv.issue_date,
+                due_date: inv.due_date,
+                amount: inv.amount,
+                open: inv.open,
+                description: inv.description.clone(),
+            }];
+            d.charges = Vec::new();
+            d.tax_included = Some(inv.tax);
+            d.deadline = Some(inv.due_date);
+            invoice_docs.push(d);
+        }
+        let mut all = vec![statement_doc.clone()];
+        all.extend(invoice_docs.iter().cloned());
+        let mut meta = self.metadata(&claim);
+        meta.title = report.title.clone();
+        meta.subject = format!(
+            "Case file – {} – claim {}",
+            debtor.draft.name,
+            money_string(&claim.total())
+        );
+        // The statement and invoices must not be refused for lacking bank details: a case
+        // file is for a lawyer, not a payment request.
+        let bytes = overdue_docs::render_report(&report, &all, &meta).map_err(docs_error)?;
+        let stem = file_stem(&debtor.draft.name);
+        let file_name = format!("case-file-{stem}-{today}.pdf");
+
+        let zip = if with_zip {
+            let mut files: Vec<(String, Vec<u8>)> = vec![(file_name.clone(), bytes.clone())];
+            files.push((
+                "statement.pdf".into(),
+                overdue_docs::render(&statement_doc, &self.metadata(&statement_doc))
+                    .map_err(docs_error)?,
+            ));
+            for d in &invoice_docs {
+                files.push((
+                    format!("invoices/invoice-{}.pdf", file_stem(&d.reference)),
+                    overdue_docs::render(d, &self.metadata(d)).map_err(docs_error)?,
+                ));
+            }
+            for d in &stored {
+                let (_, content) = store.document(d.id).await?;
+                files.push((format!("documents/{:04}-{}", d.id, d.file_name), content));
+            }
+            for a in &attachments {
+                files.push((
+                    format!("attachments/{:04}-{}", a.id, a.file_name),
+                    store.attachment_content(a.id).await?,
+                ));
+            }
+            let claim_json = serde_json::json!({
+                "creditor": head.name,
+                "debtor": { "id": debtor_id, "name": debtor.draft.name, "reference": debtor.draft.external_ref, "kind": debtor.draft.kind.as_str() },
+                "currency": currency.code(),
+                "as_of": today.to_string(),
+                "invoices": claim.items.iter().map(|i| serde_json::json!({
+                    "number": i.number, "issue_date": i.issue_date.to_string(), "due_date": i.due_date.to_string(),
+                    "amount": money_string(&i.amount), "open": money_string(&i.open)
+                })).collect::<Vec<_>>(),
+                "charges": claim.charges.iter().map(|c| serde_json::json!({"label": c.label, "basis": c.basis, "amount": money_string(&c.amount)})).collect::<Vec<_>>(),
+                "principal": money_string(&claim.principal()),
+                "total": money_string(&claim.total()),
+                "documents": stored.iter().map(|d| serde_json::json!({"id": d.id, "title": d.title, "file": d.file_name, "sha256": d.sha256, "created_at": d.created_at.to_rfc3339()})).collect::<Vec<_>>(),
+                "attachments": attachments.iter().map(|a| serde_json::json!({"id": a.id, "file": a.file_name, "sha256": a.sha256})).collect::<Vec<_>>(),
+            });
+            files.push((
+                "claim.json".into(),
+                serde_json::to_vec_pretty(&claim_json)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
+            ));
+            let mut csv = csv::Writer::from_writer(Vec::new());
+            let io = |e: csv::Error| ApiError::new(ErrorCode::Internal, e.to_string());
+            csv.write_record([
+                "line",
+                "reference",
+                "issue_date",
+                "due_date",
+                "amount",
+                "open",
+                "currency",
+                "basis",
+            ])
+            .map_err(io)?;
+            for i in &claim.items {
+                csv.write_record([
+                    "invoice",
+                    &i.number,
+                    &i.issue_date.to_string(),
+                    &i.due_date.to_string(),
+                    &money_string(&i.amount),
+                    &money_string(&i.open),
+                    currency.code(),
+                    "",
+                ])
+                .map_err(io)?;
+            }
+            for c in &claim.charges {
+                csv.write_record([
+                    "charge",
+                    &c.label,
+                    "",
+                    "",
+                    &money_string(&c.amount),
+                    &money_string(&c.amount),
+                    currency.code(),
+                    &c.basis,
+                ])
+                .map_err(io)?;
+            }
+            csv.write_record([
+                "total",
+                "",
+                "",
+                "",
+                "",
+                &money_string(&claim.total()),
+                currency.code(),
+                "",
+            ])
+            .map_err(io)?;
+            files.push((
+                "claim.csv".into(),
+                csv.into_inner()
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
+            ));
+            Some(write_zip(&files, today)?)
+        } else {
+            None
+        };
+        let title = report.title.clone();
+        let file = self
+            .finish(
+                &store,
+                debtor_id,
+                None,
+                "case-file",
+                title,
+                file_name,
+                bytes,
+                true,
+                "document",
+            )
+            .await?;
+        Ok((file, zip))
+    }
+}
+
+fn produced(f: PdfFile) -> ProducedDocument {
+    ProducedDocument {
+        document_id: f.document_ids.first().copied(),
+        title: f.title,
+        file_name: f.file_name,
+        sha256: f.sha256,
+        size_bytes: u32::try_from(f.bytes.len()).unwrap_or(u32::MAX),
+        pdf_base64: base64(&f.bytes),
+    }
+}
+
+fn content_type_of(name: &str, content: &[u8]) -> String {
+    let lower = name.to_ascii_lowercase();
+    if content.starts_with(b"%PDF") || lower.ends_with(".pdf") {
+        "application/pdf"
+    } else if content.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if content.starts_with(b"\xFF\xD8") {
+        "image/jpeg"
+    } else if lower.ends_with(".txt") {
+        "text/plain"
+    } else {
+        "application/octet-stream"
+    }
+    .to_string()
+}
+
+fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, ApiError> {
+    let err = |e: zip::result::ZipError| ApiError::new(ErrorCode::Internal, format!("ZIP: {e}"));
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let when = zip::DateTime::from_date_and_time(
+        u16::try_from(date.year()).unwrap_or(1980),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(when);
+    let mut seen = std::collections::HashSet::new();
+    for (name, bytes) in files {
+        let mut n = name.clone();
+        let mut k = 1;
+        while !seen.insert(n.clone()) {
+            k += 1;
+            n = format!("{k}-{name}");
+        }
+        w.start_file(n, opts).map_err(err)?;
+        w.write_all(bytes)
+            .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
+    }
+    Ok(w.finish().map_err(err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iban_check_digits() {
+        assert!(iban_ok("DE89 3704 0044 0532 0130 00"));
+        assert!(!iban_ok("DE88 3704 0044 0532 0130 00"));
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+    }
+
+    #[test]
+    fn the_default_ladder_picks_the_letter_by_days_overdue() {
+        assert_eq!(ladder_kind(6), None);
+        assert_eq!(ladder_kind(7), Some(DocumentKind::Reminder));
+        assert_eq!(ladder_kind(21), Some(DocumentKind::SecondReminder));
+        assert_eq!(ladder_kind(35), Some(DocumentKind::FinalDemand));
+    }
+}

@@ -1,0 +1,557 @@
+//! `overdue pdf ...` and `overdue attach` through the real binary on a real SQLite file:
+//! every document kind is read back with poppler (`pdftotext`, `pdffonts`, `pdftoppm`) and
+//! `qpdf --check`; refusals exit 2 naming what is missing; what is exported is kept and can
+//! be produced again byte for byte (the case file's ZIP holds it with the same SHA-256).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn overdue(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_overdue"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("OVERDUE_TODAY", "2026-04-30")
+        .output()
+        .expect("the overdue binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(db: &Path, args: &[&str]) -> Value {
+    let mut full = args.to_vec();
+    full.push("--json");
+    let (code, out, err) = overdue(db, &full);
+    assert_eq!(code, 0, "overdue {args:?} failed: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} must be installed (scripts/install-deps.sh): {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The checks every produced PDF must pass; returns its text.
+fn check_pdf(path: &Path) -> String {
+    let p = path.to_str().unwrap();
+    tool("qpdf", &["--check", p]);
+    let fonts = tool("pdffonts", &[p]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{p} uses a font");
+    assert!(
+        rows.iter().all(|l| l.contains(" yes yes yes ")),
+        "{p}: fonts must be embedded, subset, with a ToUnicode map:\n{fonts}"
+    );
+    // Rendered, the first page is not blank: enough dark pixels in a grey render.
+    let prefix = path.with_extension("render");
+    tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            p,
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let pgm = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|f| {
+            f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(prefix.file_name().unwrap().to_str().unwrap())
+                && f.extension().is_some_and(|x| x == "pgm")
+        })
+        .expect("pdftoppm wrote a page");
+    let img = std::fs::read(&pgm).unwrap();
+    let dark = img
+        .iter()
+        .rev()
+        .take(img.len() * 9 / 10)
+        .filter(|b| **b < 128)
+        .count();
+    assert!(
+        dark > 500,
+        "{p}: the rendered page must not be blank ({dark} dark pixels)"
+    );
+    std::fs::remove_file(pgm).unwrap();
+    tool("pdftotext", &["-layout", p, "-"])
+}
+
+struct Book {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    root: PathBuf,
+}
+
+impl Book {
+    fn out(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+}
+
+fn book() -> Book {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let db = root.join("book.db");
+    let write = |name: &str, text: &str| {
+        let p = root.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let debtors = write(
+        "debtors.csv",
+        "external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit\n\
+         D1,Łukasiewicz Øster GmbH,company,ap@lo.de,,Hauptstraße 1,10115,Berlin,DE,EUR,30,\n\
+         D2,Şahin Dvořák,individual,sd@example.com,,12 Baker Street,NW1 6XE,London,GB,GBP,30,\n\
+         D3,Dvořák Trading LLC,company,ap@dt.example,,500 Main Street,10001,New York,US,USD,30,\n\
+         D4,Nowhere Ltd,company,,,,,,GB,GBP,30,\n",
+    );
+    let invoices = write(
+        "invoices.csv",
+        "number,debtor_external_id,issue_date,due_date,amount,currency,description\n\
+         A-1,D1,2026-01-10,2026-02-09,1234.56,EUR,Beratung Januar\n\
+         A-2,D1,2026-03-01,2026-03-31,800.00,EUR,Lizenzen\n\
+         B-1,D2,2026-02-01,2026-03-03,450.00,GBP,Kitchen fitting\n\
+         C-1,D3,2026-03-01,2026-03-20,2000.00,USD,Freight\n\
+         E-1,D4,2026-02-01,2026-03-03,99.00,GBP,\n",
+    );
+    let payments = write(
+        "payments.csv",
+        "debtor_external_id,date,amount,currency,reference,invoice_number\nD1,2026-04-01,300.00,EUR,P1,A-2\n",
+    );
+    for (kind, file) in [
+        ("debtors", &debtors),
+        ("invoices", &invoices),
+        ("payments", &payments),
+    ] {
+        let (code, _, err) = overdue(&db, &["import", kind, file]);
+        assert_eq!(code, 0, "import {kind}: {err}");
+    }
+    let head = write(
+        "letterhead.json",
+        r#"{"name":"Nordlicht Handels GmbH","address_lines":"Hafenstraße 12","postal_code":"20457",
+            "city":"Hamburg","country":"DE","phone":"+49 40 1234567","email":"ar@nordlicht.example",
+            "registration":"HRB 123456 Amtsgericht Hamburg","tax_id":"DE123456789",
+            "bank_name":"Hamburger Sparkasse","iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX",
+            "sort_code":"","signatory":"Øster Şahin","dunning_fee":"5.00"}"#,
+    );
+    ok(&db, &["pdf", "letterhead", "--set", &head]);
+    Book {
+        _dir: dir,
+        db,
+        root,
+    }
+}
+
+#[test]
+fn every_document_kind_through_the_cli() {
+    let b = book();
+    let db = &b.db;
+    let run = |args: &[&str], out: &str| -> (Value, String) {
+        let path = b.out(out);
+        let mut full = args.to_vec();
+        let p = path.display().to_string();
+        full.extend(["--out", &p]);
+        let v = ok(db, &full);
+        (v, check_pdf(&path))
+    };
+
+    let (_, t) = run(&["pdf", "invoice", "--number", "A-1"], "invoice.pdf");
+    for must in [
+        "Invoice A-1",
+        "Łukasiewicz Øster GmbH",
+        "Hauptstraße 1",
+        "10115 Berlin",
+        "€1,234.56",
+        "Beratung Januar",
+        "IBAN",
+        "Page 1 of 1",
+    ] {
+        assert!(t.contains(must), "invoice must show {must:?}:\n{t}");
+    }
+
+    // A-1 due 9 Feb (80 days late), A-2 due 31 Mar with 300 paid: open 1,234.56 + 500.00.
+    for (kind, musts) in [
+        (
+            "reminder",
+            vec!["Payment reminder", "A-1", "A-2", "€1,734.56", "10 May 2026"],
+        ),
+        (
+            "second-reminder",
+            vec!["Second payment reminder", "€1,734.56", "7 May 2026"],
+        ),
+        (
+            "final-demand",
+            vec![
+                "Final demand",
+                "Interest on A-1",
+                "section 288",
+                "Compensation on A-1",
+                "€40.00",
+                "7 May 2026",
+            ],
+        ),
+        (
+            "mahnung",
+            vec![
+                "Mahnung",
+                "Verzugszinsen auf A-1",
+                "Mahngebühr",
+                "5,00 €",
+                "§ 288 BGB",
+                "10.05.2026",
+            ],
+        ),
+    ] {
+        let (_, t) = run(
+            &[
+                "pdf",
+                "letter",
+                "--debtor",
+                "D1",
+                "--kind",
+                kind,
+                "--as-of",
+                "2026-04-30",
+            ],
+            &format!("{kind}.pdf"),
+        );
+        for must in musts.iter().chain(&[
+            "Łukasiewicz Øster GmbH",
+            "Hauptstraße 1",
+            "Nordlicht Handels GmbH",
+        ]) {
+            assert!(t.contains(must), "{kind} must show {must:?}:\n{t}");
+        }
+    }
+    let (_, t) = run(
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D2",
+            "--kind",
+            "letter-of-claim",
+            "--as-of",
+            "2026-04-30",
+            "--agreement-date",
+            "2026-01-15",
+        ],
+        "loc.pdf",
+    );
+    for must in [
+        "Şahin Dvořák",
+        "12 Baker Street",
+        "United Kingdom",
+        "Pre-Action Protocol",
+        "£450.00",
+        "15 January 2026",
+        "30 May 2026",
+        "Information Sheet",
+        "Reply Form",
+        "Financial Statement",
+        "Statement of account",
+        "Page 1 of",
+    ] {
+        assert!(t.contains(must), "letter of claim must show {must:?}:\n{t}");
+    }
+    let (_, t) = run(
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D2",
+            "--kind",
+            "letter-before-claim",
+            "--as-of",
+            "2026-04-30",
+        ],
+        "lbc.pdf",
+    );
+    assert!(t.contains("14 days") && t.contains("£450.00"), "{t}");
+    let (_, t) = run(
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D3",
+            "--kind",
+            "us-demand",
+            "--as-of",
+            "2026-04-30",
+            "--page-size",
+            "letter",
+        ],
+        "us.pdf",
+    );
+    assert!(
+        t.contains("$2,000.00") && t.contains("May 10, 2026") && t.contains("USA"),
+        "{t}"
+    );
+    let size = tool("pdfinfo", &[b.out("us.pdf").to_str().unwrap()]);
+    assert!(size.contains("612 x 792"), "US Letter paper: {size}");
+
+    let (_, t) = run(
+        &[
+            "pdf",
+            "statement",
+            "--debtor",
+            "D1",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-04-30",
+        ],
+        "statement.pdf",
+    );
+    for must in [
+        "Statement of account",
+        "Opening balance",
+        "Closing balance",
+        "P1",
+        "€1,734.56",
+    ] {
+        assert!(t.contains(must), "statement must show {must:?}:\n{t}");
+    }
+}
+
+#[test]
+fn refusals_name_what_is_missing() {
+    let b = book();
+    let out = b.out("x.pdf").display().to_string();
+    let (code, _, err) = overdue(
+        &b.db,
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D2",
+            "--kind",
+            "letter-of-claim",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            &out,
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("date of the agreement"),
+        "a letter of claim needs the agreement date: {err}"
+    );
+    let (code, _, err) = overdue(
+        &b.db,
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D4",
+            "--kind",
+            "final-demand",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            &out,
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the debtor's address"), "{err}");
+    let (code, _, err) = overdue(
+        &b.db,
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D3",
+            "--kind",
+            "validation-notice",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            &out,
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("third-party collector"), "{err}");
+    assert!(!b.out("x.pdf").exists(), "nothing is written when refused");
+    let (code, _, err) = overdue(
+        &b.db,
+        &["pdf", "invoice", "--number", "NOPE", "--out", &out],
+    );
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn batch_case_file_attachments_and_identical_reproduction() {
+    let b = book();
+    let db = &b.db;
+    let contract = b.out("contract.txt");
+    std::fs::write(&contract, "Signed terms: 30 days net.").unwrap();
+    let att = ok(
+        db,
+        &["attach", "--debtor", "D1", contract.to_str().unwrap()],
+    );
+    assert_eq!(att["bytes"], 26);
+
+    // A run is all or nothing: D4 has no address, so no letter of the run is printed.
+    let batch = b.out("run.pdf");
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "batch",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            batch.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("Nowhere Ltd") && err.contains("the debtor's address"),
+        "{err}"
+    );
+    assert!(!batch.exists());
+    let (code, _, err) = overdue(
+        db,
+        &["invoices", "write-off", "E-1", "--date", "2026-04-01"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // D1 (80 days overdue), D2 (58) and D3 (41) get final demands.
+    let v = ok(
+        db,
+        &[
+            "pdf",
+            "batch",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            batch.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v["letters"], 3, "{v}");
+    let t = check_pdf(&batch);
+    assert!(
+        t.contains("Łukasiewicz Øster GmbH") && t.contains("Şahin Dvořák"),
+        "{t}"
+    );
+
+    let letter = b.out("fd.pdf");
+    let fd = ok(
+        db,
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D1",
+            "--kind",
+            "final-demand",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            letter.to_str().unwrap(),
+        ],
+    );
+    let sha = fd["sha256"].as_str().unwrap().to_string();
+
+    let pdf = b.out("case.pdf");
+    let zip_path = b.out("case.zip");
+    ok(
+        db,
+        &[
+            "pdf",
+            "case-file",
+            "--debtor",
+            "D1",
+            "--out",
+            pdf.to_str().unwrap(),
+            "--zip",
+            zip_path.to_str().unwrap(),
+        ],
+    );
+    let t = check_pdf(&pdf);
+    for must in [
+        "Case file: Łukasiewicz Øster GmbH",
+        "Summary of the claim",
+        "Interest on A-1",
+        "Contact log",
+        "Payment history",
+        "P1",
+        "contract.txt",
+        &sha[..20],
+    ] {
+        assert!(t.contains(must), "case file must show {must:?}:\n{t}");
+    }
+    let outline = tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
+    );
+    for must in ["Summary of the claim", "Contact log", "Invoice A-1"] {
+        assert!(outline.contains(must), "bookmark {must:?}: {outline}");
+    }
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    for must in [
+        "claim.json",
+        "claim.csv",
+        "statement.pdf",
+        "invoices/invoice-A-1.pdf",
+    ] {
+        assert!(
+            names.iter().any(|n| n == must),
+            "ZIP holds {must}: {names:?}"
+        );
+    }
+    let id = fd["document_ids"][0]
+        .as_i64()
+        .expect("the exported letter is kept");
+    let prefix = format!("documents/{id:04}-");
+    let kept = names
+        .iter()
+        .find(|n| n.starts_with(&prefix))
+        .expect("the letter as sent is in the ZIP");
+    let mut bytes = Vec::new();
+    zip.by_name(&kept.clone())
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    assert!(
+        bytes == std::fs::read(&letter).unwrap(),
+        "the kept letter is the exported file, byte for byte"
+    );
+    let mut json = String::new();
+    zip.by_name("claim.json")
+        .unwrap()
+        .read_to_string(&mut json)
+        .unwrap();
+    let claim: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(claim["principal"], "1734.56");
+    let mut attached = String::new();
+    zip.by_name("attachments/0001-contract.txt")
+        .unwrap()
+        .read_to_string(&mut attached)
+        .unwrap();
+    assert_eq!(attached, "Signed terms: 30 days net.");
+}

@@ -1,0 +1,168 @@
+//! How amounts and dates are written in letters (English, US English, German).
+
+use chrono::{Datelike, NaiveDate};
+use overdue_domain::money::decimal_string;
+use overdue_domain::Money;
+
+/// The language and conventions of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// British / international English: 22 November 2026, £1,234.56.
+    En,
+    /// US English: November 22, 2026, $1,234.56.
+    Us,
+    /// German: 22.11.2026, 1.234,56 €.
+    De,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Lang {
+    /// A date written out.
+    pub fn date(self, d: NaiveDate) -> String {
+        let month = MONTHS[d.month0() as usize];
+        match self {
+            Lang::En => format!("{} {} {}", d.day(), month, d.year()),
+            Lang::Us => format!("{month} {}, {}", d.day(), d.year()),
+            Lang::De => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+        }
+    }
+
+    /// A short date for tables.
+    pub fn short_date(self, d: NaiveDate) -> String {
+        match self {
+            Lang::En => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+            Lang::Us => format!("{:02}/{:02}/{}", d.month(), d.day(), d.year()),
+            Lang::De => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+        }
+    }
+
+    /// An amount with its currency.
+    pub fn money(self, m: &Money) -> String {
+        let c = m.currency();
+        let places = c.minor_units();
+        let plain = decimal_string(m.amount().abs(), places);
+        let (int, frac) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
+        let (group, point) = if self == Lang::De {
+            ('.', ',')
+        } else {
+            (',', '.')
+        };
+        let mut grouped = String::new();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(ch);
+        }
+        let number = if frac.is_empty() {
+            grouped
+        } else {
+            format!("{grouped}{point}{frac}")
+        };
+        let sign = if m.is_negative() { "-" } else { "" };
+        let symbol = match c.code() {
+            "EUR" => "€",
+            "GBP" => "£",
+            "USD" => "$",
+            _ => "",
+        };
+        match (self, symbol) {
+            (Lang::De, "") => format!("{sign}{number} {}", c.code()),
+            (Lang::De, s) => format!("{sign}{number} {s}"),
+            (_, "") => format!("{sign}{} {number}", c.code()),
+            (_, s) => format!("{sign}{s}{number}"),
+        }
+    }
+}
+
+/// US federal holidays (observed) in a year: a validation period skips them.
+fn us_federal_holidays(year: i32) -> Vec<NaiveDate> {
+    use chrono::Weekday;
+    let nth = |month: u32, weekday: Weekday, n: u8| {
+        NaiveDate::from_weekday_of_month_opt(year, month, weekday, n)
+    };
+    let last_monday_may = (1..=5)
+        .rev()
+        .find_map(|n| NaiveDate::from_weekday_of_month_opt(year, 5, Weekday::Mon, n));
+    let fixed = |m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(year, m, d).map(|date| match date.weekday() {
+            Weekday::Sat => date.pred_opt().unwrap_or(date),
+            Weekday::Sun => date.succ_opt().unwrap_or(date),
+            _ => date,
+        })
+    };
+    [
+        fixed(1, 1),
+        nth(1, Weekday::Mon, 3),
+        nth(2, Weekday::Mon, 3),
+        last_monday_may,
+        fixed(6, 19),
+        fixed(7, 4),
+        nth(9, Weekday::Mon, 1),
+        nth(10, Weekday::Mon, 2),
+        fixed(11, 11),
+        nth(11, Weekday::Thu, 4),
+        fixed(12, 25),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Regulation F: the notice is assumed received 5 days (excluding weekends and federal
+/// holidays) after it is sent; the validation period ends 30 days after that.
+pub fn validation_period_end(sent: NaiveDate) -> NaiveDate {
+    use chrono::Weekday;
+    let mut d = sent;
+    let mut counted = 0;
+    while counted < 5 {
+        d = d.succ_opt().unwrap_or(d);
+        let holidays = us_federal_holidays(d.year());
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&d) {
+            counted += 1;
+        }
+    }
+    d + chrono::Days::new(30)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overdue_domain::Currency;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn amounts_are_grouped_per_language() {
+        let eur = Currency::from_code("EUR").unwrap();
+        let m = Money::new(dec!(1234567.5), eur);
+        assert_eq!(Lang::En.money(&m), "€1,234,567.50");
+        assert_eq!(Lang::De.money(&m), "1.234.567,50 €");
+        let czk = Money::new(dec!(999), Currency::from_code("CZK").unwrap());
+        assert_eq!(Lang::En.money(&czk), "CZK 999.00");
+    }
+
+    #[test]
+    fn validation_period_skips_weekends_and_holidays() {
+        // Sent Friday 20 Nov 2026: Mon 23, Tue 24, Wed 25, (Thu 26 Thanksgiving), Fri 27,
+        // Mon 30 Nov = receipt; +30 days = 30 Dec 2026.
+        let sent = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(
+            validation_period_end(sent),
+            NaiveDate::from_ymd_opt(2026, 12, 30).unwrap()
+        );
+    }
+}

@@ -1,0 +1,1022 @@
+//! What each document says and where: the letter frame (letterhead, window address,
+//! reference block, fold marks, footer) and each kind's body.
+
+use overdue_domain::Money;
+
+use crate::font::Face;
+use crate::format::{validation_period_end, Lang};
+use crate::layout::{col, line_height, Align, Flow, Mark, SMALL};
+use crate::model::{Document, DocumentKind as K, Statement};
+use crate::qr;
+
+/// The language a document is written in.
+pub(crate) fn lang_of(doc: &Document) -> Lang {
+    match doc.kind {
+        K::Mahnung => Lang::De,
+        K::UsDemand | K::ValidationNotice => Lang::Us,
+        _ if doc.letterhead.country.eq_ignore_ascii_case("US") => Lang::Us,
+        _ => Lang::En,
+    }
+}
+
+/// The subject line.
+pub(crate) fn subject(doc: &Document) -> String {
+    match doc.kind {
+        K::Invoice => format!("Invoice {}", doc.reference),
+        K::Mahnung => format!("Mahnung – {}", doc.reference),
+        K::Statement => "Statement of account".to_string(),
+        k => format!("{} – {}", k.title(), doc.reference),
+    }
+}
+
+/// Lays out one document on its pages.
+pub(crate) fn lay_out(doc: &Document) -> Flow {
+    let lang = lang_of(doc);
+    let head = format!(
+        "{} · {} · {}",
+        doc.letterhead.name,
+        subject(doc),
+        doc.recipient.name
+    );
+    let mut f = Flow::new(doc.page_size, head);
+    frame(&mut f, doc, lang);
+    match doc.kind {
+        K::Invoice => invoice(&mut f, doc, lang),
+        K::Reminder | K::SecondReminder | K::FinalDemand | K::UsDemand => {
+            reminder(&mut f, doc, lang)
+        }
+        K::Mahnung => mahnung(&mut f, doc),
+        K::LetterOfClaim => letter_of_claim(&mut f, doc, lang),
+        K::LetterBeforeClaim => letter_before_claim(&mut f, doc, lang),
+        K::ValidationNotice => validation_notice(&mut f, doc, lang),
+        K::Statement => statement_doc(&mut f, doc, lang),
+        K::PaymentPlanAgreement => payment_plan(&mut f, doc, lang),
+        K::SettlementAgreement => settlement(&mut f, doc, lang),
+    }
+    footer(&mut f, doc, lang);
+    f
+}
+
+/// Letterhead, return address, window address, reference block, fold marks, subject.
+fn frame(f: &mut Flow, doc: &Document, lang: Lang) {
+    let g = f.g;
+    let lh = &doc.letterhead;
+    let right = g.width - g.right;
+    f.text(g.left, 20.0, 16.0, Face::Bold, &lh.name);
+    let addr = lh
+        .address
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    f.grey_text(g.left, 26.0, SMALL, Face::Regular, 0.3, &addr);
+    let contact: Vec<String> = [("Tel. ", &lh.phone), ("", &lh.email), ("", &lh.website)]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(p, v)| format!("{p}{v}"))
+        .collect();
+    f.grey_text(
+        g.left,
+        30.0,
+        SMALL,
+        Face::Regular,
+        0.3,
+        &contact.join(" · "),
+    );
+    f.rule(g.left, right, 34.0, 0.8, 0.15);
+
+    // Return address in the envelope window, small and underlined.
+    let ret = format!("{} · {}", lh.name, addr);
+    let ret = crate::layout::fit(Face::Regular, 6.0, &ret, g.address_w);
+    f.grey_text(g.address_x, g.return_y, 6.0, Face::Regular, 0.25, &ret);
+    let ret_w = crate::layout::width_mm(Face::Regular, 6.0, &ret);
+    f.rule(g.address_x, g.address_x + ret_w, g.return_y + 0.8, 0.3, 0.4);
+    let mut y = g.address_y;
+    let alh = line_height(10.0);
+    let mut lines = vec![doc.recipient.name.clone()];
+    if !doc.recipient.attention.trim().is_empty() {
+        let attn = if lang == Lang::De { "z. Hd." } else { "Attn." };
+        lines.push(format!("{attn} {}", doc.recipient.attention));
+    }
+    lines.extend(
+        doc.recipient
+            .address
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .cloned(),
+    );
+    for line in lines.iter().take(7) {
+        let line = crate::layout::fit(Face::Regular, 10.0, line, g.address_w);
+        f.text(g.address_x, y, 10.0, Face::Regular, &line);
+        y += alh;
+    }
+
+    // Reference and date block.
+    let de = lang == Lang::De;
+    let mut info: Vec<(String, String)> = Vec::new();
+    let date_label = if de { "Datum" } else { "Date" };
+    info.push((date_label.into(), lang.date(doc.date)));
+    let ref_label = match (doc.kind, de) {
+        (K::Invoice, _) => "Invoice no.",
+        (_, true) => "Unser Zeichen",
+        _ => "Our reference",
+    };
+    info.push((ref_label.into(), doc.reference.clone()));
+    if !doc.recipient.customer_ref.trim().is_empty() {
+        let l = if de { "Kundennummer" } else { "Customer no." };
+        info.push((l.into(), doc.recipient.customer_ref.clone()));
+    }
+    if doc.kind == K::Invoice {
+        if let Some(i) = doc.items.first() {
+            info.push(("Due date".into(), lang.date(i.due_date)));
+        }
+    }
+    if let Some(d) = doc.deadline {
+        let l = match (doc.kind, de) {
+            (_, true) => "Zahlbar bis",
+            (K::LetterOfClaim | K::LetterBeforeClaim, _) => "Reply by",
+            _ => "Pay by",
+        };
+        info.push((l.into(), lang.date(d)));
+    }
+    if !lh.phone.trim().is_empty() {
+        info.push((
+            if de { "Telefon" } else { "Phone" }.into(),
+            lh.phone.clone(),
+        ));
+    }
+    let mut iy = g.info_y;
+    for (label, value) in &info {
+        f.grey_text(g.info_x, iy, SMALL, Face::Regular, 0.35, label);
+        let v = crate::layout::fit(Face::Regular, 8.5, value, right - g.info_x - 27.0);
+        f.text(g.info_x + 27.0, iy, 8.5, Face::Regular, &v);
+        iy += line_height(8.5) + 0.3;
+    }
+
+    // Fold marks (and the punch mark in the middle).
+    for (i, y) in g.folds.iter().enumerate() {
+        let len = if i == 1 { 7.0 } else { 4.0 };
+        f.rule(3.0, 3.0 + len, *y, 0.4, 0.45);
+    }
+
+    f.y = g.body_top_first.max(iy + 4.0);
+    f.para_styled(&subject(doc), 11.5, Face::Bold);
+    f.gap(1.0);
+}
+
+/// "Page i of N" and the company's legal and bank details at the foot of every page.
+fn footer(f: &mut Flow, doc: &Document, lang: Lang) {
+    let g = f.g;
+    let n = f.sheets.len();
+    let lh = &doc.letterhead;
+    let right = g.width - g.right;
+    let mut legal = Vec::new();
+    if !lh.registration.trim().is_empty() {
+        legal.push(lh.registration.clone());
+    }
+    if !lh.tax_id.trim().is_empty() {
+        let l = if lang == Lang::De {
+            "USt-IdNr."
+        } else {
+            "VAT/Tax ID"
+        };
+        legal.push(format!("{l} {}", lh.tax_id));
+    }
+    let bank = bank_line(doc);
+    for (i, sheet) in f.sheets.iter_mut().enumerate() {
+        let y0 = g.height - 16.0;
+        let mut push = |x: f32, y: f32, text: String| {
+            sheet.marks.push(Mark::Text {
+                x,
+                y,
+                size: 7.0,
+                face: Face::Regular,
+                grey: 0.35,
+                text: crate::layout::printable(&text),
+            });
+        };
+        let page = if lang == Lang::De {
+            format!("Seite {} von {}", i + 1, n)
+        } else {
+            format!("Page {} of {}", i + 1, n)
+        };
+        let pw = crate::layout::width_mm(Face::Regular, 7.0, &page);
+        push(right - pw, y0 - 5.0, page);
+        push(g.left, y0, format!("{} · {}", lh.name, legal.join(" · ")));
+        push(g.left, y0 + 3.2, bank.clone());
+        sheet.marks.push(Mark::Line {
+            x1: g.left,
+            y1: y0 - 3.2,
+            x2: right,
+            y2: y0 - 3.2,
+            width_pt: 0.3,
+            grey: 0.6,
+        });
+    }
+}
+
+fn bank_line(doc: &Document) -> String {
+    let b = &doc.letterhead.bank;
+    let mut parts = Vec::new();
+    if !b.bank_name.trim().is_empty() {
+        parts.push(b.bank_name.clone());
+    }
+    if !b.iban.trim().is_empty() {
+        parts.push(format!("IBAN {}", b.iban));
+    }
+    if !b.bic.trim().is_empty() {
+        parts.push(format!("BIC {}", b.bic));
+    }
+    if !b.sort_code.trim().is_empty() {
+        parts.push(format!("Sort code {}", b.sort_code));
+    }
+    if !b.routing_number.trim().is_empty() {
+        parts.push(format!("Routing {}", b.routing_number));
+    }
+    if !b.account_number.trim().is_empty() {
+        parts.push(format!("Account {}", b.account_number));
+    }
+    parts.join(" · ")
+}
+
+fn salutation(f: &mut Flow, doc: &Document, lang: Lang) {
+    let s = match lang {
+        Lang::De => "Sehr geehrte Damen und Herren,".to_string(),
+        _ if doc.recipient.attention.trim().is_empty() => {
+            if doc.recipient.consumer || doc.recipient.sole_trader {
+                format!("Dear {},", doc.recipient.name)
+            } else {
+                "Dear Sir or Madam,".to_string()
+            }
+        }
+        _ => format!("Dear {},", doc.recipient.attention),
+    };
+    f.para(&s);
+}
+
+fn closing(f: &mut Flow, doc: &Document, lang: Lang) {
+    f.ensure(line_height(9.5) * 4.0 + 4.0);
+    f.para(match lang {
+        Lang::De => "Mit freundlichen Grüßen",
+        Lang::Us => "Sincerely,",
+        Lang::En => "Yours sincerely,",
+    });
+    f.gap(4.0);
+    if !doc.letterhead.signatory.trim().is_empty() {
+        let s = doc.letterhead.signatory.clone();
+        f.para_at(f.g.left, f.g.body_width(), &s, 9.5, Face::Regular);
+    }
+    let n = doc.letterhead.name.clone();
+    f.para_at(f.g.left, f.g.body_width(), &n, 9.5, Face::Bold);
+}
+
+/// Open invoices, charges with their basis, and the total.
+fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
+    let w = f.g.body_width();
+    let de = lang == Lang::De;
+    let cols = [
+        col(
+            if de { "Rechnung" } else { "Invoice" },
+            w * 0.24,
+            Align::Left,
+        ),
+        col(if de { "Datum" } else { "Date" }, w * 0.17, Align::Left),
+        col(if de { "Fällig am" } else { "Due" }, w * 0.17, Align::Left),
+        col(if de { "Betrag" } else { "Amount" }, w * 0.21, Align::Right),
+        col(if de { "Offen" } else { "Open" }, w * 0.21, Align::Right),
+    ];
+    let mut rows: Vec<Vec<String>> = doc
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                i.number.clone(),
+                lang.short_date(i.issue_date),
+                lang.short_date(i.due_date),
+                lang.money(&i.amount),
+                lang.money(&i.open),
+            ]
+        })
+        .collect();
+    let mut bold = Vec::new();
+    if !doc.charges.is_empty() {
+        bold.push(rows.len());
+        rows.push(vec![
+            if de {
+                "Offene Rechnungen"
+            } else {
+                "Invoices outstanding"
+            }
+            .to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            lang.money(&doc.principal()),
+        ]);
+        for c in &doc.charges {
+            rows.push(vec![
+                c.label.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                lang.money(&c.amount),
+            ]);
+        }
+    }
+    bold.push(rows.len());
+    rows.push(vec![
+        if de { "Gesamtbetrag" } else { "Total due" }.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        lang.money(&doc.total()),
+    ]);
+    f.table(&cols, &rows, &bold);
+    if !doc.charges.is_empty() {
+        let label = if de { "Berechnungsgrundlage" } else { "Basis" };
+        for c in &doc.charges {
+            let t = format!("{label} – {}: {}", c.label, c.basis);
+            f.para_at(f.g.left, f.g.body_width(), &t, 7.5, Face::Regular);
+        }
+        f.gap(2.0);
+    }
+}
+
+/// Bank details, amount, reference, and a GiroCode for EUR transfers.
+fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
+    let de = lang == Lang::De;
+    let b = &doc.letterhead.bank;
+    let holder = if b.account_holder.trim().is_empty() {
+        doc.letterhead.name.clone()
+    } else {
+        b.account_holder.clone()
+    };
+    let mut pairs: Vec<(String, String)> = vec![(
+        if de { "Empfänger" } else { "Account holder" }.into(),
+        holder.clone(),
+    )];
+    let mut push = |l: &str, v: &str| {
+        if !v.trim().is_empty() {
+            pairs.push((l.to_string(), v.to_string()));
+        }
+    };
+    push("IBAN", &b.iban);
+    push("BIC", &b.bic);
+    push("Bank", &b.bank_name);
+    push("Sort code", &b.sort_code);
+    push("Routing number", &b.routing_number);
+    push(
+        if de { "Kontonummer" } else { "Account number" },
+        &b.account_number,
+    );
+    let qr = if amount.currency().code() == "EUR" && !b.iban.trim().is_empty() {
+        qr::epc(&holder, &b.iban, &b.bic, amount, &doc.reference)
+    } else {
+        None
+    };
+    // Bank details on the left; amount and reference, large, in the middle; QR on the right.
+    let lh = line_height(8.5);
+    let box_h = (lh * (pairs.len() as f32 + 1.0) + 4.0).max(if qr.is_some() { 31.0 } else { 0.0 });
+    f.ensure(box_h + 2.0);
+    let top = f.y;
+    let (l, r) = (f.g.left, f.g.width - f.g.right);
+    f.marks().push(Mark::Fill {
+        x: l,
+        y: top,
+        w: r - l,
+        h: box_h,
+        grey: 0.96,
+    });
+    f.rule(l, r, top, 0.5, 0.5);
+    f.rule(l, r, top + box_h, 0.5, 0.5);
+    f.y = top + 1.0;
+    let title = if de {
+        "Zahlungsinformationen"
+    } else {
+        "How to pay"
+    };
+    f.para_at(l + 3.0, 80.0, title, 9.0, Face::Bold);
+    f.pairs(l + 3.0, 26.0, &pairs, 8.5);
+    let mid = l + 92.0;
+    let mut y = top + 6.0;
+    for (label, value, size) in [
+        (
+            if de { "Betrag" } else { "Amount" },
+            lang.money(amount),
+            11.0,
+        ),
+        (
+            if de {
+                "Verwendungszweck"
+            } else {
+                "Payment reference"
+            },
+            doc.reference.clone(),
+            9.5,
+        ),
+    ] {
+        f.grey_text(mid, y, 7.5, Face::Regular, 0.35, label);
+        y += line_height(size) + 0.5;
+        let v = crate::layout::fit(Face::Bold, size, &value, r - mid - 34.0);
+        f.text(mid, y, size, Face::Bold, &v);
+        y += line_height(8.5) + 1.0;
+    }
+    if let Some((width, dark)) = qr {
+        let size = 25.0;
+        f.marks().push(Mark::Qr {
+            x: r - size - 4.0,
+            y: top + 1.5,
+            size,
+            width,
+            dark,
+        });
+        let cap = if de {
+            "GiroCode"
+        } else {
+            "GiroCode: scan to pay"
+        };
+        let cw = crate::layout::width_mm(Face::Regular, 6.0, cap);
+        let cx = (r - size / 2.0 - 4.0 - cw / 2.0).min(r - cw - 1.0);
+        f.grey_text(cx, top + size + 4.0, 6.0, Face::Regular, 0.3, cap);
+    }
+    f.y = top + box_h + 4.0;
+}
+
+fn deadline_text(doc: &Document, lang: Lang) -> String {
+    doc.deadline.map(|d| lang.date(d)).unwrap_or_default()
+}
+
+fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
+    let w = f.g.body_width();
+    let cols = [
+        col("Description", w * 0.5, Align::Left),
+        col("Invoice date", w * 0.25, Align::Left),
+        col("Amount", w * 0.25, Align::Right),
+    ];
+    let mut rows = Vec::new();
+    let mut bold = Vec::new();
+    for i in &doc.items {
+        let desc = if i.description.trim().is_empty() {
+            format!("Invoice {}", i.number)
+        } else {
+            i.description.clone()
+        };
+        rows.push(vec![
+            desc,
+            lang.short_date(i.issue_date),
+            lang.money(&i.amount),
+        ]);
+    }
+    let total: Money = doc
+        .items
+        .iter()
+        .try_fold(Money::zero(doc.currency), |a, i| a.checked_add(&i.amount))
+        .unwrap_or(Money::zero(doc.currency));
+    bold.push(rows.len());
+    rows.push(vec!["Total".into(), String::new(), lang.money(&total)]);
+    if let Some(tax) = doc.tax_included.filter(|t| !t.is_zero()) {
+        rows.push(vec!["of which tax".into(), String::new(), lang.money(&tax)]);
+    }
+    let open = doc.principal();
+    if open != total {
+        bold.push(rows.len());
+        rows.push(vec!["Amount due".into(), String::new(), lang.money(&open)]);
+    }
+    f.table(&cols, &rows, &bold);
+    if let Some(i) = doc.items.first() {
+        f.para(&format!(
+            "Please pay {} by {}, quoting the invoice number {}.",
+            lang.money(&open),
+            lang.date(i.due_date),
+            doc.reference
+        ));
+    }
+    if doc.recipient.consumer && doc.letterhead.country.eq_ignore_ascii_case("DE") {
+        f.para(
+            "Hinweis: Sie kommen spätestens 30 Tage nach Fälligkeit und Zugang dieser Rechnung \
+             in Verzug (§ 286 Abs. 3 BGB).",
+        );
+    }
+    if !doc.notes.trim().is_empty() {
+        let n = doc.notes.clone();
+        f.para(&n);
+    }
+    payment_box(f, doc, lang, &open);
+    f.para_styled("Thank you for your business.", 9.5, Face::Regular);
+}
+
+fn reminder(f: &mut Flow, doc: &Document, lang: Lang) {
+    salutation(f, doc, lang);
+    let total = lang.money(&doc.total());
+    let deadline = deadline_text(doc, lang);
+    let intro = match doc.kind {
+        K::Reminder => {
+            "Our records show that the invoices listed below are now past their due date. \
+            Perhaps this has simply been overlooked; if you have paid in the last few days, \
+            please accept our thanks and disregard this reminder."
+                .to_string()
+        }
+        K::SecondReminder => {
+            "We wrote to you recently about the invoices listed below, but we have not \
+            yet received your payment. If there is a problem with any of these invoices, \
+            please contact us straight away so that we can resolve it."
+                .to_string()
+        }
+        K::UsDemand => format!(
+            "This letter is a formal demand for payment of {total} that you owe to {} for the \
+             invoices listed below, which remain unpaid after their due dates despite our \
+             earlier requests.",
+            doc.letterhead.name
+        ),
+        _ => "Despite our earlier reminders, the amount set out below remains unpaid. \
+            This is our final demand."
+            .to_string(),
+    };
+    f.para(&intro);
+    claim_table(f, doc, lang);
+    let ask = match doc.kind {
+        K::Reminder => {
+            format!("Please pay the total of {total} by {deadline}, using the details below.")
+        }
+        K::SecondReminder => format!(
+            "Please pay the total of {total} by {deadline} at the latest, using the details below."
+        ),
+        K::UsDemand => format!(
+            "Please pay {total} by {deadline}. If we do not receive payment or hear from you by \
+             that date, we may refer this account for further collection action or file suit \
+             to recover the amount owed, without further notice."
+        ),
+        _ => format!(
+            "Unless we receive {total} by {deadline}, we intend to take further action to recover \
+             the debt without further notice. This may include court proceedings or passing the \
+             debt to a collection agency, which may increase the amount you owe."
+        ),
+    };
+    f.para(&ask);
+    if !doc.interest_continues.trim().is_empty() {
+        let t = doc.interest_continues.clone();
+        f.para(&t);
+    }
+    f.para("If you are unable to pay in full, please contact us before that date to discuss the options, such as a payment plan.");
+    payment_box(f, doc, lang, &doc.total());
+    closing(f, doc, lang);
+}
+
+fn mahnung(f: &mut Flow, doc: &Document) {
+    let lang = Lang::De;
+    salutation(f, doc, lang);
+    let total = lang.money(&doc.total());
+    let oldest_due = doc.items.iter().map(|i| i.due_date).min();
+    let since = oldest_due
+        .and_then(|d| d.succ_opt())
+        .map(|d| format!(" Sie befinden sich seit dem {} in Verzug.", lang.date(d)))
+        .unwrap_or_default();
+    f.para(&format!(
+        "trotz Fälligkeit konnten wir bis heute keinen Zahlungseingang für die unten aufgeführten \
+         Rechnungen feststellen.{since}"
+    ));
+    claim_table(f, doc, lang);
+    f.para(&format!(
+        "Bitte überweisen Sie den Gesamtbetrag von {total} bis spätestens {} auf das unten \
+         genannte Konto. Die Verzugszinsen berechnen sich nach § 288 BGB.",
+        deadline_text(doc, lang)
+    ));
+    if !doc.interest_continues.trim().is_empty() {
+        f.para("Bis zum Zahlungseingang fallen weitere Verzugszinsen an.");
+    }
+    payment_box(f, doc, lang, &doc.total());
+    f.para(
+        "Sollte sich Ihre Zahlung mit diesem Schreiben überschnitten haben, betrachten Sie es \
+         bitte als gegenstandslos.",
+    );
+    closing(f, doc, lang);
+}
+
+fn statement_table(f: &mut Flow, s: &Statement, lang: Lang) {
+    let w = f.g.body_width();
+    let cols = [
+        col("Date", w * 0.14, Align::Left),
+        col("Type", w * 0.16, Align::Left),
+        col("Reference", w * 0.25, Align::Left),
+        col("Debit", w * 0.15, Align::Right),
+        col("Credit", w * 0.15, Align::Right),
+        col("Balance", w * 0.15, Align::Right),
+    ];
+    let mut rows = vec![vec![
+        lang.short_date(s.from),
+        "Opening balance".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        lang.money(&s.opening),
+    ]];
+    for r in &s.rows {
+        rows.push(vec![
+            lang.short_date(r.date),
+            r.kind.clone(),
+            r.reference.clone(),
+            r.debit.map(|m| lang.money(&m)).unwrap_or_default(),
+            r.credit.map(|m| lang.money(&m)).unwrap_or_default(),
+            lang.money(&r.balance),
+        ]);
+    }
+    let last = rows.len();
+    rows.push(vec![
+        lang.short_date(s.to),
+        "Closing balance".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        lang.money(&s.closing),
+    ]);
+    f.table(&cols, &rows, &[last]);
+}
+
+fn statement_doc(f: &mut Flow, doc: &Document, lang: Lang) {
+    if let Some(s) = &doc.statement {
+        f.para(&format!(
+            "Your account with {} from {} to {}.",
+            doc.letterhead.name,
+            lang.date(s.from),
+            lang.date(s.to)
+        ));
+        statement_table(f, s, lang);
+        let closing_balance = s.closing;
+        if closing_balance.amount() > rust_decimal::Decimal::ZERO {
+            f.para(&format!(
+                "Balance due: {}. If your records differ, please contact us.",
+                lang.money(&closing_balance)
+            ));
+            if doc.letterhead.bank.is_usable() {
+                payment_box(f, doc, lang, &closing_balance);
+            }
+        } else {
+            f.para("Thank you: nothing is owed on your account at the closing date.");
+        }
+    }
+}
+
+fn letter_of_claim(f: &mut Flow, doc: &Document, lang: Lang) {
+    salutation(f, doc, lang);
+    let total = lang.money(&doc.total());
+    let deadline = deadline_text(doc, lang);
+    let lh = &doc.letterhead;
+    f.para(&format!(
+        "We are writing to you under the Pre-Action Protocol for Debt Claims about the debt of \
+         {total} that you owe to {}. The amount is made up as set out below and in the enclosed \
+         up-to-date statement of account.",
+        lh.name
+    ));
+    let agreement = doc.agreement_date.map(|d| lang.date(d)).unwrap_or_default();
+    f.para(&format!(
+        "The debt arises from the agreement between {} and {} dated {agreement}, under which we \
+         supplied the goods or services invoiced below. A copy of the agreement is available on \
+         request.",
+        lh.name, doc.recipient.name
+    ));
+    claim_table(f, doc, lang);
+    let continuing = if doc.interest_continues.trim().is_empty() {
+        "No further interest or charges will be added to this amount.".to_string()
+    } else {
+        doc.interest_continues.clone()
+    };
+    f.para(&format!("Interest and charges: {continuing}"));
+    let mut contact = vec![lh.address.join(", ")];
+    if !lh.phone.trim().is_empty() {
+        contact.push(format!("by telephone on {}", lh.phone));
+    }
+    if !lh.email.trim().is_empty() {
+        contact.push(format!("by email to {}", lh.email));
+    }
+    f.para(&format!(
+        "How to pay: by bank transfer using the details below. If you cannot pay the full amount \
+         now, or would like to discuss paying by instalments, please contact us at {}.",
+        contact.join(", ")
+    ));
+    f.para(&format!(
+        "Please reply within 30 days of the date of this letter, that is by {deadline}, using the \
+         enclosed Reply Form, to {} at the address at the top of this letter. If you do not \
+         reply or pay within 30 days, we may start court proceedings against you without \
+         further notice, which may increase the amount you owe.",
+        lh.name
+    ));
+    f.para(
+        "You can get free independent advice about debt from, for example, Citizens Advice \
+         (www.citizensadvice.org.uk), National Debtline (0808 808 4000, www.nationaldebtline.org) \
+         or StepChange Debt Charity (0800 138 1111, www.stepchange.org).",
+    );
+    payment_box(f, doc, lang, &doc.total());
+    f.para_styled(
+        "Enclosures: statement of account; Information Sheet; Reply Form; Financial Statement.",
+        SMALL,
+        Face::Regular,
+    );
+    closing(f, doc, lang);
+
+    // Enclosure pages.
+    if let Some(s) = &doc.statement {
+        f.page_break();
+        f.heading("Statement of account");
+        f.para(&format!(
+            "{} – account of {} from {} to {}.",
+            lh.name,
+            doc.recipient.name,
+            lang.date(s.from),
+            lang.date(s.to)
+        ));
+        statement_table(f, s, lang);
+    }
+    f.page_break();
+    f.heading("Information Sheet");
+    for p in [
+        "You have received this information sheet because a business is asking you to pay a debt. \
+         The letter of claim tells you how much the business says you owe and why.",
+        "You should read the letter of claim carefully. If you do not reply within 30 days, the \
+         business may start court proceedings against you. A court judgment against you could \
+         make it harder for you to get credit.",
+        "If you agree that you owe the debt, you can pay it, or offer to pay it in instalments. \
+         If you need time, tell the business by filling in the Reply Form, and send it back \
+         together with the Financial Statement, so that they can consider your offer.",
+        "If you do not agree that you owe the debt, or not all of it, say so on the Reply Form and \
+         explain why. You can ask for copies of any documents you need, such as the agreement.",
+        "If you need more time to get debt advice, ask for it on the Reply Form; the business \
+         should allow you a reasonable period before starting court proceedings.",
+        "Free independent debt advice: Citizens Advice, National Debtline (0808 808 4000), \
+         StepChange Debt Charity (0800 138 1111), and the Money Advice Service.",
+    ] {
+        f.para(p);
+    }
+    f.page_break();
+    f.heading("Reply Form");
+    f.para(&format!(
+        "To {}, reference {}. Please complete this form and return it by {deadline}.",
+        lh.name, doc.reference
+    ));
+    for b in [
+        "I agree that I owe the debt and will pay it in full by the date given in the letter.",
+        "I agree that I owe the debt but I need time to pay. I enclose my Financial Statement and offer to pay the instalments below.",
+        "I agree that I owe part of the debt but not all of it, for the reasons I give below.",
+        "I do not agree that I owe the debt, for the reasons I give below.",
+        "I need more time to get debt advice. I have asked for advice from the organisation named below.",
+        "Please send me a copy of the agreement and the documents listed below.",
+    ] {
+        f.tick_box(b);
+    }
+    for l in [
+        "I offer to pay per month:",
+        "Reasons / documents I need:",
+        "",
+        "Adviser (if any):",
+        "Name:",
+        "Signature and date:",
+    ] {
+        f.write_line(l);
+    }
+    f.page_break();
+    f.heading("Financial Statement");
+    f.para("Please fill in your monthly income and outgoings so that we can consider an offer to pay by instalments.");
+    for l in [
+        "Income: wages or salary (after tax)",
+        "Income: benefits and pensions",
+        "Income: other",
+        "Outgoings: rent or mortgage",
+        "Outgoings: council tax, gas, electricity, water",
+        "Outgoings: food and housekeeping",
+        "Outgoings: travel",
+        "Outgoings: other debts and court orders",
+        "Outgoings: other",
+        "Amount left each month",
+    ] {
+        f.write_line(l);
+    }
+}
+
+fn letter_before_claim(f: &mut Flow, doc: &Document, lang: Lang) {
+    salutation(f, doc, lang);
+    let total = lang.money(&doc.total());
+    let lh = &doc.letterhead;
+    f.para(&format!(
+        "We write about the sum of {total} owed by {} to {}. This is a letter before claim.",
+        doc.recipient.name, lh.name
+    ));
+    let agreement = doc
+        .agreement_date
+        .map(|d| format!(" under the agreement dated {}", lang.date(d)))
+        .unwrap_or_default();
+    f.para(&format!(
+        "Basis of the claim: we supplied goods or services to you{agreement} and invoiced you as \
+         set out below. Each invoice was payable by its due date and remains unpaid. The amount \
+         claimed is calculated as follows:"
+    ));
+    claim_table(f, doc, lang);
+    if !doc.interest_continues.trim().is_empty() {
+        let t = doc.interest_continues.clone();
+        f.para(&t);
+    }
+    f.para(&format!(
+        "Unless we receive payment of {total}, or a reasoned response setting out why you dispute \
+         the claim, within 14 days of the date of this letter, that is by {}, we will issue court \
+         proceedings against you without further notice. We will ask the court to order you to \
+         pay our costs and further interest.",
+        deadline_text(doc, lang)
+    ));
+    payment_box(f, doc, lang, &doc.total());
+    closing(f, doc, lang);
+}
+
+fn validation_notice(f: &mut Flow, doc: &Document, lang: Lang) {
+    let lh = &doc.letterhead;
+    let end = lang.date(validation_period_end(doc.date));
+    let item_date = doc
+        .itemization_date
+        .map(|d| lang.date(d))
+        .unwrap_or_default();
+    f.para(&format!(
+        "{} is a debt collector. We are trying to collect a debt that you owe to {}. We will use \
+         any information you give us to help collect the debt.",
+        lh.name,
+        if doc.notes.trim().is_empty() {
+            lh.name.clone()
+        } else {
+            doc.notes.clone()
+        }
+    ));
+    f.heading("Our information shows:");
+    f.para(&format!(
+        "You had an account with account number {}.",
+        doc.recipient.customer_ref.clone()
+            + if doc.recipient.customer_ref.is_empty() {
+                &doc.reference
+            } else {
+                ""
+            }
+    ));
+    let zero = Money::zero(doc.currency);
+    let mut interest = zero;
+    let mut fees = zero;
+    for c in &doc.charges {
+        if c.label.to_ascii_lowercase().contains("interest") {
+            interest = interest.checked_add(&c.amount).unwrap_or(interest);
+        } else {
+            fees = fees.checked_add(&c.amount).unwrap_or(fees);
+        }
+    }
+    let credits = doc.credits_since_itemization.unwrap_or(zero);
+    let at_itemization = doc
+        .principal()
+        .checked_add(&credits)
+        .unwrap_or(doc.principal());
+    let w = f.g.body_width();
+    let cols = [
+        col("", w * 0.7, Align::Left),
+        col("", w * 0.3, Align::Right),
+    ];
+    let rows = vec![
+        vec![
+            format!("As of {item_date}, you owed:"),
+            lang.money(&at_itemization),
+        ],
+        vec![format!("Between {item_date} and today:"), String::new()],
+        vec![
+            "You were charged this amount in interest:".into(),
+            format!("+ {}", lang.money(&interest)),
+        ],
+        vec![
+            "You were charged this amount in fees:".into(),
+            format!("+ {}", lang.money(&fees)),
+        ],
+        vec![
+            "You paid or were credited this amount toward the debt:".into(),
+            format!("– {}", lang.money(&credits)),
+        ],
+        vec![
+            "Total amount of the debt now:".into(),
+            lang.money(&doc.total()),
+        ],
+    ];
+    f.table(&cols, &rows, &[5]);
+    f.heading("How can you dispute the debt?");
+    f.para(&format!(
+        "Call or write to us by {end} to dispute all or part of the debt. If you do not, we will \
+         assume that our information is correct. If you write to us by {end}, we must stop \
+         collection on any amount you dispute until we send you information that shows you owe \
+         the debt. You may use the form below or write to us without the form. You may also \
+         include supporting documents."
+    ));
+    f.heading("What else can you do?");
+    f.para(&format!(
+        "Write to ask for the name and address of the original creditor, if different from the \
+         current creditor. If you write by {end}, we must stop collection until we send you that \
+         information. Go to www.cfpb.gov/debt-collection to learn more about your rights under \
+         federal law. Contact us about your payment options."
+    ));
+    payment_box(f, doc, lang, &doc.total());
+    f.ensure(70.0);
+    f.rule(f.g.left, f.g.width - f.g.right, f.y + 2.0, 0.5, 0.3);
+    f.gap(3.0);
+    f.heading(&format!(
+        "How do you want to respond? Mail this form to {}",
+        lh.address.join(", ")
+    ));
+    for b in [
+        "I want to dispute the debt because I think: this is not my debt.",
+        "I want to dispute the debt because I think: the amount is wrong.",
+        "I want to dispute the debt because I think: other (please describe on reverse or attach additional information).",
+        "I want you to send me the name and address of the original creditor.",
+        "I enclosed this amount:",
+    ] {
+        f.tick_box(b);
+    }
+    f.para_styled(
+        &format!("Reference {} · {}", doc.reference, doc.recipient.name),
+        SMALL,
+        Face::Regular,
+    );
+}
+
+fn payment_plan(f: &mut Flow, doc: &Document, lang: Lang) {
+    let lh = &doc.letterhead;
+    f.para(&format!(
+        "This agreement is made on {} between {} (the creditor) and {} (the debtor).",
+        lang.date(doc.date),
+        lh.name,
+        doc.recipient.name
+    ));
+    f.para(&format!(
+        "1. The debtor owes the creditor {} on the invoices listed below and agrees to pay it by \
+         the instalments in the schedule.",
+        lang.money(&doc.total())
+    ));
+    if !doc.items.is_empty() {
+        claim_table(f, doc, lang);
+    }
+    f.heading("Schedule of payments");
+    let w = f.g.body_width();
+    let cols = [
+        col("No.", w * 0.15, Align::Left),
+        col("Due date", w * 0.45, Align::Left),
+        col("Amount", w * 0.4, Align::Right),
+    ];
+    let mut rows: Vec<Vec<String>> = doc
+        .instalments
+        .iter()
+        .enumerate()
+        .map(|(i, p)| vec![(i + 1).to_string(), lang.date(p.due), lang.money(&p.amount)])
+        .collect();
+    let sum = doc
+        .instalments
+        .iter()
+        .try_fold(Money::zero(doc.currency), |a, p| a.checked_add(&p.amount))
+        .unwrap_or(Money::zero(doc.currency));
+    let last = rows.len();
+    rows.push(vec!["".into(), "Total".into(), lang.money(&sum)]);
+    f.table(&cols, &rows, &[last]);
+    for p in [
+        "2. Each instalment is paid by bank transfer to the account below, quoting the reference, so that it arrives by its due date.",
+        "3. While the instalments are paid on time, the creditor will take no further steps to recover the debt.",
+        "4. If an instalment is more than 14 days late, the whole unpaid balance becomes due at once and the creditor may take further action to recover it.",
+        "5. The debtor may pay more, or pay off the balance early, at any time.",
+    ] {
+        f.para(p);
+    }
+    if !doc.notes.trim().is_empty() {
+        let n = doc.notes.clone();
+        f.para(&n);
+    }
+    payment_box(f, doc, lang, &sum);
+    f.signatures(&format!("For {}", lh.name), &doc.recipient.name);
+}
+
+fn settlement(f: &mut Flow, doc: &Document, lang: Lang) {
+    let lh = &doc.letterhead;
+    let amount = doc.total();
+    f.para(&format!(
+        "This settlement agreement is made on {} between {} (the creditor) and {} (the debtor).",
+        lang.date(doc.date),
+        lh.name,
+        doc.recipient.name
+    ));
+    f.para(&format!(
+        "1. The debtor owes the creditor {} on the invoices listed below.",
+        lang.money(
+            &doc.principal()
+                .checked_add(&doc.charges_total())
+                .unwrap_or(doc.principal())
+        )
+    ));
+    let mut shown = doc.clone();
+    shown.settlement_amount = None;
+    claim_table(f, &shown, lang);
+    f.para(&format!(
+        "2. The creditor agrees to accept {} in full and final settlement of these invoices, \
+         provided that it is received in full by {}.",
+        lang.money(&amount),
+        deadline_text(doc, lang)
+    ));
+    f.para("3. On receipt of that amount the creditor will close the account and take no further steps to recover the balance.");
+    f.para("4. If the amount is not received in full by that date, this agreement lapses, any payment received is credited to the debt, and the full balance remains due.");
+    f.para("5. This agreement is made without admission of liability by either party and its terms are confidential.");
+    payment_box(f, doc, lang, &amount);
+    f.signatures(&format!("For {}", lh.name), &doc.recipient.name);
+}
