@@ -53,8 +53,14 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
     app.click("plan-invoice-PT-1").await;
     app.click("plan-invoice-PT-2").await;
     app.type_into("plan-installments", "3").await;
-    app.type_into("plan-first-due", "2026-12-31").await;
-    app.type_into("plan-agreed-by", "E2E").await;
+    // Empty fields: typed into without clearing (WebKitWebDriver refuses to clear some).
+    for (id, text) in [("plan-first-due", "2026-12-31"), ("plan-agreed-by", "E2E")] {
+        let el = app.wait_testid(id).await;
+        if let Err(e) = el.send_keys(text).await {
+            let shot = app.failure_evidence(id).await;
+            panic!("type into {id}: {e}; see {}", shot.display());
+        }
+    }
     let rows = app
         .wait_texts("plan-preview-row", "the live schedule", |t| t.len() == 3)
         .await;
