@@ -5,45 +5,14 @@
 
 mod common;
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
+use common::{d, debtor, eur, m, now};
+
+use overdue_domain::Money;
 use overdue_store::{
     AdjustmentKind, CreditInputs, DemoDebtor, DemoInvoice, DemoPayment, InvoiceQuery,
     InvoiceStatus, NewAdjustment, NewCharge, NewEvent, NewInvoice, NewPayment, RiskEntry,
     ScoreEntry, Store, StoreError, UserRateRow,
 };
-
-fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 4, 30, 9, 0, 0).unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn eur() -> Currency {
-    Currency::from_code("EUR").unwrap()
-}
-
-fn m(s: &str) -> Money {
-    Money::parse(s, eur()).unwrap()
-}
-
-fn debtor(name: &str, reference: &str) -> DebtorDraft {
-    DebtorDraft {
-        kind: DebtorKind::Company,
-        name: name.into(),
-        external_ref: reference.into(),
-        contacts: vec![],
-        address: Default::default(),
-        language: "en".into(),
-        currency: eur(),
-        payment_terms_days: 30,
-        credit_limit: None,
-        tags: vec![],
-        notes: String::new(),
-    }
-}
 
 async fn open_of(store: &Store, as_of: &str, number: &str) -> String {
     store

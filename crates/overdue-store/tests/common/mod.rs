@@ -1,5 +1,10 @@
 //! A throwaway PostgreSQL database per test, on the server named by `OVERDUE_TEST_PG_URL`.
 
+// Each test crate uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use overdue_domain::{Currency, DebtorDraft, DebtorKind, Money};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::AssertSqlSafe;
 
@@ -54,5 +59,42 @@ impl PgTestDb {
             .execute(&self.admin)
             .await
             .unwrap();
+    }
+}
+
+/// The stories' clock: 2026-04-30 09:00 UTC.
+pub fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 30, 9, 0, 0).unwrap()
+}
+
+/// A date from `YYYY-MM-DD`.
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Euro.
+pub fn eur() -> Currency {
+    Currency::from_code("EUR").unwrap()
+}
+
+/// An amount in euro.
+pub fn m(s: &str) -> Money {
+    Money::parse(s, eur()).unwrap()
+}
+
+/// A company debtor in euro on 30 days' terms.
+pub fn debtor(name: &str, reference: &str) -> DebtorDraft {
+    DebtorDraft {
+        kind: DebtorKind::Company,
+        name: name.into(),
+        external_ref: reference.into(),
+        contacts: vec![],
+        address: Default::default(),
+        language: "en".into(),
+        currency: eur(),
+        payment_terms_days: 30,
+        credit_limit: None,
+        tags: vec![],
+        notes: String::new(),
     }
 }
