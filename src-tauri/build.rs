@@ -81,6 +81,20 @@ const COMMANDS: &[&str] = &[
     "rate_row_add",
     "rate_row_delete",
     "rate_table_import",
+    "letter_kinds",
+    "letter_preview",
+    "letter_save",
+    "letter_print",
+    "letters_batch",
+    "job_cancel",
+    "case_files_export",
+    "documents_of",
+    "document_save",
+    "attachments_of",
+    "attachment_add",
+    "letterhead_get",
+    "letterhead_set",
+    "letterhead_sample",
 ];
 
 fn main() {

@@ -16,6 +16,7 @@ use overdue_api::collections::{
     PromiseInput, SettlementDto, SettlementInput,
 };
 use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
+use overdue_api::documents::{LetterRequest, LetterheadDto, ProducedDocument};
 use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
     DemoSummary,
@@ -35,6 +36,10 @@ use overdue_api::latefees::{
 use overdue_api::ledger::{Invoice, InvoiceInput};
 use overdue_api::ledger::{
     InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
+};
+use overdue_api::letters_ui::{
+    AttachmentDto, BatchDone, CaseFilesDone, JobProgress, LetterKindDto, SavedDocument,
+    StoredDocumentDto,
 };
 use overdue_api::reports::{
     AgingDrillDto, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto,
@@ -652,6 +657,157 @@ async fn invoice_dispute_settle(
         .await
 }
 
+// Letters (issue 8): preview, Save As, Print, the run's letters and case files as jobs,
+// documents kept, attachments, the letterhead and its live sample. Paths come from
+// native dialogs opened here; `OVERDUE_E2E_SAVE_DIR` (tests only) stands in for them.
+
+#[tauri::command]
+fn letter_kinds(s: State<'_, Shell>) -> Vec<LetterKindDto> {
+    s.api.letter_kinds()
+}
+
+#[tauri::command]
+async fn letter_preview(s: State<'_, Shell>, request: LetterRequest) -> Res<ProducedDocument> {
+    s.api.letter_preview(request).await
+}
+
+/// Save As: rendered first (so the dialog suggests the letter's file name), then written
+/// and kept; `None` when the user cancelled.
+#[tauri::command]
+async fn letter_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    request: LetterRequest,
+) -> Res<Option<SavedDocument>> {
+    let file = s.api.letter_pdf(&request, false).await?;
+    match letters_save_path(&app, &file.file_name).await {
+        Some(path) => s.api.letter_keep(&request, file, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+async fn letter_print(s: State<'_, Shell>, request: LetterRequest) -> Res<SavedDocument> {
+    let test_dir = std::env::var_os("OVERDUE_E2E_SAVE_DIR").map(PathBuf::from);
+    let open = test_dir.is_none();
+    s.api.letter_print(&request, test_dir, open).await
+}
+
+#[tauri::command]
+async fn letters_batch(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    as_of: String,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Res<Option<BatchDone>> {
+    let name = format!("dunning-run-{}.pdf", as_of.trim());
+    match letters_save_path(&app, &name).await {
+        Some(path) => s
+            .api
+            .letters_batch_to(&as_of, &path, &job, &|p| drop(progress.send(p)))
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+fn job_cancel(job: String) {
+    overdue_api::letters_ui::job_cancel(&job);
+}
+
+#[tauri::command]
+async fn case_files_export(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    debtor_ids: Vec<i64>,
+    job: String,
+    progress: Channel<JobProgress>,
+) -> Res<Option<CaseFilesDone>> {
+    match letters_folder(&app).await {
+        Some(dir) => s
+            .api
+            .case_files_to(&debtor_ids, &dir, &job, &|p| drop(progress.send(p)))
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+async fn documents_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<StoredDocumentDto>> {
+    s.api.stored_documents(debtor_id).await
+}
+
+#[tauri::command]
+async fn document_save(app: AppHandle, s: State<'_, Shell>, id: i64) -> Res<Option<SavedDocument>> {
+    let name = s.api.stored_document_name(id).await?;
+    match letters_save_path(&app, &name).await {
+        Some(path) => s.api.stored_document_to(id, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+async fn attachments_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Vec<AttachmentDto>> {
+    s.api.attachments_list(debtor_id).await
+}
+
+#[tauri::command]
+async fn attachment_add(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    debtor_id: i64,
+) -> Res<Option<AttachmentDto>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().pick_file(move |p| {
+        let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+    });
+    match rx.await.ok().flatten() {
+        Some(path) => s.api.attach_path(debtor_id, &path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+async fn letterhead_get(s: State<'_, Shell>) -> Res<LetterheadDto> {
+    s.api.letterhead_get().await
+}
+
+#[tauri::command]
+async fn letterhead_set(s: State<'_, Shell>, letterhead: LetterheadDto) -> Res<LetterheadDto> {
+    s.api.letterhead_set(letterhead).await
+}
+
+#[tauri::command]
+async fn letterhead_sample(
+    s: State<'_, Shell>,
+    letterhead: LetterheadDto,
+) -> Res<ProducedDocument> {
+    s.api.letterhead_sample(letterhead).await
+}
+
+/// The Save As dialog, or the test folder when `OVERDUE_E2E_SAVE_DIR` is set (WebDriver
+/// cannot drive a native dialog).
+async fn letters_save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
+    match std::env::var_os("OVERDUE_E2E_SAVE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(suggested)),
+        None => save_path(app, suggested).await,
+    }
+}
+
+async fn letters_folder(app: &AppHandle) -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("OVERDUE_E2E_SAVE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().pick_folder(move |p| {
+        let _ = tx.send(p.and_then(|p| p.into_path().ok()));
+    });
+    rx.await.ok().flatten()
+}
+
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
     let clock = Arc::new(SystemClock::from_env());
@@ -777,6 +933,20 @@ pub fn run() {
             rate_row_add,
             rate_row_delete,
             rate_table_import,
+            letter_kinds,
+            letter_preview,
+            letter_save,
+            letter_print,
+            letters_batch,
+            job_cancel,
+            case_files_export,
+            documents_of,
+            document_save,
+            attachments_of,
+            attachment_add,
+            letterhead_get,
+            letterhead_set,
+            letterhead_sample,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

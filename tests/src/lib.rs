@@ -65,6 +65,13 @@ impl Home {
     pub fn config(&self) -> PathBuf {
         self.dir.path().join("config")
     }
+    /// Where the app writes letters instead of asking with a native Save As dialog
+    /// (`OVERDUE_E2E_SAVE_DIR`: WebDriver cannot drive native dialogs).
+    pub fn saved(&self) -> PathBuf {
+        let dir = self.dir.path().join("saved");
+        std::fs::create_dir_all(&dir).expect("create the saved-files folder");
+        dir
+    }
     /// The app's default database file in this home.
     pub fn database(&self) -> PathBuf {
         self.data().join("overdue").join("overdue.db")
@@ -132,6 +139,7 @@ impl App {
             .env("XDG_DATA_HOME", home.data())
             .env("XDG_CONFIG_HOME", home.config())
             .env("OVERDUE_TODAY", today)
+            .env("OVERDUE_E2E_SAVE_DIR", home.saved())
             .stdout(Stdio::null())
             // To a file, not the test's pipes: a stray WebKit process must not hold them open.
             .stderr(

@@ -188,7 +188,7 @@ fn default_jurisdiction(country: &str) -> Jurisdiction {
 }
 
 impl LetterheadDto {
-    fn to_model(&self) -> Letterhead {
+    pub(crate) fn to_model(&self) -> Letterhead {
         let mut address: Vec<String> = self
             .address_lines
             .lines()
@@ -226,7 +226,7 @@ impl LetterheadDto {
         }
     }
 
-    fn page_size(&self) -> PageSize {
+    pub(crate) fn page_size(&self) -> PageSize {
         PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
     }
 
@@ -323,7 +323,7 @@ fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     }
 }
 
-fn file_stem(text: &str) -> String {
+pub(crate) fn file_stem(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -339,7 +339,7 @@ fn file_stem(text: &str) -> String {
         .join("-")
 }
 
-fn docs_error(e: overdue_docs::DocError) -> ApiError {
+pub(crate) fn docs_error(e: overdue_docs::DocError) -> ApiError {
     match e {
         overdue_docs::DocError::Missing { .. } => {
             ApiError::new(ErrorCode::Validation, format!("{e}."))
@@ -1506,7 +1506,7 @@ impl Api {
     }
 }
 
-fn produced(f: PdfFile) -> ProducedDocument {
+pub(crate) fn produced(f: PdfFile) -> ProducedDocument {
     ProducedDocument {
         document_id: f.document_ids.first().copied(),
         title: f.title,

@@ -40,6 +40,7 @@ pub mod export;
 pub mod import;
 pub mod latefees;
 pub mod ledger;
+pub mod letters_ui;
 pub mod reports;
 pub mod templates;
 

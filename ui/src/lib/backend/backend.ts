@@ -73,8 +73,9 @@ import type { SettlementDto } from "../bindings/SettlementDto";
 import type { HoldInput } from "../bindings/HoldInput";
 import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
+import type { LettersBackend } from "./letters";
 
-export interface Backend {
+export interface Backend extends LettersBackend {
   appInfo(): Promise<AppInfo>;
   startupNotice(): Promise<string | null>;
   debtorsList(query: DebtorListQuery): Promise<DebtorPage>;

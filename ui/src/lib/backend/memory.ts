@@ -71,6 +71,10 @@ import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import { validateDebtor } from "../debtors/validation";
 import { MemoryCollections } from "./memory-collections";
+import { MemoryLetters } from "./memory-letters";
+import type { LetterRequest } from "../bindings/LetterRequest";
+import type { LetterheadDto } from "../bindings/LetterheadDto";
+import type { JobProgress } from "../bindings/JobProgress";
 
 interface Stored {
   debtor: Debtor;
@@ -730,4 +734,26 @@ export class MemoryBackend implements Backend {
   async onError(_callback: (error: ApiError) => void): Promise<() => void> {
     return () => {};
   }
+
+  // Letters: see memory-letters.ts.
+  private letters = new MemoryLetters(
+    (id) => this.find(id).debtor,
+    () => this.rows.filter((r) => !r.debtor.archived).map((r) => r.debtor.id),
+  );
+  letterKinds = () => this.letters.letterKinds();
+  letterPreview = (request: LetterRequest) => this.letters.letterPreview(request);
+  letterSave = (request: LetterRequest) => this.letters.letterSave(request);
+  letterPrint = (request: LetterRequest) => this.letters.letterPrint(request);
+  lettersBatch = (asOf: string, job: string, onProgress: (p: JobProgress) => void) =>
+    this.letters.lettersBatch(asOf, job, onProgress);
+  caseFilesExport = (debtorIds: number[], job: string, onProgress: (p: JobProgress) => void) =>
+    this.letters.caseFilesExport(debtorIds, job, onProgress);
+  jobCancel = (job: string) => this.letters.jobCancel(job);
+  documentsOf = (debtorId: number) => this.letters.documentsOf(debtorId);
+  documentSave = (id: number) => this.letters.documentSave(id);
+  attachmentsOf = (debtorId: number) => this.letters.attachmentsOf(debtorId);
+  attachmentAdd = (debtorId: number) => this.letters.attachmentAdd(debtorId);
+  letterheadGet = () => this.letters.letterheadGet();
+  letterheadSet = (letterhead: LetterheadDto) => this.letters.letterheadSet(letterhead);
+  letterheadSample = (letterhead: LetterheadDto) => this.letters.letterheadSample(letterhead);
 }

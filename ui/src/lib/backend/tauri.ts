@@ -3,6 +3,7 @@ import type { ImportProgress } from "../bindings/ImportProgress";
 import { listen } from "@tauri-apps/api/event";
 import type { Backend } from "./backend";
 import { toApiError } from "./backend";
+import { tauriLetters } from "./tauri-letters";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ApiError } from "../bindings/ApiError";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
@@ -16,6 +17,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const tauriBackend: Backend = {
+  ...tauriLetters,
   appInfo: () => call("app_info"),
   startupNotice: () => call("startup_notice"),
   debtorsList: (query) => call("debtors_list", { query }),
