@@ -1,10 +1,13 @@
-//! The Letters screen in the real window: a reminder for an overdue demo debtor previewed
-//! inside the app (the real PDF drawn on a canvas that is not blank), saved (kept on the
-//! debtor's record byte for byte, checked in the database file), the dunning run's letters
-//! printed into one PDF with progress, and the letterhead's live sample in Settings.
+//! The Letters screen in the real window, as a user meets it: a reminder for an overdue
+//! demo debtor is refused while there is no letterhead (the screen lists what is missing);
+//! Settings > Letterhead draws a live sample from the unsaved values and saves; then the
+//! reminder is previewed inside the app (the real PDF drawn on a canvas that is not
+//! blank), saved (the file written is byte for byte the document kept, checked in the
+//! database file, with its contact-log event), and the dunning run's letters are printed
+//! into one PDF, each kept on its debtor's record.
 //!
 //! Native dialogs cannot be driven by WebDriver: the harness sets `OVERDUE_E2E_SAVE_DIR`,
-//! which the shell uses instead of asking.
+//! which the shell's letters commands use instead of asking.
 
 use std::path::Path;
 use std::process::Command;

@@ -9,7 +9,7 @@ export async function renderPdf(bytes: Uint8Array, cssWidth: number, sink: PageS
   const pdfjs = await import("pdfjs-dist");
   const worker = await import("pdfjs-dist/build/pdf.worker.min.mjs?url");
   pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
-  const doc = await pdfjs.getDocument({ data: bytes, isEvalSupported: false, disableAutoFetch: true }).promise;
+  const doc = await pdfjs.getDocument({ data: bytes, isEvalSupported: false, disableAutoFetch: true, verbosity: 0 }).promise;
   try {
     const ratio = window.devicePixelRatio || 1;
     for (let n = 1; n <= doc.numPages; n++) {
