@@ -50,8 +50,9 @@ fn sha256_of(path: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()[..64].to_string()
 }
 
-/// Share of pixels of the first preview page that are not white (0 when blank).
-async fn ink_on_first_page(app: &App, within: &str) -> f64 {
+/// Pixels of the first preview page that are not white, in basis points of all its
+/// pixels (0 when blank, -1 when there is no page).
+async fn ink_on_first_page(app: &App, within: &str) -> i64 {
     let v = app
         .client
         .execute(
@@ -59,12 +60,12 @@ async fn ink_on_first_page(app: &App, within: &str) -> f64 {
              if (!c) return -1;\
              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;\
              let ink = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] < 200 || d[i+1] < 200 || d[i+2] < 200) ink++; }\
-             return ink / (d.length / 4);",
+             return Math.round(ink * 10000 / (d.length / 4));",
             vec![serde_json::json!(within)],
         )
         .await
         .expect("read the canvas");
-    v.as_f64().unwrap_or(-1.0)
+    v.as_i64().unwrap_or(-1)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,7 +137,7 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
         )
         .await;
     let ink = ink_on_first_page(&app, "letterhead-settings").await;
-    assert!(ink > 0.005, "the live sample is drawn ({ink})");
+    assert!(ink > 50, "the live sample is drawn ({ink})");
     app.screenshot("letterhead-sample.png").await;
     app.click("lh-save").await;
     app.wait_texts("lh-message", "the letterhead saved", |t| {
@@ -165,7 +166,7 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
         .await;
     let ink = ink_on_first_page(&app, "pdf-preview").await;
     assert!(
-        ink > 0.005,
+        ink > 50,
         "the preview canvas shows the letter, not a blank page ({ink})"
     );
     app.screenshot("letters-preview.png").await;

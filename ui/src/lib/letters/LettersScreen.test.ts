@@ -56,8 +56,7 @@ describe("Letters screen", () => {
     expect((await screen.findByTestId("error-letter-agreement")).textContent).toContain("agreement");
     await fireEvent.input(screen.getByTestId("letter-agreement"), { target: { value: "2025-03-01" } });
     await fireEvent.click(screen.getByTestId("letter-preview"));
-    const refusal = await screen.findByTestId("letter-refusal");
-    expect(refusal.textContent).toContain("Dvořák s.r.o.");
+    await screen.findByTestId("letter-refusal");
     expect(screen.getAllByTestId("letter-missing").map((m) => m.textContent)).toEqual(["the debtor's postal address"]);
     expect(screen.queryAllByTestId("pdf-page")).toHaveLength(0);
   });
