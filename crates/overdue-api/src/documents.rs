@@ -1085,6 +1085,19 @@ impl Api {
         let events = store.events_of(debtor_id).await?;
         let payments = store.payments_of(debtor_id).await?;
         let attachments = store.attachments_of(debtor_id).await?;
+        // Attached files in their original form: PDFs merged in, images placed on pages,
+        // other files only listed (and in the ZIP).
+        let mut appendices = Vec::with_capacity(attachments.len());
+        for a in &attachments {
+            appendices.push(overdue_docs::Appendix {
+                title: a.file_name.clone(),
+                bytes: store.attachment_content(a.id).await?,
+            });
+        }
+        let appended: Vec<overdue_docs::Appended> = appendices
+            .iter()
+            .map(|a| overdue_docs::appendix::classify(&a.bytes))
+            .collect();
 
         let mut blocks = vec![Block::Section {
             title: "Summary of the claim".into(),
@@ -1314,19 +1327,32 @@ impl Api {
                 "No files attached (contracts, accepted terms, delivery notes).".into(),
             ));
         } else {
-            blocks.push(Block::Para("In their original form in the ZIP:".into()));
+            blocks.push(Block::Para(
+                "Attached PDFs and images follow at the end of this file in their original \
+                 form (see the bookmarks); every file is also in the ZIP, byte for byte:"
+                    .into(),
+            ));
             blocks.push(Block::Table {
                 columns: vec![
-                    ("File".into(), 40, false),
-                    ("Bytes".into(), 12, true),
-                    ("SHA-256".into(), 48, false),
+                    ("File".into(), 26, false),
+                    ("Bytes".into(), 10, true),
+                    ("In this PDF".into(), 18, false),
+                    ("SHA-256".into(), 46, false),
                 ],
                 rows: attachments
                     .iter()
-                    .map(|a| {
+                    .zip(&appended)
+                    .map(|(a, how)| {
                         vec![
                             a.file_name.clone(),
                             a.size_bytes.to_string(),
+                            match how {
+                                overdue_docs::Appended::Pages(n) => {
+                                    format!("{n} page{}", if *n == 1 { "" } else { "s" })
+                                }
+                                overdue_docs::Appended::Image => "image page".into(),
+                                overdue_docs::Appended::No(why) => format!("ZIP only ({why})"),
+                            },
                             a.sha256.clone(),
                         ]
                     })
@@ -1382,7 +1408,8 @@ impl Api {
         );
         // The statement and invoices must not be refused for lacking bank details: a case
         // file is for a lawyer, not a payment request.
-        let bytes = overdue_docs::render_report(&report, &all, &meta).map_err(docs_error)?;
+        let bytes = overdue_docs::render_case_file(&report, &all, &appendices, &meta)
+            .map_err(docs_error)?;
         let stem = file_stem(&debtor.draft.name);
         let file_name = format!("case-file-{stem}-{today}.pdf");
 
@@ -1403,10 +1430,10 @@ impl Api {
                 let (_, content) = store.document(d.id).await?;
                 files.push((format!("documents/{:04}-{}", d.id, d.file_name), content));
             }
-            for a in &attachments {
+            for (a, f) in attachments.iter().zip(&appendices) {
                 files.push((
                     format!("attachments/{:04}-{}", a.id, a.file_name),
-                    store.attachment_content(a.id).await?,
+                    f.bytes.clone(),
                 ));
             }
             let claim_json = serde_json::json!({

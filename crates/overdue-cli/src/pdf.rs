@@ -281,6 +281,11 @@ pub fn bench(count: usize, out_dir: &Path, json: bool) -> Result<(), ApiError> {
         write(&out_dir.join(format!("letter-{:05}.pdf", i + 1)), &bytes)?;
     }
     let cpu3 = cpu_seconds();
+    // The previous (printpdf) writer on the same letters, measured in the same run.
+    let baseline = overdue_docs::bench::render_batch_baseline(&docs, &meta)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let cpu4 = cpu_seconds();
+    let baseline_us = cpu4.saturating_sub(cpu3);
     let per_sec = |n: usize, s: u64| (n as u64 * 1_000_000).checked_div(s).unwrap_or(0);
     let combined_us = cpu1.saturating_sub(cpu0);
     let separate_us = cpu3.saturating_sub(cpu2);
@@ -293,6 +298,10 @@ pub fn bench(count: usize, out_dir: &Path, json: bool) -> Result<(), ApiError> {
         "separate_cpu_ms": separate_us / 1000,
         "separate_letters_per_cpu_second": per_sec(count, separate_us),
         "separate_bytes_per_letter": separate_bytes / count.max(1),
+        "baseline_cpu_ms": baseline_us / 1000,
+        "baseline_letters_per_cpu_second": per_sec(count, baseline_us),
+        "baseline_bytes_per_letter": baseline.len() / count.max(1),
+        "combined_speedup_vs_baseline_percent": (baseline_us * 100).checked_div(combined_us).unwrap_or(0),
         "peak_rss_kib": peak_rss_kib(),
     });
     if json {

@@ -555,3 +555,126 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         .unwrap();
     assert_eq!(attached, "Signed terms: 30 days net.");
 }
+
+/// The number of pages pdfinfo reports.
+fn page_count(path: &Path) -> usize {
+    tool("pdfinfo", &[path.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .expect("pdfinfo shows the page count")
+}
+
+#[test]
+fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
+    let b = book();
+    let db = &b.db;
+    // Without attachments first, to count the case file's own pages.
+    let plain = b.out("plain.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "case-file",
+            "--debtor",
+            "D1",
+            "--out",
+            plain.to_str().unwrap(),
+        ],
+    );
+    let own_pages = page_count(&plain);
+
+    // A real PDF (a statement exported earlier), a real PNG (its first page rendered by
+    // poppler) and a text file.
+    let letter = b.out("signed.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "statement",
+            "--debtor",
+            "D2",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-04-30",
+            "--out",
+            letter.to_str().unwrap(),
+        ],
+    );
+    let letter_pages = page_count(&letter);
+    let letter_text = tool("pdftotext", &[letter.to_str().unwrap(), "-"]);
+    let prefix = b.out("scan");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-gray",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            letter.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = prefix.with_extension("png");
+    let notes = b.out("notes.txt");
+    std::fs::write(&notes, "Called on Monday.").unwrap();
+    for f in [&letter, &png, &notes] {
+        ok(db, &["attach", "--debtor", "D1", f.to_str().unwrap()]);
+    }
+
+    let pdf = b.out("case.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "case-file",
+            "--debtor",
+            "D1",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let p = pdf.to_str().unwrap();
+    tool("qpdf", &["--check", p]);
+    let total = page_count(&pdf);
+    assert!(
+        total >= own_pages + 1 + letter_pages,
+        "the image page and the attached PDF's {letter_pages} pages are appended: {own_pages} -> {total}"
+    );
+    // The attached PDF's pages are the last ones, with their own text.
+    let first_appended = (total - letter_pages + 1).to_string();
+    let appended = tool("pdftotext", &["-f", &first_appended, p, "-"]);
+    assert!(
+        appended.contains("Şahin Dvořák") && letter_text.contains("Şahin Dvořák"),
+        "the attached PDF's text: {appended}"
+    );
+    let image_page = (total - letter_pages).to_string();
+    let t = tool("pdftotext", &["-f", &image_page, "-l", &image_page, p, "-"]);
+    assert!(t.contains("scan.png"), "the image page is titled: {t}");
+    let images = tool("pdfimages", &["-list", p]);
+    assert!(
+        images
+            .lines()
+            .skip(2)
+            .any(|l| l.split_whitespace().next() == Some(image_page.as_str())),
+        "the PNG is an image on its page: {images}"
+    );
+    let outline = tool("qpdf", &["--json", "--json-key=outlines", p]);
+    for must in [
+        "Attachment: signed.pdf",
+        "Attachment: scan.png",
+        "Summary of the claim",
+    ] {
+        assert!(outline.contains(must), "bookmark {must:?}: {outline}");
+    }
+    // The attachments table says what happened to each file, with its SHA-256.
+    let text = tool("pdftotext", &["-l", &own_pages.to_string(), p, "-"]);
+    for must in ["notes.txt", "ZIP only", "image page", "signed.pdf"] {
+        assert!(text.contains(must), "the case file lists {must:?}: {text}");
+    }
+}
