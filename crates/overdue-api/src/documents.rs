@@ -217,7 +217,7 @@ impl LetterheadDto {
         }
     }
 
-    fn page_size(&self) -> PageSize {
+    pub(crate) fn page_size(&self) -> PageSize {
         PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
     }
 }
@@ -266,7 +266,7 @@ pub fn ladder_kind(days_overdue: i64) -> Option<DocumentKind> {
     }
 }
 
-fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
+pub(crate) fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     let draft = &d.draft;
     let mut address: Vec<String> = draft
         .address
@@ -309,7 +309,7 @@ fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     }
 }
 
-fn file_stem(text: &str) -> String {
+pub(crate) fn file_stem(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -325,7 +325,7 @@ fn file_stem(text: &str) -> String {
         .join("-")
 }
 
-fn docs_error(e: overdue_docs::DocError) -> ApiError {
+pub(crate) fn docs_error(e: overdue_docs::DocError) -> ApiError {
     match e {
         overdue_docs::DocError::Missing { .. } => {
             ApiError::new(ErrorCode::Validation, format!("{e}."))
@@ -660,7 +660,7 @@ impl Api {
         })
     }
 
-    fn metadata(&self, doc: &Document) -> Metadata {
+    pub(crate) fn metadata(&self, doc: &Document) -> Metadata {
         overdue_docs::metadata_for(doc, self.clock().now().timestamp())
     }
 
@@ -734,7 +734,7 @@ impl Api {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn finish(
+    pub(crate) async fn finish(
         &self,
         store: &Store,
         debtor_id: i64,

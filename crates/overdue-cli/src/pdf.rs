@@ -1,4 +1,4 @@
-//! `overdue pdf invoice|letter|statement|case-file|batch|letterhead`, `overdue attach` and
+//! `overdue pdf invoice|letter|statement|case-file|batch|plan-agreement|settlement-agreement|letterhead`, `overdue attach` and
 //! `overdue bench letters`: documents as PDF files. Every document written to a file is
 //! also kept in the database with its SHA-256 and logged on the debtor's contact log.
 
@@ -57,6 +57,30 @@ pub enum PdfCommand {
         /// The run's date (YYYY-MM-DD).
         #[arg(long)]
         as_of: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A payment plan agreement from a stored payment plan (the debtor's latest by default).
+    PlanAgreement {
+        /// Debtor: id (42 or #42) or external reference.
+        #[arg(long)]
+        debtor: String,
+        /// Plan id (default: the debtor's most recent plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A settlement agreement from a stored settlement offer (the debtor's latest by default).
+    SettlementAgreement {
+        /// Debtor: id (42 or #42) or external reference.
+        #[arg(long)]
+        debtor: String,
+        /// Settlement offer id (default: the debtor's most recent offer).
+        #[arg(long)]
+        settlement: Option<i64>,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,
@@ -212,6 +236,22 @@ pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
         PdfCommand::Batch { as_of, out } => {
             let file = api.batch_pdf(&as_of, true, &mut |_, _| true).await?;
             done(&file, &out, json)
+        }
+        PdfCommand::PlanAgreement { debtor, plan, out } => {
+            let d = find(api, &debtor_key(&debtor)).await?;
+            done(&api.plan_agreement_pdf(d.id, plan, true).await?, &out, json)
+        }
+        PdfCommand::SettlementAgreement {
+            debtor,
+            settlement,
+            out,
+        } => {
+            let d = find(api, &debtor_key(&debtor)).await?;
+            done(
+                &api.settlement_agreement_pdf(d.id, settlement, true).await?,
+                &out,
+                json,
+            )
         }
         PdfCommand::Letterhead { set } => {
             let head = match set {

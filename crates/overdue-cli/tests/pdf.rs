@@ -832,3 +832,159 @@ fn letters_follow_the_debtors_late_fee_policy_and_the_calculation_prints() {
     assert_eq!(code, 2, "{err}");
     assert!(err.to_lowercase().contains("jurisdiction"), "{err}");
 }
+
+/// Agreements come from what is stored: the debtor's payment plan (its schedule) and
+/// settlement offer (amount, deadline); both are kept; no plan or offer: exit 2.
+#[test]
+fn plan_and_settlement_agreements_from_the_stored_plan_and_offer() {
+    let b = book();
+    let db = &b.db;
+    let out = b.out("plan.pdf");
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "no plan yet: {err}");
+    assert!(err.contains("payment plan"), "{err}");
+    assert!(!out.exists());
+
+    let plan = ok(
+        db,
+        &[
+            "plan",
+            "create",
+            "--debtor",
+            "D1",
+            "--invoices",
+            "A-1,A-2",
+            "--installments",
+            "3",
+            "--first-due",
+            "2026-05-31",
+            "--agreed-by",
+            "Jana",
+        ],
+    );
+    let amounts: Vec<String> = plan["installments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(amounts.len(), 3, "{plan}");
+    let v = ok(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v["document_ids"].as_array().unwrap().len(), 1, "kept: {v}");
+    let t = check_pdf(&out);
+    for must in [
+        "Payment plan agreement",
+        "Schedule of payments",
+        "A-1",
+        "A-2",
+        "31 May 2026",
+        "Łukasiewicz Øster GmbH",
+    ] {
+        assert!(t.contains(must), "plan agreement shows {must:?}:\n{t}");
+    }
+    // Each instalment of the stored schedule, as the letters print money (€1,234.56).
+    for a in &amounts {
+        let (int, frac) = a.split_once('.').unwrap();
+        let n: u64 = int.parse().unwrap();
+        let grouped = if n >= 1000 {
+            format!("{},{:03}", n / 1000, n % 1000)
+        } else {
+            n.to_string()
+        };
+        assert!(
+            t.contains(&format!("{grouped}.{frac}")),
+            "instalment {a} in the schedule:\n{t}"
+        );
+    }
+    let id = plan["id"].as_i64().unwrap().to_string();
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D2",
+            "--plan",
+            &id,
+            "--out",
+            b.out("wrong.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "another debtor's plan: {err}");
+
+    let offer = ok(
+        db,
+        &[
+            "settlement",
+            "offer",
+            "--debtor",
+            "D2",
+            "--percent",
+            "50",
+            "--deadline",
+            "2026-05-31",
+        ],
+    );
+    assert_eq!(offer["amount"], "225.00", "{offer}");
+    let out = b.out("settlement.pdf");
+    let v = ok(
+        db,
+        &[
+            "pdf",
+            "settlement-agreement",
+            "--debtor",
+            "D2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v["document_ids"].as_array().unwrap().len(), 1, "kept: {v}");
+    let t = check_pdf(&out);
+    for must in [
+        "Settlement agreement",
+        "full and final settlement",
+        "£225.00",
+        "£450.00",
+        "B-1",
+        "31 May 2026",
+        "Şahin Dvořák",
+    ] {
+        assert!(
+            t.contains(must),
+            "settlement agreement shows {must:?}:\n{t}"
+        );
+    }
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "settlement-agreement",
+            "--debtor",
+            "D3",
+            "--out",
+            b.out("none.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "no offer: {err}");
+    assert!(err.contains("settlement"), "{err}");
+}
