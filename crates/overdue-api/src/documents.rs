@@ -7,7 +7,7 @@
 //! Interest and compensation on letters follow each debtor's late-fee policy, through the
 //! same calculation as the debtor's Interest tab (`Api::debtor_interest`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -253,6 +253,44 @@ fn default_days(kind: DocumentKind) -> u64 {
         DocumentKind::Reminder | DocumentKind::Mahnung | DocumentKind::UsDemand => 10,
         _ => 7,
     }
+}
+
+/// The letter a dunning level prints, from its template's key (`reminder`,
+/// `second_reminder`, `final_demand`, `friendly_reminder`, or any letter kind such as
+/// `letter_before_claim` or `mahnung`); a custom template is matched by its words and,
+/// failing that, by the level's name; a reminder otherwise.
+pub fn letter_kind_for_template(template: &str, level_name: &str) -> DocumentKind {
+    let letter = |k: &DocumentKind| {
+        !matches!(
+            k,
+            DocumentKind::Invoice
+                | DocumentKind::Statement
+                | DocumentKind::PaymentPlanAgreement
+                | DocumentKind::SettlementAgreement
+        )
+    };
+    let key = template
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['_', ' '], "-");
+    if let Some(k) = DocumentKind::parse(&key).filter(letter) {
+        return k;
+    }
+    for text in [key, level_name.trim().to_ascii_lowercase()] {
+        if text.contains("final") || text.contains("demand") {
+            return DocumentKind::FinalDemand;
+        }
+        if text.contains("second") {
+            return DocumentKind::SecondReminder;
+        }
+        if text.contains("mahnung") {
+            return DocumentKind::Mahnung;
+        }
+        if text.contains("claim") {
+            return DocumentKind::LetterBeforeClaim;
+        }
+    }
+    DocumentKind::Reminder
 }
 
 /// Which letter the default dunning ladder sends for the oldest overdue invoice: reminder
@@ -916,28 +954,65 @@ impl Api {
         let as_of = parse_date("as_of", as_of).map_err(|m| invalid("as-of", m))?;
         let store = self.store().await;
         let head = self.letterhead_get().await?;
-        let open = store.open_balances(as_of, None).await?;
-        let mut oldest: BTreeMap<i64, NaiveDate> = BTreeMap::new();
-        for o in open.iter().filter(|o| o.due_date < as_of) {
-            let e = oldest.entry(o.debtor_id).or_insert(o.due_date);
-            if o.due_date < *e {
-                *e = o.due_date;
-            }
-        }
+        // Exactly the letters the dunning run would print on that date: its preview (which
+        // respects disputes, promises, plans and holds) with the channel "letter"; the
+        // letter kind from the level's template, the invoices and deadline the action names.
+        let run = self
+            .dunning_run(crate::dunning::DunningRunRequest {
+                as_of: as_of.to_string(),
+                mode: crate::dunning::DunningRunMode::Preview,
+                ..Default::default()
+            })
+            .await?;
+        let policies = self.dunning_policies().await?;
+        let policy_of: HashMap<i64, Option<i64>> = store
+            .dunning_debtors("", None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.policy_id))
+            .collect();
+        let default_policy = policies.iter().find(|p| p.is_default).or(policies.first());
         let mut docs = Vec::new();
-        for (debtor_id, due) in oldest {
-            let Some(kind) = ladder_kind((as_of - due).num_days()) else {
-                continue;
-            };
-            let (doc, _) = self
+        for action in run.actions.iter().filter(|a| a.channel == "letter") {
+            let policy = policy_of
+                .get(&action.debtor_id)
+                .copied()
+                .flatten()
+                .and_then(|id| policies.iter().find(|p| p.id == id))
+                .or(default_policy);
+            let template = policy
+                .and_then(|p| p.levels.iter().find(|l| l.number == action.level))
+                .map(|l| l.template.as_str())
+                .unwrap_or_default();
+            let kind = letter_kind_for_template(template, &action.level_name);
+            let deadline = date_arg("deadline", &action.deadline)?;
+            let (mut doc, _) = self
                 .letter_model(
-                    &store, &head, debtor_id, kind, as_of, None, None, None, false,
+                    &store,
+                    &head,
+                    action.debtor_id,
+                    kind,
+                    as_of,
+                    deadline,
+                    None,
+                    None,
+                    false,
                 )
                 .await?;
+            // Only the invoices the action names (and their charges).
+            let left_out: Vec<String> = doc
+                .items
+                .iter()
+                .filter(|i| !action.invoices.contains(&i.number))
+                .map(|i| format!(" {}", i.number))
+                .collect();
+            doc.items.retain(|i| action.invoices.contains(&i.number));
+            doc.charges
+                .retain(|c| !left_out.iter().any(|n| c.label.ends_with(n.as_str())));
             if doc.items.is_empty() {
-                continue; // only disputed invoices are late
+                continue;
             }
-            docs.push((debtor_id, doc));
+            docs.push((action.debtor_id, doc));
         }
         if docs.is_empty() {
             return Err(ApiError::new(
@@ -1595,5 +1670,25 @@ mod tests {
         assert_eq!(ladder_kind(7), Some(DocumentKind::Reminder));
         assert_eq!(ladder_kind(21), Some(DocumentKind::SecondReminder));
         assert_eq!(ladder_kind(35), Some(DocumentKind::FinalDemand));
+    }
+
+    #[test]
+    fn a_levels_template_decides_its_letter() {
+        use super::letter_kind_for_template as k;
+        assert_eq!(k("final_demand", ""), DocumentKind::FinalDemand);
+        assert_eq!(k("second_reminder", ""), DocumentKind::SecondReminder);
+        assert_eq!(k("reminder", ""), DocumentKind::Reminder);
+        assert_eq!(k("friendly_reminder", ""), DocumentKind::Reminder);
+        assert_eq!(
+            k("letter_before_claim", ""),
+            DocumentKind::LetterBeforeClaim
+        );
+        assert_eq!(k("mahnung", ""), DocumentKind::Mahnung);
+        assert_eq!(
+            k("my_custom", "Final notice and demand"),
+            DocumentKind::FinalDemand
+        );
+        // Not a letter: an invoice template still prints a reminder, never an invoice.
+        assert_eq!(k("invoice", ""), DocumentKind::Reminder);
     }
 }

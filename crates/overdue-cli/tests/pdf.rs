@@ -415,6 +415,10 @@ fn batch_case_file_attachments_and_identical_reproduction() {
     );
     assert_eq!(att["bytes"], 26);
 
+    // The batch prints the letters the dunning run prints: a policy whose levels are
+    // letters (reminder at 7 days, second reminder at 21, final demand at 35 with 10
+    // days to pay).
+    letter_policy(&b);
     // A run is all or nothing: D4 has no address, so no letter of the run is printed.
     let batch = b.out("run.pdf");
     let (code, _, err) = overdue(
@@ -439,7 +443,37 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         &["invoices", "write-off", "E-1", "--date", "2026-04-01"],
     );
     assert_eq!(code, 0, "{err}");
-    // D1 (80 days overdue), D2 (58) and D3 (41) get final demands.
+    // D1 (80 days overdue), D2 (58) and D3 (41) get final demands, except that D3 is on
+    // hold: the dunning run pauses it, so it gets no letter.
+    ok(
+        db,
+        &[
+            "hold",
+            "add",
+            "--debtor",
+            "D3",
+            "--reason",
+            "Talking to their accountant",
+            "--until",
+            "2026-05-15",
+        ],
+    );
+    let run = ok(
+        db,
+        &["dunning", "run", "--as-of", "2026-04-30", "--dry-run"],
+    );
+    let letters: Vec<&str> = run["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["channel"] == "letter")
+        .map(|a| a["debtor"].as_str().unwrap())
+        .collect();
+    assert_eq!(letters, ["D1", "D2"], "the run prints two letters: {run}");
+    assert!(
+        run["skipped"].to_string().contains("D3"),
+        "D3 is skipped as paused: {run}"
+    );
     let v = ok(
         db,
         &[
@@ -451,11 +485,16 @@ fn batch_case_file_attachments_and_identical_reproduction() {
             batch.to_str().unwrap(),
         ],
     );
-    assert_eq!(v["letters"], 3, "{v}");
+    assert_eq!(v["letters"], 2, "exactly the run's letters: {v}");
     let t = check_pdf(&batch);
     assert!(
         t.contains("Łukasiewicz Øster GmbH") && t.contains("Şahin Dvořák"),
         "{t}"
+    );
+    assert!(!t.contains("Dvořák Trading LLC"), "D3 is on hold: {t}");
+    assert!(
+        t.contains("Final demand") && t.contains("10 May 2026"),
+        "the level's template (final_demand) decides the letter, its 10 days the deadline: {t}"
     );
 
     let letter = b.out("fd.pdf");
@@ -554,6 +593,34 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         .read_to_string(&mut attached)
         .unwrap();
     assert_eq!(attached, "Signed terms: 30 days net.");
+}
+
+/// Makes the default dunning policy a ladder of letters: reminder (7 days), second
+/// reminder (21) and final demand (35, 10 days to pay).
+fn letter_policy(b: &Book) {
+    let policies = ok(&b.db, &["dunning", "policy", "show"]);
+    let mut policy = policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["is_default"] == true)
+        .expect("a default policy")
+        .clone();
+    let level = |number: u32, name: &str, days: i32, template: &str, deadline: u32| {
+        serde_json::json!({
+            "number": number, "name": name, "trigger_days": days, "min_open": "",
+            "min_open_currency": "", "audience": "all", "channel": "letter",
+            "template": template, "wait_days": 7, "deadline_days": deadline,
+        })
+    };
+    policy["levels"] = serde_json::json!([
+        level(1, "Reminder", 7, "reminder", 0),
+        level(2, "Second reminder", 21, "second_reminder", 0),
+        level(3, "Final demand", 35, "final_demand", 10),
+    ]);
+    let file = b.out("policy.json");
+    std::fs::write(&file, policy.to_string()).unwrap();
+    ok(&b.db, &["dunning", "policy", "set", file.to_str().unwrap()]);
 }
 
 /// The number of pages pdfinfo reports.
