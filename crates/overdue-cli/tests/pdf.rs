@@ -688,9 +688,22 @@ fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
         ],
     );
     let png = prefix.with_extension("png");
+    let photo = b.out("photo");
+    tool(
+        "pdftoppm",
+        &[
+            "-jpeg",
+            "-r",
+            "30",
+            "-singlefile",
+            letter.to_str().unwrap(),
+            photo.to_str().unwrap(),
+        ],
+    );
+    let jpg = photo.with_extension("jpg");
     let notes = b.out("notes.txt");
     std::fs::write(&notes, "Called on Monday.").unwrap();
-    for f in [&letter, &png, &notes] {
+    for f in [&letter, &png, &jpg, &notes] {
         ok(db, &["attach", "--debtor", "D1", f.to_str().unwrap()]);
     }
 
@@ -710,8 +723,8 @@ fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
     tool("qpdf", &["--check", p]);
     let total = page_count(&pdf);
     assert!(
-        total >= own_pages + 1 + letter_pages,
-        "the image page and the attached PDF's {letter_pages} pages are appended: {own_pages} -> {total}"
+        total >= own_pages + 2 + letter_pages,
+        "two image pages and the attached PDF's {letter_pages} pages are appended: {own_pages} -> {total}"
     );
     // The attached PDF's pages are the last ones, with their own text.
     let first_appended = (total - letter_pages + 1).to_string();
@@ -720,9 +733,12 @@ fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
         appended.contains("Şahin Dvořák") && letter_text.contains("Şahin Dvořák"),
         "the attached PDF's text: {appended}"
     );
-    let image_page = (total - letter_pages).to_string();
+    let image_page = (total - letter_pages - 1).to_string();
     let t = tool("pdftotext", &["-f", &image_page, "-l", &image_page, p, "-"]);
     assert!(t.contains("scan.png"), "the image page is titled: {t}");
+    let jpeg_page = (total - letter_pages).to_string();
+    let t = tool("pdftotext", &["-f", &jpeg_page, "-l", &jpeg_page, p, "-"]);
+    assert!(t.contains("photo.jpg"), "the JPEG's page is titled: {t}");
     let images = tool("pdfimages", &["-list", p]);
     assert!(
         images
@@ -730,6 +746,13 @@ fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
             .skip(2)
             .any(|l| l.split_whitespace().next() == Some(image_page.as_str())),
         "the PNG is an image on its page: {images}"
+    );
+    assert!(
+        images.lines().skip(2).any(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            cols.first() == Some(&jpeg_page.as_str()) && cols.contains(&"jpeg")
+        }),
+        "the JPEG is embedded as it is (DCT): {images}"
     );
     let outline = tool("qpdf", &["--json", "--json-key=outlines", p]);
     for must in [
