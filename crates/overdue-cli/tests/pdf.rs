@@ -758,6 +758,7 @@ fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
     for must in [
         "Attachment: signed.pdf",
         "Attachment: scan.png",
+        "Attachment: photo.jpg",
         "Summary of the claim",
     ] {
         assert!(outline.contains(must), "bookmark {must:?}: {outline}");
