@@ -1017,7 +1017,11 @@ impl Api {
         if docs.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
-                format!("No debtor is due a letter on {as_of}."),
+                format!(
+                    "No debtor is due a letter on {as_of}: the dunning run prints letters only for \
+                     levels whose channel is \"letter\" (Settings > Collection policies), and \
+                     paused debtors get none."
+                ),
             ));
         }
         let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
