@@ -133,6 +133,12 @@ pub enum PolicyCommand {
         #[arg(long)]
         policy: Option<i64>,
     },
+    /// Replace a policy's name and levels from a JSON file (a policy as `policy show
+    /// --json` prints it).
+    Set {
+        /// JSON file with the policy.
+        file: std::path::PathBuf,
+    },
 }
 
 /// Template commands.
@@ -449,6 +455,14 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 }
             }
             Ok(())
+        }
+        DunningCommand::Policy(PolicyCommand::Set { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
+            let input: overdue_api::dunning::DunningPolicyDto = serde_json::from_str(&text)
+                .map_err(|e| ApiError::invalid(format!("{}: not a policy: {e}", file.display())))?;
+            let saved = api.dunning_policy_save(input).await?;
+            print_json(&saved)
         }
         DunningCommand::Policy(PolicyCommand::Assign { debtor, policy }) => {
             let id = debtor_id(api, &debtor).await?;
