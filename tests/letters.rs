@@ -248,7 +248,7 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
     app.click("batch-run").await;
     let done = app
         .wait_texts("batch-notice", "the run's letters", |t| {
-            t.len() == 1 && t[0].contains("letters in")
+            t.len() == 1 && t[0].contains("dunning-run-2026-11-22.pdf")
         })
         .await;
     let letters: i64 = done[0].split_whitespace().next().unwrap().parse().unwrap();
