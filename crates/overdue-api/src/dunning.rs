@@ -220,6 +220,19 @@ pub struct DunningPolicyDto {
     pub levels: Vec<DunningLevelDto>,
 }
 
+/// Which policy a debtor follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningDebtorPolicy {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// True when the debtor has its own policy; false when it follows the default.
+    pub assigned: bool,
+    /// The policy it follows (`null` only when there is no default policy).
+    pub policy: Option<DunningPolicyDto>,
+}
+
 /// What the template editor previews.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -349,6 +362,64 @@ fn level_from_dto(l: &DunningLevelDto, i: usize) -> Result<Level, ApiError> {
     })
 }
 
+/// Checks a policy as the editor sends it, collecting every problem with its field.
+fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
+    use overdue_domain::dunning::PolicyError;
+    use overdue_domain::FieldError;
+    let mut errors = Vec::new();
+    if p.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "Enter the policy's name."));
+    }
+    if p.levels.is_empty() {
+        errors.push(FieldError::new(
+            "levels",
+            "A policy needs at least one level.",
+        ));
+    }
+    let mut levels = Vec::with_capacity(p.levels.len());
+    for (i, l) in p.levels.iter().enumerate() {
+        if l.name.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("levels[{i}].name"),
+                "Enter the level's name.",
+            ));
+        }
+        match level_from_dto(l, i) {
+            Ok(level) => levels.push(level),
+            Err(e) => errors.extend(
+                e.fields
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field, f.message)),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        let policy = Policy {
+            name: p.name.trim().to_string(),
+            levels,
+        };
+        let Err(e) = policy.validate() else {
+            return Ok(policy);
+        };
+        let index = |n: u32| {
+            policy
+                .levels
+                .iter()
+                .position(|l| l.number == n)
+                .unwrap_or(0)
+        };
+        let field = match e {
+            PolicyError::Empty => "levels".to_string(),
+            PolicyError::Order(n) => format!("levels[{}].number", index(n)),
+            PolicyError::Trigger(n) => format!("levels[{}].trigger_days", index(n)),
+            PolicyError::Template(n) => format!("levels[{}].template", index(n)),
+            PolicyError::Minimum(n) => format!("levels[{}].min_open", index(n)),
+        };
+        errors.push(FieldError::new(field, e.to_string()));
+    }
+    Err(ApiError::validation(errors))
+}
+
 fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
     DunningActionDto {
         id: Some(r.id),
@@ -444,45 +515,94 @@ impl Api {
             .collect())
     }
 
-    /// Replaces a policy's name and levels after checking the ladder.
+    /// Saves a policy after checking the ladder: `id` 0 creates a new (non-default) policy,
+    /// any other id replaces that policy's name and levels. Every problem is reported at
+    /// once with the field it belongs to (`name`, `levels`, `levels[2].trigger_days`, ...).
     pub async fn dunning_policy_save(
         &self,
         p: DunningPolicyDto,
     ) -> Result<DunningPolicyDto, ApiError> {
-        let levels = p
-            .levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| level_from_dto(l, i))
-            .collect::<Result<Vec<_>, _>>()?;
-        let policy = Policy {
-            name: p.name.trim().to_string(),
-            levels,
+        let policy = policy_from_dto(&p)?;
+        let store = self.store().await;
+        let id = if p.id == 0 {
+            store
+                .create_dunning_policy(&policy, self.clock().now())
+                .await?
+        } else {
+            store.save_dunning_policy(p.id, &policy).await?;
+            p.id
         };
-        if policy.name.is_empty() {
-            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
-                "name",
-                "Enter the policy's name.",
-            )]));
-        }
-        policy.validate().map_err(|e| {
-            ApiError::validation(vec![overdue_domain::FieldError::new(
-                "levels",
-                e.to_string(),
-            )])
-        })?;
-        self.store()
-            .await
-            .save_dunning_policy(p.id, &policy)
-            .await?;
+        self.dunning_policy(id).await
+    }
+
+    /// One policy by id.
+    pub async fn dunning_policy(&self, id: i64) -> Result<DunningPolicyDto, ApiError> {
         self.dunning_policies()
             .await?
             .into_iter()
-            .find(|x| x.id == p.id)
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "The policy was not found."))
+            .find(|x| x.id == id)
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, format!("Policy {id} was not found."))
+            })
     }
 
-    /// Makes a debtor follow a policy (`None` = the default).
+    /// One policy by its name (exact, or ignoring case) or by `#id` / id.
+    pub async fn dunning_policy_named(&self, name: &str) -> Result<DunningPolicyDto, ApiError> {
+        let key = name.trim();
+        let list = self.dunning_policies().await?;
+        let by_id = key.trim_start_matches('#').parse::<i64>().ok();
+        list.iter()
+            .find(|p| p.name == key)
+            .or_else(|| list.iter().find(|p| p.name.eq_ignore_ascii_case(key)))
+            .or_else(|| by_id.and_then(|id| list.iter().find(|p| p.id == id)))
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "There is no policy \"{key}\" (policies: {}).",
+                        list.iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// Deletes a policy: refused for the default and for a policy debtors follow.
+    pub async fn dunning_policy_delete(&self, id: i64) -> Result<(), ApiError> {
+        Ok(self.store().await.delete_dunning_policy(id).await?)
+    }
+
+    /// Makes a policy the default, the one every debtor without its own follows.
+    pub async fn dunning_policy_set_default(&self, id: i64) -> Result<DunningPolicyDto, ApiError> {
+        self.store().await.set_default_dunning_policy(id).await?;
+        self.dunning_policy(id).await
+    }
+
+    /// The policy a debtor follows: its own (`is_default` false unless it is also the
+    /// default) and whether it was assigned (`assigned`).
+    pub async fn dunning_debtor_policy(
+        &self,
+        debtor_id: i64,
+    ) -> Result<DunningDebtorPolicy, ApiError> {
+        let store = self.store().await;
+        store.debtor(debtor_id).await?;
+        let assigned = store.dunning_policy_of(debtor_id).await?;
+        let list = self.dunning_policies().await?;
+        let policy = match assigned {
+            Some(id) => list.into_iter().find(|p| p.id == id),
+            None => list.into_iter().find(|p| p.is_default),
+        };
+        Ok(DunningDebtorPolicy {
+            debtor_id,
+            assigned: assigned.is_some(),
+            policy,
+        })
+    }
+
+    /// Makes a debtor follow a policy (`None` = the default), logged on its timeline.
     pub async fn dunning_assign_policy(
         &self,
         debtor_id: i64,
@@ -490,15 +610,25 @@ impl Api {
     ) -> Result<(), ApiError> {
         let store = self.store().await;
         store.debtor(debtor_id).await?;
-        if let Some(p) = policy_id {
-            if !store.dunning_policies().await?.iter().any(|x| x.id == p) {
-                return Err(ApiError::new(
-                    ErrorCode::NotFound,
-                    format!("Policy {p} was not found."),
-                ));
-            }
-        }
-        Ok(store.assign_dunning_policy(debtor_id, policy_id).await?)
+        let name = match policy_id {
+            Some(p) => self.dunning_policy(p).await?.name,
+            None => "the default policy".to_string(),
+        };
+        let now = self.clock().now();
+        let event = NewEvent {
+            debtor_id,
+            occurred_at: now,
+            kind: "status".into(),
+            author: AUTHOR.into(),
+            summary: format!("Dunning now follows {name}"),
+            detail: serde_json::json!({ "policy_id": policy_id }).to_string(),
+            ref_table: "dunning_policies".into(),
+            ref_id: policy_id,
+            ..Default::default()
+        };
+        Ok(store
+            .assign_dunning_policy(debtor_id, policy_id, &event, now)
+            .await?)
     }
 
     /// Everything that pauses dunning on `as_of` for these debtors: the one place pauses
