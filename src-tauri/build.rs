@@ -81,6 +81,11 @@ const COMMANDS: &[&str] = &[
     "rate_row_add",
     "rate_row_delete",
     "rate_table_import",
+    "dunning_policy_save",
+    "dunning_policy_delete",
+    "dunning_policy_set_default",
+    "dunning_debtor_policy",
+    "dunning_assign_policy",
 ];
 
 fn main() {

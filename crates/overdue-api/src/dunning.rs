@@ -410,7 +410,13 @@ fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
         };
         let field = match e {
             PolicyError::Empty => "levels".to_string(),
-            PolicyError::Order(n) => format!("levels[{}].number", index(n)),
+            PolicyError::Order(n) => {
+                // The first level that does not come after the one before it.
+                let i = (1..policy.levels.len())
+                    .find(|&i| policy.levels[i].number == n && policy.levels[i - 1].number >= n)
+                    .unwrap_or(0);
+                format!("levels[{i}].number")
+            }
             PolicyError::Trigger(n) => format!("levels[{}].trigger_days", index(n)),
             PolicyError::Template(n) => format!("levels[{}].template", index(n)),
             PolicyError::Minimum(n) => format!("levels[{}].min_open", index(n)),

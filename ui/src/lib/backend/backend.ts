@@ -49,6 +49,7 @@ import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
 import type { DunningMessage } from "../bindings/DunningMessage";
@@ -155,6 +156,16 @@ export interface Backend {
   dunningTaskDone(input: DunningTaskDone): Promise<void>;
   /** Collection policies, the default first. */
   dunningPolicies(): Promise<DunningPolicyDto[]>;
+  /** Saves a policy: id 0 creates one; field errors name `name`, `levels[i].field`. */
+  dunningPolicySave(policy: DunningPolicyDto): Promise<DunningPolicyDto>;
+  /** Deletes a policy nobody follows (never the default). */
+  dunningPolicyDelete(id: number): Promise<void>;
+  /** Makes a policy the default. */
+  dunningPolicySetDefault(id: number): Promise<DunningPolicyDto>;
+  /** The policy a debtor follows and whether it is its own. */
+  dunningDebtorPolicy(debtorId: number): Promise<DunningDebtorPolicy>;
+  /** Makes a debtor follow a policy (`null` = the default); logged on its timeline. */
+  dunningAssignPolicy(debtorId: number, policyId: number | null): Promise<void>;
   /** Every message template (edited or shipped). */
   dunningTemplates(): Promise<DunningTemplateDto[]>;
   /** Saves a template; an unknown merge field is refused with a validation error. */

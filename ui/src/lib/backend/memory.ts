@@ -45,6 +45,8 @@ import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
+import { validatePolicy } from "../collections/policyEditor";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
 import type { DunningMessage } from "../bindings/DunningMessage";
@@ -548,7 +550,7 @@ export class MemoryBackend implements Backend {
     if (!a) fail("not_found", `Dunning action ${input.action_id} was not found`);
     a.note = input.outcome.trim();
   }
-  async dunningPolicies(): Promise<DunningPolicyDto[]> {
+  private dunningPolicyList: DunningPolicyDto[] = (() => {
     const level = (number: number, name: string, trigger_days: number, channel: string, template: string) => ({
       number, name, trigger_days, min_open: "", min_open_currency: "", audience: "all", channel, template,
       wait_days: 7, deadline_days: number === 4 ? 10 : 0,
@@ -564,6 +566,60 @@ export class MemoryBackend implements Backend {
         level(6, "Legal review", 60, "legal", ""),
       ],
     }];
+  })();
+  private dunningAssigned = new Map<number, number>();
+  async dunningPolicies(): Promise<DunningPolicyDto[]> {
+    const list = structuredClone(this.dunningPolicyList);
+    return [...list.filter((p) => p.is_default), ...list.filter((p) => !p.is_default)];
+  }
+  private dunningPolicyById(id: number): DunningPolicyDto {
+    const p = this.dunningPolicyList.find((x) => x.id === id);
+    if (!p) fail("not_found", `Policy ${id} was not found.`);
+    return p;
+  }
+  async dunningPolicySave(policy: DunningPolicyDto): Promise<DunningPolicyDto> {
+    const errors = Object.entries(validatePolicy(policy)).map(([field, message]) => ({ field, message }));
+    if (errors.length > 0) fail("validation", errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention.`, errors);
+    const name = policy.name.trim();
+    if (this.dunningPolicyList.some((p) => p.name === name && p.id !== policy.id)) {
+      fail("duplicate", `policy name "${name}" is already used by another record`);
+    }
+    const levels = structuredClone(policy.levels).map((l) => ({ ...l, name: l.name.trim(), template: l.template.trim() }));
+    if (policy.id === 0) {
+      const id = Math.max(0, ...this.dunningPolicyList.map((p) => p.id)) + 1;
+      this.dunningPolicyList.push({ id, name, is_default: false, levels });
+      return structuredClone(this.dunningPolicyById(id));
+    }
+    const p = this.dunningPolicyById(policy.id);
+    p.name = name;
+    p.levels = levels;
+    return structuredClone(p);
+  }
+  async dunningPolicyDelete(id: number): Promise<void> {
+    const p = this.dunningPolicyById(id);
+    if (p.is_default) fail("invalid_input", `"${p.name}" is the default policy: make another policy the default before deleting it.`);
+    const followers = [...this.dunningAssigned.values()].filter((x) => x === id).length;
+    if (followers > 0) fail("invalid_input", `${followers} debtor(s) follow "${p.name}": assign them another policy before deleting it.`);
+    this.dunningPolicyList = this.dunningPolicyList.filter((x) => x.id !== id);
+  }
+  async dunningPolicySetDefault(id: number): Promise<DunningPolicyDto> {
+    const p = this.dunningPolicyById(id);
+    this.dunningPolicyList.forEach((x) => (x.is_default = x.id === id));
+    return structuredClone(p);
+  }
+  async dunningDebtorPolicy(debtorId: number): Promise<DunningDebtorPolicy> {
+    this.find(debtorId);
+    const own = this.dunningAssigned.get(debtorId);
+    const policy = this.dunningPolicyList.find((p) => (own === undefined ? p.is_default : p.id === own)) ?? null;
+    return { debtor_id: debtorId, assigned: own !== undefined, policy: structuredClone(policy) };
+  }
+  async dunningAssignPolicy(debtorId: number, policyId: number | null): Promise<void> {
+    this.find(debtorId);
+    if (policyId === null) this.dunningAssigned.delete(debtorId);
+    else {
+      this.dunningPolicyById(policyId);
+      this.dunningAssigned.set(debtorId, policyId);
+    }
   }
   async dunningTemplates(): Promise<DunningTemplateDto[]> {
     return structuredClone(this.templates);
