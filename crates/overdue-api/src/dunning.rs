@@ -203,6 +203,12 @@ pub struct DunningLevelDto {
     /// Days given to pay (0 = no deadline).
     #[ts(type = "number")]
     pub deadline_days: u32,
+    /// An email level attaches the level's letter as PDF (stored as a document too).
+    #[serde(default)]
+    pub attach_letter: bool,
+    /// An email level attaches the account statement as PDF (stored as a document too).
+    #[serde(default)]
+    pub attach_statement: bool,
 }
 
 /// A policy as shown and edited.
@@ -326,6 +332,8 @@ fn level_to_dto(l: &Level) -> DunningLevelDto {
         template: l.template.clone(),
         wait_days: l.wait_days,
         deadline_days: l.deadline_days,
+        attach_letter: l.attach_letter,
+        attach_statement: l.attach_statement,
     }
 }
 
@@ -359,6 +367,8 @@ fn level_from_dto(l: &DunningLevelDto, i: usize) -> Result<Level, ApiError> {
         template: l.template.trim().to_string(),
         wait_days: l.wait_days,
         deadline_days: l.deadline_days,
+        attach_letter: l.attach_letter,
+        attach_statement: l.attach_statement,
     })
 }
 
@@ -382,6 +392,12 @@ fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
             errors.push(FieldError::new(
                 format!("levels[{i}].name"),
                 "Enter the level's name.",
+            ));
+        }
+        if (l.attach_letter || l.attach_statement) && l.channel.trim() != "email" {
+            errors.push(FieldError::new(
+                format!("levels[{i}].attach_letter"),
+                "Only an email level can attach documents.",
             ));
         }
         match level_from_dto(l, i) {
@@ -424,6 +440,15 @@ fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
         errors.push(FieldError::new(field, e.to_string()));
     }
     Err(ApiError::validation(errors))
+}
+
+/// The letter a level attaches, from its template key (`final_demand` -> `final-demand`).
+fn letter_kind(template: &str) -> &'static str {
+    match template.trim() {
+        "second_reminder" => "second-reminder",
+        "final_demand" => "final-demand",
+        _ => "reminder",
+    }
 }
 
 fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
@@ -1092,7 +1117,19 @@ impl Api {
                     subject: msg.subject.clone(),
                     body: msg.body.clone(),
                     message_id: message_id.clone(),
-                    attachments: self.dunning_attachments(w),
+                    attachments: match self.dunning_attachments(w, rec.as_of).await {
+                        Ok(a) => a,
+                        Err(e) => {
+                            let (error, event) = fail(
+                                format!("the attachment could not be made: {}", e.message),
+                                "email_failed",
+                            );
+                            store
+                                .fail_dunning_action(rec.id, &error, &event, now)
+                                .await?;
+                            return Ok(store.dunning_action(rec.id).await?);
+                        }
+                    },
                 };
                 let built = email::build_message(&smtp, &outgoing, now);
                 let (envelope, bytes) = match built {
@@ -1185,10 +1222,45 @@ impl Api {
         Ok(store.dunning_action(rec.id).await?)
     }
 
-    /// Files to attach to a dunning email. The documents crate (letters, statements,
-    /// invoices as PDF) plugs in here; until then reminders go without attachments.
-    fn dunning_attachments(&self, _w: &Work) -> Vec<email::Attachment> {
-        Vec::new()
+    /// The PDFs a dunning email attaches, as its level asks (`attach_letter`,
+    /// `attach_statement`). Each is rendered and stored as a document on the debtor (and
+    /// logged) before the email is built, so the bytes in the sent message, in the contact
+    /// log's copy of it and in the stored document are the same (same SHA-256).
+    async fn dunning_attachments(
+        &self,
+        w: &Work,
+        as_of: NaiveDate,
+    ) -> Result<Vec<email::Attachment>, ApiError> {
+        let level = &w.action.level;
+        let mut out = Vec::new();
+        if level.attach_letter {
+            let req = crate::documents::LetterRequest {
+                debtor_id: w.debtor.id,
+                kind: letter_kind(&level.template).into(),
+                as_of: as_of.to_string(),
+                deadline: w.action.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                agreement_date: String::new(),
+                page_size: String::new(),
+            };
+            let pdf = self.letter_pdf(&req, true).await?;
+            out.push(email::Attachment {
+                filename: pdf.file_name,
+                content_type: "application/pdf".into(),
+                bytes: pdf.bytes,
+            });
+        }
+        if level.attach_statement {
+            let from = (as_of - chrono::Months::new(12)).to_string();
+            let pdf = self
+                .statement_pdf(w.debtor.id, &from, &as_of.to_string(), true)
+                .await?;
+            out.push(email::Attachment {
+                filename: pdf.file_name,
+                content_type: "application/pdf".into(),
+                bytes: pdf.bytes,
+            });
+        }
+        Ok(out)
     }
 
     /// The outbox, newest first (failed ones show why).

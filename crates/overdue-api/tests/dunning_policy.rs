@@ -39,6 +39,8 @@ fn level(
         template: template.into(),
         wait_days: 7,
         deadline_days: 0,
+        attach_letter: false,
+        attach_statement: false,
     }
 }
 

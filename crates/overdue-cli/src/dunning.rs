@@ -208,6 +208,10 @@ struct LevelFile {
     wait_days: u32,
     #[serde(default)]
     deadline_days: u32,
+    #[serde(default)]
+    attach_letter: bool,
+    #[serde(default)]
+    attach_statement: bool,
 }
 
 fn audience_all() -> String {
@@ -223,7 +227,7 @@ fn print_policy(p: &DunningPolicyDto) {
     );
     for l in &p.levels {
         println!(
-            "  {} {:<18} {:>+4} days  {:<6} {:<18} wait {} days{}{}{}",
+            "  {} {:<18} {:>+4} days  {:<6} {:<18} wait {} days{}{}{}{}",
             l.number,
             l.name,
             l.trigger_days,
@@ -244,6 +248,12 @@ fn print_policy(p: &DunningPolicyDto) {
                 String::new()
             } else {
                 format!(", {} only", l.audience)
+            },
+            match (l.attach_letter, l.attach_statement) {
+                (true, true) => ", attaches letter and statement",
+                (true, false) => ", attaches the letter",
+                (false, true) => ", attaches the statement",
+                (false, false) => "",
             }
         );
     }
@@ -600,6 +610,8 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                         template: l.template,
                         wait_days: l.wait_days,
                         deadline_days: l.deadline_days,
+                        attach_letter: l.attach_letter,
+                        attach_statement: l.attach_statement,
                     })
                     .collect(),
             };

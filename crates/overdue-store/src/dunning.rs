@@ -151,6 +151,7 @@ struct LevelRow {
     template: String,
     wait_days: i64,
     deadline_days: i64,
+    attach: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -264,8 +265,8 @@ macro_rules! insert_levels {
             };
             sqlx::query(
                 "INSERT INTO dunning_levels (policy_id, number, name, trigger_days, min_open_minor, \
-                 min_open_currency, audience, channel, template, wait_days, deadline_days) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 min_open_currency, audience, channel, template, wait_days, deadline_days, attach) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind($id)
             .bind(i64::from(l.number))
@@ -278,6 +279,14 @@ macro_rules! insert_levels {
             .bind(l.template.trim())
             .bind(i64::from(l.wait_days))
             .bind(i64::from(l.deadline_days))
+            .bind(
+                [(l.attach_letter, "letter"), (l.attach_statement, "statement")]
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, what)| *what)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
             .execute(&mut *$tx)
             .await?;
         }
@@ -295,7 +304,7 @@ impl Store {
             .await?;
             let l = sqlx::query_as(
                 "SELECT policy_id, number, name, trigger_days, min_open_minor, min_open_currency, \
-                 audience, channel, template, wait_days, deadline_days FROM dunning_levels \
+                 audience, channel, template, wait_days, deadline_days, attach FROM dunning_levels \
                  ORDER BY policy_id, number",
             )
             .fetch_all(pool)
@@ -325,6 +334,8 @@ impl Store {
                     template: l.template.clone(),
                     wait_days: u32_of(l.wait_days),
                     deadline_days: u32_of(l.deadline_days),
+                    attach_letter: l.attach.split(',').any(|a| a.trim() == "letter"),
+                    attach_statement: l.attach.split(',').any(|a| a.trim() == "statement"),
                 });
             }
             out.push(PolicyRecord {

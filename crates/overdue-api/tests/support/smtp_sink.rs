@@ -39,6 +39,56 @@ impl Delivered {
         })
     }
 
+    /// The attachments of a multipart message: (file name, content type, decoded bytes),
+    /// in order.
+    pub fn attachments(&self) -> Vec<(String, String, Vec<u8>)> {
+        let Some(boundary) = self.header("Content-Type").and_then(|ct| {
+            let (_, rest) = ct.split_once("boundary=")?;
+            Some(rest.trim_matches('"').split(['"', ';']).next()?.to_string())
+        }) else {
+            return Vec::new();
+        };
+        let text = self.text();
+        let mut out = Vec::new();
+        for part in text.split(&format!("--{boundary}")).skip(1) {
+            let Some((head, body)) = part.split_once("\r\n\r\n") else {
+                continue;
+            };
+            let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+            let field = |name: &str| {
+                head.lines().find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| v.trim().to_string())
+                })
+            };
+            let Some(disposition) = field("Content-Disposition") else {
+                continue;
+            };
+            if !disposition.starts_with("attachment") {
+                continue;
+            }
+            // `filename="x"`, or RFC 2231 continuations `filename*0="a"; filename*1="b"`.
+            let filename = disposition
+                .split(';')
+                .filter_map(|p| {
+                    let (k, v) = p.trim().split_once('=')?;
+                    (k == "filename" || k.starts_with("filename*"))
+                        .then(|| v.trim().trim_matches('"').to_string())
+                })
+                .collect::<String>();
+            let content_type = field("Content-Type").unwrap_or_default();
+            assert_eq!(
+                field("Content-Transfer-Encoding").as_deref(),
+                Some("base64"),
+                "attachments are base64"
+            );
+            out.push((filename, content_type, decode_b64_bytes(body)));
+        }
+        out
+    }
+
     /// The body decoded from quoted-printable or base64 when the message says so.
     pub fn body(&self) -> String {
         let text = self.text();
@@ -74,6 +124,10 @@ fn decode_qp(s: &str) -> String {
 }
 
 fn decode_b64(s: &str) -> String {
+    String::from_utf8_lossy(&decode_b64_bytes(s)).into_owned()
+}
+
+fn decode_b64_bytes(s: &str) -> Vec<u8> {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let mut buf = 0u32;
@@ -90,7 +144,7 @@ fn decode_b64(s: &str) -> String {
             buf &= (1 << bits) - 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// The running server; stopped when dropped.

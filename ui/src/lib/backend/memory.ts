@@ -553,7 +553,7 @@ export class MemoryBackend implements Backend {
   private dunningPolicyList: DunningPolicyDto[] = (() => {
     const level = (number: number, name: string, trigger_days: number, channel: string, template: string) => ({
       number, name, trigger_days, min_open: "", min_open_currency: "", audience: "all", channel, template,
-      wait_days: 7, deadline_days: number === 4 ? 10 : 0,
+      wait_days: 7, deadline_days: number === 4 ? 10 : 0, attach_letter: false, attach_statement: false,
     });
     return [{
       id: 1, name: "Standard", is_default: true,

@@ -19,13 +19,14 @@ describe("policy editor logic", () => {
     const p = newPolicy("");
     p.levels = [
       { ...blankLevel(1, 10), name: "A" },
-      { ...blankLevel(2, 5), name: "", channel: "letter", template: " ", min_open: "-3", min_open_currency: "eur" },
+      { ...blankLevel(2, 5), name: "", channel: "letter", template: " ", min_open: "-3", min_open_currency: "eur", attach_statement: true },
     ];
     expect(validatePolicy(p)).toEqual({
       name: "Enter the policy's name.",
       "levels[1].name": "Enter the level's name.",
       "levels[1].trigger_days": "level 2 triggers earlier than the level before it",
       "levels[1].template": "level 2 sends a message but names no template",
+      "levels[1].attach_letter": "Only an email level can attach documents.",
       "levels[1].min_open": "Enter an amount like 50.00 (not negative).",
       "levels[1].min_open_currency": "Enter the minimum's currency (e.g. EUR).",
     });

@@ -43,6 +43,8 @@ export function blankLevel(number: number, triggerDays: number): DunningLevelDto
     template: "reminder",
     wait_days: 7,
     deadline_days: 0,
+    attach_letter: false,
+    attach_statement: false,
   };
 }
 
@@ -88,6 +90,9 @@ export function validatePolicy(p: DunningPolicyDto): PolicyErrors {
     if (needsTemplate(l.channel) && l.template.trim() === "") {
       e[f("template")] = `level ${l.number} sends a message but names no template`;
     }
+    if ((l.attach_letter || l.attach_statement) && l.channel !== "email") {
+      e[f("attach_letter")] = "Only an email level can attach documents.";
+    }
     if (l.min_open.trim() !== "") {
       if (!/^\d+(\.\d{1,2})?$/.test(l.min_open.trim())) e[f("min_open")] = "Enter an amount like 50.00 (not negative).";
       if (!/^[A-Z]{3}$/.test(l.min_open_currency.trim())) e[f("min_open_currency")] = "Enter the minimum's currency (e.g. EUR).";
@@ -111,5 +116,6 @@ export function errorsFromApi(err: ApiError): PolicyErrors {
 export function describeLevel(l: DunningLevelDto): string {
   const when = l.trigger_days < 0 ? `${-l.trigger_days} days before due` : l.trigger_days === 0 ? "on the due date" : `${l.trigger_days} days after due`;
   const what = CHANNELS.find((c) => c.value === l.channel)?.label ?? l.channel;
-  return `${l.name}: ${what}, ${when}`;
+  const attached = [l.attach_letter ? "letter" : "", l.attach_statement ? "statement" : ""].filter(Boolean).join(" + ");
+  return `${l.name}: ${what}${attached ? ` with ${attached} PDF` : ""}, ${when}`;
 }

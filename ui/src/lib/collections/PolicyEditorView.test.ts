@@ -19,6 +19,7 @@ describe("Policy editor", () => {
 
     await fireEvent.input(screen.getByTestId("policy-name"), { target: { value: "Gentle <b>" } });
     await fireEvent.input(screen.getByTestId("level-0-name"), { target: { value: "Reminder" } });
+    await fireEvent.click(screen.getByTestId("level-0-attach-letter"));
     await fireEvent.click(screen.getByTestId("level-add"));
     await fireEvent.input(screen.getByTestId("level-1-name"), { target: { value: "Call" } });
     await fireEvent.change(screen.getByTestId("level-1-channel"), { target: { value: "call" } });
@@ -29,9 +30,9 @@ describe("Policy editor", () => {
     await fireEvent.click(screen.getByTestId("policy-save"));
     await waitFor(() => expect(screen.getAllByTestId("policy-row")).toHaveLength(2));
     const saved = (await b.dunningPolicies()).find((p) => p.name === "Gentle <b>")!;
-    expect(saved.levels.map((l) => [l.number, l.name, l.channel, l.trigger_days, l.template])).toEqual([
-      [1, "Reminder", "email", 7, "reminder"],
-      [2, "Call", "call", 30, ""],
+    expect(saved.levels.map((l) => [l.number, l.name, l.channel, l.trigger_days, l.template, l.attach_letter])).toEqual([
+      [1, "Reminder", "email", 7, "reminder", true],
+      [2, "Call", "call", 30, "", false],
     ]);
     // Database text is text.
     expect(document.querySelector("[data-testid=policy-editor] b")).toBeNull();
