@@ -143,6 +143,32 @@ pub struct DunningActionDto {
     pub note: String,
     /// Run date.
     pub as_of: String,
+    /// A later bounce of the sent email ("" when none): status, recipient, diagnostic.
+    #[serde(default)]
+    pub bounce: String,
+}
+
+/// A bounce to record: the raw notice as received (an `.eml`), or just the Message-ID
+/// of the email that bounced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningBounceInput {
+    /// The bounced email's Message-ID ("" = read it from `raw`).
+    #[serde(default)]
+    pub message_id: String,
+    /// The delivery status notification as received (RFC 3464 or a plain bounce).
+    #[serde(default)]
+    pub raw: String,
+}
+
+/// A recorded bounce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningBounceResult {
+    /// The outbox row of the email that bounced, with its `bounce`.
+    pub action: DunningActionDto,
+    /// False when this bounce was already recorded (nothing changed).
+    pub recorded: bool,
 }
 
 /// A debtor left out of a run, with why.
@@ -476,6 +502,7 @@ fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
         error: r.error.clone(),
         note: r.note.clone(),
         as_of: r.as_of.to_string(),
+        bounce: r.bounce.clone(),
     }
 }
 
@@ -1263,6 +1290,128 @@ impl Api {
         Ok(out)
     }
 
+    /// Records a later bounce of a sent dunning email: the notice is matched to the email
+    /// by Message-ID (`Original-Message-ID`, the returned message's `Message-ID`, the
+    /// bounce's `In-Reply-To`/`References`), the action is marked bounced and the notice is
+    /// logged on the debtor's timeline (kept byte for byte). A delay notice is refused;
+    /// the same bounce twice is recorded once.
+    pub async fn dunning_bounce(
+        &self,
+        input: DunningBounceInput,
+    ) -> Result<DunningBounceResult, ApiError> {
+        use overdue_domain::FieldError;
+        let notice = crate::dsn::parse(input.raw.as_bytes());
+        let candidates = if input.message_id.trim().is_empty() {
+            if input.raw.trim().is_empty() {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "raw",
+                    "Give the bounce message or the Message-ID of the email that bounced.",
+                )]));
+            }
+            if !notice.is_failure() {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "raw",
+                    format!(
+                        "This notice does not report a failed delivery (action: {}).",
+                        if notice.actions.is_empty() {
+                            "none".to_string()
+                        } else {
+                            notice.actions.join(", ")
+                        }
+                    ),
+                )]));
+            }
+            notice.message_ids.clone()
+        } else {
+            vec![input.message_id.trim().to_string()]
+        };
+        let store = self.store().await;
+        let mut found = None;
+        for id in &candidates {
+            if let Some(r) = store.dunning_action_by_message_id(id).await? {
+                found = Some(r);
+                break;
+            }
+        }
+        let Some(rec) = found else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                if candidates.is_empty() {
+                    "The bounce names no Message-ID, so it cannot be matched to a sent email."
+                        .to_string()
+                } else {
+                    format!(
+                        "No dunning email was sent with Message-ID {}.",
+                        candidates
+                            .iter()
+                            .map(|c| format!("<{c}>"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            ));
+        };
+        let recipient = notice
+            .recipients
+            .first()
+            .cloned()
+            .unwrap_or_else(|| rec.recipient.clone());
+        let bounce = [
+            notice.status.clone(),
+            recipient.clone(),
+            notice.diagnostic.clone(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let bounce = if bounce.is_empty() {
+            "bounced".to_string()
+        } else {
+            bounce
+        };
+        let now = self.clock().now();
+        let event = NewEvent {
+            debtor_id: rec.debtor_id,
+            occurred_at: now,
+            kind: "email_bounced".into(),
+            author: AUTHOR.into(),
+            summary: format!(
+                "{} (level {}) to {} bounced: {bounce}",
+                rec.level_name, rec.level, rec.recipient
+            ),
+            detail: serde_json::json!({
+                "message_id": rec.message_id,
+                "status": notice.status,
+                "recipients": notice.recipients,
+                "diagnostic": notice.diagnostic,
+            })
+            .to_string(),
+            content: (!input.raw.is_empty()).then(|| input.raw.clone().into_bytes()),
+            content_type: if input.raw.is_empty() {
+                String::new()
+            } else {
+                "message/rfc822".into()
+            },
+            ref_table: "dunning_actions".into(),
+            ref_id: Some(rec.id),
+            ..Default::default()
+        };
+        let recorded = store
+            .bounce_dunning_action(rec.id, &bounce, &event, now)
+            .await?;
+        let rec = store.dunning_action(rec.id).await?;
+        let debtor = store
+            .dunning_debtors("", Some(rec.debtor_id))
+            .await?
+            .into_iter()
+            .next();
+        Ok(DunningBounceResult {
+            action: record_dto(&rec, debtor.as_ref()),
+            recorded,
+        })
+    }
+
     /// The outbox, newest first (failed ones show why).
     pub async fn dunning_actions(
         &self,
@@ -1429,6 +1578,7 @@ fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
         error: w.render_error.clone().unwrap_or_default(),
         note: String::new(),
         as_of: as_of.to_string(),
+        bounce: String::new(),
     }
 }
 

@@ -78,6 +78,16 @@ pub enum DunningCommand {
     /// Collection policies: list, show, set from JSON, default, delete.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Record a bounce of a sent dunning email: the bounce message as received (an .eml
+    /// file, "-" = standard input), or --message-id of the email that bounced.
+    Bounce {
+        /// The bounce message (delivery status notification).
+        #[arg(required_unless_present = "message_id")]
+        file: Option<PathBuf>,
+        /// The Message-ID of the email that bounced.
+        #[arg(long, conflicts_with = "file")]
+        message_id: Option<String>,
+    },
     /// Make a debtor follow a collection policy (`--policy NAME`) or the default again
     /// (`--default`).
     Assign {
@@ -653,6 +663,43 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 print_json(&serde_json::json!({"deleted": p.id, "name": p.name}))
             } else {
                 println!("Deleted policy \"{}\".", p.name);
+                Ok(())
+            }
+        }
+        DunningCommand::Bounce { file, message_id } => {
+            let raw = match &file {
+                Some(f) if f.as_os_str() == "-" => {
+                    let mut b = Vec::new();
+                    std::io::stdin().read_to_end(&mut b).map_err(|e| {
+                        ApiError::new(ErrorCode::Io, format!("standard input: {e}"))
+                    })?;
+                    b
+                }
+                Some(f) => std::fs::read(f)
+                    .map_err(|e| ApiError::invalid(format!("{}: {e}", f.display())))?,
+                None => Vec::new(),
+            };
+            let r = api
+                .dunning_bounce(overdue_api::dunning::DunningBounceInput {
+                    message_id: message_id.unwrap_or_default(),
+                    raw: String::from_utf8_lossy(&raw).into_owned(),
+                })
+                .await?;
+            if json {
+                print_json(&r)
+            } else {
+                println!(
+                    "{} {} (level {}) to {}: {}",
+                    if r.recorded {
+                        "Bounced:"
+                    } else {
+                        "Already recorded:"
+                    },
+                    r.action.level_name,
+                    r.action.level,
+                    r.action.debtor,
+                    r.action.bounce
+                );
                 Ok(())
             }
         }

@@ -134,6 +134,10 @@ pub struct ActionRecord {
     pub done_at: Option<DateTime<Utc>>,
     /// When it was sent or performed.
     pub sent_at: Option<DateTime<Utc>>,
+    /// When a bounce of the sent email was recorded.
+    pub bounced_at: Option<DateTime<Utc>>,
+    /// What the bounce said ("" when none).
+    pub bounce: String,
     /// Invoices it named: (invoice id, number, open minor units named).
     pub invoices: Vec<(i64, String, i64)>,
 }
@@ -175,11 +179,13 @@ struct ActionRow {
     note: String,
     done_at: Option<DateTime<Utc>>,
     sent_at: Option<DateTime<Utc>>,
+    bounced_at: Option<DateTime<Utc>>,
+    bounce: String,
 }
 
 const ACTION_COLUMNS: &str = "id, debtor_id, level, cycle, level_name, channel, state, as_of, \
      currency, amount_minor, deadline, recipient, subject, message_id, error, attempts, note, \
-     done_at, sent_at";
+     done_at, sent_at, bounced_at, bounce";
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} {value:?}"))
@@ -213,6 +219,8 @@ impl ActionRow {
             note: self.note,
             done_at: self.done_at,
             sent_at: self.sent_at,
+            bounced_at: self.bounced_at,
+            bounce: self.bounce,
             invoices,
         })
     }
@@ -775,6 +783,57 @@ impl Store {
             insert_event!(tx, event, now)?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// The outbox row of a sent email, by its Message-ID (with or without `<>`).
+    pub async fn dunning_action_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> Result<Option<ActionRecord>, StoreError> {
+        let bare = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM dunning_actions WHERE message_id = $1")
+                .bind(bare)
+                .fetch_optional(pool)
+                .await?
+        });
+        match id {
+            Some(id) => Ok(Some(self.dunning_action(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a bounce of a sent email and appends its event, once: a second notice for
+    /// the same action changes nothing and returns false.
+    pub async fn bounce_dunning_action(
+        &self,
+        id: i64,
+        bounce: &str,
+        event: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE dunning_actions SET bounced_at = $2, bounce = $3, updated_at = $2 \
+                 WHERE id = $1 AND bounced_at IS NULL AND message_id IS NOT NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(bounce)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            insert_event!(tx, event, now)?;
+            tx.commit().await?;
+            Ok(true)
         })
     }
 
