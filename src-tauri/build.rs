@@ -86,6 +86,7 @@ const COMMANDS: &[&str] = &[
     "dunning_policy_set_default",
     "dunning_debtor_policy",
     "dunning_assign_policy",
+    "dunning_bounce",
 ];
 
 fn main() {

@@ -21,8 +21,9 @@ use overdue_api::dto::{
     DemoSummary,
 };
 use overdue_api::dunning::{
-    DunningActionDto, DunningDebtorPolicy, DunningPolicyDto, DunningRunRequest, DunningRunResult,
-    DunningSentMessage, DunningSettings, DunningTaskDone, DunningTemplatePreview,
+    DunningActionDto, DunningBounceInput, DunningBounceResult, DunningDebtorPolicy,
+    DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage, DunningSettings,
+    DunningTaskDone, DunningTemplatePreview,
 };
 use overdue_api::email::{SmtpSettings, SmtpSettingsInput, TestEmailResult};
 use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
@@ -535,6 +536,14 @@ async fn dunning_assign_policy(
 }
 
 #[tauri::command]
+async fn dunning_bounce(
+    s: State<'_, Shell>,
+    input: DunningBounceInput,
+) -> Res<DunningBounceResult> {
+    s.api.dunning_bounce(input).await
+}
+
+#[tauri::command]
 async fn dunning_templates(s: State<'_, Shell>) -> Res<Vec<DunningTemplateDto>> {
     s.api.dunning_templates().await
 }
@@ -814,6 +823,7 @@ pub fn run() {
             dunning_policy_set_default,
             dunning_debtor_policy,
             dunning_assign_policy,
+            dunning_bounce,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

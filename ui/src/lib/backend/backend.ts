@@ -50,6 +50,8 @@ import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
 import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
+import type { DunningBounceInput } from "../bindings/DunningBounceInput";
+import type { DunningBounceResult } from "../bindings/DunningBounceResult";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
 import type { DunningMessage } from "../bindings/DunningMessage";
@@ -166,6 +168,8 @@ export interface Backend {
   dunningDebtorPolicy(debtorId: number): Promise<DunningDebtorPolicy>;
   /** Makes a debtor follow a policy (`null` = the default); logged on its timeline. */
   dunningAssignPolicy(debtorId: number, policyId: number | null): Promise<void>;
+  /** Records a later bounce (the notice as received, or the Message-ID); once per email. */
+  dunningBounce(input: DunningBounceInput): Promise<DunningBounceResult>;
   /** Every message template (edited or shipped). */
   dunningTemplates(): Promise<DunningTemplateDto[]>;
   /** Saves a template; an unknown merge field is refused with a validation error. */

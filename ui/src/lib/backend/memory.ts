@@ -46,6 +46,8 @@ import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
 import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
+import type { DunningBounceInput } from "../bindings/DunningBounceInput";
+import type { DunningBounceResult } from "../bindings/DunningBounceResult";
 import { validatePolicy } from "../collections/policyEditor";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
@@ -525,6 +527,7 @@ export class MemoryBackend implements Backend {
         error: req.mode === "send" && !email ? "the debtor has no contact with an email address" : "",
         note: "",
         as_of: asOf,
+        bounce: "",
       };
       if (req.mode !== "preview") {
         this.outbox = this.outbox.filter((a) => a.debtor_id !== d.id || a.status === "sent");
@@ -620,6 +623,32 @@ export class MemoryBackend implements Backend {
       this.dunningPolicyById(policyId);
       this.dunningAssigned.set(debtorId, policyId);
     }
+  }
+  async dunningBounce(input: DunningBounceInput): Promise<DunningBounceResult> {
+    // The same matching as the API, reduced: Original-Message-ID, Message-ID in the body,
+    // or the given id; the failure check is the Action field.
+    const raw = input.raw.replace(/\r\n/g, "\n");
+    if (input.message_id.trim() === "" && raw.trim() === "") {
+      fail("validation", "Give the bounce message or the Message-ID of the email that bounced.", [{ field: "raw", message: "Give the bounce message or the Message-ID of the email that bounced." }]);
+    }
+    const actions = [...raw.matchAll(/^Action:\s*(\S+)/gim)].map((m) => m[1]!.toLowerCase());
+    if (input.message_id.trim() === "" && actions.length > 0 && !actions.includes("failed")) {
+      const message = `This notice does not report a failed delivery (action: ${actions.join(", ")}).`;
+      fail("validation", message, [{ field: "raw", message }]);
+    }
+    const body = raw.split("\n\n").slice(1).join("\n\n");
+    const ids = input.message_id.trim() !== ""
+      ? [input.message_id.trim().replace(/^<|>$/g, "")]
+      : [...body.matchAll(/^(?:Original-)?Message-ID:\s*<([^>]+)>/gim)].map((m) => m[1]!);
+    const a = this.outbox.find((x) => x.message_id !== "" && ids.includes(x.message_id));
+    if (!a) fail("not_found", `No dunning email was sent with Message-ID ${ids.map((i) => `<${i}>`).join(", ")}.`);
+    const recorded = a.bounce === "";
+    if (recorded) {
+      const status = /^Status:\s*(\S+)/im.exec(raw)?.[1] ?? "";
+      const recipient = /^Final-Recipient:\s*[^;]*;\s*(\S+)/im.exec(raw)?.[1] ?? a.recipient;
+      a.bounce = [status, recipient].filter(Boolean).join(" · ") || "bounced";
+    }
+    return { action: structuredClone(a), recorded };
   }
   async dunningTemplates(): Promise<DunningTemplateDto[]> {
     return structuredClone(this.templates);

@@ -86,6 +86,7 @@ export const tauriBackend: Backend = {
   dunningPolicySetDefault: (id) => call("dunning_policy_set_default", { id }),
   dunningDebtorPolicy: (debtorId) => call("dunning_debtor_policy", { debtorId }),
   dunningAssignPolicy: (debtorId, policyId) => call("dunning_assign_policy", { debtorId, policyId }),
+  dunningBounce: (input) => call("dunning_bounce", { input }),
   dunningTemplates: () => call("dunning_templates"),
   dunningTemplateSave: (template) => call("dunning_template_save", { template }),
   dunningTemplatePreview: (request) => call("dunning_template_preview", { request }),
