@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "import_preview",
     "import_run",
     "export_save",
+    "interest_pdf_save",
     "report_aging_invoices",
     "dunning_run",
     "dunning_actions",

@@ -30,6 +30,7 @@ use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
 use overdue_api::import::{
     ImportKind, ImportOptions, ImportPreview, ImportProgress, ImportSummary, StagedFile,
 };
+use overdue_api::interest_pdf::{InterestPrint, SavedPdf};
 use overdue_api::latefees::{
     ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateRowDto, RateRowInput,
 };
@@ -284,6 +285,19 @@ async fn save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
             let _ = tx.send(p.and_then(|p| p.into_path().ok()));
         });
     rx.await.ok().flatten()
+}
+
+/// Save As of the interest calculation as a PDF; `None` when the user cancelled.
+#[tauri::command]
+async fn interest_pdf_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    what: InterestPrint,
+) -> Res<Option<SavedPdf>> {
+    match save_path(&app, &what.suggested_name()).await {
+        Some(path) => s.api.interest_pdf_to(&what, &path).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// On the rate table in use (the user's rows included); the window never names a rates
@@ -776,6 +790,7 @@ pub fn run() {
             import_preview,
             import_run,
             export_save,
+            interest_pdf_save,
             report_aging_invoices,
             dunning_run,
             dunning_actions,

@@ -3,8 +3,9 @@
 //! its SHA-256 on the debtor's record (the contact log says when and what).
 //!
 //! The letterhead (company, address, registration and tax numbers, bank details, the
-//! jurisdiction for interest, the Mahnung fee, whether the user collects for others) is a
-//! JSON setting (`letterhead`).
+//! Mahnung fee, whether the user collects for others) is a JSON setting (`letterhead`).
+//! Interest and compensation on letters follow each debtor's late-fee policy, through the
+//! same calculation as the debtor's Interest tab (`Api::debtor_interest`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -14,7 +15,7 @@ use overdue_docs::{
     BankDetails, Block, ChargeLine, Document, DocumentKind, ItemLine, Letterhead, Metadata,
     PageSize, Recipient, Report, Statement, StatementRow,
 };
-use overdue_domain::interest::{calculate, InterestRequest, Jurisdiction, RateTable};
+use overdue_domain::interest::Jurisdiction;
 use overdue_domain::{Currency, DebtorKind, Money};
 use overdue_store::{
     DebtorRecord, EntryKind, InvoiceQuery, InvoiceRecord, NewAttachment, NewDocument, Store,
@@ -72,8 +73,9 @@ pub struct LetterheadDto {
     pub signatory: String,
     /// `a4`, `letter`, or empty for the country's default.
     pub page_size: String,
-    /// Interest law (`uk`, `de`, `fr`, `ie`, `eu`, `us-ca`, `us-ny`), empty for the
-    /// country's default.
+    /// Obsolete and ignored: letters claim interest under each debtor's late-fee policy
+    /// (Settings > Late fees sets the default). Kept so stored letterheads still load.
+    #[serde(default)]
     pub jurisdiction: String,
     /// German Mahnung fee (decimal string, e.g. "5.00"; empty for none).
     pub dunning_fee: String,
@@ -176,19 +178,8 @@ fn country_name(code: &str) -> String {
     .to_string()
 }
 
-fn default_jurisdiction(country: &str) -> Jurisdiction {
-    match country.trim().to_ascii_uppercase().as_str() {
-        "GB" | "UK" => Jurisdiction::Uk,
-        "DE" => Jurisdiction::De,
-        "FR" => Jurisdiction::Fr,
-        "IE" => Jurisdiction::Ie,
-        "US" => Jurisdiction::UsNy,
-        _ => Jurisdiction::Eu,
-    }
-}
-
 impl LetterheadDto {
-    fn to_model(&self) -> Letterhead {
+    pub(crate) fn to_model(&self) -> Letterhead {
         let mut address: Vec<String> = self
             .address_lines
             .lines()
@@ -228,11 +219,6 @@ impl LetterheadDto {
 
     fn page_size(&self) -> PageSize {
         PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
-    }
-
-    fn jurisdiction(&self) -> Jurisdiction {
-        Jurisdiction::parse(&self.jurisdiction)
-            .unwrap_or_else(|_| default_jurisdiction(&self.country))
     }
 }
 
@@ -494,34 +480,28 @@ impl Api {
         // Interest and compensation: not on a friendly reminder; on the demands.
         let claims_interest =
             !matches!(kind, DocumentKind::Reminder | DocumentKind::SecondReminder);
-        let consumer = debtor.draft.kind == DebtorKind::Individual;
-        let jurisdiction = head.jurisdiction();
-        let table = RateTable::builtin();
         let de = kind == DocumentKind::Mahnung;
         let lang = overdue_docs::Lang::En;
         let mut charges = Vec::new();
         let mut daily = Money::zero(currency);
         if claims_interest {
+            // The debtor's own late-fee policy (or the default), on the same calculation
+            // as the debtor's Interest tab: part payments segment the principal. An
+            // invoice whose rate period is missing from the table gets no interest line
+            // (the Interest tab names the missing period); nothing is guessed.
+            let interest = self.debtor_interest(debtor_id, &as_of.to_string()).await?;
             for i in &items {
-                let mut req = InterestRequest::new(jurisdiction, i.open, i.due_date, as_of);
-                req.consumer = consumer;
-                req.claim_compensation = !consumer;
-                let Ok(r) = calculate(&req, &table) else {
+                let Some(c) = interest.invoices.iter().find(|c| c.number == i.number) else {
                     continue;
                 };
-                if !r.interest.is_zero() {
+                let r = &c.calculation;
+                let amount = |s: &str| Money::parse(s, currency).map_err(crate::latefees::internal);
+                let (int, comp) = (amount(&r.interest)?, amount(&r.compensation)?);
+                if !int.is_zero() {
                     let seg = r
                         .segments
                         .iter()
-                        .map(|s| {
-                            format!(
-                                "{} to {}: {} days at {}%",
-                                s.from,
-                                s.to,
-                                s.days,
-                                s.rate.normalize()
-                            )
-                        })
+                        .map(|s| format!("{} to {}: {} days at {}%", s.from, s.to, s.days, s.rate))
                         .collect::<Vec<_>>()
                         .join("; ");
                     charges.push(ChargeLine {
@@ -534,12 +514,12 @@ impl Api {
                         basis: if verbose {
                             format!("{} On {}: {seg}.", r.basis, lang.money(&i.open))
                         } else {
-                            format!("{}, on {}: {seg}", jurisdiction.law(), lang.money(&i.open))
+                            format!("{}, on {}: {seg}", r.law, lang.money(&i.open))
                         },
-                        amount: r.interest,
+                        amount: int,
                     });
                 }
-                if !r.compensation.is_zero() {
+                if !comp.is_zero() {
                     charges.push(ChargeLine {
                         label: if de {
                             format!("Verzugspauschale {}", i.number)
@@ -547,10 +527,12 @@ impl Api {
                             format!("Compensation on {}", i.number)
                         },
                         basis: r.compensation_basis.clone(),
-                        amount: r.compensation,
+                        amount: comp,
                     });
                 }
-                daily = daily.checked_add(&r.daily_interest).unwrap_or(daily);
+                daily = daily
+                    .checked_add(&amount(&r.daily_interest)?)
+                    .unwrap_or(daily);
             }
         }
         if de {

@@ -39,6 +39,7 @@ pub mod email;
 mod error;
 pub mod export;
 pub mod import;
+pub mod interest_pdf;
 pub mod latefees;
 pub mod ledger;
 pub mod reports;

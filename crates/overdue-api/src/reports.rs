@@ -7,7 +7,7 @@
 // a float field.
 #![allow(clippy::disallowed_types)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use overdue_domain::aging::{AgingBasis, AgingBuckets};
@@ -292,7 +292,16 @@ pub struct AgingInvoiceDto {
     pub days: i64,
     /// Open balance on the as-of date.
     pub open: String,
+    /// Interest to the as-of date under the debtor's late-fee policy; empty when not
+    /// calculated (beyond the first rows, no rule, or a missing rate period).
+    pub interest: String,
+    /// Compensation and fees under the same policy; empty when not calculated.
+    pub compensation: String,
 }
+
+/// How many drill-down rows carry their interest (oldest first): each needs the
+/// debtor's whole calculation, so a bucket of thousands shows it on the first ones.
+pub const DRILL_INTEREST_ROWS: usize = 100;
 
 /// The drill-down's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -308,6 +317,8 @@ pub struct AgingDrillDto {
     pub invoices: Vec<AgingInvoiceDto>,
     /// How many invoices the bucket holds in all.
     pub count: u32,
+    /// How many of the rows carry their interest (see [`DRILL_INTEREST_ROWS`]).
+    pub interest_rows: u32,
     /// Their open total (equals the bucket's total in the report).
     pub total: String,
 }
@@ -355,6 +366,29 @@ impl Api {
         open.truncate(1000);
         let ids: Vec<i64> = open.iter().map(|(_, o)| o.debtor_id).collect();
         let names = store.debtor_labels(&ids).await?;
+        drop(store);
+        // Interest on the oldest rows (those overdue), one calculation per debtor.
+        let mut interest: HashMap<i64, (String, String)> = HashMap::new();
+        let mut done = HashSet::new();
+        for (_, o) in open
+            .iter()
+            .take(DRILL_INTEREST_ROWS)
+            .filter(|(_, o)| o.due_date < as_of)
+        {
+            if !done.insert(o.debtor_id) {
+                continue;
+            }
+            let d = self
+                .debtor_interest(o.debtor_id, &as_of.to_string())
+                .await?;
+            for i in d.invoices {
+                interest.insert(i.invoice_id, (i.interest, i.compensation));
+            }
+        }
+        let interest_rows = open
+            .iter()
+            .filter(|(_, o)| interest.contains_key(&o.invoice_id))
+            .count();
         Ok(AgingDrillDto {
             as_of: as_of.to_string(),
             currency: currency.code().to_string(),
@@ -373,10 +407,19 @@ impl Api {
                         due_date: o.due_date.to_string(),
                         days,
                         open: money_string(&o.open),
+                        interest: interest
+                            .get(&o.invoice_id)
+                            .map(|i| i.0.clone())
+                            .unwrap_or_default(),
+                        compensation: interest
+                            .get(&o.invoice_id)
+                            .map(|i| i.1.clone())
+                            .unwrap_or_default(),
                     }
                 })
                 .collect(),
             count,
+            interest_rows: u32::try_from(interest_rows).unwrap_or(u32::MAX),
             total: money_string(&total),
         })
     }

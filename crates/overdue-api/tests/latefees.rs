@@ -46,6 +46,22 @@ async fn uk_interest_is_claimed_as_charges_and_reversed() {
     assert_eq!(i.claimable, "128.72");
     assert_eq!(i.invoices[0].calculation.segments[0].rate, "11.75");
 
+    // The aging drill-down carries the same interest beside each overdue invoice.
+    let q = overdue_api::reports::AgingQuery {
+        as_of: String::new(),
+        by: overdue_api::reports::AgingBy::Due,
+        buckets: "30,60,90".into(),
+    };
+    let drill = api
+        .report_aging_invoices(q, "GBP", "61-90", None)
+        .await
+        .unwrap();
+    assert_eq!(drill.invoices.len(), 1, "{drill:?}");
+    assert_eq!(drill.interest_rows, 1);
+    assert_eq!(drill.invoices[0].number, "G-1");
+    assert_eq!(drill.invoices[0].interest, "58.72");
+    assert_eq!(drill.invoices[0].compensation, "70.00");
+
     // A US debtor without a state: nothing claimed until a policy is chosen.
     let none = api.debtor_interest(us, "").await.unwrap();
     assert!(none.invoices.is_empty());
@@ -191,4 +207,76 @@ async fn the_rate_table_takes_a_new_rate_and_an_imported_table() {
         added.len(),
         "nothing changed"
     );
+}
+
+/// The calculator's answer prints as a PDF with the whole working (read back with
+/// poppler); a calculation with no debtor is not kept, a debtor's is.
+#[tokio::test]
+async fn the_interest_calculation_prints_as_a_pdf() {
+    use overdue_api::calc::InterestCalcRequest;
+    use overdue_api::interest_pdf::InterestPrint;
+    let dir = tempfile::tempdir().unwrap();
+    let api = api_on(&dir.path().join("p.db"), 2026, 6, 15).await;
+    let request = InterestCalcRequest {
+        jurisdiction: "uk".into(),
+        principal: "2400.00".into(),
+        currency: "GBP".into(),
+        due: "2026-03-31".into(),
+        until: "2026-06-15".into(),
+        debtor_kind: "business".into(),
+        payments: Vec::new(),
+        rate: None,
+        claim_compensation: true,
+        govuk_rounding: false,
+        rates_file: None,
+        grace_days: None,
+        fee: None,
+        fee_percent: None,
+        cap: None,
+    };
+    let what = InterestPrint::Calculator {
+        request: Box::new(request),
+    };
+    let out = dir.path().join("calc.pdf");
+    let saved = api.interest_pdf_to(&what, &out).await.unwrap();
+    assert_eq!(saved.path, out.display().to_string());
+    let text = std::process::Command::new("pdftotext")
+        .args([out.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is installed by scripts/install-deps.sh");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for must in [
+        "Late-payment interest",
+        "2026-04-01",
+        "2026-06-15",
+        "76",
+        "11.75%",
+        "GBP 58.72",
+        "GBP 70.00",
+        "GBP 2528.72",
+        "Late Payment of Commercial Debts",
+    ] {
+        assert!(text.contains(must), "must show {must:?}:\n{text}");
+    }
+    let pdf = api.interest_pdf(&what, true).await.unwrap();
+    assert!(
+        pdf.document_ids.is_empty(),
+        "no debtor, nothing to keep it on"
+    );
+
+    // A missing rate period is an error naming it, not a PDF with a guess.
+    let InterestPrint::Calculator { mut request } = what else {
+        unreachable!()
+    };
+    // (German interest floats: 2026-H2's base rate is not in the shipped table.)
+    request.jurisdiction = "de".into();
+    request.currency = "EUR".into();
+    request.until = "2027-03-01".into();
+    match api
+        .interest_pdf(&InterestPrint::Calculator { request }, false)
+        .await
+    {
+        Ok(pdf) => panic!("a PDF with a guessed rate: {}", pdf.title),
+        Err(err) => assert!(err.message.contains("2026-H2"), "{}", err.message),
+    }
 }

@@ -8,6 +8,7 @@ mod calc;
 mod collections;
 mod credit;
 mod dunning;
+mod latefees;
 mod ledger;
 mod pdf;
 
@@ -81,6 +82,9 @@ enum Command {
     /// Dunning: the collection policy run, outbox, worklist, templates, email settings.
     #[command(subcommand)]
     Dunning(Box<dunning::DunningCommand>),
+    /// Late fees: a debtor's policy, interest to date (and its PDF), claim now.
+    #[command(subcommand, name = "late-fee")]
+    LateFee(latefees::LateFeeCommand),
 }
 
 /// Benchmarks.
@@ -519,6 +523,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Collections(c) => collections::run(api, c, json).await,
         Command::Credit(c) => credit::run(api, c, json).await,
         Command::Dunning(c) => dunning::run(api, *c, json).await,
+        Command::LateFee(c) => latefees::run(api, c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

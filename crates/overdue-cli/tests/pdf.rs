@@ -555,3 +555,157 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         .unwrap();
     assert_eq!(attached, "Signed terms: 30 days net.");
 }
+
+/// Letters claim interest under the debtor's own late-fee policy (the same figures as the
+/// debtor's Interest tab), and the calculation prints as a PDF kept on the debtor's record.
+#[test]
+fn letters_follow_the_debtors_late_fee_policy_and_the_calculation_prints() {
+    let b = book();
+    let db = &b.db;
+    let final_demand = |name: &str| -> String {
+        let path = b.out(name);
+        let p = path.display().to_string();
+        ok(
+            db,
+            &[
+                "pdf",
+                "letter",
+                "--debtor",
+                "D1",
+                "--kind",
+                "final-demand",
+                "--as-of",
+                "2026-04-30",
+                "--out",
+                &p,
+            ],
+        );
+        check_pdf(&path)
+    };
+    let interest_on_a1 = || -> String {
+        let i = ok(
+            db,
+            &[
+                "late-fee",
+                "interest",
+                "--debtor",
+                "D1",
+                "--as-of",
+                "2026-04-30",
+            ],
+        );
+        assert_eq!(i["invoices"][0]["number"], "A-1", "{i}");
+        i["invoices"][0]["interest"].as_str().unwrap().to_string()
+    };
+
+    // The default: German statutory interest for a German company, with the €40.
+    let statutory = interest_on_a1();
+    assert_eq!(statutory, "27.79", "80 days at 1.27% + 9 on 1,234.56");
+    let t = final_demand("statutory.pdf");
+    assert!(t.contains("Interest on A-1") && t.contains("€27.79"), "{t}");
+    assert!(t.contains("Compensation on A-1"), "{t}");
+
+    // Its own contract: 12% a year, no compensation: the letter follows at once.
+    let set = ok(
+        db,
+        &[
+            "late-fee",
+            "set",
+            "--debtor",
+            "D1",
+            "--kind",
+            "contract",
+            "--rate",
+            "12",
+            "--no-compensation",
+        ],
+    );
+    assert_eq!(set["own"], true, "{set}");
+    let contract = interest_on_a1();
+    assert_eq!(contract, "32.47", "80 days at 12% on 1,234.56");
+    let t = final_demand("contract.pdf");
+    assert!(t.contains("Interest on A-1") && t.contains("€32.47"), "{t}");
+    assert!(!t.contains("€27.79"), "the statutory figure is gone:\n{t}");
+    assert!(!t.contains("Compensation on"), "{t}");
+
+    // None: no interest and no compensation lines at all.
+    ok(db, &["late-fee", "set", "--debtor", "D1", "--kind", "none"]);
+    let t = final_demand("none.pdf");
+    assert!(
+        !t.contains("Interest on") && !t.contains("Compensation on"),
+        "{t}"
+    );
+    assert!(
+        t.contains("€1,734.56"),
+        "the principal is still claimed:\n{t}"
+    );
+
+    // Back to the default, and the calculation as a PDF.
+    ok(
+        db,
+        &["late-fee", "set", "--debtor", "D1", "--kind", "default"],
+    );
+    let path = b.out("interest.pdf");
+    let p = path.display().to_string();
+    let (code, out, err) = overdue(
+        db,
+        &[
+            "late-fee",
+            "interest",
+            "--debtor",
+            "D1",
+            "--as-of",
+            "2026-04-30",
+            "--pdf",
+            &p,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Wrote"), "{out}");
+    let t = check_pdf(&path);
+    for must in [
+        "Late-payment interest",
+        "Łukasiewicz Øster GmbH",
+        "Invoice A-1",
+        "Invoice A-2",
+        "10.27%",
+        "27.789438",
+        "Balance due on 2026-04-30",
+        "section 367 BGB",
+    ] {
+        assert!(t.contains(must), "the calculation must show {must:?}:\n{t}");
+    }
+    let log = ok(db, &["dunning", "log", "D1"]);
+    let kept = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["kind"] == "document"
+                && e["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("interest-calculation")
+        })
+        .unwrap_or_else(|| panic!("the printed calculation is on the timeline: {log}"));
+    let sha = tool("sha256sum", &[&p]);
+    let sha = sha.split_whitespace().next().unwrap();
+    assert!(kept["detail"].as_str().unwrap().contains(sha), "{kept}");
+
+    // Bad input names the field.
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "late-fee",
+            "set",
+            "--debtor",
+            "D1",
+            "--kind",
+            "statutory",
+            "--jurisdiction",
+            "xx",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.to_lowercase().contains("jurisdiction"), "{err}");
+}

@@ -11,6 +11,8 @@ import type { DemoRequest } from "../bindings/DemoRequest";
 import type { DemoSummary } from "../bindings/DemoSummary";
 import type { InterestCalcRequest } from "../bindings/InterestCalcRequest";
 import type { InterestCalcResult } from "../bindings/InterestCalcResult";
+import type { InterestPrint } from "../bindings/InterestPrint";
+import type { SavedPdf } from "../bindings/SavedPdf";
 import type { PlanCalcRequest } from "../bindings/PlanCalcRequest";
 import type { PlanCalcResult } from "../bindings/PlanCalcResult";
 import type { ScoreRequest } from "../bindings/ScoreRequest";
@@ -146,6 +148,8 @@ export interface Backend {
   importRun(kind: ImportKind, options: ImportOptions, onProgress: (p: ImportProgress) => void): Promise<ImportSummary>;
   /** Save As (native dialog) of a report or list; `null` when cancelled. */
   exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
+  /** Save As (native dialog) of the interest calculation as a PDF; `null` when cancelled. */
+  interestPdfSave(what: InterestPrint): Promise<SavedPdf | null>;
   /** The invoices behind one aging bucket. */
   reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
   /** Runs the collection policy: preview (writes nothing), plan, or send. */

@@ -39,6 +39,8 @@ import type { StagedFile } from "../bindings/StagedFile";
 import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
+import type { InterestPrint } from "../bindings/InterestPrint";
+import type { SavedPdf } from "../bindings/SavedPdf";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
@@ -438,8 +440,11 @@ export class MemoryBackend implements Backend {
   async exportSave(_request: ExportRequest, _format: ExportFormat): Promise<ExportDone | null> {
     return null;
   }
+  async interestPdfSave(_what: InterestPrint): Promise<SavedPdf | null> {
+    return null;
+  }
   async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
-    return { as_of: q.as_of, currency, label, invoices: [], count: 0, total: "0.00" };
+    return { as_of: q.as_of, currency, label, invoices: [], count: 0, interest_rows: 0, total: "0.00" };
   }
 
   // Dunning: a simplified run (every debtor with an overdue balance gets the reminder,

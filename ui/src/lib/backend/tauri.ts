@@ -74,6 +74,7 @@ export const tauriBackend: Backend = {
     return call("import_run", { kind, options, progress });
   },
   exportSave: (request, format) => call("export_save", { request, format }),
+  interestPdfSave: (what) => call("interest_pdf_save", { what }),
   reportAgingInvoices: (query, currency, label, debtorId) =>
     call("report_aging_invoices", { query, currency, label, debtorId }),
   dunningRun: (request) => call("dunning_run", { request }),

@@ -26,6 +26,10 @@ invoices: Array<AgingInvoiceDto>,
  */
 count: number, 
 /**
+ * How many of the rows carry their interest (see [`DRILL_INTEREST_ROWS`]).
+ */
+interest_rows: number, 
+/**
  * Their open total (equals the bucket's total in the report).
  */
 total: string, };

@@ -39,4 +39,13 @@ days: number,
 /**
  * Open balance on the as-of date.
  */
-open: string, };
+open: string, 
+/**
+ * Interest to the as-of date under the debtor's late-fee policy; empty when not
+ * calculated (beyond the first rows, no rule, or a missing rate period).
+ */
+interest: string, 
+/**
+ * Compensation and fees under the same policy; empty when not calculated.
+ */
+compensation: string, };

@@ -81,8 +81,8 @@ signatory: string,
  */
 page_size: string, 
 /**
- * Interest law (`uk`, `de`, `fr`, `ie`, `eu`, `us-ca`, `us-ny`), empty for the
- * country's default.
+ * Obsolete and ignored: letters claim interest under each debtor's late-fee policy
+ * (Settings > Late fees sets the default). Kept so stored letterheads still load.
  */
 jurisdiction: string, 
 /**

@@ -1,0 +1,167 @@
+//! `overdue late-fee ...`: a debtor's late-fee policy, its interest to date, "claim now",
+//! and the printable calculation.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use overdue_api::interest_pdf::InterestPrint;
+use overdue_api::latefees::LateFeePolicyDto;
+use overdue_api::{Api, ApiError};
+
+use crate::ledger::debtor_id;
+use crate::print_json;
+
+/// Late-fee commands on the stored book.
+#[derive(Subcommand)]
+pub enum LateFeeCommand {
+    /// The policy that applies to a debtor (its own or the default), in words.
+    Show {
+        /// The debtor's external reference (or #id).
+        #[arg(long)]
+        debtor: String,
+    },
+    /// Give a debtor its own policy (or `--kind default` to follow the default again).
+    Set(SetArgs),
+    /// Interest and compensation to date on each overdue invoice, with the working.
+    Interest {
+        /// The debtor's external reference (or #id).
+        #[arg(long)]
+        debtor: String,
+        /// The date (default: today).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Also write the calculation as a PDF (kept on the debtor's record).
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
+    /// Book the interest and compensation not yet charged as charges on the account.
+    Claim {
+        /// The debtor's external reference (or #id).
+        #[arg(long)]
+        debtor: String,
+    },
+}
+
+/// `overdue late-fee set`.
+#[derive(Args)]
+pub struct SetArgs {
+    /// The debtor's external reference (or #id).
+    #[arg(long)]
+    debtor: String,
+    /// auto (statutory rule of the debtor's country), statutory, contract, none, or
+    /// default (drop the debtor's own policy).
+    #[arg(long)]
+    kind: String,
+    /// For statutory: uk, eu, ie, de, fr, us-ca, us-ny.
+    #[arg(long, default_value = "")]
+    jurisdiction: String,
+    /// Contract rate in percent a year (or an override of the statutory rate).
+    #[arg(long, default_value = "")]
+    rate: String,
+    /// Contract: fixed fee per invoice.
+    #[arg(long, default_value = "")]
+    fixed_fee: String,
+    /// Contract: fee in percent of the invoice.
+    #[arg(long, default_value = "")]
+    percentage_fee: String,
+    /// Contract: days of grace after the due date.
+    #[arg(long, default_value_t = 0)]
+    grace_days: u32,
+    /// Contract: cap on interest and fees per invoice.
+    #[arg(long, default_value = "")]
+    cap: String,
+    /// Do not claim the fixed compensation.
+    #[arg(long)]
+    no_compensation: bool,
+    /// gov.uk rounding (daily interest rounded to the penny).
+    #[arg(long)]
+    govuk_rounding: bool,
+}
+
+/// Runs a late-fee command.
+pub async fn run(api: &Api, c: LateFeeCommand, json: bool) -> Result<(), ApiError> {
+    match c {
+        LateFeeCommand::Show { debtor } => {
+            let lf = api.late_fee_of(debtor_id(api, &debtor).await?).await?;
+            if json {
+                return print_json(&lf);
+            }
+            println!(
+                "{}{}",
+                lf.summary,
+                if lf.own { "" } else { " (the default)" }
+            );
+            Ok(())
+        }
+        LateFeeCommand::Set(a) => {
+            let id = debtor_id(api, &a.debtor).await?;
+            let policy = (a.kind != "default").then(|| LateFeePolicyDto {
+                kind: a.kind.clone(),
+                jurisdiction: a.jurisdiction,
+                rate: a.rate,
+                fixed_fee: a.fixed_fee,
+                percentage_fee: a.percentage_fee,
+                grace_days: a.grace_days,
+                cap: a.cap,
+                claim_compensation: !a.no_compensation,
+                govuk_rounding: a.govuk_rounding,
+                fee_per_level: String::new(),
+            });
+            let lf = api.late_fee_set(id, policy).await?;
+            if json {
+                return print_json(&lf);
+            }
+            println!("{}", lf.summary);
+            Ok(())
+        }
+        LateFeeCommand::Interest { debtor, as_of, pdf } => {
+            let id = debtor_id(api, &debtor).await?;
+            let i = api.debtor_interest(id, &as_of).await?;
+            if let Some(path) = &pdf {
+                let what = InterestPrint::Debtor {
+                    debtor_id: id,
+                    as_of: as_of.clone(),
+                };
+                let saved = api.interest_pdf_to(&what, path).await?;
+                if !json {
+                    println!("Wrote {} (SHA-256 {})", saved.path, saved.sha256);
+                }
+            }
+            if json {
+                return print_json(&i);
+            }
+            println!("{} as of {}", i.policy, i.as_of);
+            for v in &i.invoices {
+                println!(
+                    "  {:<14} due {}  open {:>12}  interest {:>10}  compensation {:>8}  not yet charged {:>10}",
+                    v.number, v.due_date, v.open, v.interest, v.compensation, v.claimable
+                );
+            }
+            println!(
+                "  total {}: interest {}, compensation {}, not yet charged {}",
+                i.currency, i.interest, i.compensation, i.claimable
+            );
+            for p in &i.problems {
+                eprintln!("not calculated: {p}");
+            }
+            Ok(())
+        }
+        LateFeeCommand::Claim { debtor } => {
+            let id = debtor_id(api, &debtor).await?;
+            let charges = api.charges_claim(id, "overdue").await?;
+            if json {
+                return print_json(&charges);
+            }
+            if charges.is_empty() {
+                println!("Nothing to claim: every amount is already charged.");
+            }
+            for c in &charges {
+                println!(
+                    "Charged {} {} on {} ({})",
+                    c.kind, c.amount, c.invoice_number, c.charged_on
+                );
+            }
+            Ok(())
+        }
+    }
+}
