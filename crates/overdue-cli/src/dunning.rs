@@ -82,11 +82,15 @@ pub enum DunningCommand {
     /// file, "-" = standard input), or --message-id of the email that bounced.
     Bounce {
         /// The bounce message (delivery status notification).
-        #[arg(required_unless_present = "message_id")]
+        #[arg(required_unless_present_any = ["message_id", "maildir"])]
         file: Option<PathBuf>,
         /// The Message-ID of the email that bounced.
-        #[arg(long, conflicts_with = "file")]
+        #[arg(long, conflicts_with_all = ["file", "maildir"])]
         message_id: Option<String>,
+        /// Read every message in a Maildir (its new/ and cur/, or the folder itself):
+        /// bounces of dunning emails are recorded, other messages are left alone.
+        #[arg(long, conflicts_with = "file")]
+        maildir: Option<PathBuf>,
     },
     /// Make a debtor follow a collection policy (`--policy NAME`) or the default again
     /// (`--default`).
@@ -373,6 +377,86 @@ struct RunOutput {
     as_of: String,
     actions: Vec<RunAction>,
     skipped: Vec<RunSkip>,
+}
+
+/// One message of `dunning bounce --maildir`.
+#[derive(Serialize)]
+struct MaildirEntry {
+    file: String,
+    /// `recorded`, `already recorded`, or why it was left alone.
+    outcome: String,
+    action_id: Option<i64>,
+    debtor: String,
+    bounce: String,
+}
+
+/// Records the bounces found in a Maildir; messages that are not bounces of dunning emails
+/// (or delays) are listed and left alone. Files are read, never moved or deleted.
+async fn maildir_bounces(api: &Api, dir: &std::path::Path, json: bool) -> Result<(), ApiError> {
+    let mut files = Vec::new();
+    let subdirs = [dir.join("new"), dir.join("cur")];
+    let folders: Vec<PathBuf> = if subdirs.iter().any(|d| d.is_dir()) {
+        subdirs.into_iter().filter(|d| d.is_dir()).collect()
+    } else {
+        vec![dir.to_path_buf()]
+    };
+    for folder in folders {
+        let rd = std::fs::read_dir(&folder)
+            .map_err(|e| ApiError::invalid(format!("{}: {e}", folder.display())))?;
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let raw = std::fs::read(&f)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", f.display())))?;
+        let r = api
+            .dunning_bounce(overdue_api::dunning::DunningBounceInput {
+                message_id: String::new(),
+                raw: String::from_utf8_lossy(&raw).into_owned(),
+            })
+            .await;
+        out.push(match r {
+            Ok(r) => MaildirEntry {
+                file: f.display().to_string(),
+                outcome: if r.recorded {
+                    "recorded"
+                } else {
+                    "already recorded"
+                }
+                .into(),
+                action_id: r.action.id,
+                debtor: r.action.debtor,
+                bounce: r.action.bounce,
+            },
+            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Validation) => {
+                MaildirEntry {
+                    file: f.display().to_string(),
+                    outcome: format!("left alone: {}", e.message),
+                    action_id: None,
+                    debtor: String::new(),
+                    bounce: String::new(),
+                }
+            }
+            Err(e) => return Err(e),
+        });
+    }
+    if json {
+        return print_json(&out);
+    }
+    for e in &out {
+        if e.action_id.is_some() {
+            println!("{}: {} ({}: {})", e.file, e.outcome, e.debtor, e.bounce);
+        } else {
+            println!("{}: {}", e.file, e.outcome);
+        }
+    }
+    Ok(())
 }
 
 async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
@@ -666,7 +750,12 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 Ok(())
             }
         }
-        DunningCommand::Bounce { file, message_id } => {
+        DunningCommand::Bounce {
+            maildir: Some(dir), ..
+        } => maildir_bounces(api, &dir, json).await,
+        DunningCommand::Bounce {
+            file, message_id, ..
+        } => {
             let raw = match &file {
                 Some(f) if f.as_os_str() == "-" => {
                     let mut b = Vec::new();

@@ -281,6 +281,50 @@ fn a_bounce_file_marks_the_sent_reminder_bounced() {
     let log = ok(&db, &["dunning", "log", "D1"]);
     assert!(log.contains("bounced: 5.1.1"), "{log}");
 
+    // A Maildir of mixed mail: the bounce (already recorded), a delay notice and an
+    // ordinary message are read, reported and left alone.
+    let maildir = dir.path().join("Maildir");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    std::fs::create_dir_all(maildir.join("cur")).unwrap();
+    std::fs::write(maildir.join("new/1.eml"), &notice.raw).unwrap();
+    std::fs::write(
+        maildir.join("new/2.eml"),
+        smtp_sink::dsn(&message_id, "ap@acme.test", "delayed", "4.4.1"),
+    )
+    .unwrap();
+    std::fs::write(
+        maildir.join("cur/3.eml"),
+        "From: a@b.test\r\nSubject: hello\r\n\r\nJust saying hi.\r\n",
+    )
+    .unwrap();
+    let out = ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "bounce",
+            "--maildir",
+            maildir.to_str().unwrap(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let outcome = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(name))
+            .map(|e| e["outcome"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{name} not read: {v}"))
+    };
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(outcome("new/1.eml"), "already recorded", "{v}");
+    let delay = outcome("new/2.eml");
+    assert!(
+        delay.starts_with("left alone") && delay.contains("delayed"),
+        "{v}"
+    );
+    assert!(outcome("cur/3.eml").starts_with("left alone"), "{v}");
+
     // Nothing to match, or no bounce given: bad input, exit 2.
     let other = dir.path().join("other.eml");
     std::fs::write(
