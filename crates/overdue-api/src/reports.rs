@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use overdue_domain::aging::{AgingBasis, AgingBuckets};
-use overdue_domain::ledger::{aging_report, AgingItem, BucketAmount};
+use overdue_domain::ledger::{aging_report, BucketAmount};
 use overdue_domain::metrics::{compute, MetricsInput, MonthSales};
 use overdue_domain::money::decimal_string;
 use overdue_domain::{Currency, Money};
@@ -450,16 +450,7 @@ impl Api {
     pub async fn report_aging(&self, q: AgingQuery) -> Result<AgingReportDto, ApiError> {
         let (as_of, buckets, basis) = self.aging_params(&q)?;
         let store = self.store().await;
-        let open = store.open_balances(as_of, None).await?;
-        let items: Vec<AgingItem> = open
-            .iter()
-            .map(|o| AgingItem {
-                debtor_id: o.debtor_id,
-                invoice_date: o.issue_date,
-                due_date: o.due_date,
-                open: o.open,
-            })
-            .collect();
+        let items = store.open_aging_items(as_of).await?;
         let report = aging_report(&items, as_of, basis, &buckets);
         let ids: Vec<i64> = report.rows.iter().map(|r| r.debtor_id).collect();
         let labels = store.debtor_labels(&ids).await?;

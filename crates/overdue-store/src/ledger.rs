@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use overdue_domain::ledger::{allocate_payment, AllocationLine, OpenItem};
+use overdue_domain::ledger::{allocate_payment, AgingItem, AllocationLine, OpenItem};
 use overdue_domain::{Currency, Money};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
@@ -1281,6 +1281,52 @@ impl Store {
                 issue_date: r.issue_date,
                 due_date: r.due_date,
                 open: Money::from_minor_units(r.open_minor, c),
+            });
+        }
+        Ok(out)
+    }
+
+    /// What the aging report needs of every item open on `as_of` (the same rows as
+    /// [`Store::open_balances`], without numbers): read through the open-items index,
+    /// decoded without a string per row. The aging of a 50,000-debtor book spends its time
+    /// here, so it stays lean.
+    pub async fn open_aging_items(&self, as_of: NaiveDate) -> Result<Vec<AgingItem>, StoreError> {
+        let sql = OPEN_AS_OF_SQL.replace("{debtor}", "AND $2 = $2").replace(
+            "i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor,",
+            "i.debtor_id, i.issue_date, i.due_date, i.currency, i.amount_minor,",
+        );
+        type Lean = (i64, NaiveDate, NaiveDate, String, i64, i64);
+        let rows: Vec<Lean> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(as_of)
+                .bind(0_i64)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        let mut last: Option<(String, Currency)> = None;
+        for (debtor_id, invoice_date, due_date, code, amount_minor, open_minor) in rows {
+            if open_minor == 0 {
+                continue;
+            }
+            if open_minor < 0 || open_minor > amount_minor {
+                return Err(StoreError::Corrupt(format!(
+                    "an invoice of debtor {debtor_id} would have had an open balance of {open_minor} minor units on {as_of}"
+                )));
+            }
+            let c = match &last {
+                Some((k, c)) if *k == code => *c,
+                _ => {
+                    let c = currency(&code)?;
+                    last = Some((code, c));
+                    c
+                }
+            };
+            out.push(AgingItem {
+                debtor_id,
+                invoice_date,
+                due_date,
+                open: Money::from_minor_units(open_minor, c),
             });
         }
         Ok(out)
