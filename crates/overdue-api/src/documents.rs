@@ -7,7 +7,7 @@
 //! Interest and compensation on letters follow each debtor's late-fee policy, through the
 //! same calculation as the debtor's Interest tab (`Api::debtor_interest`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -217,7 +217,7 @@ impl LetterheadDto {
         }
     }
 
-    fn page_size(&self) -> PageSize {
+    pub(crate) fn page_size(&self) -> PageSize {
         PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
     }
 }
@@ -255,6 +255,44 @@ fn default_days(kind: DocumentKind) -> u64 {
     }
 }
 
+/// The letter a dunning level prints, from its template's key (`reminder`,
+/// `second_reminder`, `final_demand`, `friendly_reminder`, or any letter kind such as
+/// `letter_before_claim` or `mahnung`); a custom template is matched by its words and,
+/// failing that, by the level's name; a reminder otherwise.
+pub fn letter_kind_for_template(template: &str, level_name: &str) -> DocumentKind {
+    let letter = |k: &DocumentKind| {
+        !matches!(
+            k,
+            DocumentKind::Invoice
+                | DocumentKind::Statement
+                | DocumentKind::PaymentPlanAgreement
+                | DocumentKind::SettlementAgreement
+        )
+    };
+    let key = template
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['_', ' '], "-");
+    if let Some(k) = DocumentKind::parse(&key).filter(letter) {
+        return k;
+    }
+    for text in [key, level_name.trim().to_ascii_lowercase()] {
+        if text.contains("final") || text.contains("demand") {
+            return DocumentKind::FinalDemand;
+        }
+        if text.contains("second") {
+            return DocumentKind::SecondReminder;
+        }
+        if text.contains("mahnung") {
+            return DocumentKind::Mahnung;
+        }
+        if text.contains("claim") {
+            return DocumentKind::LetterBeforeClaim;
+        }
+    }
+    DocumentKind::Reminder
+}
+
 /// Which letter the default dunning ladder sends for the oldest overdue invoice: reminder
 /// from 7 days overdue, second reminder from 21, final demand from 35.
 pub fn ladder_kind(days_overdue: i64) -> Option<DocumentKind> {
@@ -266,7 +304,7 @@ pub fn ladder_kind(days_overdue: i64) -> Option<DocumentKind> {
     }
 }
 
-fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
+pub(crate) fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     let draft = &d.draft;
     let mut address: Vec<String> = draft
         .address
@@ -309,7 +347,7 @@ fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     }
 }
 
-fn file_stem(text: &str) -> String {
+pub(crate) fn file_stem(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -325,7 +363,7 @@ fn file_stem(text: &str) -> String {
         .join("-")
 }
 
-fn docs_error(e: overdue_docs::DocError) -> ApiError {
+pub(crate) fn docs_error(e: overdue_docs::DocError) -> ApiError {
     match e {
         overdue_docs::DocError::Missing { .. } => {
             ApiError::new(ErrorCode::Validation, format!("{e}."))
@@ -660,7 +698,7 @@ impl Api {
         })
     }
 
-    fn metadata(&self, doc: &Document) -> Metadata {
+    pub(crate) fn metadata(&self, doc: &Document) -> Metadata {
         overdue_docs::metadata_for(doc, self.clock().now().timestamp())
     }
 
@@ -734,7 +772,7 @@ impl Api {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn finish(
+    pub(crate) async fn finish(
         &self,
         store: &Store,
         debtor_id: i64,
@@ -916,33 +954,74 @@ impl Api {
         let as_of = parse_date("as_of", as_of).map_err(|m| invalid("as-of", m))?;
         let store = self.store().await;
         let head = self.letterhead_get().await?;
-        let open = store.open_balances(as_of, None).await?;
-        let mut oldest: BTreeMap<i64, NaiveDate> = BTreeMap::new();
-        for o in open.iter().filter(|o| o.due_date < as_of) {
-            let e = oldest.entry(o.debtor_id).or_insert(o.due_date);
-            if o.due_date < *e {
-                *e = o.due_date;
-            }
-        }
+        // Exactly the letters the dunning run would print on that date: its preview (which
+        // respects disputes, promises, plans and holds) with the channel "letter"; the
+        // letter kind from the level's template, the invoices and deadline the action names.
+        let run = self
+            .dunning_run(crate::dunning::DunningRunRequest {
+                as_of: as_of.to_string(),
+                mode: crate::dunning::DunningRunMode::Preview,
+                ..Default::default()
+            })
+            .await?;
+        let policies = self.dunning_policies().await?;
+        let policy_of: HashMap<i64, Option<i64>> = store
+            .dunning_debtors("", None)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.policy_id))
+            .collect();
+        let default_policy = policies.iter().find(|p| p.is_default).or(policies.first());
         let mut docs = Vec::new();
-        for (debtor_id, due) in oldest {
-            let Some(kind) = ladder_kind((as_of - due).num_days()) else {
-                continue;
-            };
-            let (doc, _) = self
+        for action in run.actions.iter().filter(|a| a.channel == "letter") {
+            let policy = policy_of
+                .get(&action.debtor_id)
+                .copied()
+                .flatten()
+                .and_then(|id| policies.iter().find(|p| p.id == id))
+                .or(default_policy);
+            let template = policy
+                .and_then(|p| p.levels.iter().find(|l| l.number == action.level))
+                .map(|l| l.template.as_str())
+                .unwrap_or_default();
+            let kind = letter_kind_for_template(template, &action.level_name);
+            let deadline = date_arg("deadline", &action.deadline)?;
+            let (mut doc, _) = self
                 .letter_model(
-                    &store, &head, debtor_id, kind, as_of, None, None, None, false,
+                    &store,
+                    &head,
+                    action.debtor_id,
+                    kind,
+                    as_of,
+                    deadline,
+                    None,
+                    None,
+                    false,
                 )
                 .await?;
+            // Only the invoices the action names (and their charges).
+            let left_out: Vec<String> = doc
+                .items
+                .iter()
+                .filter(|i| !action.invoices.contains(&i.number))
+                .map(|i| format!(" {}", i.number))
+                .collect();
+            doc.items.retain(|i| action.invoices.contains(&i.number));
+            doc.charges
+                .retain(|c| !left_out.iter().any(|n| c.label.ends_with(n.as_str())));
             if doc.items.is_empty() {
-                continue; // only disputed invoices are late
+                continue;
             }
-            docs.push((debtor_id, doc));
+            docs.push((action.debtor_id, doc));
         }
         if docs.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
-                format!("No debtor is due a letter on {as_of}."),
+                format!(
+                    "No debtor is due a letter on {as_of}: the dunning run prints letters only for \
+                     levels whose channel is \"letter\" (Settings > Collection policies), and \
+                     paused debtors get none."
+                ),
             ));
         }
         let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
@@ -1067,6 +1146,19 @@ impl Api {
         let events = store.events_of(debtor_id).await?;
         let payments = store.payments_of(debtor_id).await?;
         let attachments = store.attachments_of(debtor_id).await?;
+        // Attached files in their original form: PDFs merged in, images placed on pages,
+        // other files only listed (and in the ZIP).
+        let mut appendices = Vec::with_capacity(attachments.len());
+        for a in &attachments {
+            appendices.push(overdue_docs::Appendix {
+                title: a.file_name.clone(),
+                bytes: store.attachment_content(a.id).await?,
+            });
+        }
+        let appended: Vec<overdue_docs::Appended> = appendices
+            .iter()
+            .map(|a| overdue_docs::appendix::classify(&a.bytes))
+            .collect();
 
         let mut blocks = vec![Block::Section {
             title: "Summary of the claim".into(),
@@ -1296,19 +1388,32 @@ impl Api {
                 "No files attached (contracts, accepted terms, delivery notes).".into(),
             ));
         } else {
-            blocks.push(Block::Para("In their original form in the ZIP:".into()));
+            blocks.push(Block::Para(
+                "Attached PDFs and images follow at the end of this file in their original \
+                 form (see the bookmarks); every file is also in the ZIP, byte for byte:"
+                    .into(),
+            ));
             blocks.push(Block::Table {
                 columns: vec![
-                    ("File".into(), 40, false),
-                    ("Bytes".into(), 12, true),
-                    ("SHA-256".into(), 48, false),
+                    ("File".into(), 26, false),
+                    ("Bytes".into(), 10, true),
+                    ("In this PDF".into(), 18, false),
+                    ("SHA-256".into(), 46, false),
                 ],
                 rows: attachments
                     .iter()
-                    .map(|a| {
+                    .zip(&appended)
+                    .map(|(a, how)| {
                         vec![
                             a.file_name.clone(),
                             a.size_bytes.to_string(),
+                            match how {
+                                overdue_docs::Appended::Pages(n) => {
+                                    format!("{n} page{}", if *n == 1 { "" } else { "s" })
+                                }
+                                overdue_docs::Appended::Image => "image page".into(),
+                                overdue_docs::Appended::No(why) => format!("ZIP only ({why})"),
+                            },
                             a.sha256.clone(),
                         ]
                     })
@@ -1364,7 +1469,8 @@ impl Api {
         );
         // The statement and invoices must not be refused for lacking bank details: a case
         // file is for a lawyer, not a payment request.
-        let bytes = overdue_docs::render_report(&report, &all, &meta).map_err(docs_error)?;
+        let bytes = overdue_docs::render_case_file(&report, &all, &appendices, &meta)
+            .map_err(docs_error)?;
         let stem = file_stem(&debtor.draft.name);
         let file_name = format!("case-file-{stem}-{today}.pdf");
 
@@ -1385,10 +1491,10 @@ impl Api {
                 let (_, content) = store.document(d.id).await?;
                 files.push((format!("documents/{:04}-{}", d.id, d.file_name), content));
             }
-            for a in &attachments {
+            for (a, f) in attachments.iter().zip(&appendices) {
                 files.push((
                     format!("attachments/{:04}-{}", a.id, a.file_name),
-                    store.attachment_content(a.id).await?,
+                    f.bytes.clone(),
                 ));
             }
             let claim_json = serde_json::json!({
@@ -1568,5 +1674,25 @@ mod tests {
         assert_eq!(ladder_kind(7), Some(DocumentKind::Reminder));
         assert_eq!(ladder_kind(21), Some(DocumentKind::SecondReminder));
         assert_eq!(ladder_kind(35), Some(DocumentKind::FinalDemand));
+    }
+
+    #[test]
+    fn a_levels_template_decides_its_letter() {
+        use super::letter_kind_for_template as k;
+        assert_eq!(k("final_demand", ""), DocumentKind::FinalDemand);
+        assert_eq!(k("second_reminder", ""), DocumentKind::SecondReminder);
+        assert_eq!(k("reminder", ""), DocumentKind::Reminder);
+        assert_eq!(k("friendly_reminder", ""), DocumentKind::Reminder);
+        assert_eq!(
+            k("letter_before_claim", ""),
+            DocumentKind::LetterBeforeClaim
+        );
+        assert_eq!(k("mahnung", ""), DocumentKind::Mahnung);
+        assert_eq!(
+            k("my_custom", "Final notice and demand"),
+            DocumentKind::FinalDemand
+        );
+        // Not a letter: an invoice template still prints a reminder, never an invoice.
+        assert_eq!(k("invoice", ""), DocumentKind::Reminder);
     }
 }

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod agreements;
 pub mod bench;
 pub mod calc;
 pub mod clock;

@@ -160,10 +160,10 @@ pub enum PolicyCommand {
         name: Option<String>,
     },
     /// Create or replace a policy from a JSON file ("-" = standard input) shaped like
-    /// `policy show NAME --json`: `{"name", "levels": [{"number", "name", "trigger_days",
+    /// `policy show NAME --json`: `{"id", "name", "levels": [{"number", "name", "trigger_days",
     /// "min_open", "min_open_currency", "audience", "channel", "template", "wait_days",
-    /// "deadline_days"}], "is_default"}`. A policy of that name is replaced, otherwise
-    /// created.
+    /// "deadline_days"}], "is_default"}`. The policy of that id (renamed if the name
+    /// changed), else of that name, is replaced; otherwise a new one is created.
     Set {
         /// The JSON file.
         file: PathBuf,
@@ -194,7 +194,6 @@ pub enum PolicyCommand {
 #[serde(deny_unknown_fields)]
 struct PolicyFile {
     #[serde(default)]
-    #[allow(dead_code)] // accepted so `show --json` output can be fed back; matched by name
     id: Option<i64>,
     name: String,
     #[serde(default)]
@@ -654,13 +653,14 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             Ok(())
         }
         DunningCommand::Policy(PolicyCommand::Show { name }) => {
-            let list = match name {
-                Some(n) => vec![api.dunning_policy_named(&n).await?],
+            let list = match &name {
+                Some(n) => vec![api.dunning_policy_named(n).await?],
                 None => api.dunning_policies().await?,
             };
             if json {
-                return match list.as_slice() {
-                    [one] => print_json(one),
+                // One named policy as an object (what `policy set` reads), all as a list.
+                return match (&name, list.as_slice()) {
+                    (Some(_), [one]) => print_json(one),
                     _ => print_json(&list),
                 };
             }
@@ -681,11 +681,13 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             let f: PolicyFile = serde_json::from_str(&text).map_err(|e| {
                 ApiError::invalid(format!("{}: not a policy file: {e}", file.display()))
             })?;
-            let existing = api
-                .dunning_policies()
-                .await?
-                .into_iter()
-                .find(|p| p.name == f.name.trim());
+            // The policy of the file's id (a rename), else the policy of its name, else new.
+            let all = api.dunning_policies().await?;
+            let existing =
+                f.id.filter(|&id| id != 0)
+                    .and_then(|id| all.iter().find(|p| p.id == id))
+                    .or_else(|| all.iter().find(|p| p.name == f.name.trim()))
+                    .cloned();
             let dto = DunningPolicyDto {
                 id: existing.as_ref().map(|p| p.id).unwrap_or(0),
                 name: f.name,

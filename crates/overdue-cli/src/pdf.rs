@@ -1,4 +1,4 @@
-//! `overdue pdf invoice|letter|statement|case-file|batch|letterhead`, `overdue attach` and
+//! `overdue pdf invoice|letter|statement|case-file|batch|plan-agreement|settlement-agreement|letterhead`, `overdue attach` and
 //! `overdue bench letters`: documents as PDF files. Every document written to a file is
 //! also kept in the database with its SHA-256 and logged on the debtor's contact log.
 
@@ -57,6 +57,30 @@ pub enum PdfCommand {
         /// The run's date (YYYY-MM-DD).
         #[arg(long)]
         as_of: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A payment plan agreement from a stored payment plan (the debtor's latest by default).
+    PlanAgreement {
+        /// Debtor: id (42 or #42) or external reference.
+        #[arg(long)]
+        debtor: String,
+        /// Plan id (default: the debtor's most recent plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A settlement agreement from a stored settlement offer (the debtor's latest by default).
+    SettlementAgreement {
+        /// Debtor: id (42 or #42) or external reference.
+        #[arg(long)]
+        debtor: String,
+        /// Settlement offer id (default: the debtor's most recent offer).
+        #[arg(long)]
+        settlement: Option<i64>,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,
@@ -213,6 +237,22 @@ pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
             let file = api.batch_pdf(&as_of, true, &mut |_, _| true).await?;
             done(&file, &out, json)
         }
+        PdfCommand::PlanAgreement { debtor, plan, out } => {
+            let d = find(api, &debtor_key(&debtor)).await?;
+            done(&api.plan_agreement_pdf(d.id, plan, true).await?, &out, json)
+        }
+        PdfCommand::SettlementAgreement {
+            debtor,
+            settlement,
+            out,
+        } => {
+            let d = find(api, &debtor_key(&debtor)).await?;
+            done(
+                &api.settlement_agreement_pdf(d.id, settlement, true).await?,
+                &out,
+                json,
+            )
+        }
         PdfCommand::Letterhead { set } => {
             let head = match set {
                 Some(path) => {
@@ -281,6 +321,11 @@ pub fn bench(count: usize, out_dir: &Path, json: bool) -> Result<(), ApiError> {
         write(&out_dir.join(format!("letter-{:05}.pdf", i + 1)), &bytes)?;
     }
     let cpu3 = cpu_seconds();
+    // The previous (printpdf) writer on the same letters, measured in the same run.
+    let baseline = overdue_docs::bench::render_batch_baseline(&docs, &meta)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let cpu4 = cpu_seconds();
+    let baseline_us = cpu4.saturating_sub(cpu3);
     let per_sec = |n: usize, s: u64| (n as u64 * 1_000_000).checked_div(s).unwrap_or(0);
     let combined_us = cpu1.saturating_sub(cpu0);
     let separate_us = cpu3.saturating_sub(cpu2);
@@ -293,6 +338,10 @@ pub fn bench(count: usize, out_dir: &Path, json: bool) -> Result<(), ApiError> {
         "separate_cpu_ms": separate_us / 1000,
         "separate_letters_per_cpu_second": per_sec(count, separate_us),
         "separate_bytes_per_letter": separate_bytes / count.max(1),
+        "baseline_cpu_ms": baseline_us / 1000,
+        "baseline_letters_per_cpu_second": per_sec(count, baseline_us),
+        "baseline_bytes_per_letter": baseline.len() / count.max(1),
+        "combined_speedup_vs_baseline_percent": (baseline_us * 100).checked_div(combined_us).unwrap_or(0),
         "peak_rss_kib": peak_rss_kib(),
     });
     if json {

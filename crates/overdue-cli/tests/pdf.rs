@@ -415,6 +415,10 @@ fn batch_case_file_attachments_and_identical_reproduction() {
     );
     assert_eq!(att["bytes"], 26);
 
+    // The batch prints the letters the dunning run prints: a policy whose levels are
+    // letters (reminder at 7 days, second reminder at 21, final demand at 35 with 10
+    // days to pay).
+    letter_policy(&b);
     // A run is all or nothing: D4 has no address, so no letter of the run is printed.
     let batch = b.out("run.pdf");
     let (code, _, err) = overdue(
@@ -439,7 +443,37 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         &["invoices", "write-off", "E-1", "--date", "2026-04-01"],
     );
     assert_eq!(code, 0, "{err}");
-    // D1 (80 days overdue), D2 (58) and D3 (41) get final demands.
+    // D1 (80 days overdue), D2 (58) and D3 (41) get final demands, except that D3 is on
+    // hold: the dunning run pauses it, so it gets no letter.
+    ok(
+        db,
+        &[
+            "hold",
+            "add",
+            "--debtor",
+            "D3",
+            "--reason",
+            "Talking to their accountant",
+            "--until",
+            "2026-05-15",
+        ],
+    );
+    let run = ok(
+        db,
+        &["dunning", "run", "--as-of", "2026-04-30", "--dry-run"],
+    );
+    let letters: Vec<&str> = run["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["channel"] == "letter")
+        .map(|a| a["debtor"].as_str().unwrap())
+        .collect();
+    assert_eq!(letters, ["D1", "D2"], "the run prints two letters: {run}");
+    assert!(
+        run["skipped"].to_string().contains("D3"),
+        "D3 is skipped as paused: {run}"
+    );
     let v = ok(
         db,
         &[
@@ -451,11 +485,16 @@ fn batch_case_file_attachments_and_identical_reproduction() {
             batch.to_str().unwrap(),
         ],
     );
-    assert_eq!(v["letters"], 3, "{v}");
+    assert_eq!(v["letters"], 2, "exactly the run's letters: {v}");
     let t = check_pdf(&batch);
     assert!(
         t.contains("Łukasiewicz Øster GmbH") && t.contains("Şahin Dvořák"),
         "{t}"
+    );
+    assert!(!t.contains("Dvořák Trading LLC"), "D3 is on hold: {t}");
+    assert!(
+        t.contains("Final demand") && t.contains("10 May 2026"),
+        "the level's template (final_demand) decides the letter, its 10 days the deadline: {t}"
     );
 
     let letter = b.out("fd.pdf");
@@ -554,6 +593,181 @@ fn batch_case_file_attachments_and_identical_reproduction() {
         .read_to_string(&mut attached)
         .unwrap();
     assert_eq!(attached, "Signed terms: 30 days net.");
+}
+
+/// Makes the default dunning policy a ladder of letters: reminder (7 days), second
+/// reminder (21) and final demand (35, 10 days to pay).
+fn letter_policy(b: &Book) {
+    let policies = ok(&b.db, &["dunning", "policy", "show"]);
+    let mut policy = policies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["is_default"] == true)
+        .expect("a default policy")
+        .clone();
+    let level = |number: u32, name: &str, days: i32, template: &str, deadline: u32| {
+        serde_json::json!({
+            "number": number, "name": name, "trigger_days": days, "min_open": "",
+            "min_open_currency": "", "audience": "all", "channel": "letter",
+            "template": template, "wait_days": 7, "deadline_days": deadline,
+        })
+    };
+    policy["levels"] = serde_json::json!([
+        level(1, "Reminder", 7, "reminder", 0),
+        level(2, "Second reminder", 21, "second_reminder", 0),
+        level(3, "Final demand", 35, "final_demand", 10),
+    ]);
+    let file = b.out("policy.json");
+    std::fs::write(&file, policy.to_string()).unwrap();
+    ok(&b.db, &["dunning", "policy", "set", file.to_str().unwrap()]);
+}
+
+/// The number of pages pdfinfo reports.
+fn page_count(path: &Path) -> usize {
+    tool("pdfinfo", &[path.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .expect("pdfinfo shows the page count")
+}
+
+#[test]
+fn case_file_appends_attached_pdfs_and_images_in_their_original_form() {
+    let b = book();
+    let db = &b.db;
+    // Without attachments first, to count the case file's own pages.
+    let plain = b.out("plain.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "case-file",
+            "--debtor",
+            "D1",
+            "--out",
+            plain.to_str().unwrap(),
+        ],
+    );
+    let own_pages = page_count(&plain);
+
+    // A real PDF (a statement exported earlier), a real PNG (its first page rendered by
+    // poppler) and a text file.
+    let letter = b.out("signed.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "statement",
+            "--debtor",
+            "D2",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-04-30",
+            "--out",
+            letter.to_str().unwrap(),
+        ],
+    );
+    let letter_pages = page_count(&letter);
+    let letter_text = tool("pdftotext", &[letter.to_str().unwrap(), "-"]);
+    let prefix = b.out("scan");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-gray",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            letter.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = prefix.with_extension("png");
+    let photo = b.out("photo");
+    tool(
+        "pdftoppm",
+        &[
+            "-jpeg",
+            "-r",
+            "30",
+            "-singlefile",
+            letter.to_str().unwrap(),
+            photo.to_str().unwrap(),
+        ],
+    );
+    let jpg = photo.with_extension("jpg");
+    let notes = b.out("notes.txt");
+    std::fs::write(&notes, "Called on Monday.").unwrap();
+    for f in [&letter, &png, &jpg, &notes] {
+        ok(db, &["attach", "--debtor", "D1", f.to_str().unwrap()]);
+    }
+
+    let pdf = b.out("case.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "case-file",
+            "--debtor",
+            "D1",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let p = pdf.to_str().unwrap();
+    tool("qpdf", &["--check", p]);
+    let total = page_count(&pdf);
+    assert!(
+        total >= own_pages + 2 + letter_pages,
+        "two image pages and the attached PDF's {letter_pages} pages are appended: {own_pages} -> {total}"
+    );
+    // The attached PDF's pages are the last ones, with their own text.
+    let first_appended = (total - letter_pages + 1).to_string();
+    let appended = tool("pdftotext", &["-f", &first_appended, p, "-"]);
+    assert!(
+        appended.contains("Şahin Dvořák") && letter_text.contains("Şahin Dvořák"),
+        "the attached PDF's text: {appended}"
+    );
+    let image_page = (total - letter_pages - 1).to_string();
+    let t = tool("pdftotext", &["-f", &image_page, "-l", &image_page, p, "-"]);
+    assert!(t.contains("scan.png"), "the image page is titled: {t}");
+    let jpeg_page = (total - letter_pages).to_string();
+    let t = tool("pdftotext", &["-f", &jpeg_page, "-l", &jpeg_page, p, "-"]);
+    assert!(t.contains("photo.jpg"), "the JPEG's page is titled: {t}");
+    let images = tool("pdfimages", &["-list", p]);
+    assert!(
+        images
+            .lines()
+            .skip(2)
+            .any(|l| l.split_whitespace().next() == Some(image_page.as_str())),
+        "the PNG is an image on its page: {images}"
+    );
+    assert!(
+        images.lines().skip(2).any(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            cols.first() == Some(&jpeg_page.as_str()) && cols.contains(&"jpeg")
+        }),
+        "the JPEG is embedded as it is (DCT): {images}"
+    );
+    let outline = tool("qpdf", &["--json", "--json-key=outlines", p]);
+    for must in [
+        "Attachment: signed.pdf",
+        "Attachment: scan.png",
+        "Attachment: photo.jpg",
+        "Summary of the claim",
+    ] {
+        assert!(outline.contains(must), "bookmark {must:?}: {outline}");
+    }
+    // The attachments table says what happened to each file, with its SHA-256.
+    let text = tool("pdftotext", &["-l", &own_pages.to_string(), p, "-"]);
+    for must in ["notes.txt", "ZIP only", "image page", "signed.pdf"] {
+        assert!(text.contains(must), "the case file lists {must:?}: {text}");
+    }
 }
 
 /// Letters claim interest under the debtor's own late-fee policy (the same figures as the
@@ -708,4 +922,160 @@ fn letters_follow_the_debtors_late_fee_policy_and_the_calculation_prints() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.to_lowercase().contains("jurisdiction"), "{err}");
+}
+
+/// Agreements come from what is stored: the debtor's payment plan (its schedule) and
+/// settlement offer (amount, deadline); both are kept; no plan or offer: exit 2.
+#[test]
+fn plan_and_settlement_agreements_from_the_stored_plan_and_offer() {
+    let b = book();
+    let db = &b.db;
+    let out = b.out("plan.pdf");
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "no plan yet: {err}");
+    assert!(err.contains("payment plan"), "{err}");
+    assert!(!out.exists());
+
+    let plan = ok(
+        db,
+        &[
+            "plan",
+            "create",
+            "--debtor",
+            "D1",
+            "--invoices",
+            "A-1,A-2",
+            "--installments",
+            "3",
+            "--first-due",
+            "2026-05-31",
+            "--agreed-by",
+            "Jana",
+        ],
+    );
+    let amounts: Vec<String> = plan["installments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(amounts.len(), 3, "{plan}");
+    let v = ok(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v["document_ids"].as_array().unwrap().len(), 1, "kept: {v}");
+    let t = check_pdf(&out);
+    for must in [
+        "Payment plan agreement",
+        "Schedule of payments",
+        "A-1",
+        "A-2",
+        "31 May 2026",
+        "Łukasiewicz Øster GmbH",
+    ] {
+        assert!(t.contains(must), "plan agreement shows {must:?}:\n{t}");
+    }
+    // Each instalment of the stored schedule, as the letters print money (€1,234.56).
+    for a in &amounts {
+        let (int, frac) = a.split_once('.').unwrap();
+        let n: u64 = int.parse().unwrap();
+        let grouped = if n >= 1000 {
+            format!("{},{:03}", n / 1000, n % 1000)
+        } else {
+            n.to_string()
+        };
+        assert!(
+            t.contains(&format!("{grouped}.{frac}")),
+            "instalment {a} in the schedule:\n{t}"
+        );
+    }
+    let id = plan["id"].as_i64().unwrap().to_string();
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "plan-agreement",
+            "--debtor",
+            "D2",
+            "--plan",
+            &id,
+            "--out",
+            b.out("wrong.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "another debtor's plan: {err}");
+
+    let offer = ok(
+        db,
+        &[
+            "settlement",
+            "offer",
+            "--debtor",
+            "D2",
+            "--percent",
+            "50",
+            "--deadline",
+            "2026-05-31",
+        ],
+    );
+    assert_eq!(offer["amount"], "225.00", "{offer}");
+    let out = b.out("settlement.pdf");
+    let v = ok(
+        db,
+        &[
+            "pdf",
+            "settlement-agreement",
+            "--debtor",
+            "D2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(v["document_ids"].as_array().unwrap().len(), 1, "kept: {v}");
+    let t = check_pdf(&out);
+    for must in [
+        "Settlement agreement",
+        "full and final settlement",
+        "£225.00",
+        "£450.00",
+        "B-1",
+        "31 May 2026",
+        "Şahin Dvořák",
+    ] {
+        assert!(
+            t.contains(must),
+            "settlement agreement shows {must:?}:\n{t}"
+        );
+    }
+    let (code, _, err) = overdue(
+        db,
+        &[
+            "pdf",
+            "settlement-agreement",
+            "--debtor",
+            "D3",
+            "--out",
+            b.out("none.pdf").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "no offer: {err}");
+    assert!(err.contains("settlement"), "{err}");
 }

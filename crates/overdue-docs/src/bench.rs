@@ -119,3 +119,14 @@ pub fn demand_letters(n: usize) -> Vec<Document> {
         })
         .collect()
 }
+
+/// The same batch as [`crate::render_batch`] (without progress), written through the
+/// previous printpdf-based writer: the baseline `overdue bench letters` measures in the
+/// same run, so the ratio holds however loaded the machine is.
+pub fn render_batch_baseline(
+    docs: &[Document],
+    meta: &crate::Metadata,
+) -> Result<Vec<u8>, crate::DocError> {
+    let (sheets, bookmarks) = crate::batch_sheets(docs, &mut |_, _| true)?;
+    crate::pdf_printpdf::write(&sheets, meta, &bookmarks)
+}

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile};
-use printpdf::{FontType, ParsedFont};
+use printpdf::ParsedFont;
 
 static REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
@@ -24,14 +24,14 @@ pub(crate) enum Face {
 }
 
 impl Face {
-    fn bytes(self) -> &'static [u8] {
+    pub(crate) fn bytes(self) -> &'static [u8] {
         match self {
             Face::Regular => REGULAR_TTF,
             Face::Bold => BOLD_TTF,
         }
     }
 
-    fn postscript_name(self) -> &'static str {
+    pub(crate) fn postscript_name(self) -> &'static str {
         match self {
             Face::Regular => "DejaVuSans",
             Face::Bold => "DejaVuSans-Bold",
@@ -39,7 +39,7 @@ impl Face {
     }
 
     /// The whole face, parsed once per process.
-    fn full(self) -> &'static ParsedFont {
+    pub(crate) fn full(self) -> &'static ParsedFont {
         static REGULAR: OnceLock<ParsedFont> = OnceLock::new();
         static BOLD: OnceLock<ParsedFont> = OnceLock::new();
         let cell = match self {
@@ -71,9 +71,24 @@ pub(crate) fn text_width(face: Face, size: f32, text: &str) -> f32 {
     units as f32 * size / f32::from(font.units_per_em.max(1))
 }
 
+/// A subset of one face, ready to embed: the TrueType bytes, the new glyph id of each
+/// character, each new glyph's advance width in 1/1000 em, the PostScript name with its
+/// subset tag and the face's metrics in 1/1000 em.
+pub(crate) struct Subset {
+    pub bytes: Vec<u8>,
+    pub gid: BTreeMap<char, u16>,
+    /// Indexed by new glyph id (0 is .notdef).
+    pub widths: Vec<u32>,
+    pub name: String,
+    pub ascent: i32,
+    pub descent: i32,
+    pub bbox: [i32; 4],
+    pub stem_v: u32,
+}
+
 /// A font holding only the glyphs of `chars`, named with a subset tag derived from them
 /// (so the same text gives the same font name).
-pub(crate) fn subset(face: Face, chars: &BTreeSet<char>) -> Result<ParsedFont, String> {
+pub(crate) fn subset(face: Face, chars: &BTreeSet<char>) -> Result<Subset, String> {
     let full = face.full();
     let gids: BTreeSet<u16> = chars
         .iter()
@@ -92,34 +107,46 @@ pub(crate) fn subset(face: Face, chars: &BTreeSet<char>) -> Result<ParsedFont, S
         .enumerate()
         .map(|(i, g)| (*g, u16::try_from(i).unwrap_or(0)))
         .collect();
-    let mut codepoint_to_glyph = BTreeMap::new();
+    let mut gid = BTreeMap::new();
     for c in chars {
         if let Some(g) = full
             .lookup_glyph_index(*c as u32)
             .and_then(|g| new_id.get(&g))
         {
-            codepoint_to_glyph.insert(*c as u32, *g);
+            gid.insert(*c, *g);
         }
     }
-    let glyph_widths = new_id
+    let upem = i64::from(full.units_per_em.max(1));
+    let scale = |v: i64| i32::try_from(v * 1000 / upem).unwrap_or(0);
+    let widths = ids
         .iter()
-        .map(|(old, new)| (*new, full.get_glyph_width(*old).unwrap_or(0)))
+        .map(|old| {
+            u32::try_from(scale(i64::from(full.get_glyph_width(*old).unwrap_or(0)))).unwrap_or(0)
+        })
         .collect();
-    Ok(ParsedFont {
-        original_bytes: bytes,
-        font_index: 0,
-        font_name: Some(format!("{}+{}", subset_tag(chars), face.postscript_name())),
-        codepoint_to_glyph,
-        glyph_widths,
-        units_per_em: full.units_per_em,
-        font_metrics: full.font_metrics.clone(),
-        font_type: FontType::TrueType,
-        pdf_font_metrics: full.pdf_font_metrics.clone(),
+    let m = &full.pdf_font_metrics;
+    Ok(Subset {
+        bytes,
+        gid,
+        widths,
+        name: format!("{}+{}", subset_tag(chars), face.postscript_name()),
+        ascent: scale(i64::from(full.font_metrics.ascent)),
+        descent: scale(i64::from(full.font_metrics.descent)),
+        bbox: [
+            scale(i64::from(m.x_min)),
+            scale(i64::from(m.y_min)),
+            scale(i64::from(m.x_max)),
+            scale(i64::from(m.y_max)),
+        ],
+        stem_v: match face {
+            Face::Regular => 80,
+            Face::Bold => 140,
+        },
     })
 }
 
 /// Six capital letters (ISO 32000-1, 9.6.4) from an FNV-1a hash of the subset's characters.
-fn subset_tag(chars: &BTreeSet<char>) -> String {
+pub(crate) fn subset_tag(chars: &BTreeSet<char>) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for c in chars {
         h ^= u64::from(u32::from(*c));

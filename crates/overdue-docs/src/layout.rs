@@ -42,6 +42,14 @@ pub(crate) enum Mark {
         width: usize,
         dark: Vec<bool>,
     },
+    /// An attached image, `y` its top edge.
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: std::sync::Arc<crate::appendix::Image>,
+    },
 }
 
 /// One page's marks.

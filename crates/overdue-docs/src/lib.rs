@@ -39,6 +39,7 @@
 // money is ever a float here (amounts are Money, formatted to text before layout).
 #![allow(clippy::disallowed_types, clippy::float_arithmetic)]
 
+pub mod appendix;
 pub mod bench;
 mod font;
 pub mod format;
@@ -46,9 +47,11 @@ mod layout;
 mod letters;
 pub mod model;
 mod pdf;
+mod pdf_printpdf;
 pub mod qr;
 mod report;
 
+pub use appendix::{Appended, Appendix};
 pub use format::Lang;
 pub use model::{
     BankDetails, ChargeLine, Document, DocumentKind, Instalment, ItemLine, Letterhead, PageSize,
@@ -125,6 +128,15 @@ pub fn render_batch(
     meta: &Metadata,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Vec<u8>, DocError> {
+    let (sheets, bookmarks) = batch_sheets(docs, progress)?;
+    pdf::write(&sheets, meta, &bookmarks)
+}
+
+/// The sheets and bookmarks of a batch (see [`render_batch`]).
+fn batch_sheets(
+    docs: &[Document],
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<(Vec<layout::Sheet>, Vec<Bookmark>), DocError> {
     for d in docs {
         check(d)?;
     }
@@ -145,7 +157,7 @@ pub fn render_batch(
             return Err(DocError::Cancelled);
         }
     }
-    pdf::write(&sheets, meta, &bookmarks)
+    Ok((sheets, bookmarks))
 }
 
 /// A report (the case file's cover, contact log, payment history) followed by documents,
@@ -167,4 +179,54 @@ pub fn render_report(
         sheets.extend(letters::lay_out(d).sheets);
     }
     pdf::write(&sheets, meta, &bookmarks)
+}
+
+/// The case file: [`render_report`] followed by the attached files in their original form.
+/// Images (PNG, JPEG) come first, each on a page with its name; then the pages of each
+/// attached PDF, merged in as they are. Each gets a bookmark "Attachment: name". Files
+/// [`appendix::classify`] does not accept are skipped (the caller lists them).
+pub fn render_case_file(
+    report: &Report,
+    docs: &[Document],
+    appendices: &[Appendix],
+    meta: &Metadata,
+) -> Result<Vec<u8>, DocError> {
+    for d in docs {
+        check(d)?;
+    }
+    let (mut sheets, mut bookmarks) = report::lay_out(report);
+    for d in docs {
+        bookmarks.push(Bookmark {
+            title: format!("{} {}", d.kind.title(), d.reference),
+            page: sheets.len() + 1,
+        });
+        sheets.extend(letters::lay_out(d).sheets);
+    }
+    let mut pdfs = Vec::new();
+    for a in appendices {
+        match appendix::classify(&a.bytes) {
+            Appended::Image => {
+                if let Ok(Some(image)) = appendix::image(&a.bytes) {
+                    bookmarks.push(appendix::bookmark(&a.title, sheets.len() + 1));
+                    sheets.push(appendix::image_sheet(report.page_size, &a.title, image));
+                }
+            }
+            Appended::Pages(_) => pdfs.push((a.title.as_str(), a.bytes.as_slice())),
+            Appended::No(_) => {}
+        }
+    }
+    let bytes = pdf::write(&sheets, meta, &bookmarks)?;
+    if pdfs.is_empty() {
+        return Ok(bytes);
+    }
+    let titles: Vec<String> = pdfs
+        .iter()
+        .map(|(t, _)| appendix::bookmark(t, 0).title)
+        .collect();
+    let with_titles: Vec<(&str, &[u8])> = titles
+        .iter()
+        .zip(&pdfs)
+        .map(|(t, (_, b))| (t.as_str(), *b))
+        .collect();
+    appendix::merge(&bytes, &with_titles)
 }
