@@ -96,6 +96,12 @@ const COMMANDS: &[&str] = &[
     "letterhead_get",
     "letterhead_set",
     "letterhead_sample",
+    "dunning_policy_save",
+    "dunning_policy_delete",
+    "dunning_policy_set_default",
+    "dunning_debtor_policy",
+    "dunning_assign_policy",
+    "dunning_bounce",
 ];
 
 fn main() {

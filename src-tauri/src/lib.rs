@@ -22,8 +22,9 @@ use overdue_api::dto::{
     DemoSummary,
 };
 use overdue_api::dunning::{
-    DunningActionDto, DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage,
-    DunningSettings, DunningTaskDone, DunningTemplatePreview,
+    DunningActionDto, DunningBounceInput, DunningBounceResult, DunningDebtorPolicy,
+    DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage, DunningSettings,
+    DunningTaskDone, DunningTemplatePreview,
 };
 use overdue_api::email::{SmtpSettings, SmtpSettingsInput, TestEmailResult};
 use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
@@ -522,6 +523,46 @@ async fn dunning_policies(s: State<'_, Shell>) -> Res<Vec<DunningPolicyDto>> {
 }
 
 #[tauri::command]
+async fn dunning_policy_save(
+    s: State<'_, Shell>,
+    policy: DunningPolicyDto,
+) -> Res<DunningPolicyDto> {
+    s.api.dunning_policy_save(policy).await
+}
+
+#[tauri::command]
+async fn dunning_policy_delete(s: State<'_, Shell>, id: i64) -> Res<()> {
+    s.api.dunning_policy_delete(id).await
+}
+
+#[tauri::command]
+async fn dunning_policy_set_default(s: State<'_, Shell>, id: i64) -> Res<DunningPolicyDto> {
+    s.api.dunning_policy_set_default(id).await
+}
+
+#[tauri::command]
+async fn dunning_debtor_policy(s: State<'_, Shell>, debtor_id: i64) -> Res<DunningDebtorPolicy> {
+    s.api.dunning_debtor_policy(debtor_id).await
+}
+
+#[tauri::command]
+async fn dunning_assign_policy(
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    policy_id: Option<i64>,
+) -> Res<()> {
+    s.api.dunning_assign_policy(debtor_id, policy_id).await
+}
+
+#[tauri::command]
+async fn dunning_bounce(
+    s: State<'_, Shell>,
+    input: DunningBounceInput,
+) -> Res<DunningBounceResult> {
+    s.api.dunning_bounce(input).await
+}
+
+#[tauri::command]
 async fn dunning_templates(s: State<'_, Shell>) -> Res<Vec<DunningTemplateDto>> {
     s.api.dunning_templates().await
 }
@@ -962,6 +1003,12 @@ pub fn run() {
             letterhead_get,
             letterhead_set,
             letterhead_sample,
+            dunning_policy_save,
+            dunning_policy_delete,
+            dunning_policy_set_default,
+            dunning_debtor_policy,
+            dunning_assign_policy,
+            dunning_bounce,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

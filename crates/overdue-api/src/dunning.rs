@@ -143,6 +143,32 @@ pub struct DunningActionDto {
     pub note: String,
     /// Run date.
     pub as_of: String,
+    /// A later bounce of the sent email ("" when none): status, recipient, diagnostic.
+    #[serde(default)]
+    pub bounce: String,
+}
+
+/// A bounce to record: the raw notice as received (an `.eml`), or just the Message-ID
+/// of the email that bounced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningBounceInput {
+    /// The bounced email's Message-ID ("" = read it from `raw`).
+    #[serde(default)]
+    pub message_id: String,
+    /// The delivery status notification as received (RFC 3464 or a plain bounce).
+    #[serde(default)]
+    pub raw: String,
+}
+
+/// A recorded bounce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningBounceResult {
+    /// The outbox row of the email that bounced, with its `bounce`.
+    pub action: DunningActionDto,
+    /// False when this bounce was already recorded (nothing changed).
+    pub recorded: bool,
 }
 
 /// A debtor left out of a run, with why.
@@ -203,6 +229,12 @@ pub struct DunningLevelDto {
     /// Days given to pay (0 = no deadline).
     #[ts(type = "number")]
     pub deadline_days: u32,
+    /// An email level attaches the level's letter as PDF (stored as a document too).
+    #[serde(default)]
+    pub attach_letter: bool,
+    /// An email level attaches the account statement as PDF (stored as a document too).
+    #[serde(default)]
+    pub attach_statement: bool,
 }
 
 /// A policy as shown and edited.
@@ -218,6 +250,19 @@ pub struct DunningPolicyDto {
     pub is_default: bool,
     /// Levels in order.
     pub levels: Vec<DunningLevelDto>,
+}
+
+/// Which policy a debtor follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningDebtorPolicy {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// True when the debtor has its own policy; false when it follows the default.
+    pub assigned: bool,
+    /// The policy it follows (`null` only when there is no default policy).
+    pub policy: Option<DunningPolicyDto>,
 }
 
 /// What the template editor previews.
@@ -313,6 +358,8 @@ fn level_to_dto(l: &Level) -> DunningLevelDto {
         template: l.template.clone(),
         wait_days: l.wait_days,
         deadline_days: l.deadline_days,
+        attach_letter: l.attach_letter,
+        attach_statement: l.attach_statement,
     }
 }
 
@@ -346,7 +393,88 @@ fn level_from_dto(l: &DunningLevelDto, i: usize) -> Result<Level, ApiError> {
         template: l.template.trim().to_string(),
         wait_days: l.wait_days,
         deadline_days: l.deadline_days,
+        attach_letter: l.attach_letter,
+        attach_statement: l.attach_statement,
     })
+}
+
+/// Checks a policy as the editor sends it, collecting every problem with its field.
+fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
+    use overdue_domain::dunning::PolicyError;
+    use overdue_domain::FieldError;
+    let mut errors = Vec::new();
+    if p.name.trim().is_empty() {
+        errors.push(FieldError::new("name", "Enter the policy's name."));
+    }
+    if p.levels.is_empty() {
+        errors.push(FieldError::new(
+            "levels",
+            "A policy needs at least one level.",
+        ));
+    }
+    let mut levels = Vec::with_capacity(p.levels.len());
+    for (i, l) in p.levels.iter().enumerate() {
+        if l.name.trim().is_empty() {
+            errors.push(FieldError::new(
+                format!("levels[{i}].name"),
+                "Enter the level's name.",
+            ));
+        }
+        if (l.attach_letter || l.attach_statement) && l.channel.trim() != "email" {
+            errors.push(FieldError::new(
+                format!("levels[{i}].attach_letter"),
+                "Only an email level can attach documents.",
+            ));
+        }
+        match level_from_dto(l, i) {
+            Ok(level) => levels.push(level),
+            Err(e) => errors.extend(
+                e.fields
+                    .into_iter()
+                    .map(|f| FieldError::new(f.field, f.message)),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        let policy = Policy {
+            name: p.name.trim().to_string(),
+            levels,
+        };
+        let Err(e) = policy.validate() else {
+            return Ok(policy);
+        };
+        let index = |n: u32| {
+            policy
+                .levels
+                .iter()
+                .position(|l| l.number == n)
+                .unwrap_or(0)
+        };
+        let field = match e {
+            PolicyError::Empty => "levels".to_string(),
+            PolicyError::Order(n) => {
+                // The first level that does not come after the one before it.
+                let i = (1..policy.levels.len())
+                    .find(|&i| policy.levels[i].number == n && policy.levels[i - 1].number >= n)
+                    .unwrap_or(0);
+                format!("levels[{i}].number")
+            }
+            PolicyError::Trigger(n) => format!("levels[{}].trigger_days", index(n)),
+            PolicyError::Template(n) => format!("levels[{}].template", index(n)),
+            PolicyError::Minimum(n) => format!("levels[{}].min_open", index(n)),
+        };
+        errors.push(FieldError::new(field, e.to_string()));
+    }
+    Err(ApiError::validation(errors))
+}
+
+/// The letter a level attaches, from its template key (`final_demand` -> `final-demand`).
+fn letter_kind(template: &str) -> &'static str {
+    match template.trim() {
+        "second_reminder" => "second-reminder",
+        "final_demand" => "final-demand",
+        _ => "reminder",
+    }
 }
 
 fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
@@ -374,6 +502,7 @@ fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
         error: r.error.clone(),
         note: r.note.clone(),
         as_of: r.as_of.to_string(),
+        bounce: r.bounce.clone(),
     }
 }
 
@@ -444,45 +573,94 @@ impl Api {
             .collect())
     }
 
-    /// Replaces a policy's name and levels after checking the ladder.
+    /// Saves a policy after checking the ladder: `id` 0 creates a new (non-default) policy,
+    /// any other id replaces that policy's name and levels. Every problem is reported at
+    /// once with the field it belongs to (`name`, `levels`, `levels[2].trigger_days`, ...).
     pub async fn dunning_policy_save(
         &self,
         p: DunningPolicyDto,
     ) -> Result<DunningPolicyDto, ApiError> {
-        let levels = p
-            .levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| level_from_dto(l, i))
-            .collect::<Result<Vec<_>, _>>()?;
-        let policy = Policy {
-            name: p.name.trim().to_string(),
-            levels,
+        let policy = policy_from_dto(&p)?;
+        let store = self.store().await;
+        let id = if p.id == 0 {
+            store
+                .create_dunning_policy(&policy, self.clock().now())
+                .await?
+        } else {
+            store.save_dunning_policy(p.id, &policy).await?;
+            p.id
         };
-        if policy.name.is_empty() {
-            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
-                "name",
-                "Enter the policy's name.",
-            )]));
-        }
-        policy.validate().map_err(|e| {
-            ApiError::validation(vec![overdue_domain::FieldError::new(
-                "levels",
-                e.to_string(),
-            )])
-        })?;
-        self.store()
-            .await
-            .save_dunning_policy(p.id, &policy)
-            .await?;
+        self.dunning_policy(id).await
+    }
+
+    /// One policy by id.
+    pub async fn dunning_policy(&self, id: i64) -> Result<DunningPolicyDto, ApiError> {
         self.dunning_policies()
             .await?
             .into_iter()
-            .find(|x| x.id == p.id)
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "The policy was not found."))
+            .find(|x| x.id == id)
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, format!("Policy {id} was not found."))
+            })
     }
 
-    /// Makes a debtor follow a policy (`None` = the default).
+    /// One policy by its name (exact, or ignoring case) or by `#id` / id.
+    pub async fn dunning_policy_named(&self, name: &str) -> Result<DunningPolicyDto, ApiError> {
+        let key = name.trim();
+        let list = self.dunning_policies().await?;
+        let by_id = key.trim_start_matches('#').parse::<i64>().ok();
+        list.iter()
+            .find(|p| p.name == key)
+            .or_else(|| list.iter().find(|p| p.name.eq_ignore_ascii_case(key)))
+            .or_else(|| by_id.and_then(|id| list.iter().find(|p| p.id == id)))
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "There is no policy \"{key}\" (policies: {}).",
+                        list.iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// Deletes a policy: refused for the default and for a policy debtors follow.
+    pub async fn dunning_policy_delete(&self, id: i64) -> Result<(), ApiError> {
+        Ok(self.store().await.delete_dunning_policy(id).await?)
+    }
+
+    /// Makes a policy the default, the one every debtor without its own follows.
+    pub async fn dunning_policy_set_default(&self, id: i64) -> Result<DunningPolicyDto, ApiError> {
+        self.store().await.set_default_dunning_policy(id).await?;
+        self.dunning_policy(id).await
+    }
+
+    /// The policy a debtor follows: its own (`is_default` false unless it is also the
+    /// default) and whether it was assigned (`assigned`).
+    pub async fn dunning_debtor_policy(
+        &self,
+        debtor_id: i64,
+    ) -> Result<DunningDebtorPolicy, ApiError> {
+        let store = self.store().await;
+        store.debtor(debtor_id).await?;
+        let assigned = store.dunning_policy_of(debtor_id).await?;
+        let list = self.dunning_policies().await?;
+        let policy = match assigned {
+            Some(id) => list.into_iter().find(|p| p.id == id),
+            None => list.into_iter().find(|p| p.is_default),
+        };
+        Ok(DunningDebtorPolicy {
+            debtor_id,
+            assigned: assigned.is_some(),
+            policy,
+        })
+    }
+
+    /// Makes a debtor follow a policy (`None` = the default), logged on its timeline.
     pub async fn dunning_assign_policy(
         &self,
         debtor_id: i64,
@@ -490,15 +668,25 @@ impl Api {
     ) -> Result<(), ApiError> {
         let store = self.store().await;
         store.debtor(debtor_id).await?;
-        if let Some(p) = policy_id {
-            if !store.dunning_policies().await?.iter().any(|x| x.id == p) {
-                return Err(ApiError::new(
-                    ErrorCode::NotFound,
-                    format!("Policy {p} was not found."),
-                ));
-            }
-        }
-        Ok(store.assign_dunning_policy(debtor_id, policy_id).await?)
+        let name = match policy_id {
+            Some(p) => self.dunning_policy(p).await?.name,
+            None => "the default policy".to_string(),
+        };
+        let now = self.clock().now();
+        let event = NewEvent {
+            debtor_id,
+            occurred_at: now,
+            kind: "status".into(),
+            author: AUTHOR.into(),
+            summary: format!("Dunning now follows {name}"),
+            detail: serde_json::json!({ "policy_id": policy_id }).to_string(),
+            ref_table: "dunning_policies".into(),
+            ref_id: policy_id,
+            ..Default::default()
+        };
+        Ok(store
+            .assign_dunning_policy(debtor_id, policy_id, &event, now)
+            .await?)
     }
 
     /// Everything that pauses dunning on `as_of` for these debtors: the one place pauses
@@ -956,7 +1144,19 @@ impl Api {
                     subject: msg.subject.clone(),
                     body: msg.body.clone(),
                     message_id: message_id.clone(),
-                    attachments: self.dunning_attachments(w),
+                    attachments: match self.dunning_attachments(w, rec.as_of).await {
+                        Ok(a) => a,
+                        Err(e) => {
+                            let (error, event) = fail(
+                                format!("the attachment could not be made: {}", e.message),
+                                "email_failed",
+                            );
+                            store
+                                .fail_dunning_action(rec.id, &error, &event, now)
+                                .await?;
+                            return Ok(store.dunning_action(rec.id).await?);
+                        }
+                    },
                 };
                 let built = email::build_message(&smtp, &outgoing, now);
                 let (envelope, bytes) = match built {
@@ -1049,10 +1249,167 @@ impl Api {
         Ok(store.dunning_action(rec.id).await?)
     }
 
-    /// Files to attach to a dunning email. The documents crate (letters, statements,
-    /// invoices as PDF) plugs in here; until then reminders go without attachments.
-    fn dunning_attachments(&self, _w: &Work) -> Vec<email::Attachment> {
-        Vec::new()
+    /// The PDFs a dunning email attaches, as its level asks (`attach_letter`,
+    /// `attach_statement`). Each is rendered and stored as a document on the debtor (and
+    /// logged) before the email is built, so the bytes in the sent message, in the contact
+    /// log's copy of it and in the stored document are the same (same SHA-256).
+    async fn dunning_attachments(
+        &self,
+        w: &Work,
+        as_of: NaiveDate,
+    ) -> Result<Vec<email::Attachment>, ApiError> {
+        let level = &w.action.level;
+        let mut out = Vec::new();
+        if level.attach_letter {
+            let req = crate::documents::LetterRequest {
+                debtor_id: w.debtor.id,
+                kind: letter_kind(&level.template).into(),
+                as_of: as_of.to_string(),
+                deadline: w.action.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                agreement_date: String::new(),
+                page_size: String::new(),
+            };
+            let pdf = self.letter_pdf(&req, true).await?;
+            out.push(email::Attachment {
+                filename: pdf.file_name,
+                content_type: "application/pdf".into(),
+                bytes: pdf.bytes,
+            });
+        }
+        if level.attach_statement {
+            let from = (as_of - chrono::Months::new(12)).to_string();
+            let pdf = self
+                .statement_pdf(w.debtor.id, &from, &as_of.to_string(), true)
+                .await?;
+            out.push(email::Attachment {
+                filename: pdf.file_name,
+                content_type: "application/pdf".into(),
+                bytes: pdf.bytes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records a later bounce of a sent dunning email: the notice is matched to the email
+    /// by Message-ID (`Original-Message-ID`, the returned message's `Message-ID`, the
+    /// bounce's `In-Reply-To`/`References`), the action is marked bounced and the notice is
+    /// logged on the debtor's timeline (kept byte for byte). A delay notice is refused;
+    /// the same bounce twice is recorded once.
+    pub async fn dunning_bounce(
+        &self,
+        input: DunningBounceInput,
+    ) -> Result<DunningBounceResult, ApiError> {
+        use overdue_domain::FieldError;
+        let notice = crate::dsn::parse(input.raw.as_bytes());
+        let candidates = if input.message_id.trim().is_empty() {
+            if input.raw.trim().is_empty() {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "raw",
+                    "Give the bounce message or the Message-ID of the email that bounced.",
+                )]));
+            }
+            if !notice.is_failure() {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "raw",
+                    format!(
+                        "This notice does not report a failed delivery (action: {}).",
+                        if notice.actions.is_empty() {
+                            "none".to_string()
+                        } else {
+                            notice.actions.join(", ")
+                        }
+                    ),
+                )]));
+            }
+            notice.message_ids.clone()
+        } else {
+            vec![input.message_id.trim().to_string()]
+        };
+        let store = self.store().await;
+        let mut found = None;
+        for id in &candidates {
+            if let Some(r) = store.dunning_action_by_message_id(id).await? {
+                found = Some(r);
+                break;
+            }
+        }
+        let Some(rec) = found else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                if candidates.is_empty() {
+                    "The bounce names no Message-ID, so it cannot be matched to a sent email."
+                        .to_string()
+                } else {
+                    format!(
+                        "No dunning email was sent with Message-ID {}.",
+                        candidates
+                            .iter()
+                            .map(|c| format!("<{c}>"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            ));
+        };
+        let recipient = notice
+            .recipients
+            .first()
+            .cloned()
+            .unwrap_or_else(|| rec.recipient.clone());
+        let bounce = [
+            notice.status.clone(),
+            recipient.clone(),
+            notice.diagnostic.clone(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let bounce = if bounce.is_empty() {
+            "bounced".to_string()
+        } else {
+            bounce
+        };
+        let now = self.clock().now();
+        let event = NewEvent {
+            debtor_id: rec.debtor_id,
+            occurred_at: now,
+            kind: "email_bounced".into(),
+            author: AUTHOR.into(),
+            summary: format!(
+                "{} (level {}) to {} bounced: {bounce}",
+                rec.level_name, rec.level, rec.recipient
+            ),
+            detail: serde_json::json!({
+                "message_id": rec.message_id,
+                "status": notice.status,
+                "recipients": notice.recipients,
+                "diagnostic": notice.diagnostic,
+            })
+            .to_string(),
+            content: (!input.raw.is_empty()).then(|| input.raw.clone().into_bytes()),
+            content_type: if input.raw.is_empty() {
+                String::new()
+            } else {
+                "message/rfc822".into()
+            },
+            ref_table: "dunning_actions".into(),
+            ref_id: Some(rec.id),
+            ..Default::default()
+        };
+        let recorded = store
+            .bounce_dunning_action(rec.id, &bounce, &event, now)
+            .await?;
+        let rec = store.dunning_action(rec.id).await?;
+        let debtor = store
+            .dunning_debtors("", Some(rec.debtor_id))
+            .await?
+            .into_iter()
+            .next();
+        Ok(DunningBounceResult {
+            action: record_dto(&rec, debtor.as_ref()),
+            recorded,
+        })
     }
 
     /// The outbox, newest first (failed ones show why).
@@ -1221,6 +1578,7 @@ fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
         error: w.render_error.clone().unwrap_or_default(),
         note: String::new(),
         as_of: as_of.to_string(),
+        bounce: String::new(),
     }
 }
 

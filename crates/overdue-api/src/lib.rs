@@ -33,6 +33,7 @@ pub mod credit;
 mod debtors;
 pub mod demo;
 pub mod documents;
+pub mod dsn;
 pub mod dto;
 pub mod dunning;
 pub mod email;

@@ -9,7 +9,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use overdue_api::dunning::{DunningRunMode, DunningRunRequest, DunningTaskDone};
+use overdue_api::dunning::{
+    DunningLevelDto, DunningPolicyDto, DunningRunMode, DunningRunRequest, DunningTaskDone,
+};
 use overdue_api::email::{SmtpSecurity, SmtpSettings, SmtpSettingsInput};
 use overdue_api::templates::DunningTemplateDto;
 use overdue_api::{Api, ApiError, ErrorCode};
@@ -73,9 +75,36 @@ pub enum DunningCommand {
         /// Debtor reference or #id.
         debtor: String,
     },
-    /// Collection policies.
+    /// Collection policies: list, show, set from JSON, default, delete.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Record a bounce of a sent dunning email: the bounce message as received (an .eml
+    /// file, "-" = standard input), or --message-id of the email that bounced.
+    Bounce {
+        /// The bounce message (delivery status notification).
+        #[arg(required_unless_present_any = ["message_id", "maildir"])]
+        file: Option<PathBuf>,
+        /// The Message-ID of the email that bounced.
+        #[arg(long, conflicts_with_all = ["file", "maildir"])]
+        message_id: Option<String>,
+        /// Read every message in a Maildir (its new/ and cur/, or the folder itself):
+        /// bounces of dunning emails are recorded, other messages are left alone.
+        #[arg(long, conflicts_with = "file")]
+        maildir: Option<PathBuf>,
+    },
+    /// Make a debtor follow a collection policy (`--policy NAME`) or the default again
+    /// (`--default`).
+    Assign {
+        /// Debtor reference or #id.
+        #[arg(long)]
+        debtor: String,
+        /// Policy name or #id.
+        #[arg(long, conflicts_with = "default")]
+        policy: Option<String>,
+        /// Follow the default policy again.
+        #[arg(long)]
+        default: bool,
+    },
     /// Message templates.
     #[command(subcommand)]
     Template(TemplateCommand),
@@ -123,8 +152,32 @@ pub enum DunningCommand {
 /// Policy commands.
 #[derive(Subcommand)]
 pub enum PolicyCommand {
-    /// Show every policy and its levels.
-    Show,
+    /// List the policies: name, default, number of levels.
+    List,
+    /// Show one policy's levels (by name or #id), or every policy's without a name.
+    Show {
+        /// Policy name or #id.
+        name: Option<String>,
+    },
+    /// Create or replace a policy from a JSON file ("-" = standard input) shaped like
+    /// `policy show NAME --json`: `{"id", "name", "levels": [{"number", "name", "trigger_days",
+    /// "min_open", "min_open_currency", "audience", "channel", "template", "wait_days",
+    /// "deadline_days"}], "is_default"}`. The policy of that id (renamed if the name
+    /// changed), else of that name, is replaced; otherwise a new one is created.
+    Set {
+        /// The JSON file.
+        file: PathBuf,
+    },
+    /// Make a policy the default (debtors without their own policy follow it).
+    Default {
+        /// Policy name or #id.
+        name: String,
+    },
+    /// Delete a policy nobody follows (not the default).
+    Delete {
+        /// Policy name or #id.
+        name: String,
+    },
     /// Make a debtor follow a policy (or the default again).
     Assign {
         /// Debtor reference or #id.
@@ -133,12 +186,90 @@ pub enum PolicyCommand {
         #[arg(long)]
         policy: Option<i64>,
     },
-    /// Replace a policy's name and levels from a JSON file (a policy as `policy show
-    /// --json` prints it).
-    Set {
-        /// JSON file with the policy.
-        file: std::path::PathBuf,
-    },
+}
+
+/// A policy file for `dunning policy set`: the `policy show --json` shape, with `id`
+/// and `is_default` optional.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default)]
+    id: Option<i64>,
+    name: String,
+    #[serde(default)]
+    is_default: bool,
+    levels: Vec<LevelFile>,
+}
+
+/// A level in a policy file; optional fields take the editor's defaults.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LevelFile {
+    number: u32,
+    name: String,
+    trigger_days: i32,
+    #[serde(default)]
+    min_open: String,
+    #[serde(default)]
+    min_open_currency: String,
+    #[serde(default = "audience_all")]
+    audience: String,
+    channel: String,
+    #[serde(default)]
+    template: String,
+    #[serde(default)]
+    wait_days: u32,
+    #[serde(default)]
+    deadline_days: u32,
+    #[serde(default)]
+    attach_letter: bool,
+    #[serde(default)]
+    attach_statement: bool,
+}
+
+fn audience_all() -> String {
+    "all".into()
+}
+
+fn print_policy(p: &DunningPolicyDto) {
+    println!(
+        "Policy {} {}{}",
+        p.id,
+        p.name,
+        if p.is_default { " (default)" } else { "" }
+    );
+    for l in &p.levels {
+        println!(
+            "  {} {:<18} {:>+4} days  {:<6} {:<18} wait {} days{}{}{}{}",
+            l.number,
+            l.name,
+            l.trigger_days,
+            l.channel,
+            l.template,
+            l.wait_days,
+            if l.deadline_days > 0 {
+                format!(", {} days to pay", l.deadline_days)
+            } else {
+                String::new()
+            },
+            if l.min_open.is_empty() {
+                String::new()
+            } else {
+                format!(", from {} {}", l.min_open, l.min_open_currency)
+            },
+            if l.audience == "all" {
+                String::new()
+            } else {
+                format!(", {} only", l.audience)
+            },
+            match (l.attach_letter, l.attach_statement) {
+                (true, true) => ", attaches letter and statement",
+                (true, false) => ", attaches the letter",
+                (false, true) => ", attaches the statement",
+                (false, false) => "",
+            }
+        );
+    }
 }
 
 /// Template commands.
@@ -245,6 +376,86 @@ struct RunOutput {
     as_of: String,
     actions: Vec<RunAction>,
     skipped: Vec<RunSkip>,
+}
+
+/// One message of `dunning bounce --maildir`.
+#[derive(Serialize)]
+struct MaildirEntry {
+    file: String,
+    /// `recorded`, `already recorded`, or why it was left alone.
+    outcome: String,
+    action_id: Option<i64>,
+    debtor: String,
+    bounce: String,
+}
+
+/// Records the bounces found in a Maildir; messages that are not bounces of dunning emails
+/// (or delays) are listed and left alone. Files are read, never moved or deleted.
+async fn maildir_bounces(api: &Api, dir: &std::path::Path, json: bool) -> Result<(), ApiError> {
+    let mut files = Vec::new();
+    let subdirs = [dir.join("new"), dir.join("cur")];
+    let folders: Vec<PathBuf> = if subdirs.iter().any(|d| d.is_dir()) {
+        subdirs.into_iter().filter(|d| d.is_dir()).collect()
+    } else {
+        vec![dir.to_path_buf()]
+    };
+    for folder in folders {
+        let rd = std::fs::read_dir(&folder)
+            .map_err(|e| ApiError::invalid(format!("{}: {e}", folder.display())))?;
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let raw = std::fs::read(&f)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", f.display())))?;
+        let r = api
+            .dunning_bounce(overdue_api::dunning::DunningBounceInput {
+                message_id: String::new(),
+                raw: String::from_utf8_lossy(&raw).into_owned(),
+            })
+            .await;
+        out.push(match r {
+            Ok(r) => MaildirEntry {
+                file: f.display().to_string(),
+                outcome: if r.recorded {
+                    "recorded"
+                } else {
+                    "already recorded"
+                }
+                .into(),
+                action_id: r.action.id,
+                debtor: r.action.debtor,
+                bounce: r.action.bounce,
+            },
+            Err(e) if matches!(e.code, ErrorCode::NotFound | ErrorCode::Validation) => {
+                MaildirEntry {
+                    file: f.display().to_string(),
+                    outcome: format!("left alone: {}", e.message),
+                    action_id: None,
+                    debtor: String::new(),
+                    bounce: String::new(),
+                }
+            }
+            Err(e) => return Err(e),
+        });
+    }
+    if json {
+        return print_json(&out);
+    }
+    for e in &out {
+        if e.action_id.is_some() {
+            println!("{}: {} ({}: {})", e.file, e.outcome, e.debtor, e.bounce);
+        } else {
+            println!("{}: {}", e.file, e.outcome);
+        }
+    }
+    Ok(())
 }
 
 async fn debtor_id(api: &Api, key: &str) -> Result<i64, ApiError> {
@@ -425,44 +636,194 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             }
             Ok(())
         }
-        DunningCommand::Policy(PolicyCommand::Show) => {
+        DunningCommand::Policy(PolicyCommand::List) => {
             let list = api.dunning_policies().await?;
             if json {
                 return print_json(&list);
             }
             for p in &list {
                 println!(
-                    "Policy {} {}{}",
+                    "{:>4}  {:<24} {:>2} levels{}",
                     p.id,
                     p.name,
-                    if p.is_default { " (default)" } else { "" }
+                    p.levels.len(),
+                    if p.is_default { "  default" } else { "" }
                 );
-                for l in &p.levels {
-                    println!(
-                        "  {} {:<18} {:>+4} days  {:<6} {:<18} wait {} days{}",
-                        l.number,
-                        l.name,
-                        l.trigger_days,
-                        l.channel,
-                        l.template,
-                        l.wait_days,
-                        if l.deadline_days > 0 {
-                            format!(", {} days to pay", l.deadline_days)
-                        } else {
-                            String::new()
-                        }
-                    );
-                }
             }
             Ok(())
         }
+        DunningCommand::Policy(PolicyCommand::Show { name }) => {
+            let list = match &name {
+                Some(n) => vec![api.dunning_policy_named(n).await?],
+                None => api.dunning_policies().await?,
+            };
+            if json {
+                // One named policy as an object (what `policy set` reads), all as a list.
+                return match (&name, list.as_slice()) {
+                    (Some(_), [one]) => print_json(one),
+                    _ => print_json(&list),
+                };
+            }
+            list.iter().for_each(print_policy);
+            Ok(())
+        }
         DunningCommand::Policy(PolicyCommand::Set { file }) => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
-            let input: overdue_api::dunning::DunningPolicyDto = serde_json::from_str(&text)
-                .map_err(|e| ApiError::invalid(format!("{}: not a policy: {e}", file.display())))?;
-            let saved = api.dunning_policy_save(input).await?;
-            print_json(&saved)
+            let text = if file.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("standard input: {e}")))?;
+                s
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| ApiError::invalid(format!("{}: {e}", file.display())))?
+            };
+            let f: PolicyFile = serde_json::from_str(&text).map_err(|e| {
+                ApiError::invalid(format!("{}: not a policy file: {e}", file.display()))
+            })?;
+            // The policy of the file's id (a rename), else the policy of its name, else new.
+            let all = api.dunning_policies().await?;
+            let existing =
+                f.id.filter(|&id| id != 0)
+                    .and_then(|id| all.iter().find(|p| p.id == id))
+                    .or_else(|| all.iter().find(|p| p.name == f.name.trim()))
+                    .cloned();
+            let dto = DunningPolicyDto {
+                id: existing.as_ref().map(|p| p.id).unwrap_or(0),
+                name: f.name,
+                is_default: false,
+                levels: f
+                    .levels
+                    .into_iter()
+                    .map(|l| DunningLevelDto {
+                        number: l.number,
+                        name: l.name,
+                        trigger_days: l.trigger_days,
+                        min_open: l.min_open,
+                        min_open_currency: l.min_open_currency,
+                        audience: l.audience,
+                        channel: l.channel,
+                        template: l.template,
+                        wait_days: l.wait_days,
+                        deadline_days: l.deadline_days,
+                        attach_letter: l.attach_letter,
+                        attach_statement: l.attach_statement,
+                    })
+                    .collect(),
+            };
+            let mut saved = api.dunning_policy_save(dto).await?;
+            if f.is_default && !saved.is_default {
+                saved = api.dunning_policy_set_default(saved.id).await?;
+            }
+            if json {
+                print_json(&saved)
+            } else {
+                println!(
+                    "{} policy {} \"{}\" ({} levels).",
+                    if existing.is_some() {
+                        "Replaced"
+                    } else {
+                        "Created"
+                    },
+                    saved.id,
+                    saved.name,
+                    saved.levels.len()
+                );
+                Ok(())
+            }
+        }
+        DunningCommand::Policy(PolicyCommand::Default { name }) => {
+            let p = api.dunning_policy_named(&name).await?;
+            let p = api.dunning_policy_set_default(p.id).await?;
+            if json {
+                print_json(&p)
+            } else {
+                println!("\"{}\" is now the default policy.", p.name);
+                Ok(())
+            }
+        }
+        DunningCommand::Policy(PolicyCommand::Delete { name }) => {
+            let p = api.dunning_policy_named(&name).await?;
+            api.dunning_policy_delete(p.id).await?;
+            if json {
+                print_json(&serde_json::json!({"deleted": p.id, "name": p.name}))
+            } else {
+                println!("Deleted policy \"{}\".", p.name);
+                Ok(())
+            }
+        }
+        DunningCommand::Bounce {
+            maildir: Some(dir), ..
+        } => maildir_bounces(api, &dir, json).await,
+        DunningCommand::Bounce {
+            file, message_id, ..
+        } => {
+            let raw = match &file {
+                Some(f) if f.as_os_str() == "-" => {
+                    let mut b = Vec::new();
+                    std::io::stdin().read_to_end(&mut b).map_err(|e| {
+                        ApiError::new(ErrorCode::Io, format!("standard input: {e}"))
+                    })?;
+                    b
+                }
+                Some(f) => std::fs::read(f)
+                    .map_err(|e| ApiError::invalid(format!("{}: {e}", f.display())))?,
+                None => Vec::new(),
+            };
+            let r = api
+                .dunning_bounce(overdue_api::dunning::DunningBounceInput {
+                    message_id: message_id.unwrap_or_default(),
+                    raw: String::from_utf8_lossy(&raw).into_owned(),
+                })
+                .await?;
+            if json {
+                print_json(&r)
+            } else {
+                println!(
+                    "{} {} (level {}) to {}: {}",
+                    if r.recorded {
+                        "Bounced:"
+                    } else {
+                        "Already recorded:"
+                    },
+                    r.action.level_name,
+                    r.action.level,
+                    r.action.debtor,
+                    r.action.bounce
+                );
+                Ok(())
+            }
+        }
+        DunningCommand::Assign {
+            debtor,
+            policy,
+            default,
+        } => {
+            let id = debtor_id(api, &debtor).await?;
+            let policy = match (policy, default) {
+                (Some(name), false) => Some(api.dunning_policy_named(&name).await?),
+                (None, true) => None,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "Name the policy with --policy NAME, or give --default.",
+                    ))
+                }
+            };
+            api.dunning_assign_policy(id, policy.as_ref().map(|p| p.id))
+                .await?;
+            let followed = api.dunning_debtor_policy(id).await?;
+            if json {
+                print_json(&followed)
+            } else {
+                println!(
+                    "{debtor} follows {}.",
+                    match &policy {
+                        Some(p) => format!("\"{}\"", p.name),
+                        None => "the default policy".into(),
+                    }
+                );
+                Ok(())
+            }
         }
         DunningCommand::Policy(PolicyCommand::Assign { debtor, policy }) => {
             let id = debtor_id(api, &debtor).await?;

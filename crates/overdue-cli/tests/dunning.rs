@@ -233,3 +233,108 @@ fn a_crash_between_send_and_record_never_sends_twice() {
     let log = ok(&db, &["dunning", "log", debtor]);
     assert!(log.contains("delivery not confirmed"), "{log}");
 }
+
+#[test]
+fn a_bounce_file_marks_the_sent_reminder_bounced() {
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    book(&db, &sink);
+    ok(
+        &db,
+        &[
+            "dunning",
+            "run",
+            "--as-of",
+            "2026-03-12",
+            "--send",
+            "--debtor",
+            "D1",
+        ],
+    );
+    let sent = sink.delivered();
+    assert_eq!(sent.len(), 1);
+    let message_id = sent[0].header("Message-ID").unwrap();
+    // The receiving server's notice comes back through the real SMTP server.
+    sink.deliver_raw(
+        "billing@seller.test",
+        &smtp_sink::dsn(&message_id, "ap@acme.test", "failed", "5.1.1"),
+    );
+    let notice = sink.delivered().pop().unwrap();
+    let eml = dir.path().join("bounce.eml");
+    std::fs::write(&eml, &notice.raw).unwrap();
+
+    let out = ok(&db, &["--json", "dunning", "bounce", eml.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["recorded"], true);
+    assert_eq!(v["action"]["debtor"], "D1");
+    assert_eq!(v["action"]["status"], "sent");
+    assert!(
+        v["action"]["bounce"]
+            .as_str()
+            .unwrap()
+            .starts_with("5.1.1 · ap@acme.test"),
+        "{v}"
+    );
+    let out = ok(&db, &["dunning", "bounce", "--message-id", &message_id]);
+    assert!(out.starts_with("Already recorded:"), "{out}");
+    let log = ok(&db, &["dunning", "log", "D1"]);
+    assert!(log.contains("bounced: 5.1.1"), "{log}");
+
+    // A Maildir of mixed mail: the bounce (already recorded), a delay notice and an
+    // ordinary message are read, reported and left alone.
+    let maildir = dir.path().join("Maildir");
+    std::fs::create_dir_all(maildir.join("new")).unwrap();
+    std::fs::create_dir_all(maildir.join("cur")).unwrap();
+    std::fs::write(maildir.join("new/1.eml"), &notice.raw).unwrap();
+    std::fs::write(
+        maildir.join("new/2.eml"),
+        smtp_sink::dsn(&message_id, "ap@acme.test", "delayed", "4.4.1"),
+    )
+    .unwrap();
+    std::fs::write(
+        maildir.join("cur/3.eml"),
+        "From: a@b.test\r\nSubject: hello\r\n\r\nJust saying hi.\r\n",
+    )
+    .unwrap();
+    let out = ok(
+        &db,
+        &[
+            "--json",
+            "dunning",
+            "bounce",
+            "--maildir",
+            maildir.to_str().unwrap(),
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let outcome = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(name))
+            .map(|e| e["outcome"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{name} not read: {v}"))
+    };
+    assert_eq!(v.as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(outcome("new/1.eml"), "already recorded", "{v}");
+    let delay = outcome("new/2.eml");
+    assert!(
+        delay.starts_with("left alone") && delay.contains("delayed"),
+        "{v}"
+    );
+    assert!(outcome("cur/3.eml").starts_with("left alone"), "{v}");
+
+    // Nothing to match, or no bounce given: bad input, exit 2.
+    let other = dir.path().join("other.eml");
+    std::fs::write(
+        &other,
+        smtp_sink::dsn("<x@elsewhere.test>", "x@y.test", "failed", "5.1.1"),
+    )
+    .unwrap();
+    let (code, _, err) = overdue(&db, &["dunning", "bounce", other.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("x@elsewhere.test"), "{err}");
+    let (code, _, _) = overdue(&db, &["dunning", "bounce"]);
+    assert_eq!(code, 2);
+}

@@ -136,6 +136,12 @@ pub struct Level {
     pub wait_days: u32,
     /// Days the debtor is given to pay (the deadline printed in the message; 0 = none).
     pub deadline_days: u32,
+    /// An email level attaches the level's letter as PDF.
+    #[serde(default)]
+    pub attach_letter: bool,
+    /// An email level attaches the debtor's account statement as PDF.
+    #[serde(default)]
+    pub attach_statement: bool,
 }
 
 /// A collection policy.
@@ -209,6 +215,8 @@ impl Policy {
             template: template.to_string(),
             wait_days,
             deadline_days: 0,
+            attach_letter: false,
+            attach_statement: false,
         };
         let mut final_demand = level(4, "Final demand", 35, Channel::Email, "final_demand", 10);
         final_demand.deadline_days = 10;

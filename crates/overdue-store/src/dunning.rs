@@ -134,6 +134,10 @@ pub struct ActionRecord {
     pub done_at: Option<DateTime<Utc>>,
     /// When it was sent or performed.
     pub sent_at: Option<DateTime<Utc>>,
+    /// When a bounce of the sent email was recorded.
+    pub bounced_at: Option<DateTime<Utc>>,
+    /// What the bounce said ("" when none).
+    pub bounce: String,
     /// Invoices it named: (invoice id, number, open minor units named).
     pub invoices: Vec<(i64, String, i64)>,
 }
@@ -151,6 +155,7 @@ struct LevelRow {
     template: String,
     wait_days: i64,
     deadline_days: i64,
+    attach: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -174,11 +179,13 @@ struct ActionRow {
     note: String,
     done_at: Option<DateTime<Utc>>,
     sent_at: Option<DateTime<Utc>>,
+    bounced_at: Option<DateTime<Utc>>,
+    bounce: String,
 }
 
 const ACTION_COLUMNS: &str = "id, debtor_id, level, cycle, level_name, channel, state, as_of, \
      currency, amount_minor, deadline, recipient, subject, message_id, error, attempts, note, \
-     done_at, sent_at";
+     done_at, sent_at, bounced_at, bounce";
 
 fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} {value:?}"))
@@ -212,6 +219,8 @@ impl ActionRow {
             note: self.note,
             done_at: self.done_at,
             sent_at: self.sent_at,
+            bounced_at: self.bounced_at,
+            bounce: self.bounce,
             invoices,
         })
     }
@@ -247,6 +256,51 @@ pub struct TemplateRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Inserts a policy's levels inside an open transaction (`$tx`), for policy `$id`.
+macro_rules! insert_levels {
+    ($tx:expr, $id:expr, $policy:expr) => {{
+        let policy: &Policy = $policy;
+        for l in &policy.levels {
+            let (minor, code) = match &l.min_open {
+                Some(m) => (
+                    Some(
+                        m.to_minor_units()
+                            .map_err(|e| StoreError::Rejected(e.to_string()))?,
+                    ),
+                    m.currency().code().to_string(),
+                ),
+                None => (None, String::new()),
+            };
+            sqlx::query(
+                "INSERT INTO dunning_levels (policy_id, number, name, trigger_days, min_open_minor, \
+                 min_open_currency, audience, channel, template, wait_days, deadline_days, attach) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind($id)
+            .bind(i64::from(l.number))
+            .bind(l.name.trim())
+            .bind(i64::from(l.trigger_days))
+            .bind(minor)
+            .bind(code)
+            .bind(l.audience.as_str())
+            .bind(l.channel.as_str())
+            .bind(l.template.trim())
+            .bind(i64::from(l.wait_days))
+            .bind(i64::from(l.deadline_days))
+            .bind(
+                [(l.attach_letter, "letter"), (l.attach_statement, "statement")]
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, what)| *what)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
     /// Every policy with its levels, the default first.
     pub async fn dunning_policies(&self) -> Result<Vec<PolicyRecord>, StoreError> {
@@ -258,7 +312,7 @@ impl Store {
             .await?;
             let l = sqlx::query_as(
                 "SELECT policy_id, number, name, trigger_days, min_open_minor, min_open_currency, \
-                 audience, channel, template, wait_days, deadline_days FROM dunning_levels \
+                 audience, channel, template, wait_days, deadline_days, attach FROM dunning_levels \
                  ORDER BY policy_id, number",
             )
             .fetch_all(pool)
@@ -288,6 +342,8 @@ impl Store {
                     template: l.template.clone(),
                     wait_days: u32_of(l.wait_days),
                     deadline_days: u32_of(l.deadline_days),
+                    attach_letter: l.attach.split(',').any(|a| a.trim() == "letter"),
+                    attach_statement: l.attach.split(',').any(|a| a.trim() == "statement"),
                 });
             }
             out.push(PolicyRecord {
@@ -310,7 +366,8 @@ impl Store {
                 .bind(policy.name.trim())
                 .bind(id)
                 .execute(&mut *tx)
-                .await?
+                .await
+                .map_err(|e| StoreError::unique(e, "policy name", policy.name.trim()))?
                 .rows_affected();
             if n == 0 {
                 return Err(StoreError::NotFound { entity: "policy", key: id.to_string() });
@@ -319,40 +376,122 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            for l in &policy.levels {
-                let (minor, code) = match &l.min_open {
-                    Some(m) => (Some(m.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?), m.currency().code().to_string()),
-                    None => (None, String::new()),
-                };
-                sqlx::query(
-                    "INSERT INTO dunning_levels (policy_id, number, name, trigger_days, min_open_minor, \
-                     min_open_currency, audience, channel, template, wait_days, deadline_days) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(id)
-                .bind(i64::from(l.number))
-                .bind(l.name.trim())
-                .bind(i64::from(l.trigger_days))
-                .bind(minor)
-                .bind(code)
-                .bind(l.audience.as_str())
-                .bind(l.channel.as_str())
-                .bind(l.template.trim())
-                .bind(i64::from(l.wait_days))
-                .bind(i64::from(l.deadline_days))
-                .execute(&mut *tx)
-                .await?;
-            }
+            insert_levels!(tx, id, policy);
             tx.commit().await?;
             Ok(())
         })
     }
 
-    /// Makes a debtor follow a policy (`None`: the default again).
+    /// Creates a policy (not the default) with its levels in one transaction; the caller
+    /// validated it. Returns the new id.
+    pub async fn create_dunning_policy(
+        &self,
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO dunning_policies (name, is_default, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(policy.name.trim())
+            .bind(false)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "policy name", policy.name.trim()))?;
+            insert_levels!(tx, id, policy);
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Deletes a policy. Refused for the default policy and for a policy debtors follow;
+    /// past outbox rows keep their history and lose only the link to the policy.
+    pub async fn delete_dunning_policy(&self, id: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(String, bool)> =
+                sqlx::query_as("SELECT name, is_default FROM dunning_policies WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((name, is_default)) = row else {
+                return Err(StoreError::NotFound { entity: "policy", key: id.to_string() });
+            };
+            if is_default {
+                return Err(StoreError::Rejected(format!(
+                    "\"{name}\" is the default policy: make another policy the default before deleting it."
+                )));
+            }
+            let followers: i64 = sqlx::query_scalar(
+                "SELECT CAST(count(*) AS BIGINT) FROM debtor_dunning_policy WHERE policy_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if followers > 0 {
+                return Err(StoreError::Rejected(format!(
+                    "{followers} debtor(s) follow \"{name}\": assign them another policy before deleting it."
+                )));
+            }
+            sqlx::query("UPDATE dunning_actions SET policy_id = NULL WHERE policy_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM dunning_policies WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Makes a policy the default (the one debtors without an assignment follow).
+    pub async fn set_default_dunning_policy(&self, id: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM dunning_policies WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound { entity: "policy", key: id.to_string() });
+            }
+            sqlx::query("UPDATE dunning_policies SET is_default = $1 WHERE is_default = $2")
+                .bind(false)
+                .bind(true)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE dunning_policies SET is_default = $1 WHERE id = $2")
+                .bind(true)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The policy a debtor is assigned (`None`: it follows the default).
+    pub async fn dunning_policy_of(&self, debtor_id: i64) -> Result<Option<i64>, StoreError> {
+        with_pool!(self, pool => {
+            Ok(sqlx::query_scalar("SELECT policy_id FROM debtor_dunning_policy WHERE debtor_id = $1")
+                .bind(debtor_id)
+                .fetch_optional(pool)
+                .await?)
+        })
+    }
+
+    /// Makes a debtor follow a policy (`None`: the default again), and logs the change on
+    /// the debtor's timeline in the same transaction.
     pub async fn assign_dunning_policy(
         &self,
         debtor_id: i64,
         policy_id: Option<i64>,
+        event: &NewEvent,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -367,6 +506,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            insert_event!(tx, event, now)?;
             tx.commit().await?;
             Ok(())
         })
@@ -643,6 +783,57 @@ impl Store {
             insert_event!(tx, event, now)?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// The outbox row of a sent email, by its Message-ID (with or without `<>`).
+    pub async fn dunning_action_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> Result<Option<ActionRecord>, StoreError> {
+        let bare = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM dunning_actions WHERE message_id = $1")
+                .bind(bare)
+                .fetch_optional(pool)
+                .await?
+        });
+        match id {
+            Some(id) => Ok(Some(self.dunning_action(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a bounce of a sent email and appends its event, once: a second notice for
+    /// the same action changes nothing and returns false.
+    pub async fn bounce_dunning_action(
+        &self,
+        id: i64,
+        bounce: &str,
+        event: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE dunning_actions SET bounced_at = $2, bounce = $3, updated_at = $2 \
+                 WHERE id = $1 AND bounced_at IS NULL AND message_id IS NOT NULL",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(bounce)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(false);
+            }
+            insert_event!(tx, event, now)?;
+            tx.commit().await?;
+            Ok(true)
         })
     }
 

@@ -39,6 +39,56 @@ impl Delivered {
         })
     }
 
+    /// The attachments of a multipart message: (file name, content type, decoded bytes),
+    /// in order.
+    pub fn attachments(&self) -> Vec<(String, String, Vec<u8>)> {
+        let Some(boundary) = self.header("Content-Type").and_then(|ct| {
+            let (_, rest) = ct.split_once("boundary=")?;
+            Some(rest.trim_matches('"').split(['"', ';']).next()?.to_string())
+        }) else {
+            return Vec::new();
+        };
+        let text = self.text();
+        let mut out = Vec::new();
+        for part in text.split(&format!("--{boundary}")).skip(1) {
+            let Some((head, body)) = part.split_once("\r\n\r\n") else {
+                continue;
+            };
+            let head = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+            let field = |name: &str| {
+                head.lines().find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.trim()
+                        .eq_ignore_ascii_case(name)
+                        .then(|| v.trim().to_string())
+                })
+            };
+            let Some(disposition) = field("Content-Disposition") else {
+                continue;
+            };
+            if !disposition.starts_with("attachment") {
+                continue;
+            }
+            // `filename="x"`, or RFC 2231 continuations `filename*0="a"; filename*1="b"`.
+            let filename = disposition
+                .split(';')
+                .filter_map(|p| {
+                    let (k, v) = p.trim().split_once('=')?;
+                    (k == "filename" || k.starts_with("filename*"))
+                        .then(|| v.trim().trim_matches('"').to_string())
+                })
+                .collect::<String>();
+            let content_type = field("Content-Type").unwrap_or_default();
+            assert_eq!(
+                field("Content-Transfer-Encoding").as_deref(),
+                Some("base64"),
+                "attachments are base64"
+            );
+            out.push((filename, content_type, decode_b64_bytes(body)));
+        }
+        out
+    }
+
     /// The body decoded from quoted-printable or base64 when the message says so.
     pub fn body(&self) -> String {
         let text = self.text();
@@ -74,6 +124,10 @@ fn decode_qp(s: &str) -> String {
 }
 
 fn decode_b64(s: &str) -> String {
+    String::from_utf8_lossy(&decode_b64_bytes(s)).into_owned()
+}
+
+fn decode_b64_bytes(s: &str) -> Vec<u8> {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let mut buf = 0u32;
@@ -90,7 +144,7 @@ fn decode_b64(s: &str) -> String {
             buf &= (1 << bits) - 1;
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 /// The running server; stopped when dropped.
@@ -186,6 +240,87 @@ impl SmtpSink {
                 }
             })
             .collect()
+    }
+}
+
+/// A delivery status notification (RFC 3464) as a receiving server returns it for
+/// `message_id` sent to `recipient`: `action` `failed` with `status` 5.x.x, or `delayed`.
+pub fn dsn(message_id: &str, recipient: &str, action: &str, status: &str) -> String {
+    format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.acme.test>\r\n\
+To: billing@seller.test\r\n\
+Subject: Undelivered Mail Returned to Sender\r\n\
+Message-ID: <dsn.{status}@mx.acme.test>\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status;\r\n\
+\tboundary=\"DSN-BOUNDARY\"\r\n\
+\r\n\
+--DSN-BOUNDARY\r\n\
+Content-Type: text/plain; charset=us-ascii\r\n\
+\r\n\
+This is the mail system at host mx.acme.test. Your message could not be delivered.\r\n\
+\r\n\
+--DSN-BOUNDARY\r\n\
+Content-Type: message/delivery-status\r\n\
+\r\n\
+Reporting-MTA: dns; mx.acme.test\r\n\
+Original-Message-ID: {message_id}\r\n\
+\r\n\
+Final-Recipient: rfc822; {recipient}\r\n\
+Action: {action}\r\n\
+Status: {status}\r\n\
+Diagnostic-Code: smtp; 550 {status} <{recipient}>:\r\n\
+\tRecipient address rejected: User unknown\r\n\
+\r\n\
+--DSN-BOUNDARY\r\n\
+Content-Type: text/rfc822-headers\r\n\
+\r\n\
+Message-ID: {message_id}\r\n\
+From: billing@seller.test\r\n\
+To: {recipient}\r\n\
+\r\n\
+--DSN-BOUNDARY--\r\n"
+    )
+}
+
+impl SmtpSink {
+    /// Delivers `data` (a whole message, CRLF lines) to the server with a plain SMTP
+    /// dialogue, as a remote mail server returning a bounce would (null sender).
+    pub fn deliver_raw(&self, to: &str, data: &str) {
+        use std::io::Write;
+        let stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut w = stream;
+        let expect = |code: &str, reader: &mut BufReader<std::net::TcpStream>| loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            assert!(
+                line.starts_with(code),
+                "SMTP: expected {code}, got {line:?}"
+            );
+            if line.as_bytes().get(3) != Some(&b'-') {
+                break;
+            }
+        };
+        expect("220", &mut reader);
+        for (cmd, code) in [
+            ("EHLO mx.acme.test".to_string(), "250"),
+            ("MAIL FROM:<>".to_string(), "250"),
+            (format!("RCPT TO:<{to}>"), "250"),
+            ("DATA".to_string(), "354"),
+        ] {
+            write!(w, "{cmd}\r\n").unwrap();
+            expect(code, &mut reader);
+        }
+        // Dot-stuffing: a line starting with "." gets another.
+        let body = data.replace("\r\n.", "\r\n..");
+        write!(w, "{body}").unwrap();
+        if !body.ends_with("\r\n") {
+            write!(w, "\r\n").unwrap();
+        }
+        write!(w, ".\r\n").unwrap();
+        expect("250", &mut reader);
+        write!(w, "QUIT\r\n").unwrap();
     }
 }
 

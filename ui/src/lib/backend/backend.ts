@@ -51,6 +51,9 @@ import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
+import type { DunningBounceInput } from "../bindings/DunningBounceInput";
+import type { DunningBounceResult } from "../bindings/DunningBounceResult";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
 import type { DunningMessage } from "../bindings/DunningMessage";
@@ -160,6 +163,18 @@ export interface Backend extends LettersBackend {
   dunningTaskDone(input: DunningTaskDone): Promise<void>;
   /** Collection policies, the default first. */
   dunningPolicies(): Promise<DunningPolicyDto[]>;
+  /** Saves a policy: id 0 creates one; field errors name `name`, `levels[i].field`. */
+  dunningPolicySave(policy: DunningPolicyDto): Promise<DunningPolicyDto>;
+  /** Deletes a policy nobody follows (never the default). */
+  dunningPolicyDelete(id: number): Promise<void>;
+  /** Makes a policy the default. */
+  dunningPolicySetDefault(id: number): Promise<DunningPolicyDto>;
+  /** The policy a debtor follows and whether it is its own. */
+  dunningDebtorPolicy(debtorId: number): Promise<DunningDebtorPolicy>;
+  /** Makes a debtor follow a policy (`null` = the default); logged on its timeline. */
+  dunningAssignPolicy(debtorId: number, policyId: number | null): Promise<void>;
+  /** Records a later bounce (the notice as received, or the Message-ID); once per email. */
+  dunningBounce(input: DunningBounceInput): Promise<DunningBounceResult>;
   /** Every message template (edited or shipped). */
   dunningTemplates(): Promise<DunningTemplateDto[]>;
   /** Saves a template; an unknown merge field is refused with a validation error. */

@@ -47,6 +47,10 @@ import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
+import type { DunningBounceInput } from "../bindings/DunningBounceInput";
+import type { DunningBounceResult } from "../bindings/DunningBounceResult";
+import { validatePolicy } from "../collections/policyEditor";
 import type { DunningTemplateDto } from "../bindings/DunningTemplateDto";
 import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview";
 import type { DunningMessage } from "../bindings/DunningMessage";
@@ -532,6 +536,7 @@ export class MemoryBackend implements Backend {
         error: req.mode === "send" && !email ? "the debtor has no contact with an email address" : "",
         note: "",
         as_of: asOf,
+        bounce: "",
       };
       if (req.mode !== "preview") {
         this.outbox = this.outbox.filter((a) => a.debtor_id !== d.id || a.status === "sent");
@@ -557,10 +562,10 @@ export class MemoryBackend implements Backend {
     if (!a) fail("not_found", `Dunning action ${input.action_id} was not found`);
     a.note = input.outcome.trim();
   }
-  async dunningPolicies(): Promise<DunningPolicyDto[]> {
+  private dunningPolicyList: DunningPolicyDto[] = (() => {
     const level = (number: number, name: string, trigger_days: number, channel: string, template: string) => ({
       number, name, trigger_days, min_open: "", min_open_currency: "", audience: "all", channel, template,
-      wait_days: 7, deadline_days: number === 4 ? 10 : 0,
+      wait_days: 7, deadline_days: number === 4 ? 10 : 0, attach_letter: false, attach_statement: false,
     });
     return [{
       id: 1, name: "Standard", is_default: true,
@@ -573,6 +578,86 @@ export class MemoryBackend implements Backend {
         level(6, "Legal review", 60, "legal", ""),
       ],
     }];
+  })();
+  private dunningAssigned = new Map<number, number>();
+  async dunningPolicies(): Promise<DunningPolicyDto[]> {
+    const list = structuredClone(this.dunningPolicyList);
+    return [...list.filter((p) => p.is_default), ...list.filter((p) => !p.is_default)];
+  }
+  private dunningPolicyById(id: number): DunningPolicyDto {
+    const p = this.dunningPolicyList.find((x) => x.id === id);
+    if (!p) fail("not_found", `Policy ${id} was not found.`);
+    return p;
+  }
+  async dunningPolicySave(policy: DunningPolicyDto): Promise<DunningPolicyDto> {
+    const errors = Object.entries(validatePolicy(policy)).map(([field, message]) => ({ field, message }));
+    if (errors.length > 0) fail("validation", errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention.`, errors);
+    const name = policy.name.trim();
+    if (this.dunningPolicyList.some((p) => p.name === name && p.id !== policy.id)) {
+      fail("duplicate", `policy name "${name}" is already used by another record`);
+    }
+    const levels = structuredClone(policy.levels).map((l) => ({ ...l, name: l.name.trim(), template: l.template.trim() }));
+    if (policy.id === 0) {
+      const id = Math.max(0, ...this.dunningPolicyList.map((p) => p.id)) + 1;
+      this.dunningPolicyList.push({ id, name, is_default: false, levels });
+      return structuredClone(this.dunningPolicyById(id));
+    }
+    const p = this.dunningPolicyById(policy.id);
+    p.name = name;
+    p.levels = levels;
+    return structuredClone(p);
+  }
+  async dunningPolicyDelete(id: number): Promise<void> {
+    const p = this.dunningPolicyById(id);
+    if (p.is_default) fail("invalid_input", `"${p.name}" is the default policy: make another policy the default before deleting it.`);
+    const followers = [...this.dunningAssigned.values()].filter((x) => x === id).length;
+    if (followers > 0) fail("invalid_input", `${followers} debtor(s) follow "${p.name}": assign them another policy before deleting it.`);
+    this.dunningPolicyList = this.dunningPolicyList.filter((x) => x.id !== id);
+  }
+  async dunningPolicySetDefault(id: number): Promise<DunningPolicyDto> {
+    const p = this.dunningPolicyById(id);
+    this.dunningPolicyList.forEach((x) => (x.is_default = x.id === id));
+    return structuredClone(p);
+  }
+  async dunningDebtorPolicy(debtorId: number): Promise<DunningDebtorPolicy> {
+    this.find(debtorId);
+    const own = this.dunningAssigned.get(debtorId);
+    const policy = this.dunningPolicyList.find((p) => (own === undefined ? p.is_default : p.id === own)) ?? null;
+    return { debtor_id: debtorId, assigned: own !== undefined, policy: structuredClone(policy) };
+  }
+  async dunningAssignPolicy(debtorId: number, policyId: number | null): Promise<void> {
+    this.find(debtorId);
+    if (policyId === null) this.dunningAssigned.delete(debtorId);
+    else {
+      this.dunningPolicyById(policyId);
+      this.dunningAssigned.set(debtorId, policyId);
+    }
+  }
+  async dunningBounce(input: DunningBounceInput): Promise<DunningBounceResult> {
+    // The same matching as the API, reduced: Original-Message-ID, Message-ID in the body,
+    // or the given id; the failure check is the Action field.
+    const raw = input.raw.replace(/\r\n/g, "\n");
+    if (input.message_id.trim() === "" && raw.trim() === "") {
+      fail("validation", "Give the bounce message or the Message-ID of the email that bounced.", [{ field: "raw", message: "Give the bounce message or the Message-ID of the email that bounced." }]);
+    }
+    const actions = [...raw.matchAll(/^Action:\s*(\S+)/gim)].map((m) => m[1]!.toLowerCase());
+    if (input.message_id.trim() === "" && actions.length > 0 && !actions.includes("failed")) {
+      const message = `This notice does not report a failed delivery (action: ${actions.join(", ")}).`;
+      fail("validation", message, [{ field: "raw", message }]);
+    }
+    const body = raw.split("\n\n").slice(1).join("\n\n");
+    const ids = input.message_id.trim() !== ""
+      ? [input.message_id.trim().replace(/^<|>$/g, "")]
+      : [...body.matchAll(/^(?:Original-)?Message-ID:\s*<([^>]+)>/gim)].map((m) => m[1]!);
+    const a = this.outbox.find((x) => x.message_id !== "" && ids.includes(x.message_id));
+    if (!a) fail("not_found", `No dunning email was sent with Message-ID ${ids.map((i) => `<${i}>`).join(", ")}.`);
+    const recorded = a.bounce === "";
+    if (recorded) {
+      const status = /^Status:\s*(\S+)/im.exec(raw)?.[1] ?? "";
+      const recipient = /^Final-Recipient:\s*[^;]*;\s*(\S+)/im.exec(raw)?.[1] ?? a.recipient;
+      a.bounce = [status, recipient].filter(Boolean).join(" · ") || "bounced";
+    }
+    return { action: structuredClone(a), recorded };
   }
   async dunningTemplates(): Promise<DunningTemplateDto[]> {
     return structuredClone(this.templates);

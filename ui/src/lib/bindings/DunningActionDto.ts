@@ -87,4 +87,8 @@ note: string,
 /**
  * Run date.
  */
-as_of: string, };
+as_of: string, 
+/**
+ * A later bounce of the sent email ("" when none): status, recipient, diagnostic.
+ */
+bounce: string, };

@@ -43,4 +43,12 @@ wait_days: number,
 /**
  * Days given to pay (0 = no deadline).
  */
-deadline_days: number, };
+deadline_days: number, 
+/**
+ * An email level attaches the level's letter as PDF (stored as a document too).
+ */
+attach_letter: boolean, 
+/**
+ * An email level attaches the account statement as PDF (stored as a document too).
+ */
+attach_statement: boolean, };
