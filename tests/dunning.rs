@@ -98,3 +98,59 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
         "the email is on the debtor's contact log: {log}"
     );
 }
+
+/// The collection policy is edited in Settings: the final demand becomes a printed letter
+/// with a later trigger, the CLI reads the change back from the same file, and a level
+/// without a name is refused next to its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_policy_is_edited_in_settings() {
+    let home = Home::new();
+    ok(
+        &home,
+        &["debtors", "add", "--name", "Acme GmbH", "--ref", "D1"],
+    );
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-settings").await;
+    app.wait_testid("policy-editor").await;
+    app.click("policy-edit").await;
+    app.wait_testid("policy-form").await;
+
+    // A level without a name is refused where it is.
+    // (Keystrokes, not WebDriver's clear, so the page sees each edit.)
+    app.wait_testid("level-3-name")
+        .await
+        .send_keys(&format!("\u{E010}{}", "\u{E003}".repeat(40)))
+        .await
+        .expect("backspaces");
+    app.click("policy-save").await;
+    app.wait_texts("error-levels[3].name", "the level's name error", |t| {
+        t.len() == 1 && !t[0].is_empty()
+    })
+    .await;
+
+    app.type_into("level-3-name", "Final demand by post").await;
+    app.type_into("level-3-trigger", "40").await;
+    app.wait_testid("level-3-channel")
+        .await
+        .select_by_value("letter")
+        .await
+        .expect("the action list has a letter");
+    app.screenshot("policy-editor.png").await;
+    app.click("policy-save").await;
+    app.wait_texts("policy-message", "the saved message", |t| {
+        t.len() == 1 && !t[0].is_empty()
+    })
+    .await;
+
+    let shown: serde_json::Value = serde_json::from_str(&ok(
+        &home,
+        &["dunning", "policy", "show", "Standard", "--json"],
+    ))
+    .unwrap();
+    let level = &shown["levels"][3];
+    assert_eq!(level["name"], "Final demand by post", "{shown}");
+    assert_eq!(level["channel"], "letter", "{shown}");
+    assert_eq!(level["trigger_days"], 40, "{shown}");
+    assert_eq!(shown["levels"].as_array().unwrap().len(), 6, "{shown}");
+    app.quit_without_page_errors().await;
+}
