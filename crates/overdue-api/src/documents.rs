@@ -81,6 +81,9 @@ pub struct LetterheadDto {
     pub dunning_fee: String,
     /// The user collects consumer debts for others (US Regulation F).
     pub third_party_collector: bool,
+    /// Logo printed at the top right of letters: a PNG or JPEG as base64 (standard
+    /// alphabet), empty for none; at most 512 KiB.
+    pub logo_base64: String,
 }
 
 /// What to produce for a letter.
@@ -214,12 +217,35 @@ impl LetterheadDto {
             },
             signatory: self.signatory.clone(),
             third_party_collector: self.third_party_collector,
+            logo: logo_bytes(&self.logo_base64).unwrap_or_default(),
         }
     }
 
     pub(crate) fn page_size(&self) -> PageSize {
         PageSize::parse(&self.page_size).unwrap_or_else(|| PageSize::for_country(&self.country))
     }
+}
+
+/// The logo's bytes, checked: a readable PNG or JPEG of at most 512 KiB.
+fn logo_bytes(base64_text: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let text: String = base64_text.chars().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .map_err(|e| format!("The logo is not valid base64 ({e})."))?;
+    if bytes.len() > 512 * 1024 {
+        return Err(format!(
+            "The logo is {} KiB; use an image of at most 512 KiB.",
+            bytes.len() / 1024
+        ));
+    }
+    if !overdue_docs::is_image(&bytes) {
+        return Err("The logo must be a PNG or JPEG image.".into());
+    }
+    Ok(bytes)
 }
 
 /// Checks an IBAN's mod-97 checksum (spaces ignored).
@@ -428,6 +454,9 @@ impl Api {
                 "iban",
                 "This IBAN's check digits are wrong.",
             ));
+        }
+        if let Err(m) = logo_bytes(&input.logo_base64) {
+            fields.push(overdue_domain::FieldError::new("logo", m));
         }
         if !input.page_size.trim().is_empty() && PageSize::parse(&input.page_size).is_none() {
             fields.push(overdue_domain::FieldError::new(

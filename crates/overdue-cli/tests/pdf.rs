@@ -1079,3 +1079,82 @@ fn plan_and_settlement_agreements_from_the_stored_plan_and_offer() {
     assert_eq!(code, 2, "no offer: {err}");
     assert!(err.contains("settlement"), "{err}");
 }
+
+/// A logo set in the letterhead is printed on letters (an image on page 1, read back with
+/// poppler); a file that is not a PNG or JPEG is refused naming the logo.
+#[test]
+fn the_letterhead_logo_is_printed_and_a_bad_one_refused() {
+    let b = book();
+    let db = &b.db;
+    let invoice = b.out("for-logo.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "invoice",
+            "--number",
+            "A-1",
+            "--out",
+            invoice.to_str().unwrap(),
+        ],
+    );
+    // A real PNG made by poppler (the invoice's first page, tiny).
+    let stem = b.out("logo");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "8",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            invoice.to_str().unwrap(),
+            stem.to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read(stem.with_extension("png")).unwrap();
+    let logo = tool(
+        "base64",
+        &["-w0", stem.with_extension("png").to_str().unwrap()],
+    );
+    assert!(png.starts_with(b"\x89PNG"));
+
+    let mut head: Value = ok(db, &["pdf", "letterhead"]);
+    head["logo_base64"] = Value::String(logo.trim().to_string());
+    let file = b.out("head-with-logo.json");
+    std::fs::write(&file, head.to_string()).unwrap();
+    ok(db, &["pdf", "letterhead", "--set", file.to_str().unwrap()]);
+    let letter = b.out("reminder-with-logo.pdf");
+    ok(
+        db,
+        &[
+            "pdf",
+            "letter",
+            "--debtor",
+            "D1",
+            "--kind",
+            "reminder",
+            "--as-of",
+            "2026-04-30",
+            "--out",
+            letter.to_str().unwrap(),
+        ],
+    );
+    check_pdf(&letter);
+    let images = tool("pdfimages", &["-list", letter.to_str().unwrap()]);
+    let first_page_images = images
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().next() == Some("1"))
+        .count();
+    assert_eq!(first_page_images, 1, "the logo on page 1:\n{images}");
+
+    head["logo_base64"] = Value::String("aGVsbG8gd29ybGQ=".into()); // "hello world"
+    std::fs::write(&file, head.to_string()).unwrap();
+    let (code, _, err) = overdue(db, &["pdf", "letterhead", "--set", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("logo") && err.contains("PNG or JPEG"), "{err}");
+}

@@ -57,6 +57,27 @@ pub(crate) fn lay_out(doc: &Document) -> Flow {
     f
 }
 
+/// The logo at the top right, above the rule, at most 45 x 16 mm, keeping its proportions.
+/// Bytes that are not a readable PNG or JPEG print nothing (Settings checks them first).
+pub(crate) fn logo(f: &mut Flow, bytes: &[u8], right: f32) {
+    if bytes.is_empty() {
+        return;
+    }
+    let Ok(Some(image)) = crate::appendix::image(bytes) else {
+        return;
+    };
+    let (iw, ih) = (image.width.max(1) as f32, image.height.max(1) as f32);
+    let scale = (45.0 / iw).min(16.0 / ih);
+    let (w, h) = (iw * scale, ih * scale);
+    f.marks().push(Mark::Image {
+        x: right - w,
+        y: 31.0 - h,
+        w,
+        h,
+        image: std::sync::Arc::new(image),
+    });
+}
+
 /// Letterhead, return address, window address, reference block, fold marks, subject.
 fn frame(f: &mut Flow, doc: &Document, lang: Lang) {
     let g = f.g;
@@ -85,6 +106,7 @@ fn frame(f: &mut Flow, doc: &Document, lang: Lang) {
         &contact.join(" · "),
     );
     f.rule(g.left, right, 34.0, 0.8, 0.15);
+    logo(f, &lh.logo, right);
 
     // Return address in the envelope window, small and underlined.
     let ret = format!("{} · {}", lh.name, addr);

@@ -112,6 +112,12 @@ pub fn metadata_for(doc: &Document, created_unix: i64) -> Metadata {
     }
 }
 
+/// True when `bytes` are a PNG or JPEG this crate can place on a page (a logo, an
+/// attached image).
+pub fn is_image(bytes: &[u8]) -> bool {
+    matches!(appendix::image(bytes), Ok(Some(_)))
+}
+
 /// One document as a PDF.
 pub fn render(doc: &Document, meta: &Metadata) -> Result<Vec<u8>, DocError> {
     check(doc)?;

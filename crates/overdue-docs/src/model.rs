@@ -91,6 +91,8 @@ pub struct Letterhead {
     pub signatory: String,
     /// The user collects consumer debts for others (US: Regulation F validation notice).
     pub third_party_collector: bool,
+    /// Logo image (PNG or JPEG bytes; empty for none), printed at the top right.
+    pub logo: Vec<u8>,
 }
 
 /// The addressee.

@@ -74,6 +74,7 @@ const emptyLetterhead = (): LetterheadDto => ({
   registration: "", tax_id: "", account_holder: "", bank_name: "", iban: "", bic: "", account_number: "",
   sort_code: "", routing_number: "", signatory: "", page_size: "", jurisdiction: "", dunning_fee: "",
   third_party_collector: false,
+  logo_base64: "",
 });
 
 export class MemoryLetters implements LettersBackend {

@@ -92,4 +92,9 @@ dunning_fee: string,
 /**
  * The user collects consumer debts for others (US Regulation F).
  */
-third_party_collector: boolean, };
+third_party_collector: boolean, 
+/**
+ * Logo printed at the top right of letters: a PNG or JPEG as base64 (standard
+ * alphabet), empty for none; at most 512 KiB.
+ */
+logo_base64: string, };
