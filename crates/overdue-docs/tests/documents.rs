@@ -47,6 +47,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
             },
             signatory: "Øster Şahin, Credit Control".into(),
             third_party_collector: kind == DocumentKind::ValidationNotice,
+            logo: Vec::new(),
         },
         recipient: Recipient {
             name: "Łukasiewicz & Dvořák s.r.o.".into(),
