@@ -2,6 +2,9 @@
 //! `OVERDUE_TEST_PG_URL` is set), a real SMTP server on 127.0.0.1 (aiosmtpd), the contact
 //! log read back from the database.
 
+#[path = "support/pg.rs"]
+mod pg;
+
 #[path = "support/smtp_sink.rs"]
 mod smtp_sink;
 
@@ -219,38 +222,13 @@ async fn a_debtor_moves_through_every_level_sqlite() {
 
 #[tokio::test]
 async fn a_debtor_moves_through_every_level_postgres() {
-    let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "CI must provide PostgreSQL"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(db) = pg::TestDb::create("dunning_story").await else {
         return;
     };
-    let name = format!("dunning_story_{}", std::process::id());
-    // A plain connection to the server's own database, which is not Overdue's.
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&base)
-        .await
-        .unwrap();
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&admin)
-            .await
-            .unwrap();
-    }
-    let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
-    let api = open(&url).await;
+    let api = open(&db.url).await;
     every_level_story(&api).await;
     api.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
+    db.drop().await;
 }
 
 #[tokio::test]

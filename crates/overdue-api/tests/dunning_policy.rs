@@ -2,6 +2,9 @@
 //! `OVERDUE_TEST_PG_URL` is set): create, replace, default, delete, assign; every bad
 //! field reported with its name; a refused write leaves the policies as they were.
 
+#[path = "support/pg.rs"]
+mod pg;
+
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
@@ -215,35 +218,11 @@ async fn policy_editor_sqlite() {
 
 #[tokio::test]
 async fn policy_editor_postgres() {
-    let Ok(base) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "CI must provide PostgreSQL"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(db) = pg::TestDb::create("dunning_policy").await else {
         return;
     };
-    let name = format!("dunning_policy_{}", std::process::id());
-    let admin = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&base)
-        .await
-        .unwrap();
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {name}"),
-        format!("CREATE DATABASE {name}"),
-    ] {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&admin)
-            .await
-            .unwrap();
-    }
-    let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
-    let api = open(&url).await;
+    let api = open(&db.url).await;
     story(&api).await;
     api.close().await;
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
-        .execute(&admin)
-        .await
-        .unwrap();
+    db.drop().await;
 }
