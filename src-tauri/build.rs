@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "import_run",
     "export_save",
     "interest_pdf_save",
+    "agreement_save",
     "report_aging_invoices",
     "dunning_run",
     "dunning_actions",

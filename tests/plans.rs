@@ -18,7 +18,8 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
     };
     let debtors = write(
         "d.csv",
-        "external_id,name,currency,payment_terms_days\nPT1,Plan Test GmbH,EUR,30\n",
+        "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
+         PT1,Plan Test GmbH,EUR,30,Hauptstraße 1,10115,Berlin,DE\n",
     );
     let invoices = write(
         "i.csv",
@@ -118,5 +119,48 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
         .collect();
     assert_eq!(amounts, ["333.33", "333.33", "333.34"]);
     assert_eq!(plans[0]["agreed_by"], "E2E");
+
+    // The agreement for signing, saved from the plan's panel and kept on the record:
+    // refused while the letterhead is missing (naming it), saved once it is set.
+    app.wait_testid("plan-detail").await;
+    app.click("plan-agreement").await;
+    app.wait_texts("collections-error", "the refusal", |t| {
+        t.len() == 1 && t[0].contains("company name (Settings > Letterhead)")
+    })
+    .await;
+    let head = write(
+        "letterhead.json",
+        r#"{"name":"Nordlicht GmbH","address_lines":"Hafenstraße 12","postal_code":"20457","city":"Hamburg","country":"DE","iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX"}"#,
+    );
+    let (code, _, err) = cli(
+        None,
+        &[
+            "--db",
+            s(&home.database()),
+            "pdf",
+            "letterhead",
+            "--set",
+            s(&head),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    app.click("plan-agreement").await;
+    let said = app
+        .wait_texts("agreement-saved", "the saved agreement", |t| t.len() == 1)
+        .await;
+    let file = std::fs::read_dir(home.saved())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("payment-plan-agreement"))
+        .unwrap_or_else(|| panic!("no agreement file; the window said {said:?}"));
+    let text = std::process::Command::new("pdftotext")
+        .args([s(&file), "-"])
+        .output()
+        .expect("pdftotext is installed by scripts/install-deps.sh");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("333.34"),
+        "the schedule is in the agreement:\n{text}"
+    );
     app.quit_without_page_errors().await;
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
+use overdue_api::agreements::AgreementKind;
 use overdue_api::calc::{
     self, CreditCalcRequest, CreditCalcResult, InterestCalcRequest, InterestCalcResult,
     PlanCalcRequest, PlanCalcResult, ScoreRequest, ScoreResult,
@@ -845,6 +846,25 @@ async fn letterhead_sample(
 
 /// The Save As dialog, or the test folder when `OVERDUE_E2E_SAVE_DIR` is set (WebDriver
 /// cannot drive a native dialog).
+/// Save As of a payment plan or settlement agreement; `None` when the user cancelled.
+#[tauri::command]
+async fn agreement_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    kind: AgreementKind,
+    id: Option<i64>,
+) -> Res<Option<SavedPdf>> {
+    match letters_save_path(&app, &kind.suggested_name(debtor_id, id)).await {
+        Some(path) => s
+            .api
+            .agreement_save_to(debtor_id, kind, id, &path)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
 async fn letters_save_path(app: &AppHandle, suggested: &str) -> Option<PathBuf> {
     match std::env::var_os("OVERDUE_E2E_SAVE_DIR") {
         Some(dir) => Some(PathBuf::from(dir).join(suggested)),
@@ -947,6 +967,7 @@ pub fn run() {
             import_run,
             export_save,
             interest_pdf_save,
+            agreement_save,
             report_aging_invoices,
             dunning_run,
             dunning_actions,

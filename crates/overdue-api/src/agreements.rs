@@ -278,3 +278,55 @@ fn reference_of(external_ref: &str, debtor_id: i64) -> String {
         r.to_string()
     }
 }
+
+/// Which agreement to produce in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AgreementKind {
+    /// A payment plan agreement.
+    Plan,
+    /// A settlement agreement.
+    Settlement,
+}
+
+impl AgreementKind {
+    /// A file name to offer in the save dialog.
+    pub fn suggested_name(self, debtor_id: i64, id: Option<i64>) -> String {
+        let what = match self {
+            AgreementKind::Plan => "payment-plan-agreement",
+            AgreementKind::Settlement => "settlement-agreement",
+        };
+        match id {
+            Some(id) => format!("{what}-{debtor_id}-{id}.pdf"),
+            None => format!("{what}-{debtor_id}.pdf"),
+        }
+    }
+}
+
+impl Api {
+    /// Save As of an agreement (the plan `id` or offer `id`, else the debtor's latest):
+    /// produced and kept on the debtor's record, then exactly those bytes written to `path`.
+    pub async fn agreement_save_to(
+        &self,
+        debtor_id: i64,
+        kind: AgreementKind,
+        id: Option<i64>,
+        path: &std::path::Path,
+    ) -> Result<crate::interest_pdf::SavedPdf, ApiError> {
+        let pdf = match kind {
+            AgreementKind::Plan => self.plan_agreement_pdf(debtor_id, id, true).await?,
+            AgreementKind::Settlement => self.settlement_agreement_pdf(debtor_id, id, true).await?,
+        };
+        std::fs::write(path, &pdf.bytes).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("Could not write {}: {e}", path.display()),
+            )
+        })?;
+        Ok(crate::interest_pdf::SavedPdf {
+            path: path.display().to_string(),
+            sha256: pdf.sha256,
+        })
+    }
+}

@@ -13,6 +13,7 @@ import type { InterestCalcRequest } from "../bindings/InterestCalcRequest";
 import type { InterestCalcResult } from "../bindings/InterestCalcResult";
 import type { InterestPrint } from "../bindings/InterestPrint";
 import type { SavedPdf } from "../bindings/SavedPdf";
+import type { AgreementKind } from "../bindings/AgreementKind";
 import type { PlanCalcRequest } from "../bindings/PlanCalcRequest";
 import type { PlanCalcResult } from "../bindings/PlanCalcResult";
 import type { ScoreRequest } from "../bindings/ScoreRequest";
@@ -151,6 +152,8 @@ export interface Backend extends LettersBackend {
   exportSave(request: ExportRequest, format: ExportFormat): Promise<ExportDone | null>;
   /** Save As (native dialog) of the interest calculation as a PDF; `null` when cancelled. */
   interestPdfSave(what: InterestPrint): Promise<SavedPdf | null>;
+  /** Save As (native dialog) of a payment plan or settlement agreement (kept on the debtor's record); `null` when cancelled. */
+  agreementSave(debtorId: number, kind: AgreementKind, id: number | null): Promise<SavedPdf | null>;
   /** The invoices behind one aging bucket. */
   reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
   /** Runs the collection policy: preview (writes nothing), plan, or send. */

@@ -41,6 +41,7 @@ import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportDone } from "../bindings/ExportDone";
 import type { InterestPrint } from "../bindings/InterestPrint";
 import type { SavedPdf } from "../bindings/SavedPdf";
+import type { AgreementKind } from "../bindings/AgreementKind";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
@@ -445,6 +446,9 @@ export class MemoryBackend implements Backend {
     return null;
   }
   async interestPdfSave(_what: InterestPrint): Promise<SavedPdf | null> {
+    return null;
+  }
+  async agreementSave(_debtorId: number, _kind: AgreementKind, _id: number | null): Promise<SavedPdf | null> {
     return null;
   }
   async reportAgingInvoices(q: AgingQuery, currency: string, label: string, _debtorId: number | null): Promise<AgingDrillDto> {
