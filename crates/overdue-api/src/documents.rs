@@ -503,6 +503,7 @@ impl Api {
         agreement_date: Option<NaiveDate>,
         page_size: Option<PageSize>,
         verbose: bool,
+        only: Option<&[String]>,
     ) -> Result<(Document, Vec<InvoiceRecord>), ApiError> {
         let debtor = store.debtor(debtor_id).await?;
         let currency = debtor.draft.currency;
@@ -531,6 +532,9 @@ impl Api {
             };
             if inv.disputed_on.is_some() {
                 continue; // dunning pauses on a disputed invoice
+            }
+            if only.is_some_and(|only| !only.contains(&o.number)) {
+                continue; // not one the dunning action names
             }
             items.push(ItemLine {
                 number: o.number.clone(),
@@ -781,6 +785,7 @@ impl Api {
                 agreement,
                 page,
                 false,
+                None,
             )
             .await?;
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
@@ -1015,7 +1020,7 @@ impl Api {
                 .unwrap_or_default();
             let kind = letter_kind_for_template(template, &action.level_name);
             let deadline = date_arg("deadline", &action.deadline)?;
-            let (mut doc, _) = self
+            let (doc, _) = self
                 .letter_model(
                     &store,
                     &head,
@@ -1026,18 +1031,11 @@ impl Api {
                     None,
                     None,
                     false,
+                    // Only the invoices the action names: their interest, charges and
+                    // the interest that keeps accruing on them.
+                    Some(&action.invoices),
                 )
                 .await?;
-            // Only the invoices the action names (and their charges).
-            let left_out: Vec<String> = doc
-                .items
-                .iter()
-                .filter(|i| !action.invoices.contains(&i.number))
-                .map(|i| format!(" {}", i.number))
-                .collect();
-            doc.items.retain(|i| action.invoices.contains(&i.number));
-            doc.charges
-                .retain(|c| !left_out.iter().any(|n| c.label.ends_with(n.as_str())));
             if doc.items.is_empty() {
                 continue;
             }
@@ -1148,6 +1146,7 @@ impl Api {
                 None,
                 None,
                 true,
+                None,
             )
             .await?;
         let first = store
