@@ -125,6 +125,11 @@ impl App {
             binary.display()
         );
         let (port, native_port) = ports();
+        // The previous test's drivers may still be exiting: give them a moment to let go.
+        let free_by = Instant::now() + Duration::from_secs(10);
+        while (port_open(port) || port_open(native_port)) && Instant::now() < free_by {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         assert!(
             !port_open(port) && !port_open(native_port),
             "ports {port}/{native_port} are taken"
