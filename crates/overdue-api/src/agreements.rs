@@ -318,12 +318,7 @@ impl Api {
             AgreementKind::Plan => self.plan_agreement_pdf(debtor_id, id, true).await?,
             AgreementKind::Settlement => self.settlement_agreement_pdf(debtor_id, id, true).await?,
         };
-        std::fs::write(path, &pdf.bytes).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!("Could not write {}: {e}", path.display()),
-            )
-        })?;
+        crate::letters_ui::write_atomically(path, &pdf.bytes)?;
         Ok(crate::interest_pdf::SavedPdf {
             path: path.display().to_string(),
             sha256: pdf.sha256,

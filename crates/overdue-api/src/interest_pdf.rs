@@ -337,12 +337,7 @@ impl Api {
         path: &Path,
     ) -> Result<SavedPdf, ApiError> {
         let pdf = self.interest_pdf(what, true).await?;
-        std::fs::write(path, &pdf.bytes).map_err(|e| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!("Could not write {}: {e}", path.display()),
-            )
-        })?;
+        crate::letters_ui::write_atomically(path, &pdf.bytes)?;
         Ok(SavedPdf {
             path: path.display().to_string(),
             sha256: pdf.sha256,

@@ -214,7 +214,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> ApiError {
 }
 
 /// Writes a whole file or nothing: a temporary file next to it, then a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

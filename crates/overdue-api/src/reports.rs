@@ -397,6 +397,8 @@ impl Api {
                 .into_iter()
                 .map(|(days, o)| {
                     let l = names.get(&o.debtor_id);
+                    let (interest, compensation) =
+                        interest.remove(&o.invoice_id).unwrap_or_default();
                     AgingInvoiceDto {
                         invoice_id: o.invoice_id,
                         number: o.number,
@@ -407,14 +409,8 @@ impl Api {
                         due_date: o.due_date.to_string(),
                         days,
                         open: money_string(&o.open),
-                        interest: interest
-                            .get(&o.invoice_id)
-                            .map(|i| i.0.clone())
-                            .unwrap_or_default(),
-                        compensation: interest
-                            .get(&o.invoice_id)
-                            .map(|i| i.1.clone())
-                            .unwrap_or_default(),
+                        interest,
+                        compensation,
                     }
                 })
                 .collect(),
