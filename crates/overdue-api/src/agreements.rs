@@ -124,6 +124,7 @@ impl Api {
             page_size: head.page_size(),
             letterhead: head.to_model(),
             recipient: recipient(&debtor, &head.country),
+            payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: format!(
                 "{}-P{}",
                 reference_of(&debtor.draft.external_ref, debtor_id),
@@ -231,6 +232,7 @@ impl Api {
             page_size: head.page_size(),
             letterhead: head.to_model(),
             recipient: recipient(&debtor, &head.country),
+            payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: format!(
                 "{}-S{}",
                 reference_of(&debtor.draft.external_ref, debtor_id),

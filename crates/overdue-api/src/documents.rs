@@ -658,6 +658,12 @@ impl Api {
         } else {
             reference
         };
+        // One invoice: its own RF reference; several: the debtor's, which the bank matcher
+        // reads as "these open invoices of this debtor".
+        let payment_reference = match concerned.as_slice() {
+            [one] => overdue_domain::bank::rf::for_invoice(&one.number, one.id),
+            _ => overdue_domain::bank::rf::for_debtor(debtor_id),
+        };
         let itemization_date = items.first().map(|i| i.due_date);
         let doc = Document {
             kind,
@@ -665,6 +671,7 @@ impl Api {
             letterhead: head.to_model(),
             recipient: recipient(&debtor, &head.country),
             reference,
+            payment_reference,
             date: as_of,
             currency,
             items,
@@ -870,6 +877,7 @@ impl Api {
             letterhead: head.to_model(),
             recipient: recipient(&debtor, &head.country),
             reference: inv.number.clone(),
+            payment_reference: overdue_domain::bank::rf::for_invoice(&inv.number, inv.id),
             date: inv.issue_date,
             currency: inv.amount.currency(),
             items: vec![ItemLine {
@@ -940,6 +948,7 @@ impl Api {
             page_size: head.page_size(),
             letterhead: head.to_model(),
             recipient: recipient(&debtor, &head.country),
+            payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: if debtor.draft.external_ref.is_empty() {
                 format!("D{debtor_id}")
             } else {

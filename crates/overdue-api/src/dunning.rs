@@ -200,6 +200,10 @@ pub struct DunningRunResult {
     pub skipped: Vec<DunningSkipDto>,
     /// Actions found `sending` from an interrupted run and reconciled (never re-sent).
     pub reconciled: Vec<DunningActionDto>,
+    /// What the user should know before reminding anyone ("reconcile before you remind":
+    /// a bank account whose latest statement is older than the setting).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A level as shown and edited.
@@ -724,6 +728,17 @@ impl Api {
                 }
             }
         }
+        // A credit from a debtor's known IBAN that nobody has reviewed may be the payment
+        // the next reminder would ask for: hold the debtor until it is reviewed.
+        let holds = self.bank_holds().await?;
+        for &debtor_id in debtor_ids {
+            if let Some(reason) = holds.get(&debtor_id) {
+                pauses.debtors.entry(debtor_id).or_default().push(Pause {
+                    until: None,
+                    reason: reason.clone(),
+                });
+            }
+        }
         Ok(pauses)
     }
 
@@ -863,6 +878,7 @@ impl Api {
             actions: Vec::new(),
             skipped: Vec::new(),
             reconciled: Vec::new(),
+            warnings: self.bank_staleness(as_of).await?,
         };
         let debtors = store.dunning_debtors(&req.account_manager, None).await?;
         let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
@@ -1656,23 +1672,12 @@ fn message_context(
     .collect::<Vec<_>>()
     .join("\n");
     let mut payment = settings.payment.clone();
-    payment.reference = if d.external_ref.trim().is_empty() {
-        a.invoices
-            .iter()
-            .map(|i| i.number.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else {
-        format!(
-            "{} {}",
-            d.external_ref.trim(),
-            a.invoices
-                .iter()
-                .map(|i| i.number.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    // The structured creditor reference (ISO 11649) the bank statement brings back: the
+    // invoice's own for one invoice, the debtor's for several.
+    payment.reference = overdue_domain::bank::rf::grouped(&match a.invoices.as_slice() {
+        [one] => overdue_domain::bank::rf::for_invoice(&one.number, one.invoice_id),
+        _ => overdue_domain::bank::rf::for_debtor(d.id),
+    });
     MessageContext {
         debtor: MergeDebtor {
             name: d.name.clone(),

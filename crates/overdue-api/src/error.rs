@@ -74,6 +74,11 @@ impl ApiError {
         Self::new(ErrorCode::InvalidInput, message)
     }
 
+    /// A validation error about one field (`field` as the form or CLI flag knows it).
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, message)])
+    }
+
     /// A validation error listing each field's problem.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let message = match errors.as_slice() {

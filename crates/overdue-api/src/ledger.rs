@@ -118,6 +118,9 @@ pub struct Invoice {
     pub disputed_on: String,
     /// The dispute's reason.
     pub dispute_reason: String,
+    /// The structured creditor reference (ISO 11649 `RF..`) printed on the invoice,
+    /// reminders and the payment QR code; bank statements carrying it match this invoice.
+    pub payment_reference: String,
 }
 
 /// A request for one window of the invoice list.
@@ -246,6 +249,9 @@ pub struct InvoiceDetailDto {
     pub adjustments: Vec<Adjustment>,
     /// Disputes.
     pub disputes: Vec<Dispute>,
+    /// The invoice's structured creditor reference (`RF..`, the same as
+    /// `invoice.payment_reference`), at the top for scripts.
+    pub payment_reference: String,
 }
 
 /// The payment form.
@@ -346,6 +352,7 @@ pub(crate) fn money_string(m: &Money) -> String {
 
 pub(crate) fn to_invoice(r: InvoiceRecord, as_of: NaiveDate) -> Invoice {
     Invoice {
+        payment_reference: overdue_domain::bank::rf::for_invoice(&r.number, r.id),
         id: r.id,
         debtor_id: r.debtor_id,
         status: r.status(as_of).into(),
@@ -366,6 +373,7 @@ pub(crate) fn to_invoice(r: InvoiceRecord, as_of: NaiveDate) -> Invoice {
 
 fn to_detail(d: InvoiceDetail, as_of: NaiveDate) -> InvoiceDetailDto {
     InvoiceDetailDto {
+        payment_reference: overdue_domain::bank::rf::for_invoice(&d.invoice.number, d.invoice.id),
         invoice: to_invoice(d.invoice, as_of),
         allocations: d
             .allocations

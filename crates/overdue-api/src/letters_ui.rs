@@ -295,6 +295,7 @@ fn sample_document(head: &LetterheadDto, today: NaiveDate) -> Result<Document, A
             customer_ref: "C-1001".into(),
         },
         reference: "SAMPLE-1".into(),
+        payment_reference: overdue_domain::bank::rf::for_invoice("SAMPLE-1", 1),
         date: today,
         currency,
         items: vec![

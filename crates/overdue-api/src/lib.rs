@@ -24,6 +24,7 @@
 
 pub mod account;
 pub mod agreements;
+pub mod bank;
 pub mod bench;
 pub mod calc;
 pub mod clock;

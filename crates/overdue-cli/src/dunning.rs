@@ -361,6 +361,9 @@ struct RunAction {
     amount: String,
     currency: String,
     status: String,
+    /// The email or letter text as it would be sent (absent for calls and tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<RunMessage>,
 }
 
 /// One skipped debtor in the stable output.
@@ -376,6 +379,15 @@ struct RunOutput {
     as_of: String,
     actions: Vec<RunAction>,
     skipped: Vec<RunSkip>,
+    /// "Reconcile before you remind" and the like.
+    warnings: Vec<String>,
+}
+
+/// An email or letter as it would be sent.
+#[derive(Serialize)]
+struct RunMessage {
+    subject: String,
+    body: String,
 }
 
 /// One message of `dunning bounce --maildir`.
@@ -506,6 +518,12 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                             amount: a.amount,
                             currency: a.currency,
                             status: a.status,
+                            message: (!a.subject.is_empty() || !a.body.is_empty()).then(|| {
+                                RunMessage {
+                                    subject: a.subject,
+                                    body: a.body,
+                                }
+                            }),
                         })
                         .collect(),
                     skipped: r
@@ -516,9 +534,13 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                             reason: s.reason,
                         })
                         .collect(),
+                    warnings: r.warnings,
                 });
             }
             println!("Dunning run as of {}", r.as_of);
+            for w in &r.warnings {
+                println!("  warning: {w}");
+            }
             for a in &r.reconciled {
                 println!("  reconciled {} level {}: {}", a.debtor, a.level, a.note);
             }

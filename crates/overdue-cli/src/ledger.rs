@@ -706,6 +706,10 @@ fn print_detail(d: &InvoiceDetailDto) {
     );
     println!("  issued {}  due {}", i.issue_date, i.due_date);
     println!(
+        "  payment reference {}",
+        overdue_domain::bank::rf::grouped(&i.payment_reference)
+    );
+    println!(
         "  amount {} {}  open {} {}",
         i.amount, i.currency, i.open, i.currency
     );

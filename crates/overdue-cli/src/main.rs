@@ -4,6 +4,7 @@
 //! the app receives. Errors go to stderr as `error: ...` (or `{code, message}` with
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
+mod bank;
 mod calc;
 mod collections;
 mod credit;
@@ -85,6 +86,9 @@ enum Command {
     /// Late fees: a debtor's policy, interest to date (and its PDF), claim now.
     #[command(subcommand, name = "late-fee")]
     LateFee(latefees::LateFeeCommand),
+    /// Bank statements: import (camt, MT940, OFX, CSV), review and match payments.
+    #[command(subcommand)]
+    Bank(Box<bank::BankCommand>),
 }
 
 /// Benchmarks.
@@ -524,6 +528,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Credit(c) => credit::run(api, c, json).await,
         Command::Dunning(c) => dunning::run(api, *c, json).await,
         Command::LateFee(c) => latefees::run(api, c, json).await,
+        Command::Bank(c) => bank::run(api, *c, json).await,
         Command::Info => {
             let info = api.info().await?;
             if json {

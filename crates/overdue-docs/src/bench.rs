@@ -90,6 +90,7 @@ pub fn demand_letters(n: usize) -> Vec<Document> {
                     customer_ref: format!("C-{:05}", i + 1),
                 },
                 reference: format!("C-{:05}/20261120", i + 1),
+                payment_reference: String::new(),
                 date,
                 currency: eur,
                 items,

@@ -365,6 +365,15 @@ fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
     }
 }
 
+/// What the debtor quotes when paying: the RF reference when there is one.
+fn payment_reference(doc: &Document) -> &str {
+    if doc.payment_reference.is_empty() {
+        &doc.reference
+    } else {
+        &doc.payment_reference
+    }
+}
+
 /// Bank details, amount, reference, and a GiroCode for EUR transfers.
 fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
     let de = lang == Lang::De;
@@ -393,7 +402,7 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
         &b.account_number,
     );
     let qr = if amount.currency().code() == "EUR" && !b.iban.trim().is_empty() {
-        qr::epc(&holder, &b.iban, &b.bic, amount, &doc.reference)
+        qr::epc(&holder, &b.iban, &b.bic, amount, payment_reference(doc))
     } else {
         None
     };
@@ -434,13 +443,23 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
             } else {
                 "Payment reference"
             },
-            doc.reference.clone(),
+            if doc.payment_reference.is_empty() {
+                doc.reference.clone()
+            } else {
+                overdue_domain::bank::rf::grouped(&doc.payment_reference)
+            },
             9.5,
         ),
     ] {
         f.grey_text(mid, y, 7.5, Face::Regular, 0.35, label);
         y += line_height(size) + 0.5;
-        let v = crate::layout::fit(Face::Bold, size, &value, r - mid - 34.0);
+        // Never cut a reference: shrink the type until it fits (down to 6 pt).
+        let width = r - mid - 34.0;
+        let mut size = size;
+        while size > 6.0 && crate::layout::fit(Face::Bold, size, &value, width) != value {
+            size -= 0.5;
+        }
+        let v = value.clone();
         f.text(mid, y, size, Face::Bold, &v);
         y += line_height(8.5) + 1.0;
     }

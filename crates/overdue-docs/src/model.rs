@@ -281,8 +281,13 @@ pub struct Document {
     pub letterhead: Letterhead,
     /// The debtor.
     pub recipient: Recipient,
-    /// Our reference (printed in the reference block and the payment reference).
+    /// Our reference (printed in the reference block, and as the payment reference when
+    /// there is no `payment_reference`).
     pub reference: String,
+    /// The structured creditor reference (ISO 11649 `RF..`) the debtor quotes when paying:
+    /// printed in full (grouped in fours) in the payment box and carried in the GiroCode's
+    /// structured-reference field. "" = use `reference`.
+    pub payment_reference: String,
     /// The document's date.
     pub date: NaiveDate,
     /// The currency of every amount.

@@ -9,11 +9,16 @@ pub fn epc_payload(name: &str, iban: &str, bic: &str, amount: &Money, reference:
     let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
     let iban: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
     let bic: String = bic.chars().filter(|c| !c.is_whitespace()).collect();
+    // A valid ISO 11649 reference goes into the structured-reference field (banks carry
+    // it to our statement as CdtrRefInf); anything else is unstructured remittance text.
+    let tail = match overdue_domain::bank::rf::parse_valid(reference) {
+        Some((rf, _)) => format!("\n{rf}"),
+        None => format!("\n\n{}", clip(reference.trim(), 140)),
+    };
     format!(
-        "BCD\n002\n1\nSCT\n{bic}\n{}\n{iban}\nEUR{}\n\n\n{}",
+        "BCD\n002\n1\nSCT\n{bic}\n{}\n{iban}\nEUR{}\n{tail}",
         clip(name.trim(), 70),
         decimal_string(amount.amount(), 2),
-        clip(reference.trim(), 140)
     )
 }
 

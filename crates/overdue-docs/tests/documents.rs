@@ -58,6 +58,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
             customer_ref: "C-1042".into(),
         },
         reference: "INV-2026-0815".into(),
+        payment_reference: String::new(),
         date: d(2026, 11, 20),
         currency: c,
         items: vec![

@@ -21,10 +21,18 @@
 //! - **Aging bucket**: a band of days past due (`current`, `1-30`, `31-60`, `61-90`, `90+`).
 //! - **Dunning level**: one step of the escalation ladder (reminder, final demand, ...).
 //! - **Grace period**: days after the due date before a fee or action applies.
+//! - **Creditor reference (RF)**: an ISO 11649 payment reference (`RF18 5390 0754 7034`)
+//!   printed on an invoice or statement so that the payment can be matched to it.
+//! - **Remittance text**: the free text a payer sends with a bank transfer.
+//! - **Allocation**: part of an incoming payment applied to one invoice; what is left
+//!   over stays **unapplied**, as a credit on the debtor.
+//! - **Match proposal**: which invoices a bank credit pays, with a confidence (0-100) and
+//!   its reasons in words; applied automatically only when certain (see [`bank`]).
 
 #![deny(missing_docs)]
 
 pub mod aging;
+pub mod bank;
 pub mod collection;
 pub mod debtor;
 pub mod dunning;

@@ -29,6 +29,7 @@
 
 #![deny(missing_docs)]
 
+mod bank;
 mod baseline;
 pub mod collections;
 mod credit;
@@ -50,6 +51,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 
+pub use bank::{
+    AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord, BankHold, BankImport,
+    BankImportOutcome, BankStatementRecord, EntryAction, EntrySide, EntryStatus, IgnoreRuleRecord,
+    MatchInputs, MatchInvoiceRow, NewBankAccount, NewBankEntry, NewBankPayment, NewBankStatement,
+};
 pub use baseline::BaselineAgingRow;
 pub use collections::{
     DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement, PlanInstallmentRecord,

@@ -1,0 +1,379 @@
+//! [`MatchBook`]: the open invoices and debtors a statement is matched against, indexed
+//! once so that matching one entry never walks the whole book.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Currency, Money};
+
+use super::keys::{name_tokens, normalise_iban, NumberKey};
+use super::rf::{self, compress};
+
+/// One open invoice the matcher may allocate to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInvoice {
+    /// The invoice's database id.
+    pub id: i64,
+    /// The debtor it is owed by.
+    pub debtor_id: i64,
+    /// The invoice number as printed (`"INV-1042"`).
+    pub number: String,
+    /// The invoice's currency; a payment in another currency is never allocated to it.
+    pub currency: Currency,
+    /// What is still open, in currency units (`120.50`); above zero for an open invoice
+    /// (an invoice at zero or below is known to [`MatchBook::open_of`] but never offered).
+    pub open: Decimal,
+    /// When it is due; older invoices are paid first.
+    pub due_date: NaiveDate,
+    /// Disputed or on hold: still matchable, but never applied automatically (a reason
+    /// says so).
+    pub paused: bool,
+}
+
+/// A debtor as the matcher knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebtorProfile {
+    /// The debtor's database id.
+    pub id: i64,
+    /// The debtor's name as kept in Overdue (`"Müller GmbH"`).
+    pub name: String,
+    /// IBANs the debtor pays from, stored and learned (normalised again on building, so
+    /// spaces and lowercase do no harm).
+    pub ibans: Vec<String>,
+    /// Payment-plan installments due or next due.
+    pub installments_due: Vec<Money>,
+}
+
+/// A posting list of indices; most keys name one thing, so that case allocates nothing.
+#[derive(Debug, Clone)]
+pub(crate) enum Postings {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Postings {
+    fn push(&mut self, i: u32) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, i]),
+            Postings::Many(v) => v.push(i),
+        }
+    }
+
+    fn remove(&mut self, i: u32) -> bool {
+        match self {
+            Postings::One(only) => *only == i,
+            Postings::Many(v) => {
+                if let Some(pos) = v.iter().position(|x| *x == i) {
+                    v.remove(pos);
+                }
+                v.is_empty()
+            }
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u32] {
+        match self {
+            Postings::One(i) => std::slice::from_ref(i),
+            Postings::Many(v) => v,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+}
+
+fn post<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Postings>, key: K, i: u32) {
+    map.entry(key)
+        .and_modify(|p| p.push(i))
+        .or_insert(Postings::One(i));
+}
+
+/// The amount-index key: the same number of any scale is one key (`120.5` = `120.50`).
+pub(crate) fn amount_key(currency: Currency, amount: Decimal) -> (Currency, Decimal) {
+    (currency, amount.normalize())
+}
+
+/// The book to match a statement against: open invoices and debtors, indexed once.
+///
+/// Building is linear in the number of invoices and debtors (hash maps keyed by
+/// invoice number, the number's last digit run, RF body, IBAN, name token and open
+/// amount), plus one sort of the invoice numbers for recognising numbers cut off at the
+/// end of a remittance text. Matching one entry then costs about the length of its texts
+/// plus the candidates they name, never a walk over the book.
+///
+/// An invoice id given twice keeps the first; so does a debtor id. Invoices of a debtor
+/// without a [`DebtorProfile`] are still matched (reasons call it "debtor #id").
+pub struct MatchBook {
+    pub(crate) invoices: Vec<OpenInvoice>,
+    /// Uppercase letters and digits of each invoice number (accents transliterated).
+    pub(crate) compressed: Vec<Box<str>>,
+    /// Open balance now, after [`MatchBook::take`].
+    pub(crate) open: Vec<Decimal>,
+    pub(crate) by_id: HashMap<i64, u32>,
+    pub(crate) debtors: Vec<DebtorProfile>,
+    pub(crate) debtor_by_id: HashMap<i64, u32>,
+    /// Each debtor profile's name tokens (see `keys::name_tokens`).
+    pub(crate) debtor_tokens: Vec<Vec<String>>,
+    /// Every debtor's invoices, oldest due first (then by id).
+    pub(crate) invoices_of_debtor: HashMap<i64, Vec<u32>>,
+    /// Compressed invoice number (when it is a valid RF body) -> invoices.
+    pub(crate) by_body: HashMap<Box<str>, Postings>,
+    /// Last digit run of the number's key -> invoices.
+    pub(crate) by_tail: HashMap<Box<str>, Postings>,
+    /// Invoices sorted by compressed number, for prefix search (numbers cut off).
+    pub(crate) by_prefix: Vec<u32>,
+    pub(crate) by_iban: HashMap<String, Postings>,
+    pub(crate) by_token: HashMap<String, Postings>,
+    /// (currency, open now) -> open invoices with exactly that balance.
+    pub(crate) by_amount: HashMap<(Currency, Decimal), Postings>,
+}
+
+impl fmt::Debug for MatchBook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MatchBook")
+            .field("invoices", &self.invoices.len())
+            .field("debtors", &self.debtors.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MatchBook {
+    /// Indexes the open invoices and debtors.
+    pub fn new(invoices: Vec<OpenInvoice>, debtors: Vec<DebtorProfile>) -> MatchBook {
+        let mut book = MatchBook {
+            invoices: Vec::with_capacity(invoices.len()),
+            compressed: Vec::with_capacity(invoices.len()),
+            open: Vec::with_capacity(invoices.len()),
+            by_id: HashMap::with_capacity(invoices.len()),
+            debtors: Vec::with_capacity(debtors.len()),
+            debtor_by_id: HashMap::with_capacity(debtors.len()),
+            debtor_tokens: Vec::with_capacity(debtors.len()),
+            invoices_of_debtor: HashMap::new(),
+            by_body: HashMap::with_capacity(invoices.len()),
+            by_tail: HashMap::with_capacity(invoices.len()),
+            by_prefix: Vec::new(),
+            by_iban: HashMap::new(),
+            by_token: HashMap::new(),
+            by_amount: HashMap::new(),
+        };
+        for invoice in invoices {
+            if book.by_id.contains_key(&invoice.id) {
+                continue;
+            }
+            let Ok(i) = u32::try_from(book.invoices.len()) else {
+                break; // more than four billion invoices: not a book this app will meet
+            };
+            let compressed = compress(&invoice.number);
+            if (1..=rf::MAX_BODY_LEN).contains(&compressed.len()) {
+                post(&mut book.by_body, compressed.clone().into_boxed_str(), i);
+            }
+            if let Some(key) = NumberKey::of_compressed(&compressed) {
+                post(&mut book.by_tail, key.digits.into_boxed_str(), i);
+            }
+            if invoice.open > Decimal::ZERO {
+                post(
+                    &mut book.by_amount,
+                    amount_key(invoice.currency, invoice.open),
+                    i,
+                );
+            }
+            book.by_id.insert(invoice.id, i);
+            book.invoices_of_debtor
+                .entry(invoice.debtor_id)
+                .or_default()
+                .push(i);
+            book.open.push(invoice.open);
+            book.compressed.push(compressed.into_boxed_str());
+            book.invoices.push(invoice);
+        }
+        for list in book.invoices_of_debtor.values_mut() {
+            list.sort_by_key(|i| {
+                let inv = &book.invoices[*i as usize];
+                (inv.due_date, inv.id)
+            });
+        }
+        // Only numbers long enough to be cut to 5 characters and still be incomplete.
+        book.by_prefix = (0..book.invoices.len())
+            .filter(|i| book.compressed[*i].len() > 5)
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        {
+            let compressed = &book.compressed;
+            let invoices = &book.invoices;
+            book.by_prefix.sort_unstable_by(|a, b| {
+                let (a, b) = (*a as usize, *b as usize);
+                compressed[a]
+                    .cmp(&compressed[b])
+                    .then(invoices[a].id.cmp(&invoices[b].id))
+            });
+        }
+        for debtor in debtors {
+            if book.debtor_by_id.contains_key(&debtor.id) {
+                continue;
+            }
+            let Ok(d) = u32::try_from(book.debtors.len()) else {
+                break;
+            };
+            let mut ibans: Vec<String> = debtor
+                .ibans
+                .iter()
+                .map(|x| normalise_iban(x))
+                .filter(|x| !x.is_empty())
+                .collect();
+            ibans.sort();
+            ibans.dedup();
+            for iban in ibans {
+                post(&mut book.by_iban, iban, d);
+            }
+            let tokens = name_tokens(&debtor.name);
+            for t in &tokens {
+                post(&mut book.by_token, t.clone(), d);
+            }
+            book.debtor_tokens.push(tokens);
+            book.debtor_by_id.insert(debtor.id, d);
+            book.debtors.push(debtor);
+        }
+        book
+    }
+
+    /// Marks `amount` as already taken from an invoice, so that later entries of the same
+    /// statement see the reduced open balance and nothing is over-allocated within one
+    /// import. The balance never drops below zero; an unknown invoice or an amount of
+    /// zero or less changes nothing.
+    pub fn take(&mut self, invoice_id: i64, amount: Decimal) {
+        let Some(&i) = self.by_id.get(&invoice_id) else {
+            return;
+        };
+        if amount <= Decimal::ZERO {
+            return;
+        }
+        let idx = i as usize;
+        let currency = self.invoices[idx].currency;
+        let before = self.open[idx];
+        let after = (before - amount).max(Decimal::ZERO);
+        if before > Decimal::ZERO {
+            let key = amount_key(currency, before);
+            if let Some(p) = self.by_amount.get_mut(&key) {
+                if p.remove(i) {
+                    self.by_amount.remove(&key);
+                }
+            }
+        }
+        if after > Decimal::ZERO {
+            post(&mut self.by_amount, amount_key(currency, after), i);
+        }
+        self.open[idx] = after;
+    }
+
+    /// The open balance now (after [`MatchBook::take`]); `None` for an unknown invoice.
+    pub fn open_of(&self, invoice_id: i64) -> Option<Decimal> {
+        self.by_id.get(&invoice_id).map(|i| self.open[*i as usize])
+    }
+
+    /// Open invoices in the book.
+    pub fn len(&self) -> usize {
+        self.invoices.len()
+    }
+
+    /// True when the book holds no invoice.
+    pub fn is_empty(&self) -> bool {
+        self.invoices.is_empty()
+    }
+
+    /// The debtor's name for reasons, or `"debtor #id"` when no profile was given.
+    pub(crate) fn debtor_name(&self, debtor_id: i64) -> String {
+        match self.debtor_by_id.get(&debtor_id) {
+            Some(d) => self.debtors[*d as usize].name.clone(),
+            None => format!("debtor #{debtor_id}"),
+        }
+    }
+
+    /// The debtor's profile, when one was given.
+    pub(crate) fn debtor(&self, debtor_id: i64) -> Option<&DebtorProfile> {
+        self.debtor_by_id
+            .get(&debtor_id)
+            .map(|d| &self.debtors[*d as usize])
+    }
+
+    /// True when the book knows the debtor (a profile or at least one invoice).
+    pub(crate) fn knows_debtor(&self, debtor_id: i64) -> bool {
+        self.debtor_by_id.contains_key(&debtor_id)
+            || self.invoices_of_debtor.contains_key(&debtor_id)
+    }
+
+    /// The debtor's invoices, oldest due first (open or not; filter by [`Self::open`]).
+    pub(crate) fn invoices_of(&self, debtor_id: i64) -> &[u32] {
+        self.invoices_of_debtor
+            .get(&debtor_id)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Invoices whose RF body ([`rf::invoice_body`]) is `body`.
+    pub(crate) fn invoices_by_body(&self, body: &str) -> Vec<u32> {
+        let mut out: Vec<u32> = self
+            .by_body
+            .get(body)
+            .map(|p| p.as_slice().to_vec())
+            .unwrap_or_default();
+        // The fallback body "I" + id, for numbers that do not fit a body.
+        if let Some(id) = rf::id_of_body('I', body) {
+            if let Some(&i) = self.by_id.get(&id) {
+                let inv = &self.invoices[i as usize];
+                if rf::invoice_body(&inv.number, inv.id) == body && !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    /// Invoices whose number's key ends in the digit run `digits` (zeros stripped).
+    pub(crate) fn invoices_by_tail(&self, digits: &str) -> &[u32] {
+        self.by_tail.get(digits).map_or(&[], Postings::as_slice)
+    }
+
+    /// Invoices whose compressed number starts with `prefix` and is longer than it, when
+    /// there are at most `limit` of them; `Err(count)` when there are more.
+    pub(crate) fn invoices_by_prefix(&self, prefix: &str, limit: usize) -> Result<&[u32], usize> {
+        let compressed = &self.compressed;
+        let start = self
+            .by_prefix
+            .partition_point(|i| &*compressed[*i as usize] < prefix);
+        let len = self.by_prefix[start..]
+            .partition_point(|i| compressed[*i as usize].starts_with(prefix));
+        let range = &self.by_prefix[start..start + len];
+        // The exact number itself (same length) is no truncation: it sorts first.
+        let range = match range.first() {
+            Some(i) if compressed[*i as usize].len() == prefix.len() => {
+                let exact = range
+                    .iter()
+                    .take_while(|i| compressed[**i as usize].len() == prefix.len())
+                    .count();
+                &range[exact..]
+            }
+            _ => range,
+        };
+        if range.len() > limit {
+            Err(range.len())
+        } else {
+            Ok(range)
+        }
+    }
+
+    /// Debtors that pay from `iban` (normalised).
+    pub(crate) fn debtors_by_iban(&self, iban: &str) -> &[u32] {
+        self.by_iban.get(iban).map_or(&[], Postings::as_slice)
+    }
+
+    /// Open invoices of `currency` whose open balance now is exactly `amount`.
+    pub(crate) fn invoices_by_amount(&self, currency: Currency, amount: Decimal) -> &[u32] {
+        self.by_amount
+            .get(&amount_key(currency, amount))
+            .map_or(&[], Postings::as_slice)
+    }
+}
