@@ -69,6 +69,9 @@ pub enum BankCommand {
         /// Read and match against the book, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Store every entry unmatched (the benchmark's parse-and-insert baseline).
+        #[arg(long, hide = true)]
+        no_match: bool,
     },
     /// List entries (newest first).
     Entries {
@@ -297,6 +300,7 @@ pub async fn run(api: &Api, c: BankCommand, json: bool) -> Result<(), ApiError> 
             decimal_comma,
             invert_sign,
             dry_run,
+            no_match,
         } => {
             let bytes = std::fs::read(&file)
                 .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
@@ -306,6 +310,7 @@ pub async fn run(api: &Api, c: BankCommand, json: bool) -> Result<(), ApiError> 
                 account,
                 csv: mapping(&map, delimiter, decimal_comma, invert_sign)?,
                 dry_run,
+                no_match,
             };
             let cancel = AtomicBool::new(false);
             let s = api

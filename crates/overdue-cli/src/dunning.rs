@@ -518,12 +518,12 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                             amount: a.amount,
                             currency: a.currency,
                             status: a.status,
-                            message: (!a.subject.is_empty() || !a.body.is_empty()).then(|| {
+                            message: (!a.subject.is_empty() || !a.body.is_empty()).then_some(
                                 RunMessage {
                                     subject: a.subject,
                                     body: a.body,
-                                }
-                            }),
+                                },
+                            ),
                         })
                         .collect(),
                     skipped: r

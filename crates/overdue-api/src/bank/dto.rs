@@ -124,6 +124,10 @@ pub struct BankImportOptions {
     /// Read and match against the book, write nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Store every entry unmatched without looking at the book (the benchmark's
+    /// baseline: parsing and inserting alone).
+    #[serde(default)]
+    pub no_match: bool,
 }
 
 /// What an import read and did.

@@ -444,8 +444,9 @@ impl Api {
                         Some(m) => Some(csv_mapping(&m)?),
                         None => {
                             return Err(invalid(format!(
-                                "{file_name}: a CSV file needs a column mapping (--map date=HEADER amount=HEADER ...) \
-                                 the first time; it is then saved for the account named with --account."
+                                "{file_name}: a bank's CSV export needs a column mapping the first time (which columns \
+                                 hold the date, the amount or debit and credit, the payer, the text); with the account \
+                                 named, the mapping is saved and the next file of that account needs none."
                             )))
                         }
                     }
@@ -589,7 +590,7 @@ impl Api {
             let mut duplicates = 0i64;
             for (e, identity) in st.entries.iter().zip(identities) {
                 done += 1;
-                if done % 1000 == 0 {
+                if done.is_multiple_of(1000) {
                     if cancel.load(Ordering::Relaxed) {
                         return Err(ApiError::new(
                             ErrorCode::InvalidInput,
@@ -1012,12 +1013,14 @@ impl Api {
                 ));
             }
             match debtor_id {
-                Some(d) if d != inv.invoice.debtor_id => return Err(ApiError::field(
-                    &field,
-                    format!(
+                Some(d) if d != inv.invoice.debtor_id => {
+                    return Err(ApiError::field(
+                        &field,
+                        format!(
                         "Invoice {number} belongs to another debtor than the rest of this match."
                     ),
-                )),
+                    ))
+                }
                 _ => debtor_id = Some(inv.invoice.debtor_id),
             }
             let open = inv.invoice.open.to_minor_units()?;
