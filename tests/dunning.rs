@@ -71,6 +71,18 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
             "billing@seller.test",
         ],
     );
+    // Where to pay: a reminder without a bank account is blocked.
+    ok(
+        &home,
+        &[
+            "dunning",
+            "settings",
+            "--sender-name",
+            "Seller AG",
+            "--iban",
+            "DE02 1203 0000 0000 2020 51",
+        ],
+    );
 
     let app = App::launch(&home, TODAY).await;
     app.click("nav-collections").await;

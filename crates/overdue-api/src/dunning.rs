@@ -529,6 +529,46 @@ impl Api {
         }
     }
 
+    /// The dunning settings with the creditor's details taken from the letterhead (Settings >
+    /// Letterhead): one set of creditor details for every letter and email. A field the
+    /// letterhead leaves empty falls back to what older books kept in the dunning settings.
+    pub async fn message_settings(&self) -> Result<DunningSettings, ApiError> {
+        let mut s = self.dunning_settings().await?;
+        let h = self.letterhead_get().await?;
+        let pick = |own: &str, old: &mut String| {
+            if !own.trim().is_empty() {
+                *old = own.trim().to_string();
+            }
+        };
+        pick(&h.account_holder, &mut s.payment.account_holder);
+        if s.payment.account_holder.trim().is_empty() {
+            pick(&h.name, &mut s.payment.account_holder);
+        }
+        pick(&h.bank_name, &mut s.payment.bank_name);
+        pick(&h.iban, &mut s.payment.iban);
+        pick(&h.bic, &mut s.payment.bic);
+        let signer = match (h.signatory.trim(), h.name.trim()) {
+            ("", name) => name.to_string(),
+            (who, "") => who.to_string(),
+            (who, name) => format!("{who}, {name}"),
+        };
+        pick(&signer, &mut s.sender.name);
+        pick(&h.email, &mut s.sender.email);
+        pick(&h.phone, &mut s.sender.phone);
+        let address = [
+            h.address_lines.trim().to_string(),
+            format!("{} {}", h.postal_code.trim(), h.city.trim())
+                .trim()
+                .to_string(),
+        ]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+        pick(&address, &mut s.sender.address);
+        Ok(s)
+    }
+
     /// Saves the dunning settings.
     pub async fn dunning_settings_save(
         &self,
@@ -848,7 +888,7 @@ impl Api {
             .iter()
             .map(|b| (b.invoice_id, b.issue_date))
             .collect();
-        let settings = self.dunning_settings().await?;
+        let settings = self.message_settings().await?;
         let ctx = message_context(&debtor, &action, &issue, &settings, as_of);
         templates::render(&req.subject, &req.body, &ctx)
     }
@@ -921,7 +961,12 @@ impl Api {
             .filter(|id| open_by_debtor.contains_key(id))
             .collect();
         let pauses = self.dunning_pauses(as_of, &with_open).await?;
-        let settings = self.dunning_settings().await?;
+        let settings = self.message_settings().await?;
+        let payment_missing = settings.payment.iban.trim().is_empty().then(|| {
+            "Blocked: no bank account to pay into. Enter the IBAN in Settings > Letterhead; \
+             a reminder must say where to pay."
+                .to_string()
+        });
         let mut work = Vec::new();
         for d in &debtors {
             if !req.debtor_ids.is_empty() && !req.debtor_ids.contains(&d.id) {
@@ -988,7 +1033,9 @@ impl Api {
                                 .await
                                 .and_then(|t| templates::render(&t.subject, &t.body, &ctx))
                             {
-                                Ok(m) => (Some(m), None),
+                                // Shown in the preview, but never sent without the payment
+                                // details: the message says why it is blocked.
+                                Ok(m) => (Some(m), payment_missing.clone()),
                                 Err(e) => (None, Some(e.message)),
                             }
                         }

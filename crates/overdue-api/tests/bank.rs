@@ -582,3 +582,56 @@ async fn concurrent_imports_store_each_entry_once() {
     assert_eq!(api.bank_entries(None, None, 0).await.unwrap().len(), 1);
     assert_eq!(open_of(&api, "INV-1").await, "0.00");
 }
+
+/// Regression (issue 14): the reminder said "Please transfer the amount to:" with an empty
+/// IBAN line and no name although Settings > Letterhead held both. One set of creditor
+/// details now serves every message; without a bank account the email is shown but blocked.
+#[tokio::test]
+async fn reminder_email_has_the_letterhead_iban_and_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("mail.db").to_str().unwrap()).await;
+    let m = debtor(&api, "D-1", "Müller GmbH").await;
+    invoice(&api, m, "INV-1", "2026-02-19", "100.00").await;
+    let blocked = preview(&api, "2026-03-01").await;
+    let a = &blocked.actions[0];
+    assert!(!a.body.is_empty(), "the preview shows the message");
+    assert!(
+        a.error.contains("Settings > Letterhead"),
+        "and why it is blocked: {:?}",
+        a.error
+    );
+
+    api.letterhead_set(overdue_api::documents::LetterheadDto {
+        name: "Seller AG".into(),
+        address_lines: "Hauptstr. 1".into(),
+        postal_code: "10115".into(),
+        city: "Berlin".into(),
+        country: "DE".into(),
+        email: "billing@seller.test".into(),
+        iban: "DE02 1203 0000 0000 2020 51".into(),
+        bic: "BYLADEM1001".into(),
+        signatory: "Anna Schmidt".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let ok = preview(&api, "2026-03-01").await;
+    let a = &ok.actions[0];
+    assert!(a.error.is_empty(), "{}", a.error);
+    assert!(
+        a.body.contains("DE02 1203 0000 0000 2020 51") || a.body.contains("DE02120300000000202051"),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("Anna Schmidt, Seller AG"), "{}", a.body);
+    let rf = api
+        .invoice_by_number("INV-1")
+        .await
+        .unwrap()
+        .payment_reference;
+    assert!(
+        a.body.contains(&overdue_domain::bank::rf::grouped(&rf)),
+        "the RF reference to quote: {}",
+        a.body
+    );
+}

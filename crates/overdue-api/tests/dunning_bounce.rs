@@ -86,6 +86,10 @@ async fn a_bounce_delivered_later_marks_the_reminder_bounced_once() {
     })
     .await
     .unwrap();
+    // A reminder without a bank account to pay into is blocked (issue 14).
+    let mut s = api.dunning_settings().await.unwrap();
+    s.payment.iban = "DE02 1203 0000 0000 2020 51".into();
+    api.dunning_settings_save(s).await.unwrap();
     let run = api
         .dunning_run(DunningRunRequest {
             as_of: "2026-03-08".into(),

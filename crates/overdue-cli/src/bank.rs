@@ -53,7 +53,8 @@ pub enum BankCommand {
         #[arg(long)]
         account: Option<String>,
         /// CSV column mapping, repeatable: date=HEADER, amount=HEADER (or debit=, credit=),
-        /// counterparty=, iban=, remittance= (A+B joins columns), reference=, currency=,
+        /// direction= (S/H or D/C column), counterparty=, iban=, bic=, remittance= (A+B joins
+        /// columns), reference=, value-date=, e2e=, currency=,
         /// default-currency=EUR, date-format=%d.%m.%Y, skip-rows=N. Saved for --account.
         #[arg(long = "map", value_name = "COLUMN=HEADER")]
         map: Vec<String>,
@@ -215,6 +216,10 @@ fn mapping(
             "iban" | "counterparty-iban" | "counterparty_iban" => m.counterparty_iban = some,
             "remittance" | "text" => m.remittance = some,
             "reference" => m.reference = some,
+            "value-date" | "value_date" => m.value_date = some,
+            "bic" => m.counterparty_bic = some,
+            "end-to-end-id" | "e2e" => m.end_to_end_id = some,
+            "direction" => m.direction = some,
             "date-format" | "date_format" => m.date_format = v,
             "skip-rows" | "skip_rows" => {
                 m.skip_rows = v.parse().map_err(|_| {
@@ -225,8 +230,8 @@ fn mapping(
                 return Err(ApiError::field(
                     "--map",
                     format!(
-                        "\"{other}\" is not a column Overdue maps; use date, amount, debit, credit, currency, \
-                         default-currency, counterparty, iban, remittance, reference, date-format or skip-rows"
+                        "\"{other}\" is not a column Overdue maps; use date, value-date, amount, debit, credit, direction, \
+                         currency, default-currency, counterparty, iban, bic, remittance, reference, e2e, date-format or skip-rows"
                     ),
                 ))
             }

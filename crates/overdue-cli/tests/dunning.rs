@@ -102,6 +102,17 @@ fn book(db: &Path, sink: &SmtpSink) {
             "billing@seller.test",
         ],
     );
+    ok(
+        db,
+        &[
+            "dunning",
+            "settings",
+            "--sender-name",
+            "Seller AG",
+            "--iban",
+            "DE02 1203 0000 0000 2020 51",
+        ],
+    );
 }
 
 #[test]
@@ -133,11 +144,29 @@ fn run_json_is_the_stable_contract() {
             "--dry-run",
         ],
     );
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Each email action carries the message as it would be sent (issue 14).
+    let message = v["actions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message")
+        .expect("an email action carries its message");
+    assert!(
+        message["subject"].as_str().unwrap().contains("14200.00"),
+        "{message}"
+    );
+    assert!(
+        message["body"]
+            .as_str()
+            .unwrap()
+            .contains("DE02 1203 0000 0000 2020 51"),
+        "{message}"
+    );
     assert_eq!(
         v,
         serde_json::json!({
             "as_of": "2026-03-12",
+            "warnings": [],
             "actions": [{"debtor": "D1", "level": 2, "level_name": "Reminder", "channel": "email",
                          "invoices": ["INV-1", "INV-2"], "amount": "14200.00", "currency": "EUR",
                          "status": "planned"}],

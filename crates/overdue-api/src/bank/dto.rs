@@ -90,6 +90,19 @@ pub struct BankCsvMappingDto {
     /// Reference column.
     #[serde(default)]
     pub reference: Option<String>,
+    /// Value date column.
+    #[serde(default)]
+    pub value_date: Option<String>,
+    /// Counterparty BIC column.
+    #[serde(default)]
+    pub counterparty_bic: Option<String>,
+    /// End-to-end id column.
+    #[serde(default)]
+    pub end_to_end_id: Option<String>,
+    /// A column naming the direction ("S"/"H", "Soll"/"Haben", "Af"/"Bij", "D"/"C") when
+    /// the amount column has no sign.
+    #[serde(default)]
+    pub direction: Option<String>,
     /// Date format (chrono, e.g. `%d.%m.%Y`; empty = try the usual ones).
     #[serde(default)]
     pub date_format: String,

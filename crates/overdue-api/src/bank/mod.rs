@@ -167,6 +167,10 @@ fn csv_mapping(m: &BankCsvMappingDto) -> Result<CsvMapping, ApiError> {
         counterparty_iban: opt(&m.counterparty_iban),
         remittance: opt(&m.remittance),
         reference: opt(&m.reference),
+        value_date: opt(&m.value_date),
+        counterparty_bic: opt(&m.counterparty_bic),
+        end_to_end_id: opt(&m.end_to_end_id),
+        direction: opt(&m.direction),
         date_format: m.date_format.trim().to_string(),
         decimal_comma: m.decimal_comma,
         delimiter,
@@ -188,6 +192,10 @@ fn mapping_dto(m: &CsvMapping) -> BankCsvMappingDto {
         counterparty_iban: m.counterparty_iban.clone(),
         remittance: m.remittance.clone(),
         reference: m.reference.clone(),
+        value_date: m.value_date.clone(),
+        counterparty_bic: m.counterparty_bic.clone(),
+        end_to_end_id: m.end_to_end_id.clone(),
+        direction: m.direction.clone(),
         date_format: m.date_format.clone(),
         decimal_comma: m.decimal_comma,
         delimiter: m
@@ -1375,7 +1383,14 @@ impl Api {
         account: Option<&str>,
         skip_rows: u32,
     ) -> Result<BankCsvPreviewDto, ApiError> {
-        let p = overdue_bankfile::csv_preview(bytes, skip_rows as usize, None)
+        // Many banks put a preamble (account, period) above the header: find it when the
+        // user has not said.
+        let skip = if skip_rows == 0 {
+            overdue_bankfile::csv_guess_skip_rows(bytes)
+        } else {
+            skip_rows as usize
+        };
+        let p = overdue_bankfile::csv_preview(bytes, skip, None)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{file_name}: {e}")))?;
         let saved = match account.and_then(normalize_iban) {
             Some(acc) => self
@@ -1390,10 +1405,11 @@ impl Api {
         };
         let (mapping, saved) = match saved {
             Some(m) => (m, true),
-            None => (
-                mapping_dto(&overdue_bankfile::suggest_csv_mapping(&p)),
-                false,
-            ),
+            None => {
+                let mut m = mapping_dto(&overdue_bankfile::suggest_csv_mapping(&p));
+                m.skip_rows = skip as u32;
+                (m, false)
+            }
         };
         Ok(BankCsvPreviewDto {
             headers: p.headers,

@@ -26,4 +26,9 @@ skipped: Array<DunningSkipDto>,
 /**
  * Actions found `sending` from an interrupted run and reconciled (never re-sent).
  */
-reconciled: Array<DunningActionDto>, };
+reconciled: Array<DunningActionDto>, 
+/**
+ * What the user should know before reminding anyone ("reconcile before you remind":
+ * a bank account whose latest statement is older than the setting).
+ */
+warnings: Array<string>, };

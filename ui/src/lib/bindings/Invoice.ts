@@ -64,4 +64,9 @@ disputed_on: string,
 /**
  * The dispute's reason.
  */
-dispute_reason: string, };
+dispute_reason: string, 
+/**
+ * The structured creditor reference (ISO 11649 `RF..`) printed on the invoice,
+ * reminders and the payment QR code; bank statements carrying it match this invoice.
+ */
+payment_reference: string, };

@@ -23,4 +23,9 @@ adjustments: Array<Adjustment>,
 /**
  * Disputes.
  */
-disputes: Array<Dispute>, };
+disputes: Array<Dispute>, 
+/**
+ * The invoice's structured creditor reference (`RF..`, the same as
+ * `invoice.payment_reference`), at the top for scripts.
+ */
+payment_reference: string, };
