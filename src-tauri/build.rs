@@ -103,6 +103,23 @@ const COMMANDS: &[&str] = &[
     "dunning_debtor_policy",
     "dunning_assign_policy",
     "dunning_bounce",
+    "bank_import",
+    "bank_csv_preview",
+    "bank_entries",
+    "bank_entry",
+    "bank_accept",
+    "bank_match",
+    "bank_unmatch",
+    "bank_ignore",
+    "bank_unignore",
+    "bank_accounts",
+    "bank_account_rename",
+    "bank_statements",
+    "bank_settings",
+    "bank_settings_set",
+    "bank_ignore_rules",
+    "bank_ignore_rule_delete",
+    "debtor_iban_add",
 ];
 
 fn main() {

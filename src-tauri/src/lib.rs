@@ -3,11 +3,18 @@
 //! The desktop shell: window, menu, and one-line Tauri commands over [`overdue_api::Api`].
 //! No business logic lives here; errors cross IPC as `{code, message}` ([`ApiError`]).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
 use overdue_api::agreements::AgreementKind;
+use overdue_api::bank::{
+    BankAccountDto, BankCsvPreviewDto, BankEntryDto, BankEntryStatusDto, BankIgnoreRuleDto,
+    BankImportOptions, BankImportProgress, BankImportSummary, BankMatchInput, BankSettingsDto,
+    BankStatementDto,
+};
 use overdue_api::calc::{
     self, CreditCalcRequest, CreditCalcResult, InterestCalcRequest, InterestCalcResult,
     PlanCalcRequest, PlanCalcResult, ScoreRequest, ScoreResult,
@@ -54,11 +61,13 @@ use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// What the shell keeps: the API and where the config file is.
+/// What the shell keeps: the API, where the config file is, and the cancel flags of the
+/// bank imports running (by job id, so `job_cancel` reaches them).
 struct Shell {
     api: Api,
     config_file: PathBuf,
     startup_notice: Option<String>,
+    bank_jobs: Mutex<HashMap<String, Arc<AtomicBool>>>,
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -454,9 +463,15 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
     let open = MenuItemBuilder::with_id("db-open", "Open Database…")
         .accelerator("CmdOrCtrl+O")
         .build(app)?;
+    // The window opens its own file picker (it reads the file itself; no path crosses IPC).
+    let bank = MenuItemBuilder::with_id("import-bank", "Import bank statement…")
+        .accelerator("CmdOrCtrl+B")
+        .build(app)?;
     let file = SubmenuBuilder::new(app, "File")
         .item(&new)
         .item(&open)
+        .separator()
+        .item(&bank)
         .separator()
         .quit()
         .build()?;
@@ -466,6 +481,10 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
         let create = match event.id().as_ref() {
             "db-new" => true,
             "db-open" => false,
+            "import-bank" => {
+                let _ = app.emit("menu-import-bank", ());
+                return;
+            }
             _ => return,
         };
         let app = app.clone();
@@ -769,8 +788,16 @@ async fn letters_batch(
 }
 
 #[tauri::command]
-fn job_cancel(job: String) {
+fn job_cancel(s: State<'_, Shell>, job: String) {
     overdue_api::letters_ui::job_cancel(&job);
+    if let Some(flag) = s
+        .bank_jobs
+        .lock()
+        .ok()
+        .and_then(|jobs| jobs.get(&job).cloned())
+    {
+        flag.store(true, Ordering::SeqCst);
+    }
 }
 
 #[tauri::command]
@@ -883,6 +910,150 @@ async fn letters_folder(app: &AppHandle) -> Option<PathBuf> {
     rx.await.ok().flatten()
 }
 
+// Bank statements (issue 13): the window reads the file itself and sends it base64, as
+// the import wizard does, so no path crosses IPC.
+
+/// Who is at the keyboard (the OS user), for the contact log, as the CLI records it.
+fn whoami() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "app".to_string())
+}
+
+fn from_base64(file_name: &str, content: &str) -> Res<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .map_err(|e| ApiError::invalid(format!("{file_name} could not be received: {e}")))
+}
+
+/// Imports a statement with progress over a channel; `job_cancel(job)` stops it before
+/// anything is written.
+#[tauri::command]
+async fn bank_import(
+    s: State<'_, Shell>,
+    file_name: String,
+    content: String,
+    options: BankImportOptions,
+    job: String,
+    progress: Channel<BankImportProgress>,
+) -> Res<BankImportSummary> {
+    let bytes = from_base64(&file_name, &content)?;
+    drop(content);
+    let flag = Arc::new(AtomicBool::new(false));
+    if let Ok(mut jobs) = s.bank_jobs.lock() {
+        jobs.insert(job.clone(), flag.clone());
+    }
+    let out = s
+        .api
+        .bank_import(
+            &bytes,
+            &file_name,
+            &options,
+            &|p| drop(progress.send(p)),
+            &flag,
+        )
+        .await;
+    if let Ok(mut jobs) = s.bank_jobs.lock() {
+        jobs.remove(&job);
+    }
+    out
+}
+
+#[tauri::command]
+async fn bank_csv_preview(
+    s: State<'_, Shell>,
+    file_name: String,
+    content: String,
+    account: Option<String>,
+    skip_rows: u32,
+) -> Res<BankCsvPreviewDto> {
+    let bytes = from_base64(&file_name, &content)?;
+    s.api
+        .bank_csv_preview(&bytes, &file_name, account.as_deref(), skip_rows)
+        .await
+}
+
+#[tauri::command]
+async fn bank_entries(
+    s: State<'_, Shell>,
+    status: Option<BankEntryStatusDto>,
+    statement_id: Option<i64>,
+    limit: u32,
+) -> Res<Vec<BankEntryDto>> {
+    s.api.bank_entries(status, statement_id, limit).await
+}
+
+#[tauri::command]
+async fn bank_entry(s: State<'_, Shell>, id: i64) -> Res<BankEntryDto> {
+    s.api.bank_entry(id).await
+}
+
+#[tauri::command]
+async fn bank_accept(s: State<'_, Shell>, id: i64) -> Res<BankEntryDto> {
+    s.api.bank_accept(id, &whoami()).await
+}
+
+#[tauri::command]
+async fn bank_match(s: State<'_, Shell>, id: i64, input: BankMatchInput) -> Res<BankEntryDto> {
+    s.api.bank_match(id, &input, &whoami()).await
+}
+
+#[tauri::command]
+async fn bank_unmatch(s: State<'_, Shell>, id: i64) -> Res<BankEntryDto> {
+    s.api.bank_unmatch(id, &whoami()).await
+}
+
+#[tauri::command]
+async fn bank_ignore(s: State<'_, Shell>, id: i64, rule: bool) -> Res<Vec<BankEntryDto>> {
+    s.api.bank_ignore(id, rule).await
+}
+
+#[tauri::command]
+async fn bank_unignore(s: State<'_, Shell>, id: i64) -> Res<BankEntryDto> {
+    s.api.bank_unignore(id).await
+}
+
+#[tauri::command]
+async fn bank_accounts(s: State<'_, Shell>) -> Res<Vec<BankAccountDto>> {
+    s.api.bank_accounts().await
+}
+
+#[tauri::command]
+async fn bank_account_rename(s: State<'_, Shell>, id: i64, name: String) -> Res<()> {
+    s.api.bank_account_rename(id, &name).await
+}
+
+#[tauri::command]
+async fn bank_statements(s: State<'_, Shell>) -> Res<Vec<BankStatementDto>> {
+    s.api.bank_statements().await
+}
+
+#[tauri::command]
+async fn bank_settings(s: State<'_, Shell>) -> Res<BankSettingsDto> {
+    s.api.bank_settings().await
+}
+
+#[tauri::command]
+async fn bank_settings_set(s: State<'_, Shell>, settings: BankSettingsDto) -> Res<BankSettingsDto> {
+    s.api.bank_settings_set(settings).await
+}
+
+#[tauri::command]
+async fn bank_ignore_rules(s: State<'_, Shell>) -> Res<Vec<BankIgnoreRuleDto>> {
+    s.api.bank_ignore_rules().await
+}
+
+#[tauri::command]
+async fn bank_ignore_rule_delete(s: State<'_, Shell>, id: i64) -> Res<()> {
+    s.api.bank_ignore_rule_delete(id).await
+}
+
+#[tauri::command]
+async fn debtor_iban_add(s: State<'_, Shell>, debtor_id: i64, iban: String) -> Res<Vec<String>> {
+    s.api.debtor_iban_add(debtor_id, &iban).await
+}
+
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
     let clock = Arc::new(SystemClock::from_env());
@@ -900,6 +1071,7 @@ pub fn run() {
             api,
             config_file,
             startup_notice: notice,
+            bank_jobs: Mutex::new(HashMap::new()),
         })
         .setup(|app| {
             build_menu(app)?;
@@ -1030,6 +1202,23 @@ pub fn run() {
             dunning_debtor_policy,
             dunning_assign_policy,
             dunning_bounce,
+            bank_import,
+            bank_csv_preview,
+            bank_entries,
+            bank_entry,
+            bank_accept,
+            bank_match,
+            bank_unmatch,
+            bank_ignore,
+            bank_unignore,
+            bank_accounts,
+            bank_account_rename,
+            bank_statements,
+            bank_settings,
+            bank_settings_set,
+            bank_ignore_rules,
+            bank_ignore_rule_delete,
+            debtor_iban_add,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Overdue window")

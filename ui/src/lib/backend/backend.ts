@@ -80,8 +80,9 @@ import type { HoldInput } from "../bindings/HoldInput";
 import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import type { LettersBackend } from "./letters";
+import type { BankBackend } from "./bank";
 
-export interface Backend extends LettersBackend {
+export interface Backend extends LettersBackend, BankBackend {
   appInfo(): Promise<AppInfo>;
   startupNotice(): Promise<string | null>;
   debtorsList(query: DebtorListQuery): Promise<DebtorPage>;

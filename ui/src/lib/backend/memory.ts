@@ -79,6 +79,18 @@ import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import { validateDebtor } from "../debtors/validation";
 import { MemoryCollections } from "./memory-collections";
 import { MemoryLetters } from "./memory-letters";
+import { bankUnavailable } from "./memory-bank";
+import type { BankAccountDto } from "../bindings/BankAccountDto";
+import type { BankCsvPreviewDto } from "../bindings/BankCsvPreviewDto";
+import type { BankEntryDto } from "../bindings/BankEntryDto";
+import type { BankIgnoreRuleDto } from "../bindings/BankIgnoreRuleDto";
+import type { BankImportSummary } from "../bindings/BankImportSummary";
+import type { BankImportOptions } from "../bindings/BankImportOptions";
+import type { BankImportProgress } from "../bindings/BankImportProgress";
+import type { BankEntryStatusDto } from "../bindings/BankEntryStatusDto";
+import type { BankMatchInput } from "../bindings/BankMatchInput";
+import type { BankSettingsDto } from "../bindings/BankSettingsDto";
+import type { BankStatementDto } from "../bindings/BankStatementDto";
 import type { LetterRequest } from "../bindings/LetterRequest";
 import type { LetterheadDto } from "../bindings/LetterheadDto";
 import type { JobProgress } from "../bindings/JobProgress";
@@ -548,7 +560,7 @@ export class MemoryBackend implements Backend {
       }
       actions.push(action);
     }
-    return { as_of: asOf, mode: req.mode, actions, skipped: [], reconciled: [] };
+    return { as_of: asOf, mode: req.mode, actions, skipped: [], reconciled: [], warnings: [] };
   }
   async dunningActions(debtorId: number | null, states: string[]): Promise<DunningActionDto[]> {
     return this.outbox
@@ -850,4 +862,26 @@ export class MemoryBackend implements Backend {
   letterheadGet = () => this.letters.letterheadGet();
   letterheadSet = (letterhead: LetterheadDto) => this.letters.letterheadSet(letterhead);
   letterheadSample = (letterhead: LetterheadDto) => this.letters.letterheadSample(letterhead);
+
+  // Bank statements: see memory-bank.ts (the core's rules, not available here).
+  async bankImport(_fileName: string, _contentBase64: string, _options: BankImportOptions, _job: string, _onProgress: (p: BankImportProgress) => void): Promise<BankImportSummary> { bankUnavailable(); }
+  async bankCsvPreview(_fileName: string, _contentBase64: string, _account: string | null, _skipRows: number): Promise<BankCsvPreviewDto> { bankUnavailable(); }
+  async bankEntries(_status: BankEntryStatusDto | null, _statementId: number | null, _limit: number): Promise<BankEntryDto[]> { bankUnavailable(); }
+  async bankEntry(_id: number): Promise<BankEntryDto> { bankUnavailable(); }
+  async bankAccept(_id: number): Promise<BankEntryDto> { bankUnavailable(); }
+  async bankMatch(_id: number, _input: BankMatchInput): Promise<BankEntryDto> { bankUnavailable(); }
+  async bankUnmatch(_id: number): Promise<BankEntryDto> { bankUnavailable(); }
+  async bankIgnore(_id: number, _rule: boolean): Promise<BankEntryDto[]> { bankUnavailable(); }
+  async bankUnignore(_id: number): Promise<BankEntryDto> { bankUnavailable(); }
+  async bankAccounts(): Promise<BankAccountDto[]> { bankUnavailable(); }
+  async bankAccountRename(_id: number, _name: string): Promise<void> { bankUnavailable(); }
+  async bankStatements(): Promise<BankStatementDto[]> { bankUnavailable(); }
+  async bankSettings(): Promise<BankSettingsDto> { bankUnavailable(); }
+  async bankSettingsSet(_settings: BankSettingsDto): Promise<BankSettingsDto> { bankUnavailable(); }
+  async bankIgnoreRules(): Promise<BankIgnoreRuleDto[]> { bankUnavailable(); }
+  async bankIgnoreRuleDelete(_id: number): Promise<void> { bankUnavailable(); }
+  async debtorIbanAdd(_debtorId: number, _iban: string): Promise<string[]> { bankUnavailable(); }
+  async onMenuImportBank(_callback: () => void): Promise<() => void> {
+    return () => {};
+  }
 }

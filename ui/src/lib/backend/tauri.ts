@@ -4,6 +4,7 @@ import { listen } from "@tauri-apps/api/event";
 import type { Backend } from "./backend";
 import { toApiError } from "./backend";
 import { tauriLetters } from "./tauri-letters";
+import { tauriBank } from "./tauri-bank";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ApiError } from "../bindings/ApiError";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
@@ -18,6 +19,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const tauriBackend: Backend = {
   ...tauriLetters,
+  ...tauriBank,
   appInfo: () => call("app_info"),
   startupNotice: () => call("startup_notice"),
   debtorsList: (query) => call("debtors_list", { query }),

@@ -55,6 +55,23 @@ describe("Collections screen", () => {
     await waitFor(() => expect(screen.getByTestId("collections-error").textContent).toContain("Email is not set up"));
   });
 
+  it("warns to reconcile the bank before reminding, with the API's words", async () => {
+    class Stale extends RunBackend {
+      override async dunningRun(req: DunningRunRequest) {
+        const r = await super.dunningRun(req);
+        return { ...r, warnings: ["The latest bank statement of <i>Main</i> (DE89370400440532013000) ends on 2026-04-30, 14 days ago."] };
+      }
+    }
+    const b = new Stale();
+    await b.debtorCreate({ ...emptyDebtor(), name: "Alpha", contacts: [] }, [100, 100]);
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("run-preview"));
+    const warning = await screen.findByTestId("run-warnings");
+    expect(warning.textContent).toContain("Reconcile before you remind.");
+    expect(warning.textContent).toContain("<i>Main</i>");
+    expect(warning.querySelector("i")).toBeNull();
+  });
+
   it("refuses a template with an unknown field in the editor, naming it", async () => {
     const b = await book();
     render(CollectionsScreen, { backend: b, today: "2026-05-14" });

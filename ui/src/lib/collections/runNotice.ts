@@ -14,5 +14,7 @@ export function runNotice(r: DunningRunResult): string {
     r.reconciled.length > 0 ? `${r.reconciled.length} from an interrupted run reconciled` : "",
   ].filter(Boolean);
   const what = parts.length === 0 ? "nothing was due" : parts.join(", ");
-  return `Daily collection run for ${r.as_of}: ${what}. See Collections.`;
+  // "Reconcile before you remind": the API's sentences, as they are.
+  const warnings = (r.warnings ?? []).map((w) => ` ${w}`).join("");
+  return `Daily collection run for ${r.as_of}: ${what}.${warnings} See Collections.`;
 }

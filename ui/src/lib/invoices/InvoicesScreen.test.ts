@@ -10,7 +10,7 @@ import type { InvoicePage } from "../bindings/InvoicePage";
 const invoice = (id: number): Invoice => ({
   id, debtor_id: 7, debtor_name: id === 1 ? "<img src=x onerror=alert(1)>Evil" : "Müller GmbH", debtor_ref: "D-7",
   number: `INV-${id}`, issue_date: "2026-01-01", due_date: "2026-01-31", currency: "EUR", amount: "100.00", tax: "",
-  open: "100.00", description: "", status: "overdue", disputed_on: "", dispute_reason: "",
+  open: "100.00", description: "", status: "overdue", disputed_on: "", dispute_reason: "", payment_reference: "",
 });
 
 // Stands in for the Rust ledger: 120 invoices, and a dispute flag it keeps.
@@ -28,7 +28,7 @@ class InvoicesBackend extends MemoryBackend {
     return { total, offset: q.offset, rows: ids.slice(q.offset, q.offset + q.limit).map((id) => this.get(id)) };
   }
   override async invoiceGet(id: number): Promise<InvoiceDetailDto> {
-    return { invoice: this.get(id), allocations: [], adjustments: [], disputes: [] };
+    return { invoice: this.get(id), allocations: [], adjustments: [], disputes: [], payment_reference: "" };
   }
   override async invoiceDispute(id: number, _date: string, reason: string): Promise<InvoiceDetailDto> {
     this.disputes.set(id, reason);
