@@ -297,24 +297,25 @@ async fn catch_up_after_14_days_closed_sends_one_action_per_debtor() {
         .map(|a| (a.debtor.as_str(), a.level))
         .collect();
     levels.sort();
-    // D0: final demand (day 35 = 03-12) was missed while closed; now 46 days late: the call.
+    // D0: final demand (day 35 = 03-12) was missed while closed; now 46 days late. The call
+    // would come next, but escalation never skips notice: the final demand goes out first.
     // D1: reminder sent on 03-08; 22 days late now: the second reminder.
     // D2: friendly reminder sent on 03-07; 13 days late now: the reminder.
     assert_eq!(
         levels,
-        vec![("D0", 5), ("D1", 3), ("D2", 2)],
+        vec![("D0", 4), ("D1", 3), ("D2", 2)],
         "one action per debtor"
     );
     assert_eq!(
         sink.delivered().len() - before,
-        2,
-        "two emails (D0's step is a call), no burst"
+        3,
+        "three emails, one per debtor, no burst"
     );
     assert!(
-        r.skipped.iter().any(|s| s.debtor == "D0"
-            && s.reason.contains("catch-up")
-            && s.reason.contains("level 4 (Final demand)")),
-        "the skipped final demand is reported: {:?}",
+        !r.skipped
+            .iter()
+            .any(|s| s.debtor == "D0" && s.reason.contains("level 4 (Final demand)")),
+        "the final demand is never skipped: {:?}",
         r.skipped
     );
     // The next day nothing more goes out.

@@ -439,11 +439,49 @@ pub fn decide(
         return Ok(Decision::Nothing);
     }
     let overdue_days = (as_of - oldest.due_date).num_days();
+    // Escalation never skips notice: the levels after the final demand (the last email or
+    // letter after the due date), and every agency or legal level, come only once a reminder
+    // and the final demand are on record in this cycle and the final demand's deadline has
+    // passed. Until then a catch-up stops at the final demand.
+    let in_cycle: Vec<&PastAction> = case.history.iter().filter(|a| a.cycle == cycle).collect();
+    let is_notice =
+        |l: &Level| matches!(l.channel, Channel::Email | Channel::Letter) && l.trigger_days >= 0;
+    let final_demand = policy
+        .levels
+        .iter()
+        .filter(|l| is_notice(l))
+        .max_by_key(|l| l.number);
+    let reminded = in_cycle.iter().any(|a| {
+        policy
+            .levels
+            .iter()
+            .any(|l| l.number == a.level && is_notice(l))
+    });
+    let demand_expired = final_demand.is_some_and(|f| {
+        in_cycle.iter().any(|a| {
+            a.level == f.number
+                && add_days(a.on, i64::from(f.deadline_days.max(f.wait_days))) <= as_of
+        })
+    });
     let mut held_back: Option<String> = None;
     let mut target: Option<(&Level, Vec<&OpenInvoice>, Money)> = None;
     let mut passed: Vec<u32> = Vec::new();
     for level in policy.levels.iter().filter(|l| l.number > last_level) {
         if i64::from(level.trigger_days) > overdue_days {
+            break;
+        }
+        let after_demand = final_demand.is_some_and(|f| level.number > f.number);
+        let escalation = matches!(level.channel, Channel::Agency | Channel::Legal);
+        if (after_demand || escalation) && !(reminded && demand_expired) {
+            if target.is_none() {
+                held_back.get_or_insert_with(|| {
+                    format!(
+                        "level {} ({}) waits until a reminder and the final demand are on record \
+                         and the final demand's deadline has passed",
+                        level.number, level.name
+                    )
+                });
+            }
             break;
         }
         // A reminder before the due date is stale once the invoice is due.
@@ -710,6 +748,58 @@ mod tests {
                 .number,
             2
         );
+    }
+
+    /// Regression (issue 14): a book imported with invoices 60 days overdue sent nothing
+    /// and put every debtor straight into "Legal review". A debtor never reminded starts at
+    /// the final demand; legal follows only after its deadline, with the demand on record.
+    #[test]
+    fn a_new_book_starts_at_the_final_demand_never_at_legal() {
+        let policy = Policy::default_policy();
+        let mut c = case(vec![inv(1, "2026-01-01", dec!(100))]);
+        let first = act(decide(&policy, &c, d("2026-03-15")).unwrap());
+        assert_eq!(
+            first.level.name, "Final demand",
+            "73 days overdue, never reminded"
+        );
+        assert_eq!(
+            first.skipped_levels,
+            vec![2, 3],
+            "repeated reminders may be skipped"
+        );
+        c.history.push(PastAction {
+            level: 4,
+            cycle: 1,
+            on: d("2026-03-15"),
+            invoice_ids: vec![1],
+        });
+        // Within the final demand's 10 days nothing escalates.
+        assert_eq!(
+            decide(&policy, &c, d("2026-03-24")).unwrap(),
+            Decision::Nothing
+        );
+        let next = act(decide(&policy, &c, d("2026-03-25")).unwrap());
+        assert_eq!(
+            next.level.name, "Legal review",
+            "after the deadline, the demand on record"
+        );
+    }
+
+    #[test]
+    fn no_agency_or_legal_step_without_a_final_demand_on_record() {
+        let policy = Policy::default_policy();
+        let mut c = case(vec![inv(1, "2026-01-01", dec!(100))]);
+        // Reminders on record, the final demand not: the run sends the final demand.
+        for (level, on) in [(2, "2026-01-08"), (3, "2026-01-22")] {
+            c.history.push(PastAction {
+                level,
+                cycle: 1,
+                on: d(on),
+                invoice_ids: vec![1],
+            });
+        }
+        let a = act(decide(&policy, &c, d("2026-04-01")).unwrap());
+        assert_eq!(a.level.number, 4);
     }
 
     #[test]

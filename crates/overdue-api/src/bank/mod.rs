@@ -399,8 +399,21 @@ impl Api {
         progress: &(dyn Fn(BankImportProgress) + Send + Sync),
         cancel: &AtomicBool,
     ) -> Result<BankImportSummary, ApiError> {
+        use tracing::Instrument;
         let span = tracing::info_span!("bank_import", file = file_name, dry_run = options.dry_run);
-        let _enter = span.enter();
+        self.bank_import_in_span(bytes, file_name, options, progress, cancel)
+            .instrument(span)
+            .await
+    }
+
+    async fn bank_import_in_span(
+        &self,
+        bytes: &[u8],
+        file_name: &str,
+        options: &BankImportOptions,
+        progress: &(dyn Fn(BankImportProgress) + Send + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<BankImportSummary, ApiError> {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(invalid(format!(
                 "{file_name}: the file is larger than {} MB; split it by period.",
@@ -451,7 +464,7 @@ impl Api {
                     match saved {
                         Some(m) => Some(csv_mapping(&m)?),
                         None => {
-                            return Err(invalid(format!(
+                            return Err(ApiError::field("csv", format!(
                                 "{file_name}: a bank's CSV export needs a column mapping the first time (which columns \
                                  hold the date, the amount or debit and credit, the payer, the text); with the account \
                                  named, the mapping is saved and the next file of that account needs none."
@@ -519,16 +532,14 @@ impl Api {
             let key = match (&file_key, &account_opt) {
                 (Some(f), Some(given)) if f != given => {
                     return Err(invalid(format!(
-                        "{where_}: the file is for account {f}, not {given} given with --account"
+                        "{where_}: the file is for account {f}, not {given} as given"
                     )))
                 }
                 (Some(f), _) => f.clone(),
                 (None, Some(given)) => given.clone(),
-                (None, None) => {
-                    return Err(invalid(format!(
-                        "{where_}: the file does not name the bank account; name it with --account IBAN"
-                    )))
-                }
+                (None, None) => return Err(invalid(format!(
+                    "{where_}: the file does not name the bank account: give your account's IBAN"
+                ))),
             };
             let currency = st
                 .currency
@@ -1418,6 +1429,18 @@ impl Api {
             mapping,
             saved,
         })
+    }
+
+    /// The IBANs a debtor pays from (entered or learned from matched payments).
+    pub async fn debtor_ibans(&self, debtor_id: i64) -> Result<Vec<String>, ApiError> {
+        Ok(self
+            .store()
+            .await
+            .debtor_ibans(debtor_id)
+            .await?
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect())
     }
 
     /// Adds an IBAN a debtor pays from (checked).

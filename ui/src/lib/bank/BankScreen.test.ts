@@ -85,7 +85,11 @@ class BankStub extends MemoryBackend {
   ): Promise<BankImportSummary> {
     this.imports.push(options);
     if (this.csvNeeded && !options.csv) {
-      const err: ApiError = { code: "invalid_input", message: "bank.csv: a CSV file needs a column mapping (--map date=HEADER amount=HEADER ...) the first time" };
+      const err: ApiError = {
+        code: "validation",
+        message: "bank.csv: a bank's CSV export needs a column mapping the first time",
+        fields: [{ field: "csv", message: "bank.csv: a bank's CSV export needs a column mapping the first time" }],
+      };
       throw err;
     }
     onProgress({ phase: "matching", done: 2, total: 4 });

@@ -67,7 +67,7 @@ export function signedAmount(e: BankEntryDto): string {
  * the window then offers the mapping form. Branches on the refusal, never on the file.
  */
 export function needsCsvMapping(err: ApiError): boolean {
-  return (err.fields ?? []).some((f) => f.field === "csv") || /column mapping/i.test(err.message);
+  return (err.fields ?? []).some((f) => f.field === "csv");
 }
 
 /** Field errors by field name (`invoices[1]`, `tolerance_abs`); a message without fields under `""`. */
