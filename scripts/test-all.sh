@@ -56,7 +56,7 @@ cargo build -p overdue-app --features custom-protocol
 cargo build -p overdue-cli
 
 step "end-to-end: the real window (tauri-driver + WebKitWebDriver under Xvfb) and the CLI"
-xvfb-run -a -s "-screen 0 1400x900x24" cargo test -p overdue-e2e -- --test-threads=1
+xvfb-run -a -s "-screen 0 1920x1080x24" cargo test -p overdue-e2e -- --test-threads=1
 
 step "done"
 echo "All checks passed in ${SECONDS}s. Screenshots: $ROOT/tests/artifacts/"

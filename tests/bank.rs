@@ -355,6 +355,11 @@ async fn a_statement_is_imported_reviewed_and_the_dunning_preview_changes() {
         app.screenshot("bank-6-1024x700-match.png").await;
         app.click("match-close").await;
         app.wait_gone("match-dialog").await;
+        // And at full HD (the test script's screen is 1920x1080).
+        if app.client.set_window_size(1920, 1080).await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            app.screenshot("bank-4b-1920x1080.png").await;
+        }
         let _ = app
             .client
             .set_window_size(

@@ -1335,3 +1335,23 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Debtors with an arrangement a payment may change (an active plan, a promise without
+    /// an outcome, a settlement not yet fulfilled): the only ones a sweep after payments
+    /// needs to look at.
+    pub async fn debtors_with_arrangements(
+        &self,
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        with_pool!(self, pool => {
+            let rows: Vec<(i64,)> = sqlx::query_as(
+                "SELECT debtor_id FROM payment_plans WHERE recorded_status <> 'completed' \
+                 UNION SELECT debtor_id FROM promises WHERE recorded_outcome = '' \
+                 UNION SELECT debtor_id FROM settlement_offers WHERE fulfilled_on IS NULL",
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(|r| r.0).collect())
+        })
+    }
+}

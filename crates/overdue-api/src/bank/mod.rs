@@ -537,9 +537,11 @@ impl Api {
                 }
                 (Some(f), _) => f.clone(),
                 (None, Some(given)) => given.clone(),
-                (None, None) => return Err(invalid(format!(
+                (None, None) => {
+                    return Err(invalid(format!(
                     "{where_}: the file does not name the bank account: give your account's IBAN"
-                ))),
+                )))
+                }
             };
             let currency = st
                 .currency
@@ -674,7 +676,9 @@ impl Api {
                     ignore_rule_id: None,
                     action: EntryAction::None,
                 };
-                if let Some(rule) = rules.iter().find(|r| {
+                if options.no_match {
+                    // The benchmark's baseline: stored, not matched.
+                } else if let Some(rule) = rules.iter().find(|r| {
                     rule_covers(
                         r,
                         &entry.counterparty,
@@ -837,7 +841,12 @@ impl Api {
 
     /// Promises kept, plans completed, scores: what follows any recorded payment.
     async fn after_bank_payments(&self, debtors: &HashSet<i64>) -> Result<(), ApiError> {
-        for &d in debtors {
+        if debtors.is_empty() {
+            return Ok(());
+        }
+        // Only debtors with a plan, promise or settlement can have an outcome to record.
+        let arranged = self.store().await.debtors_with_arrangements().await?;
+        for &d in debtors.intersection(&arranged) {
             self.collections_sweep(d).await?;
         }
         if debtors.len() > 200 {
