@@ -106,7 +106,7 @@ impl From<StoreError> for ApiError {
             StoreError::Io { .. } => ErrorCode::Io,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Duplicate { .. } => ErrorCode::Duplicate,
-            StoreError::Rejected(_) => ErrorCode::InvalidInput,
+            StoreError::Rejected(_) | StoreError::Conflict(_) => ErrorCode::InvalidInput,
             StoreError::Corrupt(_) | StoreError::Unsupported(_) => ErrorCode::Internal,
             StoreError::Migrate(_) | StoreError::Database(_) => ErrorCode::Database,
         };

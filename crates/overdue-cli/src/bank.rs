@@ -316,6 +316,7 @@ pub async fn run(api: &Api, c: BankCommand, json: bool) -> Result<(), ApiError> 
                 csv: mapping(&map, delimiter, decimal_comma, invert_sign)?,
                 dry_run,
                 no_match,
+                retried: false,
             };
             let cancel = AtomicBool::new(false);
             let s = api

@@ -22,11 +22,7 @@ macro_rules! pay_tx {
     ($tx:expr, $entry:expr, $entry_id:expr, $p:expr, $now:expr) => {{
         let e: &NewBankEntry = $entry;
         let p: &NewBankPayment = $p;
-        let reference = [&e.creditor_reference, &e.end_to_end_id, &e.bank_reference]
-            .into_iter()
-            .find(|r| !r.trim().is_empty())
-            .cloned()
-            .unwrap_or_default();
+        let reference = payment_reference(e);
         let payment_id: i64 = sqlx::query_scalar(
             "INSERT INTO payments (debtor_id, paid_on, currency, amount_minor, unapplied_minor, method, \
              reference, invoice_id, created_at) VALUES ($1, $2, $3, $4, $4, 'bank transfer', $5, $6, $7) RETURNING id",
@@ -101,17 +97,7 @@ macro_rules! pay_tx {
             kind: "payment".into(),
             author: p.author.clone(),
             summary: p.summary.clone(),
-            detail: format!(
-                "bank entry #{}: {} {} on {} from {} {}; remittance: {}; reference: {}",
-                $entry_id,
-                minor_text(e.amount_minor, &e.currency),
-                e.currency,
-                e.booking_date,
-                e.counterparty,
-                e.counterparty_iban,
-                e.remittance,
-                reference
-            ),
+            detail: payment_detail($entry_id, e),
             ref_table: "payments".into(),
             ref_id: Some(payment_id),
             ..Default::default()
@@ -986,15 +972,118 @@ impl Store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
+                // The payments of the automatic matches first, in bulk, with ids taken
+                // now (the transaction holds the write lock), so each entry is stored
+                // once, already matched: a few statements per thousand payments instead of
+                // several per payment.
+                let pays: Vec<(&NewBankEntry, &NewBankPayment)> = s
+                    .entries
+                    .iter()
+                    .filter_map(|e| match &e.action {
+                        EntryAction::Pay(p) => Some((e, p)),
+                        _ => None,
+                    })
+                    .collect();
+                let payment_ids: Vec<i64> = if pays.is_empty() {
+                    Vec::new()
+                } else {
+                    match self.backend() {
+                        crate::Backend::Sqlite => {
+                            let max: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM payments")
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            (1..=pays.len() as i64).map(|k| max + k).collect()
+                        }
+                        crate::Backend::Postgres => {
+                            sqlx::query_scalar(
+                                "SELECT nextval(pg_get_serial_sequence('payments', 'id')) FROM generate_series(1, $1)",
+                            )
+                            .bind(pays.len() as i64)
+                            .fetch_all(&mut *tx)
+                            .await?
+                        }
+                    }
+                };
+                let paid: Vec<(i64, &NewBankEntry, &NewBankPayment)> = pays
+                    .iter()
+                    .zip(&payment_ids)
+                    .map(|((e, p), id)| (*id, *e, *p))
+                    .collect();
+                for chunk in paid.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO payments (id, debtor_id, paid_on, currency, amount_minor, unapplied_minor, \
+                         method, reference, invoice_id, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, e, p)| {
+                        b.push_bind(*id)
+                            .push_bind(p.debtor_id)
+                            .push_bind(e.booking_date)
+                            .push_bind(e.currency.clone())
+                            .push_bind(e.amount_minor)
+                            .push_bind(e.amount_minor)
+                            .push_bind("bank transfer")
+                            .push_bind(payment_reference(e))
+                            .push_bind(p.allocations.first().map(|a| a.0))
+                            .push_bind(now);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let allocs: Vec<(i64, i64, i64, NaiveDate)> = paid
+                    .iter()
+                    .flat_map(|(id, e, p)| p.allocations.iter().map(move |(inv, minor)| (*id, *inv, *minor, e.booking_date)))
+                    .collect();
+                for chunk in allocs.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) ",
+                    );
+                    qb.push_values(chunk, |mut b, (p, i, a, d)| {
+                        b.push_bind(*p).push_bind(*i).push_bind(*a).push_bind(*d);
+                    });
+                    qb.build().execute(&mut *tx).await.map_err(|err| {
+                        StoreError::refused(err, |db| format!("the allocation was refused by the database: {db}"))
+                    })?;
+                }
+                for (_, e, p) in &paid {
+                    for (invoice_id, minor) in &p.write_offs {
+                        sqlx::query(
+                            "INSERT INTO invoice_adjustments (invoice_id, kind, reference, issued_on, currency, amount_minor, reason, created_at) \
+                             VALUES ($1, 'write_off', $2, $3, $4, $5, 'short payment within the bank tolerance', $6)",
+                        )
+                        .bind(*invoice_id)
+                        .bind(format!("bank {}", e.identity))
+                        .bind(e.booking_date)
+                        .bind(&e.currency)
+                        .bind(*minor)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|err| {
+                            StoreError::refused(err, |db| format!("the write-off was refused by the database: {db}"))
+                        })?;
+                    }
+                }
+                let payment_of: std::collections::HashMap<*const NewBankEntry, i64> =
+                    paid.iter().map(|(id, e, _)| (*e as *const NewBankEntry, *id)).collect();
+                let mut events: Vec<NewEvent> = Vec::with_capacity(paid.len());
+                let mut learned: Vec<(i64, &str)> = Vec::new();
                 for e in &s.entries {
+                    let pid = payment_of.get(&(e as *const NewBankEntry)).copied();
+                    let (status, debtor_id, proposal, confidence, reasons) = match (&e.action, pid) {
+                        (EntryAction::Pay(p), Some(_)) => {
+                            ("matched", Some(p.debtor_id), &p.proposal, p.confidence, &p.reasons)
+                        }
+                        // A reversal is marked matched once the payment is reversed.
+                        (EntryAction::Reverse { .. }, _) => ("unmatched", e.debtor_id, &e.proposal, e.confidence, &e.reasons),
+                        _ => (e.status.as_str(), e.debtor_id, &e.proposal, e.confidence, &e.reasons),
+                    };
                     let entry_id: Option<i64> = sqlx::query_scalar(
                         "INSERT INTO bank_entries (account_id, statement_id, identity, booking_date, value_date, \
                          currency, amount_minor, side, reversal, is_return, return_reason, counterparty, \
                          counterparty_iban, counterparty_bic, remittance, creditor_reference, end_to_end_id, \
                          bank_reference, bank_code, location, status, debtor_id, proposal, confidence, reasons, \
-                         ignore_rule_id, created_at) \
+                         ignore_rule_id, created_at, payment_id) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                         $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) \
+                         $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
                          ON CONFLICT (account_id, identity) DO NOTHING RETURNING id",
                     )
                     .bind(account_id)
@@ -1017,28 +1106,49 @@ impl Store {
                     .bind(&e.bank_reference)
                     .bind(&e.bank_code)
                     .bind(&e.location)
-                    // Matched only once the payment exists (the CHECK wants its id).
-                    .bind(if e.status == EntryStatus::Matched { "unmatched" } else { e.status.as_str() })
-                    .bind(e.debtor_id)
-                    .bind(&e.proposal)
-                    .bind(e.confidence)
-                    .bind(&e.reasons)
+                    .bind(status)
+                    .bind(debtor_id)
+                    .bind(proposal)
+                    .bind(confidence)
+                    .bind(reasons)
                     .bind(e.ignore_rule_id)
                     .bind(now)
+                    .bind(pid)
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some(entry_id) = entry_id else {
+                        if pid.is_some() {
+                            // Another import stored this entry since it was read: its
+                            // payment must not be recorded twice. Nothing is kept; the
+                            // caller imports again and finds the entry stored.
+                            return Err(StoreError::Conflict(
+                                "another import stored some of these entries at the same time".into(),
+                            ));
+                        }
                         out.raced += 1;
                         continue;
                     };
                     out.stored += 1;
-                    match &e.action {
-                        EntryAction::None => {}
-                        EntryAction::Pay(p) => {
-                            let pid = pay_tx!(tx, e, entry_id, p, now);
+                    match (&e.action, pid) {
+                        (EntryAction::Pay(p), Some(pid)) => {
                             out.payments.push((pid, p.debtor_id));
+                            if !p.learn_iban.is_empty() {
+                                learned.push((p.debtor_id, p.learn_iban.as_str()));
+                            }
+                            events.push(NewEvent {
+                                debtor_id: p.debtor_id,
+                                invoice_id: p.allocations.first().map(|a| a.0),
+                                occurred_at: now,
+                                kind: "payment".into(),
+                                author: p.author.clone(),
+                                summary: p.summary.clone(),
+                                detail: payment_detail(entry_id, e),
+                                ref_table: "payments".into(),
+                                ref_id: Some(pid),
+                                ..Default::default()
+                            });
                         }
-                        EntryAction::Reverse { payment_id, debtor_id, reason } => {
+                        (EntryAction::Reverse { payment_id, debtor_id, reason }, _) => {
                             reverse_tx!(tx, *payment_id, e.booking_date, reason)?;
                             sqlx::query(
                                 "UPDATE bank_entries SET status = 'matched', payment_id = $2, debtor_id = $3 WHERE id = $1",
@@ -1065,7 +1175,38 @@ impl Store {
                             insert_event!(tx, &event, now)?;
                             out.reversed.push((*payment_id, *debtor_id));
                         }
+                        _ => {}
                     }
+                }
+                learned.sort_unstable();
+                learned.dedup();
+                for chunk in learned.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new("INSERT INTO debtor_ibans (debtor_id, iban, source, created_at) ");
+                    qb.push_values(chunk, |mut b, (d, iban)| {
+                        b.push_bind(*d).push_bind(iban.to_string()).push_bind("learned").push_bind(now);
+                    });
+                    qb.push(" ON CONFLICT (debtor_id, iban) DO NOTHING");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                for chunk in events.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new(
+                        "INSERT INTO events (debtor_id, invoice_id, occurred_at, kind, author, summary, detail, \
+                         content_type, ref_table, ref_id, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, ev| {
+                        b.push_bind(ev.debtor_id)
+                            .push_bind(ev.invoice_id)
+                            .push_bind(ev.occurred_at)
+                            .push_bind(ev.kind.clone())
+                            .push_bind(ev.author.clone())
+                            .push_bind(ev.summary.clone())
+                            .push_bind(ev.detail.clone())
+                            .push_bind(String::new())
+                            .push_bind(ev.ref_table.clone())
+                            .push_bind(ev.ref_id)
+                            .push_bind(now);
+                    });
+                    qb.build().execute(&mut *tx).await?;
                 }
             }
             tx.commit().await?;
@@ -1354,4 +1495,28 @@ impl Store {
             Ok(rows.into_iter().map(|r| r.0).collect())
         })
     }
+}
+
+/// The reference a payment from a bank entry keeps: the creditor reference, else the
+/// end-to-end id, else the bank's reference.
+fn payment_reference(e: &NewBankEntry) -> String {
+    [&e.creditor_reference, &e.end_to_end_id, &e.bank_reference]
+        .into_iter()
+        .find(|r| !r.trim().is_empty())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The timeline's detail of a payment from a bank entry.
+fn payment_detail(entry_id: i64, e: &NewBankEntry) -> String {
+    format!(
+        "bank entry #{entry_id}: {} {} on {} from {} {}; remittance: {}; reference: {}",
+        minor_text(e.amount_minor, &e.currency),
+        e.currency,
+        e.booking_date,
+        e.counterparty,
+        e.counterparty_iban,
+        e.remittance,
+        payment_reference(e)
+    )
 }

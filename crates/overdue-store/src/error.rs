@@ -41,6 +41,10 @@ pub enum StoreError {
     /// the invoice's open balance); nothing was written.
     #[error("{0}")]
     Rejected(String),
+    /// Another writer changed the same records at the same time; nothing was written and
+    /// the operation can be tried again.
+    #[error("{0}")]
+    Conflict(String),
     /// Stored data could not be read back into domain values (a corrupted row).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

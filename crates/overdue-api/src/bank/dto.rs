@@ -141,6 +141,11 @@ pub struct BankImportOptions {
     /// baseline: parsing and inserting alone).
     #[serde(default)]
     pub no_match: bool,
+    /// Set by the import itself when it runs again after a concurrent import (not for
+    /// callers; ignored from the window).
+    #[serde(default, skip)]
+    #[ts(skip)]
+    pub retried: bool,
 }
 
 /// What an import read and did.

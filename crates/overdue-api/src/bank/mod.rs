@@ -812,7 +812,21 @@ impl Api {
             done: total,
             total,
         });
-        let outcome = store.bank_import(&import, self.clock().now()).await?;
+        let outcome = match store.bank_import(&import, self.clock().now()).await {
+            // A concurrent import stored some of these entries meanwhile: nothing was kept;
+            // read the book again, so those entries count as duplicates this time.
+            Err(overdue_store::StoreError::Conflict(_)) if !options.retried => {
+                let again = BankImportOptions {
+                    retried: true,
+                    ..options.clone()
+                };
+                return Box::pin(
+                    self.bank_import_in_span(bytes, file_name, &again, progress, cancel),
+                )
+                .await;
+            }
+            other => other?,
+        };
         if outcome.raced > 0 {
             tracing::info!(
                 raced = outcome.raced,
