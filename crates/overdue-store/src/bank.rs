@@ -976,11 +976,12 @@ impl Store {
                 // now (the transaction holds the write lock), so each entry is stored
                 // once, already matched: a few statements per thousand payments instead of
                 // several per payment.
-                let pays: Vec<(&NewBankEntry, &NewBankPayment)> = s
+                let pays: Vec<(usize, &NewBankEntry, &NewBankPayment)> = s
                     .entries
                     .iter()
-                    .filter_map(|e| match &e.action {
-                        EntryAction::Pay(p) => Some((e, p)),
+                    .enumerate()
+                    .filter_map(|(k, e)| match &e.action {
+                        EntryAction::Pay(p) => Some((k, e, p)),
                         _ => None,
                     })
                     .collect();
@@ -1007,7 +1008,7 @@ impl Store {
                 let paid: Vec<(i64, &NewBankEntry, &NewBankPayment)> = pays
                     .iter()
                     .zip(&payment_ids)
-                    .map(|((e, p), id)| (*id, *e, *p))
+                    .map(|((_, e, p), id)| (*id, *e, *p))
                     .collect();
                 for chunk in paid.chunks(CHUNK) {
                     let mut qb = QueryBuilder::new(
@@ -1062,12 +1063,16 @@ impl Store {
                         })?;
                     }
                 }
-                let payment_of: std::collections::HashMap<*const NewBankEntry, i64> =
-                    paid.iter().map(|(id, e, _)| (*e as *const NewBankEntry, *id)).collect();
+                // Entry position in the statement -> its payment's id.
+                let payment_of: HashMap<usize, i64> = pays
+                    .iter()
+                    .zip(&payment_ids)
+                    .map(|((k, _, _), id)| (*k, *id))
+                    .collect();
                 let mut events: Vec<NewEvent> = Vec::with_capacity(paid.len());
                 let mut learned: Vec<(i64, &str)> = Vec::new();
-                for e in &s.entries {
-                    let pid = payment_of.get(&(e as *const NewBankEntry)).copied();
+                for (k, e) in s.entries.iter().enumerate() {
+                    let pid = payment_of.get(&k).copied();
                     let (status, debtor_id, proposal, confidence, reasons) = match (&e.action, pid) {
                         (EntryAction::Pay(p), Some(_)) => {
                             ("matched", Some(p.debtor_id), &p.proposal, p.confidence, &p.reasons)
