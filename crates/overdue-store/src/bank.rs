@@ -412,6 +412,40 @@ pub struct NewBankEntry {
     pub action: EntryAction,
 }
 
+impl NewBankEntry {
+    /// A stored entry as the matcher and the payment writer take it: its facts, reviewed
+    /// afresh (unmatched, no proposal, nothing to do).
+    pub fn from_stored(e: &BankEntryRecord) -> NewBankEntry {
+        NewBankEntry {
+            identity: String::new(),
+            booking_date: e.booking_date,
+            value_date: e.value_date,
+            currency: e.currency.clone(),
+            amount_minor: e.amount_minor,
+            side: e.side,
+            reversal: e.reversal,
+            is_return: e.is_return,
+            return_reason: e.return_reason.clone(),
+            counterparty: e.counterparty.clone(),
+            counterparty_iban: e.counterparty_iban.clone(),
+            counterparty_bic: e.counterparty_bic.clone(),
+            remittance: e.remittance.clone(),
+            creditor_reference: e.creditor_reference.clone(),
+            end_to_end_id: e.end_to_end_id.clone(),
+            bank_reference: e.bank_reference.clone(),
+            bank_code: e.bank_code.clone(),
+            location: e.location.clone(),
+            status: EntryStatus::Unmatched,
+            debtor_id: None,
+            proposal: String::new(),
+            confidence: 0,
+            reasons: String::new(),
+            ignore_rule_id: None,
+            action: EntryAction::None,
+        }
+    }
+}
+
 /// Everything one file import writes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BankImport {
@@ -1234,31 +1268,9 @@ impl Store {
             )));
         }
         let entry = NewBankEntry {
-            identity: String::new(),
-            booking_date: e.booking_date,
-            value_date: e.value_date,
-            currency: e.currency.clone(),
-            amount_minor: e.amount_minor,
-            side: e.side,
-            reversal: e.reversal,
-            is_return: e.is_return,
-            return_reason: String::new(),
-            counterparty: e.counterparty.clone(),
-            counterparty_iban: e.counterparty_iban.clone(),
-            counterparty_bic: e.counterparty_bic.clone(),
-            remittance: e.remittance.clone(),
-            creditor_reference: e.creditor_reference.clone(),
-            end_to_end_id: e.end_to_end_id.clone(),
-            bank_reference: e.bank_reference.clone(),
-            bank_code: e.bank_code.clone(),
-            location: e.location.clone(),
             status: EntryStatus::Matched,
             debtor_id: Some(payment.debtor_id),
-            proposal: String::new(),
-            confidence: 0,
-            reasons: String::new(),
-            ignore_rule_id: None,
-            action: EntryAction::None,
+            ..NewBankEntry::from_stored(&e)
         };
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;

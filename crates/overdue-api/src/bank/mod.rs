@@ -1183,33 +1183,7 @@ impl Api {
             return Ok(());
         }
         let mut book = self.match_book().await?;
-        let mut entry = NewBankEntry {
-            identity: String::new(),
-            booking_date: e.booking_date,
-            value_date: e.value_date,
-            currency: e.currency.clone(),
-            amount_minor: e.amount_minor,
-            side: e.side,
-            reversal: e.reversal,
-            is_return: e.is_return,
-            return_reason: e.return_reason.clone(),
-            counterparty: e.counterparty.clone(),
-            counterparty_iban: e.counterparty_iban.clone(),
-            counterparty_bic: e.counterparty_bic.clone(),
-            remittance: e.remittance.clone(),
-            creditor_reference: e.creditor_reference.clone(),
-            end_to_end_id: e.end_to_end_id.clone(),
-            bank_reference: e.bank_reference.clone(),
-            bank_code: e.bank_code.clone(),
-            location: e.location.clone(),
-            status: EntryStatus::Unmatched,
-            debtor_id: None,
-            proposal: String::new(),
-            confidence: 0,
-            reasons: String::new(),
-            ignore_rule_id: None,
-            action: EntryAction::None,
-        };
+        let mut entry = NewBankEntry::from_stored(&e);
         let settings = self.bank_settings().await?;
         // A proposal only: never applied automatically after an undo.
         let config = MatchConfig {
