@@ -3,10 +3,8 @@
 //! The desktop shell: window, menu, and one-line Tauri commands over [`overdue_api::Api`].
 //! No business logic lives here; errors cross IPC as `{code, message}` ([`ApiError`]).
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
 use overdue_api::agreements::AgreementKind;
@@ -61,13 +59,11 @@ use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
 
-/// What the shell keeps: the API, where the config file is, and the cancel flags of the
-/// bank imports running (by job id, so `job_cancel` reaches them).
+/// What the shell keeps: the API and where the config file is.
 struct Shell {
     api: Api,
     config_file: PathBuf,
     startup_notice: Option<String>,
-    bank_jobs: Mutex<HashMap<String, Arc<AtomicBool>>>,
 }
 
 type Res<T> = Result<T, ApiError>;
@@ -788,16 +784,8 @@ async fn letters_batch(
 }
 
 #[tauri::command]
-fn job_cancel(s: State<'_, Shell>, job: String) {
+fn job_cancel(job: String) {
     overdue_api::letters_ui::job_cancel(&job);
-    if let Some(flag) = s
-        .bank_jobs
-        .lock()
-        .ok()
-        .and_then(|jobs| jobs.get(&job).cloned())
-    {
-        flag.store(true, Ordering::SeqCst);
-    }
 }
 
 #[tauri::command]
@@ -920,13 +908,6 @@ fn whoami() -> String {
         .unwrap_or_else(|_| "app".to_string())
 }
 
-fn from_base64(file_name: &str, content: &str) -> Res<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD
-        .decode(content)
-        .map_err(|e| ApiError::invalid(format!("{file_name} could not be received: {e}")))
-}
-
 /// Imports a statement with progress over a channel; `job_cancel(job)` stops it before
 /// anything is written.
 #[tauri::command]
@@ -938,12 +919,8 @@ async fn bank_import(
     job: String,
     progress: Channel<BankImportProgress>,
 ) -> Res<BankImportSummary> {
-    let bytes = from_base64(&file_name, &content)?;
+    let bytes = overdue_api::import::decode_upload(&file_name, &content)?;
     drop(content);
-    let flag = Arc::new(AtomicBool::new(false));
-    if let Ok(mut jobs) = s.bank_jobs.lock() {
-        jobs.insert(job.clone(), flag.clone());
-    }
     let out = s
         .api
         .bank_import(
@@ -951,12 +928,10 @@ async fn bank_import(
             &file_name,
             &options,
             &|p| drop(progress.send(p)),
-            &flag,
+            &|| overdue_api::letters_ui::job_cancelled(&job),
         )
         .await;
-    if let Ok(mut jobs) = s.bank_jobs.lock() {
-        jobs.remove(&job);
-    }
+    overdue_api::letters_ui::job_end(&job);
     out
 }
 
@@ -968,7 +943,7 @@ async fn bank_csv_preview(
     account: Option<String>,
     skip_rows: u32,
 ) -> Res<BankCsvPreviewDto> {
-    let bytes = from_base64(&file_name, &content)?;
+    let bytes = overdue_api::import::decode_upload(&file_name, &content)?;
     s.api
         .bank_csv_preview(&bytes, &file_name, account.as_deref(), skip_rows)
         .await
@@ -1071,7 +1046,6 @@ pub fn run() {
             api,
             config_file,
             startup_notice: notice,
-            bank_jobs: Mutex::new(HashMap::new()),
         })
         .setup(|app| {
             build_menu(app)?;

@@ -658,12 +658,11 @@ impl Api {
         } else {
             reference
         };
-        // One invoice: its own RF reference; several: the debtor's, which the bank matcher
-        // reads as "these open invoices of this debtor".
-        let payment_reference = match concerned.as_slice() {
-            [one] => overdue_domain::bank::rf::for_invoice(&one.number, one.id),
-            _ => overdue_domain::bank::rf::for_debtor(debtor_id),
-        };
+        let named: Vec<(&str, i64)> = concerned
+            .iter()
+            .map(|i| (i.number.as_str(), i.id))
+            .collect();
+        let payment_reference = overdue_domain::bank::rf::for_demand(&named, debtor_id);
         let itemization_date = items.first().map(|i| i.due_date);
         let doc = Document {
             kind,

@@ -1719,12 +1719,14 @@ fn message_context(
     .collect::<Vec<_>>()
     .join("\n");
     let mut payment = settings.payment.clone();
-    // The structured creditor reference (ISO 11649) the bank statement brings back: the
-    // invoice's own for one invoice, the debtor's for several.
-    payment.reference = overdue_domain::bank::rf::grouped(&match a.invoices.as_slice() {
-        [one] => overdue_domain::bank::rf::for_invoice(&one.number, one.invoice_id),
-        _ => overdue_domain::bank::rf::for_debtor(d.id),
-    });
+    // The structured creditor reference (ISO 11649) the bank statement brings back.
+    let named: Vec<(&str, i64)> = a
+        .invoices
+        .iter()
+        .map(|i| (i.number.as_str(), i.invoice_id))
+        .collect();
+    payment.reference =
+        overdue_domain::bank::rf::grouped(&overdue_domain::bank::rf::for_demand(&named, d.id));
     MessageContext {
         debtor: MergeDebtor {
             name: d.name.clone(),

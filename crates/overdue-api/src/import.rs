@@ -477,6 +477,21 @@ pub struct StagedFile {
 /// Largest file the wizard takes (a million invoices is about 100 MB).
 const MAX_STAGED_BYTES: usize = 512 * 1024 * 1024;
 
+/// A file the window read itself and sent as base64 text (no path crosses IPC), checked
+/// for size and decoded.
+pub fn decode_upload(file_name: &str, content_base64: &str) -> Result<Vec<u8>, ApiError> {
+    use base64::Engine;
+    if content_base64.len() / 4 * 3 > MAX_STAGED_BYTES {
+        return Err(ApiError::invalid(format!(
+            "{file_name} is larger than {} MB: import it with the command line instead.",
+            MAX_STAGED_BYTES / 1024 / 1024
+        )));
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(content_base64)
+        .map_err(|e| ApiError::invalid(format!("{file_name} could not be received: {e}")))
+}
+
 impl Api {
     /// Holds a file for the import wizard (sent by the window as base64 text), replacing
     /// any file held before.
@@ -485,16 +500,7 @@ impl Api {
         file_name: &str,
         content_base64: &str,
     ) -> Result<StagedFile, ApiError> {
-        use base64::Engine;
-        if content_base64.len() / 4 * 3 > MAX_STAGED_BYTES {
-            return Err(ApiError::invalid(format!(
-                "{file_name} is larger than {} MB: import it with the command line instead.",
-                MAX_STAGED_BYTES / 1024 / 1024
-            )));
-        }
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(content_base64)
-            .map_err(|e| ApiError::invalid(format!("{file_name} could not be received: {e}")))?;
+        let bytes = decode_upload(file_name, content_base64)?;
         let staged = StagedFile {
             file_name: file_name.to_string(),
             bytes: bytes.len() as u64,

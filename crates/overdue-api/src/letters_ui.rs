@@ -192,7 +192,8 @@ pub fn job_cancel(job: &str) {
     }
 }
 
-fn job_cancelled(job: &str) -> bool {
+/// Whether the job `job` was asked to stop (by [`job_cancel`]).
+pub fn job_cancelled(job: &str) -> bool {
     cancelled_jobs()
         .lock()
         .map(|set| set.contains(job))
@@ -200,7 +201,7 @@ fn job_cancelled(job: &str) -> bool {
 }
 
 /// Forgets a job's cancel request when it ends (so an id may be used again).
-fn job_end(job: &str) {
+pub fn job_end(job: &str) {
     if let Ok(mut set) = cancelled_jobs().lock() {
         set.remove(job);
     }

@@ -6,7 +6,6 @@
 #[path = "support/pg.rs"]
 mod pg;
 
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
@@ -184,7 +183,7 @@ async fn import(
             ..Default::default()
         },
         &|_| {},
-        &AtomicBool::new(false),
+        &|| false,
     )
     .await
 }

@@ -1,7 +1,6 @@
 //! `overdue bank ...`: import bank statements, review and match their entries.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 use clap::{Subcommand, ValueEnum};
 use overdue_api::bank::{
@@ -318,9 +317,8 @@ pub async fn run(api: &Api, c: BankCommand, json: bool) -> Result<(), ApiError> 
                 no_match,
                 retried: false,
             };
-            let cancel = AtomicBool::new(false);
             let s = api
-                .bank_import(&bytes, &name, &options, &|_| {}, &cancel)
+                .bank_import(&bytes, &name, &options, &|_| {}, &|| false)
                 .await?;
             if json {
                 return print_json(&s);

@@ -444,9 +444,9 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
                 "Payment reference"
             },
             if doc.payment_reference.is_empty() {
-                doc.reference.clone()
+                payment_reference(doc).to_string()
             } else {
-                overdue_domain::bank::rf::grouped(&doc.payment_reference)
+                overdue_domain::bank::rf::grouped(payment_reference(doc))
             },
             9.5,
         ),
@@ -459,8 +459,7 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
         while size > 6.0 && crate::layout::fit(Face::Bold, size, &value, width) != value {
             size -= 0.5;
         }
-        let v = value.clone();
-        f.text(mid, y, size, Face::Bold, &v);
+        f.text(mid, y, size, Face::Bold, &value);
         y += line_height(8.5) + 1.0;
     }
     if let Some((width, dark)) = qr {

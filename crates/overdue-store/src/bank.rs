@@ -1517,11 +1517,21 @@ impl Store {
 /// The reference a payment from a bank entry keeps: the creditor reference, else the
 /// end-to-end id, else the bank's reference.
 fn payment_reference(e: &NewBankEntry) -> String {
-    [&e.creditor_reference, &e.end_to_end_id, &e.bank_reference]
+    entry_reference(&e.creditor_reference, &e.end_to_end_id, &e.bank_reference)
+}
+
+/// The reference of a bank entry as shown and kept on its payment: the structured
+/// creditor reference, else the end-to-end id, else the bank's own reference.
+pub fn entry_reference(
+    creditor_reference: &str,
+    end_to_end_id: &str,
+    bank_reference: &str,
+) -> String {
+    [creditor_reference, end_to_end_id, bank_reference]
         .into_iter()
         .find(|r| !r.trim().is_empty())
-        .cloned()
         .unwrap_or_default()
+        .to_string()
 }
 
 /// The timeline's detail of a payment from a bank entry.

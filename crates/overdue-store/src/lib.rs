@@ -52,9 +52,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::ConnectOptions;
 
 pub use bank::{
-    AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord, BankHold, BankImport,
-    BankImportOutcome, BankStatementRecord, EntryAction, EntrySide, EntryStatus, IgnoreRuleRecord,
-    MatchInputs, MatchInvoiceRow, NewBankAccount, NewBankEntry, NewBankPayment, NewBankStatement,
+    entry_reference, AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord,
+    BankHold, BankImport, BankImportOutcome, BankStatementRecord, EntryAction, EntrySide,
+    EntryStatus, IgnoreRuleRecord, MatchInputs, MatchInvoiceRow, NewBankAccount, NewBankEntry,
+    NewBankPayment, NewBankStatement,
 };
 pub use baseline::BaselineAgingRow;
 pub use collections::{

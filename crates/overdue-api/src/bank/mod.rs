@@ -19,7 +19,6 @@
 pub mod dto;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use overdue_bankfile::{CsvMapping, Format, Parsed};
@@ -389,7 +388,7 @@ impl Api {
 
     /// Imports a bank file: reads it, skips what is stored, matches the credits, applies the
     /// unambiguous matches as payments, reverses returned payments; all in one transaction
-    /// (or nothing with `dry_run`). `progress` hears (phase, done, total); setting `cancel`
+    /// (or nothing with `dry_run`). `progress` hears (phase, done, total); `cancelled` returning true
     /// stops it before anything is written.
     pub async fn bank_import(
         &self,
@@ -397,11 +396,11 @@ impl Api {
         file_name: &str,
         options: &BankImportOptions,
         progress: &(dyn Fn(BankImportProgress) + Send + Sync),
-        cancel: &AtomicBool,
+        cancelled: &(dyn Fn() -> bool + Send + Sync),
     ) -> Result<BankImportSummary, ApiError> {
         use tracing::Instrument;
         let span = tracing::info_span!("bank_import", file = file_name, dry_run = options.dry_run);
-        self.bank_import_in_span(bytes, file_name, options, progress, cancel)
+        self.bank_import_in_span(bytes, file_name, options, progress, cancelled)
             .instrument(span)
             .await
     }
@@ -412,7 +411,7 @@ impl Api {
         file_name: &str,
         options: &BankImportOptions,
         progress: &(dyn Fn(BankImportProgress) + Send + Sync),
-        cancel: &AtomicBool,
+        cancelled: &(dyn Fn() -> bool + Send + Sync),
     ) -> Result<BankImportSummary, ApiError> {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(invalid(format!(
@@ -612,7 +611,7 @@ impl Api {
             for (e, identity) in st.entries.iter().zip(identities) {
                 done += 1;
                 if done.is_multiple_of(1000) {
-                    if cancel.load(Ordering::Relaxed) {
+                    if cancelled() {
                         return Err(ApiError::new(
                             ErrorCode::InvalidInput,
                             "The import was cancelled; nothing was written.",
@@ -793,7 +792,7 @@ impl Api {
                 (c, t)
             })
             .collect();
-        if cancel.load(Ordering::Relaxed) {
+        if cancelled() {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
                 "The import was cancelled; nothing was written.",
@@ -821,7 +820,7 @@ impl Api {
                     ..options.clone()
                 };
                 return Box::pin(
-                    self.bank_import_in_span(bytes, file_name, &again, progress, cancel),
+                    self.bank_import_in_span(bytes, file_name, &again, progress, cancelled),
                 )
                 .await;
             }
@@ -1250,12 +1249,18 @@ impl Api {
                 text: text.clone(),
                 label: label.clone(),
             };
-            for other in store.bank_entries(&BankEntryQuery::default()).await? {
+            // Only entries still under review can be ignored: read those, not the whole
+            // history of matched and ignored ones.
+            let mut open = Vec::new();
+            for status in [EntryStatus::Unmatched, EntryStatus::Suggested] {
+                let q = BankEntryQuery {
+                    status: Some(status),
+                    ..Default::default()
+                };
+                open.extend(store.bank_entries(&q).await?);
+            }
+            for other in open {
                 if other.id != entry_id
-                    && matches!(
-                        other.status,
-                        EntryStatus::Unmatched | EntryStatus::Suggested
-                    )
                     && rule_covers(
                         &probe,
                         &other.counterparty,
@@ -1536,11 +1541,8 @@ fn entry_dto(e: BankEntryRecord) -> BankEntryDto {
         (Some(p), true) => (p.invoices, p.unapplied),
         _ => (Vec::new(), String::new()),
     };
-    let reference = [&e.creditor_reference, &e.end_to_end_id, &e.bank_reference]
-        .into_iter()
-        .find(|r| !r.trim().is_empty())
-        .cloned()
-        .unwrap_or_default();
+    let reference =
+        overdue_store::entry_reference(&e.creditor_reference, &e.end_to_end_id, &e.bank_reference);
     BankEntryDto {
         id: e.id,
         account: e.account_key,

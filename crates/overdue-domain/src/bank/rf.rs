@@ -145,6 +145,16 @@ pub fn for_debtor(debtor_id: i64) -> String {
         .expect("debtor_body always returns 1 to 21 uppercase letters and digits")
 }
 
+/// The reference a demand for `invoices` (number, id) quotes: the invoice's own when it
+/// names one invoice, the debtor's when it names several (the matcher then reads it as
+/// "these open invoices of this debtor").
+pub fn for_demand(invoices: &[(&str, i64)], debtor_id: i64) -> String {
+    match invoices {
+        [(number, id)] => for_invoice(number, *id),
+        _ => for_debtor(debtor_id),
+    }
+}
+
 /// Grouped in fours for print: `"RF18 5390 0754 7034"`. Spaces already in `rf` are
 /// dropped first and letters uppercased, so a reference can be regrouped.
 pub fn grouped(rf: &str) -> String {
