@@ -525,11 +525,20 @@ fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
     }
     f.table(&cols, &rows, &bold);
     if let Some(i) = doc.items.first() {
+        // The same reference the payment box and the GiroCode carry.
+        let quote = if doc.payment_reference.is_empty() {
+            format!("the invoice number {}", doc.reference)
+        } else {
+            format!(
+                "the payment reference {} (invoice {})",
+                overdue_domain::bank::rf::grouped(&doc.payment_reference),
+                doc.reference
+            )
+        };
         f.para(&format!(
-            "Please pay {} by {}, quoting the invoice number {}.",
+            "Please pay {} by {}, quoting {quote}.",
             lang.money(&open),
             lang.date(i.due_date),
-            doc.reference
         ));
     }
     if doc.recipient.consumer && doc.letterhead.country.eq_ignore_ascii_case("DE") {
