@@ -144,6 +144,9 @@ impl Api {
             credits_since_itemization: None,
             tax_included: None,
             notes: notes.join(" "),
+            reminded_on: Vec::new(),
+            interest_daily: None,
+            interest_to: None,
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;
@@ -252,6 +255,9 @@ impl Api {
             credits_since_itemization: None,
             tax_included: None,
             notes: offer.note.trim().to_string(),
+            reminded_on: Vec::new(),
+            interest_daily: None,
+            interest_to: None,
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;

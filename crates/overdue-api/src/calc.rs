@@ -21,7 +21,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use overdue_domain::interest::{
     self, statutory_rate, ContractTerms, InterestError, InterestRequest, InterestResult,
-    Jurisdiction, PartPayment, RateBasis, RateMode, RateTable, RateTableError,
+    Jurisdiction, PartPayment, RateBasis, RateMode, RateTable,
 };
 use overdue_domain::money::decimal_string;
 use overdue_domain::plan::{self, Frequency, PlanMethod, PlanRequest, Remainder};
@@ -237,6 +237,11 @@ pub struct InterestCalcResult {
     pub basis: String,
     /// The whole calculation as plain text, for a letter or a court file.
     pub breakdown: String,
+    /// The last day interest is worked out to: `until`, or earlier when the rate table has
+    /// no rate after it.
+    pub interest_to: String,
+    /// Why interest stops before `until` (the missing rate in words).
+    pub rate_gap: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -820,12 +825,7 @@ fn interest_request(req: &InterestCalcRequest) -> Result<InterestRequest, ApiErr
 }
 
 fn interest_error(e: InterestError) -> ApiError {
-    match e {
-        InterestError::Rates(RateTableError::MissingRate { .. }) => ApiError::invalid(format!(
-            "{e} (on the command line: pass --rates FILE with the missing rate)"
-        )),
-        other => ApiError::invalid(other.to_string()),
-    }
+    ApiError::invalid(e.to_string())
 }
 
 fn interest_result(
@@ -895,6 +895,8 @@ fn interest_result(
             .collect(),
         basis: r.basis.clone(),
         breakdown: r.breakdown(),
+        interest_to: r.interest_to.to_string(),
+        rate_gap: r.rate_gap.clone(),
     }
 }
 

@@ -24,6 +24,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::claim::{Claim, ClaimScope};
 use crate::ledger::{money_string, parse_date};
 use crate::{Api, ApiError, ErrorCode};
 
@@ -105,6 +106,10 @@ pub struct LetterRequest {
     pub agreement_date: String,
     /// `a4` / `letter` (empty: the letterhead's).
     pub page_size: String,
+    /// Why the letter goes out although the debtor is paused (plan, promise, hold); it is
+    /// logged with the letter. Empty: a paused debtor's letter is refused.
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 /// A produced document.
@@ -370,6 +375,7 @@ pub(crate) fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
         consumer: draft.kind == DebtorKind::Individual,
         sole_trader: draft.kind == DebtorKind::SoleTrader,
         customer_ref: draft.external_ref.clone(),
+        language: draft.language.clone(),
     }
 }
 
@@ -489,8 +495,9 @@ impl Api {
         Ok(input)
     }
 
-    /// The letter a debtor would get, as a model (not rendered); `verbose` spells out the
-    /// interest method (case file) instead of the law and periods (letters).
+    /// The letter a debtor would get, as a model (not rendered), with the claim it is
+    /// built from (the caller decides whether its problems block); `verbose` spells out
+    /// the interest method (case file) instead of the law and periods (letters).
     #[allow(clippy::too_many_arguments)]
     async fn letter_model(
         &self,
@@ -504,9 +511,29 @@ impl Api {
         page_size: Option<PageSize>,
         verbose: bool,
         only: Option<&[String]>,
-    ) -> Result<(Document, Vec<InvoiceRecord>), ApiError> {
+        override_reason: Option<&str>,
+    ) -> Result<(Document, Claim), ApiError> {
         let debtor = store.debtor(debtor_id).await?;
         let currency = debtor.draft.currency;
+        // Interest and compensation: not on the gentle first reminders; on the demands.
+        let claims_interest =
+            crate::claim::claims_interest(kind.as_str()) && kind != DocumentKind::SecondReminder;
+        let mut claim = self
+            .claim(
+                store,
+                debtor_id,
+                as_of,
+                ClaimScope {
+                    only: None,
+                    interest: claims_interest,
+                    override_reason,
+                },
+            )
+            .await?;
+        if let Some(only) = only {
+            // Only the invoices the dunning action names.
+            claim.lines.retain(|l| only.contains(&l.number));
+        }
         let invoices = store
             .list_invoices(&InvoiceQuery {
                 debtor_id: Some(debtor_id),
@@ -519,98 +546,62 @@ impl Api {
             })
             .await?
             .1;
-        let open = store.open_balances(as_of, Some(debtor_id)).await?;
         let by_id: HashMap<i64, &InvoiceRecord> = invoices.iter().map(|i| (i.id, i)).collect();
+        let lang = claim.lang;
+        let claim_consumer = debtor.draft.kind == DebtorKind::Individual;
         let mut items = Vec::new();
-        let mut concerned = Vec::new();
-        for o in open
-            .iter()
-            .filter(|o| o.due_date < as_of && o.open.currency() == currency)
-        {
-            let Some(inv) = by_id.get(&o.invoice_id) else {
+        let mut charges = Vec::new();
+        for l in &claim.lines {
+            let Some(inv) = by_id.get(&l.invoice_id) else {
                 continue;
             };
-            if inv.disputed_on.is_some() {
-                continue; // dunning pauses on a disputed invoice
-            }
-            if only.is_some_and(|only| !only.contains(&o.number)) {
-                continue; // not one the dunning action names
-            }
             items.push(ItemLine {
-                number: o.number.clone(),
-                issue_date: o.issue_date,
-                due_date: o.due_date,
+                number: l.number.clone(),
+                issue_date: l.issue_date,
+                due_date: l.due_date,
                 amount: inv.amount,
-                open: o.open,
+                open: l.open,
                 description: inv.description.clone(),
             });
-            concerned.push((*inv).clone());
-        }
-        items.sort_by_key(|i| (i.due_date, i.number.clone()));
-
-        // Interest and compensation: not on a friendly reminder; on the demands.
-        let claims_interest =
-            !matches!(kind, DocumentKind::Reminder | DocumentKind::SecondReminder);
-        let de = kind == DocumentKind::Mahnung;
-        let lang = overdue_docs::Lang::En;
-        let mut charges = Vec::new();
-        let mut daily = Money::zero(currency);
-        if claims_interest {
-            // The debtor's own late-fee policy (or the default), on the same calculation
-            // as the debtor's Interest tab: part payments segment the principal. An
-            // invoice whose rate period is missing from the table gets no interest line
-            // (the Interest tab names the missing period); nothing is guessed.
-            let interest = self.debtor_interest(debtor_id, &as_of.to_string()).await?;
-            for i in &items {
-                let Some(c) = interest.invoices.iter().find(|c| c.number == i.number) else {
-                    continue;
-                };
-                let r = &c.calculation;
-                let amount = |s: &str| Money::parse(s, currency).map_err(crate::latefees::internal);
-                let (int, comp) = (amount(&r.interest)?, amount(&r.compensation)?);
-                if !int.is_zero() {
-                    let seg = r
-                        .segments
-                        .iter()
-                        .map(|s| format!("{} to {}: {} days at {}%", s.from, s.to, s.days, s.rate))
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    charges.push(ChargeLine {
-                        label: if de {
-                            format!("Verzugszinsen auf {}", i.number)
-                        } else {
-                            format!("Interest on {}", i.number)
-                        },
-                        // Letters carry the law and the periods; the case file the full method.
-                        basis: if verbose {
-                            format!("{} On {}: {seg}.", r.basis, lang.money(&i.open))
-                        } else {
-                            format!("{}, on {}: {seg}", r.law, lang.money(&i.open))
-                        },
-                        amount: int,
-                    });
-                }
-                if !comp.is_zero() {
-                    charges.push(ChargeLine {
-                        label: if de {
-                            format!("Verzugspauschale {}", i.number)
-                        } else {
-                            format!("Compensation on {}", i.number)
-                        },
-                        basis: r.compensation_basis.clone(),
-                        amount: comp,
-                    });
-                }
-                daily = daily
-                    .checked_add(&amount(&r.daily_interest)?)
-                    .unwrap_or(daily);
+            let Some(r) = &l.calculation else {
+                continue;
+            };
+            if !l.interest.is_zero() {
+                let seg = crate::claim::segment_words(lang, r);
+                charges.push(ChargeLine {
+                    label: lang.t("interest_on", &[("invoice", &l.number)]),
+                    // Letters carry the law in words and the periods in the debtor's
+                    // language; the case file (English, for the user) the full method.
+                    basis: if verbose {
+                        format!("{} On {}: {seg}.", r.basis, lang.money(&l.open))
+                    } else {
+                        format!(
+                            "{}, {}: {seg}",
+                            crate::claim::interest_words(lang, r, claim_consumer),
+                            lang.money(&l.open)
+                        )
+                    },
+                    amount: l.interest,
+                });
+            }
+            if !l.compensation.is_zero() {
+                charges.push(ChargeLine {
+                    label: lang.t("compensation_on", &[("invoice", &l.number)]),
+                    basis: if verbose {
+                        r.compensation_basis.clone()
+                    } else {
+                        crate::claim::compensation_words(lang, r, &l.compensation)
+                    },
+                    amount: l.compensation,
+                });
             }
         }
-        if de {
+        let daily = claim.daily_interest;
+        if kind == DocumentKind::Mahnung {
             if let Ok(fee) = head.dunning_fee.trim().parse::<Decimal>() {
                 if fee > Decimal::ZERO {
                     charges.push(ChargeLine {
-                        label: "Mahngebühr".into(),
+                        label: lang.t("dunning_fee", &[]),
                         basis: "pauschale Mahnkosten (§ 280 Abs. 2, § 286 BGB)".into(),
                         amount: Money::new(fee, currency),
                     });
@@ -627,7 +618,7 @@ impl Api {
         } else {
             format!(
                 "Interest continues to accrue at {} a day until payment.",
-                lang.money(&daily)
+                overdue_docs::Lang::En.money(&daily)
             )
         };
         let statement = if matches!(kind, DocumentKind::LetterOfClaim) {
@@ -658,9 +649,10 @@ impl Api {
         } else {
             reference
         };
-        let named: Vec<(&str, i64)> = concerned
+        let named: Vec<(&str, i64)> = claim
+            .lines
             .iter()
-            .map(|i| (i.number.as_str(), i.id))
+            .map(|l| (l.number.as_str(), l.invoice_id))
             .collect();
         let payment_reference = overdue_domain::bank::rf::for_demand(&named, debtor_id);
         let itemization_date = items.first().map(|i| i.due_date);
@@ -685,8 +677,11 @@ impl Api {
             credits_since_itemization: None,
             tax_included: None,
             notes: String::new(),
+            reminded_on: claim.reminded_on.clone(),
+            interest_daily: (!daily.is_zero()).then_some(daily),
+            interest_to: claim.interest_to,
         };
-        Ok((doc, concerned))
+        Ok((doc, claim))
     }
 
     async fn statement_model(
@@ -780,7 +775,8 @@ impl Api {
         };
         let store = self.store().await;
         let head = self.letterhead_get().await?;
-        let (doc, _) = self
+        let reason = req.override_reason.trim();
+        let (doc, claim) = self
             .letter_model(
                 &store,
                 &head,
@@ -792,11 +788,39 @@ impl Api {
                 page,
                 false,
                 None,
+                (!reason.is_empty()).then_some(reason),
             )
             .await?;
+        if record {
+            // The check before anything is printed or saved: a letter that breaks a rule
+            // is refused with the rule and how to fix it (the preview still shows it).
+            let problems: Vec<String> = claim.problems().into_iter().map(|p| p.message).collect();
+            if !problems.is_empty() {
+                return Err(ApiError::new(ErrorCode::Validation, problems.join(" ")));
+            }
+        }
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;
         let file_name = format!("{}-{}.pdf", kind.as_str(), file_stem(&doc.reference));
+        if record && !claim.paused.is_empty() {
+            // The override is on the record next to the letter it let through.
+            store
+                .append_event(
+                    &overdue_store::NewEvent {
+                        debtor_id: req.debtor_id,
+                        occurred_at: self.clock().now(),
+                        kind: "note".into(),
+                        author: self.author(),
+                        summary: format!(
+                            "{title} printed despite the pause ({}): {reason}",
+                            claim.paused.join("; ")
+                        ),
+                        ..Default::default()
+                    },
+                    self.clock().now(),
+                )
+                .await?;
+        }
         self.finish(
             &store,
             req.debtor_id,
@@ -905,6 +929,9 @@ impl Api {
             } else {
                 String::new()
             },
+            reminded_on: Vec::new(),
+            interest_daily: None,
+            interest_to: None,
         };
         let _ = today;
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
@@ -967,6 +994,9 @@ impl Api {
             credits_since_itemization: None,
             tax_included: None,
             notes: String::new(),
+            reminded_on: Vec::new(),
+            interest_daily: None,
+            interest_to: None,
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let file_name = format!("statement-{}-{from}-{to}.pdf", file_stem(&doc.reference));
@@ -1028,7 +1058,7 @@ impl Api {
                 .unwrap_or_default();
             let kind = letter_kind_for_template(template, &action.level_name);
             let deadline = date_arg("deadline", &action.deadline)?;
-            let (doc, _) = self
+            let (doc, claim) = self
                 .letter_model(
                     &store,
                     &head,
@@ -1042,8 +1072,16 @@ impl Api {
                     // Only the invoices the action names: their interest, charges and
                     // the interest that keeps accruing on them.
                     Some(&action.invoices),
+                    None,
                 )
                 .await?;
+            if let Some(p) = claim
+                .problems()
+                .into_iter()
+                .find(|p| p.rule == "payment_details")
+            {
+                return Err(ApiError::new(ErrorCode::Validation, p.message));
+            }
             if doc.items.is_empty() {
                 continue;
             }
@@ -1154,6 +1192,7 @@ impl Api {
                 None,
                 None,
                 true,
+                None,
                 None,
             )
             .await?;

@@ -25,14 +25,15 @@ use overdue_domain::money::decimal_string;
 use overdue_domain::{Currency, Money};
 use overdue_store::dunning::{ActionQuery, ActionRecord, DunningDebtor, NewAction};
 use overdue_store::{NewEvent, OpenBalance, Store};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::calc::{self, InterestCalcRequest};
+use crate::claim::{claims_interest, Claim, ClaimScope};
 use crate::email::{self, OutgoingEmail};
 use crate::templates::{
-    self, DunningMessage, DunningTemplateDto, MergeContact, MergeDebtor, MergeInterest,
-    MergeInvoiceLine, MergeLevel, MergePayment, MergeSender, MessageContext,
+    self, DunningMessage, DunningTemplateDto, MergeContact, MergeDebtor, MergeHistory,
+    MergeInterest, MergeInvoiceLine, MergeLevel, MergePayment, MergeSender, MessageContext,
 };
 use crate::{Api, ApiError, ErrorCode};
 
@@ -517,6 +518,9 @@ struct Work {
     action: PlannedAction,
     message: Option<DunningMessage>,
     render_error: Option<String>,
+    /// What the user should know about the claim behind the message (language fallback,
+    /// interest cut short, invoices left out and why).
+    notes: Vec<String>,
 }
 
 impl Api {
@@ -884,12 +888,22 @@ impl Api {
             amount,
             skipped_levels: Vec::new(),
         };
-        let issue: HashMap<i64, NaiveDate> = balances
-            .iter()
-            .map(|b| (b.invoice_id, b.issue_date))
-            .collect();
         let settings = self.message_settings().await?;
-        let ctx = message_context(&debtor, &action, &issue, &settings, as_of);
+        let ids: Vec<i64> = action.invoices.iter().map(|i| i.invoice_id).collect();
+        let claim = self
+            .claim(
+                &store,
+                debtor_id,
+                as_of,
+                ClaimScope {
+                    only: Some(&ids),
+                    interest: action.level.trigger_days > 0
+                        && claims_interest(&action.level.template),
+                    override_reason: None,
+                },
+            )
+            .await?;
+        let ctx = message_context(&debtor, &action, &claim, &settings);
         templates::render(&req.subject, &req.body, &ctx)
     }
 
@@ -936,10 +950,6 @@ impl Api {
         for b in &balances {
             open_by_debtor.entry(b.debtor_id).or_default().push(b);
         }
-        let issue: HashMap<i64, NaiveDate> = balances
-            .iter()
-            .map(|b| (b.invoice_id, b.issue_date))
-            .collect();
         let history = store
             .dunning_actions(&ActionQuery {
                 states: vec!["sent".into(), "sending".into()],
@@ -962,11 +972,6 @@ impl Api {
             .collect();
         let pauses = self.dunning_pauses(as_of, &with_open).await?;
         let settings = self.message_settings().await?;
-        let payment_missing = settings.payment.iban.trim().is_empty().then(|| {
-            "Blocked: no bank account to pay into. Enter the IBAN in Settings > Letterhead; \
-             a reminder must say where to pay."
-                .to_string()
-        });
         let mut work = Vec::new();
         for d in &debtors {
             if !req.debtor_ids.is_empty() && !req.debtor_ids.contains(&d.id) {
@@ -1025,21 +1030,43 @@ impl Api {
                             reason,
                         });
                     }
-                    let (message, render_error) = match action.level.channel {
+                    let (message, render_error, notes) = match action.level.channel {
                         Channel::Email | Channel::Letter => {
-                            let ctx = message_context(d, &action, &issue, &settings, as_of);
+                            let ids: Vec<i64> =
+                                action.invoices.iter().map(|i| i.invoice_id).collect();
+                            let claim = self
+                                .claim(
+                                    &store,
+                                    d.id,
+                                    as_of,
+                                    ClaimScope {
+                                        only: Some(&ids),
+                                        interest: action.level.trigger_days > 0
+                                            && claims_interest(&action.level.template),
+                                        override_reason: None,
+                                    },
+                                )
+                                .await?;
+                            let ctx = message_context(d, &action, &claim, &settings);
+                            let language = claim.lang.catalog();
+                            // Shown in the preview in full, but never sent while the claim
+                            // breaks a rule: the message says which and how to fix it.
+                            let blocked = claim
+                                .problems()
+                                .into_iter()
+                                .map(|p| p.message)
+                                .collect::<Vec<_>>();
+                            let blocked = (!blocked.is_empty()).then(|| blocked.join(" "));
                             match self
-                                .dunning_template(&action.level.template, &d.language)
+                                .dunning_template(&action.level.template, language)
                                 .await
                                 .and_then(|t| templates::render(&t.subject, &t.body, &ctx))
                             {
-                                // Shown in the preview, but never sent without the payment
-                                // details: the message says why it is blocked.
-                                Ok(m) => (Some(m), payment_missing.clone()),
-                                Err(e) => (None, Some(e.message)),
+                                Ok(m) => (Some(m), blocked, claim.notes()),
+                                Err(e) => (None, Some(e.message), claim.notes()),
                             }
                         }
-                        _ => (None, None),
+                        _ => (None, None, Vec::new()),
                     };
                     work.push(Work {
                         debtor: d.clone(),
@@ -1047,6 +1074,7 @@ impl Api {
                         action,
                         message,
                         render_error,
+                        notes,
                     });
                 }
             }
@@ -1077,6 +1105,13 @@ impl Api {
                     if let Some(m) = &w.message {
                         dto.subject = m.subject.clone();
                         dto.body = m.body.clone();
+                    }
+                    if !w.notes.is_empty() {
+                        dto.note = [dto.note.clone(), w.notes.join("\n")]
+                            .into_iter()
+                            .filter(|n| !n.is_empty())
+                            .collect::<Vec<_>>()
+                            .join("\n");
                     }
                     dto
                 }
@@ -1331,6 +1366,7 @@ impl Api {
                 deadline: w.action.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 agreement_date: String::new(),
                 page_size: String::new(),
+                override_reason: String::new(),
             };
             let pdf = self.letter_pdf(&req, true).await?;
             out.push(email::Attachment {
@@ -1639,74 +1675,46 @@ fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
         deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
         message_id: String::new(),
         error: w.render_error.clone().unwrap_or_default(),
-        note: String::new(),
+        note: w.notes.join("\n"),
         as_of: as_of.to_string(),
         bounce: String::new(),
     }
 }
 
-/// The merge fields for one action. Interest and compensation are claimed per invoice
-/// under the configured law once the level is after the due date.
+/// The merge fields for one action, from the claim behind it: the invoices, interest,
+/// compensation, history and payment details the message states, with amounts and dates
+/// written in the debtor's conventions.
 fn message_context(
     d: &DunningDebtor,
     a: &PlannedAction,
-    issue: &HashMap<i64, NaiveDate>,
+    claim: &Claim,
     settings: &DunningSettings,
-    as_of: NaiveDate,
 ) -> MessageContext {
-    let currency = a.amount.currency();
-    let places = currency.minor_units();
-    let jurisdiction = settings.interest_jurisdiction.trim();
-    let claim = !jurisdiction.is_empty() && a.level.trigger_days > 0;
-    let mut interest_total = Money::zero(currency);
-    let mut comp_total = Money::zero(currency);
-    let mut basis = String::new();
-    let mut lines = Vec::new();
-    for i in &a.invoices {
-        let (mut interest, mut comp) = (Money::zero(currency), Money::zero(currency));
-        if claim && i.due_date < as_of {
-            let mut req = InterestCalcRequest::new(
-                jurisdiction,
-                money_str(&i.open),
-                currency.code(),
-                i.due_date.to_string(),
-                as_of.to_string(),
-            );
-            req.debtor_kind = if d.consumer() { "consumer" } else { "business" }.into();
-            if let Ok(r) = calc::interest(req) {
-                interest = Money::parse(&r.interest, currency).unwrap_or(interest);
-                comp = Money::parse(&r.compensation, currency).unwrap_or(comp);
-                if basis.is_empty() {
-                    basis = if r.compensation_basis.is_empty() {
-                        r.basis.clone()
-                    } else {
-                        format!("{} {}", r.basis, r.compensation_basis)
-                    };
-                }
-            }
-        }
-        interest_total = interest_total
-            .checked_add(&interest)
-            .unwrap_or(interest_total);
-        comp_total = comp_total.checked_add(&comp).unwrap_or(comp_total);
-        lines.push(MergeInvoiceLine {
-            number: i.number.clone(),
-            issue_date: issue
-                .get(&i.invoice_id)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            due_date: i.due_date.to_string(),
-            days_overdue: (as_of - i.due_date).num_days(),
-            open: money_str(&i.open),
-            interest: decimal_string(interest.amount(), places),
-            compensation: decimal_string(comp.amount(), places),
-        });
-    }
-    let grand = a
-        .amount
-        .checked_add(&interest_total)
-        .and_then(|m| m.checked_add(&comp_total))
-        .unwrap_or(a.amount);
+    let lang = claim.lang;
+    let number = |m: &Money| lang.number(m);
+    let lines = claim
+        .lines
+        .iter()
+        .map(|l| MergeInvoiceLine {
+            number: l.number.clone(),
+            issue_date: lang.short_date(l.issue_date),
+            due_date: lang.short_date(l.due_date),
+            days_overdue: (claim.as_of - l.due_date).num_days(),
+            open: number(&l.open),
+            interest: number(&l.interest),
+            compensation: number(&l.compensation),
+        })
+        .collect();
+    let (interest, compensation) = (claim.interest(), claim.compensation());
+    let basis = [
+        claim.interest_basis.as_str(),
+        claim.compensation_basis.as_str(),
+    ]
+    .iter()
+    .filter(|t| !t.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" ");
     let address = [
         d.address_lines.trim().to_string(),
         format!("{} {}", d.postal_code.trim(), d.city.trim())
@@ -1718,15 +1726,6 @@ fn message_context(
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join("\n");
-    let mut payment = settings.payment.clone();
-    // The structured creditor reference (ISO 11649) the bank statement brings back.
-    let named: Vec<(&str, i64)> = a
-        .invoices
-        .iter()
-        .map(|i| (i.number.as_str(), i.invoice_id))
-        .collect();
-    payment.reference =
-        overdue_domain::bank::rf::grouped(&overdue_domain::bank::rf::for_demand(&named, d.id));
     MessageContext {
         debtor: MergeDebtor {
             name: d.name.clone(),
@@ -1740,23 +1739,29 @@ fn message_context(
             phone: d.contact_phone.clone(),
         },
         invoices: lines,
-        total: money_str(&a.amount),
-        currency: currency.code().into(),
+        total: number(&claim.principal()),
+        currency: claim.currency.code().into(),
         interest: MergeInterest {
-            claimed: claim && !(interest_total.is_zero() && comp_total.is_zero()),
-            amount: decimal_string(interest_total.amount(), places),
-            compensation: decimal_string(comp_total.amount(), places),
+            claimed: !(interest.is_zero() && compensation.is_zero()),
+            amount: number(&interest),
+            compensation: number(&compensation),
             basis,
+            compensation_claimed: !compensation.is_zero(),
+            to: claim.interest_to.map(|t| lang.date(t)).unwrap_or_default(),
         },
-        grand_total: decimal_string(grand.amount(), places),
-        payment,
-        deadline: a.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        grand_total: number(&claim.total()),
+        payment: claim.payment.clone(),
+        deadline: a.deadline.map(|t| lang.date(t)).unwrap_or_default(),
         sender: settings.sender.clone(),
         level: MergeLevel {
             number: a.level.number,
             name: a.level.name.clone(),
         },
-        as_of: as_of.to_string(),
+        as_of: lang.date(claim.as_of),
+        history: MergeHistory {
+            reminded: !claim.reminded_on.is_empty(),
+            dates: lang.dates(&claim.reminded_on),
+        },
     }
 }
 

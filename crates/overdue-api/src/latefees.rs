@@ -197,6 +197,57 @@ pub struct RateRowInput {
     pub source: String,
 }
 
+/// What a rate file would change in the table in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RateChange {
+    /// A period the table did not cover.
+    New,
+    /// A period covered with another rate.
+    Changed,
+    /// Already in the table with this rate.
+    Same,
+}
+
+/// One row of a rate file, compared with the table in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RateChangeDto {
+    /// Series code.
+    pub series: String,
+    /// The series in words.
+    pub series_label: String,
+    /// First day.
+    pub valid_from: String,
+    /// Last day.
+    pub valid_to: String,
+    /// Percent a year in the file.
+    pub rate: String,
+    /// The rate the table had for the period (`null` when new).
+    pub previous: Option<String>,
+    /// Where the figure comes from.
+    pub source: String,
+    /// New, changed or the same.
+    pub change: RateChange,
+}
+
+/// A publisher's rate file read and compared with the table in use; applied or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RateImportDto {
+    /// The file's name.
+    pub file_name: String,
+    /// Who published it, in words (ECB, Deutsche Bundesbank, Bank of England, ...).
+    pub publisher: String,
+    /// Every row of the file with what it changes.
+    pub changes: Vec<RateChangeDto>,
+    /// What the file held that makes no row (a half-year not yet complete), in words.
+    pub skipped: Vec<String>,
+    /// True when the new and changed rows were saved.
+    pub applied: bool,
+}
+
 pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Internal, e.to_string())
 }
@@ -477,6 +528,89 @@ impl Api {
         self.rate_table().await
     }
 
+    /// Reads a reference-rate file as its publisher offers it for download and compares
+    /// it with the table in use; with `apply`, saves the new and changed rows (all or
+    /// nothing), each replacing the user's rows of its series for the same days.
+    pub async fn rate_import(
+        &self,
+        file_name: &str,
+        bytes: &[u8],
+        apply: bool,
+    ) -> Result<RateImportDto, ApiError> {
+        let (publisher, rows, skipped) = read_rate_file(file_name, bytes)?;
+        let store = self.store().await;
+        let table = self.effective_rates(&store).await?;
+        let mut changes = Vec::new();
+        for r in &rows {
+            let covering = table.rows().iter().find(|t| {
+                t.series == r.series && t.valid_from <= r.valid_from && r.valid_from <= t.valid_to
+            });
+            let change = match covering {
+                None => RateChange::New,
+                Some(t)
+                    if t.rate == r.rate
+                        && t.valid_from == r.valid_from
+                        && t.valid_to == r.valid_to =>
+                {
+                    RateChange::Same
+                }
+                Some(_) => RateChange::Changed,
+            };
+            let previous = covering.map(|t| t.rate);
+            changes.push(RateChangeDto {
+                series: r.series.as_str().to_string(),
+                series_label: r.series.label().to_string(),
+                valid_from: r.valid_from.to_string(),
+                valid_to: r.valid_to.to_string(),
+                rate: r.rate.normalize().to_string(),
+                previous: previous.map(|p| p.normalize().to_string()),
+                source: r.source.clone(),
+                change,
+            });
+        }
+        let mut applied = false;
+        if apply {
+            let save: Vec<UserRateRow> = rows
+                .iter()
+                .zip(&changes)
+                .filter(|(_, c)| c.change != RateChange::Same)
+                .map(|(r, _)| UserRateRow {
+                    id: 0,
+                    series: r.series.as_str().to_string(),
+                    valid_from: r.valid_from,
+                    valid_to: r.valid_to,
+                    rate: r.rate.to_string(),
+                    source: if r.source.trim().is_empty() {
+                        format!("{publisher}, imported from {file_name}")
+                    } else {
+                        r.source.clone()
+                    },
+                })
+                .collect();
+            // The merged table must still be sound before anything is written.
+            let mut user = store.user_rate_rows().await?;
+            for s in &save {
+                user.retain(|u| {
+                    !(u.series == s.series
+                        && u.valid_from <= s.valid_to
+                        && s.valid_from <= u.valid_to)
+                });
+                user.push(s.clone());
+            }
+            overlay(&user)?;
+            store.merge_rate_rows(&save, self.clock().now()).await?;
+            applied = true;
+            tracing::info!(file_name, rows = save.len(), "rate file imported");
+        }
+        Ok(RateImportDto {
+            file_name: file_name.to_string(),
+            publisher,
+            changes,
+            skipped,
+            applied,
+        })
+    }
+
     /// The default late-fee policy.
     pub async fn late_fee_default(&self) -> Result<LateFeePolicyDto, ApiError> {
         match self.store().await.setting(POLICY_KEY).await? {
@@ -639,6 +773,22 @@ impl Api {
                     continue;
                 }
             };
+            // One notice per debtor, not one per invoice: the gap is the same for all.
+            if let Some(gap) = &calc.rate_gap {
+                let notice = format!(
+                    "Interest is left out from the first day the rate table does not cover: \
+                     {gap}."
+                );
+                if !out.problems.contains(&notice) {
+                    out.problems.push(notice);
+                }
+            }
+            if calc.compensation_basis.contains("not added to this claim") {
+                // The statute's fixed sum is in another currency than this debt.
+                if !out.problems.contains(&calc.compensation_basis) {
+                    out.problems.push(calc.compensation_basis.clone());
+                }
+            }
             let money = |s: &str| Money::parse(s, currency).map_err(internal);
             let interest = money(&calc.interest)?;
             let compensation = money(&calc.compensation)?;
@@ -817,6 +967,22 @@ impl Api {
             .await?;
         self.charges_of(debtor_id).await
     }
+}
+
+/// Reads a rate file: the publisher (in words), its rows, and what it held that makes no
+/// row. Errors name the file and the line.
+fn read_rate_file(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<(String, Vec<RateRow>, Vec<String>), ApiError> {
+    let text = String::from_utf8_lossy(bytes);
+    let table = RateTable::parse(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
+    Ok((
+        "Overdue rate table".into(),
+        table.rows().to_vec(),
+        Vec::new(),
+    ))
 }
 
 #[cfg(test)]

@@ -294,6 +294,7 @@ fn sample_document(head: &LetterheadDto, today: NaiveDate) -> Result<Document, A
             consumer: false,
             sole_trader: false,
             customer_ref: "C-1001".into(),
+            language: "en".into(),
         },
         reference: "SAMPLE-1".into(),
         payment_reference: overdue_domain::bank::rf::for_invoice("SAMPLE-1", 1),
@@ -318,6 +319,9 @@ fn sample_document(head: &LetterheadDto, today: NaiveDate) -> Result<Document, A
         credits_since_itemization: None,
         tax_included: None,
         notes: String::new(),
+        reminded_on: Vec::new(),
+        interest_daily: None,
+        interest_to: None,
     })
 }
 

@@ -27,6 +27,7 @@ pub mod agreements;
 pub mod bank;
 pub mod bench;
 pub mod calc;
+mod claim;
 pub mod clock;
 pub mod collections;
 pub mod config;

@@ -81,6 +81,11 @@ pub struct MergeInterest {
     pub compensation: String,
     /// The legal basis in words.
     pub basis: String,
+    /// True when a fixed compensation or fee is claimed (its line is printed).
+    pub compensation_claimed: bool,
+    /// The day interest is worked out to when the reference rate after it is not yet
+    /// published ("" when interest runs to the message's date).
+    pub to: String,
 }
 
 /// How to pay.
@@ -124,7 +129,18 @@ pub struct MergeLevel {
     pub name: String,
 }
 
-/// Everything a template may use.
+/// The reminders already on record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeHistory {
+    /// True when a reminder or demand was sent or printed before this message.
+    pub reminded: bool,
+    /// Their dates in the debtor's conventions ("3 November 2026 and 17 November 2026").
+    pub dates: String,
+}
+
+/// Everything a template may use. Amounts and dates are written in the debtor's
+/// conventions ("3.915,90" and "16.12.2026" in German).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MessageContext {
@@ -152,6 +168,8 @@ pub struct MessageContext {
     pub level: MergeLevel,
     /// Run date.
     pub as_of: String,
+    /// Reminders already sent or printed: the wording follows them.
+    pub history: MergeHistory,
 }
 
 impl MessageContext {
@@ -185,6 +203,8 @@ impl MessageContext {
                 amount: "0.35".into(),
                 compensation: "40.00".into(),
                 basis: "Sample basis".into(),
+                compensation_claimed: true,
+                to: String::new(),
             },
             grand_total: "140.35".into(),
             payment: MergePayment {
@@ -206,6 +226,10 @@ impl MessageContext {
                 name: "Reminder".into(),
             },
             as_of: "2026-02-14".into(),
+            history: MergeHistory {
+                reminded: true,
+                dates: "31 January 2026".into(),
+            },
         }
     }
 }
@@ -236,80 +260,41 @@ pub struct DunningMessage {
     pub body: String,
 }
 
-const SHIPPED: &[(&str, &str, &str, &str)] = &[
-    (
-        "friendly_reminder",
-        "en",
-        "Friendly reminder: {{ invoices|length }} invoice{% if invoices|length != 1 %}s{% endif %} due soon ({{ total }} {{ currency }})",
-        include_str!("templates/friendly_reminder.en.txt"),
-    ),
-    (
-        "friendly_reminder",
-        "de",
-        "Freundliche Erinnerung: Fälligkeit in Kürze ({{ total }} {{ currency }})",
-        include_str!("templates/friendly_reminder.de.txt"),
-    ),
-    (
-        "reminder",
-        "en",
-        "Payment reminder: {{ total }} {{ currency }} overdue",
-        include_str!("templates/reminder.en.txt"),
-    ),
-    (
-        "reminder",
-        "de",
-        "Zahlungserinnerung: {{ total }} {{ currency }} überfällig",
-        include_str!("templates/reminder.de.txt"),
-    ),
-    (
-        "second_reminder",
-        "en",
-        "Second reminder: {{ total }} {{ currency }} still unpaid",
-        include_str!("templates/second_reminder.en.txt"),
-    ),
-    (
-        "second_reminder",
-        "de",
-        "Zweite Mahnung: {{ total }} {{ currency }} weiterhin offen",
-        include_str!("templates/second_reminder.de.txt"),
-    ),
-    (
-        "final_demand",
-        "en",
-        "Final demand: pay {{ grand_total }} {{ currency }} by {{ deadline }}",
-        include_str!("templates/final_demand.en.txt"),
-    ),
-    (
-        "final_demand",
-        "de",
-        "Letzte Mahnung: Zahlung von {{ grand_total }} {{ currency }} bis {{ deadline }}",
-        include_str!("templates/final_demand.de.txt"),
-    ),
+/// The email levels shipped in every catalog (`email_<key>_subject` / `_body`).
+const SHIPPED_KEYS: &[&str] = &[
+    "friendly_reminder",
+    "reminder",
+    "second_reminder",
+    "final_demand",
 ];
 
-/// The shipped template for a key and language: that language, else English.
+/// The shipped template for a key in a language, from that language's catalog
+/// (`crates/overdue-docs/i18n/<language>.toml`); a language without a catalog gets
+/// English.
 pub fn shipped(key: &str, language: &str) -> Option<DunningTemplateDto> {
-    let find = |lang: &str| {
-        SHIPPED
-            .iter()
-            .find(|(k, l, _, _)| *k == key && *l == lang)
-            .map(|(k, l, s, b)| DunningTemplateDto {
-                key: (*k).to_string(),
-                language: (*l).to_string(),
-                subject: (*s).to_string(),
-                body: (*b).to_string(),
-                shipped: true,
-            })
-    };
-    find(language).or_else(|| find("en"))
+    if !SHIPPED_KEYS.contains(&key) {
+        return None;
+    }
+    let code = overdue_docs::i18n::resolve(language);
+    let text = |part: &str| overdue_docs::i18n::text(code, &format!("email_{key}_{part}"));
+    Some(DunningTemplateDto {
+        key: key.to_string(),
+        language: code.to_string(),
+        subject: text("subject").to_string(),
+        body: text("body").to_string(),
+        shipped: true,
+    })
 }
 
-/// Every shipped (key, language).
+/// Every (key, language) shipped.
 pub fn shipped_keys() -> Vec<(String, String)> {
-    SHIPPED
-        .iter()
-        .map(|(k, l, _, _)| ((*k).to_string(), (*l).to_string()))
-        .collect()
+    let mut out = Vec::new();
+    for key in SHIPPED_KEYS {
+        for language in overdue_docs::i18n::languages() {
+            out.push(((*key).to_string(), language.to_string()));
+        }
+    }
+    out
 }
 
 fn environment() -> Environment<'static> {
@@ -407,8 +392,9 @@ mod tests {
     }
 
     #[test]
-    fn german_falls_back_to_english_for_other_languages() {
-        assert_eq!(shipped("reminder", "fr").unwrap().language, "en");
+    fn a_language_without_a_catalog_falls_back_to_english() {
+        assert_eq!(shipped("reminder", "fr").unwrap().language, "fr");
+        assert_eq!(shipped("reminder", "pl").unwrap().language, "en");
         assert_eq!(shipped("reminder", "de").unwrap().language, "de");
         assert!(shipped("nope", "en").is_none());
     }

@@ -154,15 +154,23 @@ async fn every_level_story(api: &Api) {
         assert_eq!(m.to, vec!["ap@acme.test".to_string()]);
         let body = m.body();
         assert!(
-            body.contains("INV-100") && body.contains("1200.00 EUR"),
+            body.contains("INV-100") && body.contains("1,200.00 EUR"),
             "{body}"
         );
         assert!(body.contains("DE89 3704"), "payment instructions: {body}");
         assert!(m.header("Message-ID").unwrap().ends_with("@seller.test>"));
     }
     assert!(
-        mail[3].body().contains("2026-05-15"),
-        "the final demand names its deadline (10 days after 2026-05-05)"
+        mail[3].body().contains("15 May 2026"),
+        "the final demand names its deadline (10 days after 2026-05-05), in the debtor's \
+         conventions: {}",
+        mail[3].body()
+    );
+    // The wording follows the history: three emails went before the final demand.
+    assert!(
+        mail[3].body().contains("Despite our reminders of "),
+        "{}",
+        mail[3].body()
     );
     // The contact log keeps each email exactly as the server received it.
     let events = api.debtor_timeline(id).await.unwrap();

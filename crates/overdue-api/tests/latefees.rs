@@ -131,12 +131,25 @@ async fn uk_interest_is_claimed_as_charges_and_reversed() {
     assert_eq!(st.closing_balance, "2470.00");
     api.close().await;
 
-    // Beyond the rate table (the Basiszinssatz floats by half-year): reported, never guessed.
+    // Beyond the rate table (the Basiszinssatz floats by half-year): never guessed; the
+    // interest stops at the last day the table covers, and one notice names the gap.
     let later = api_on(&db, 2029, 1, 15).await;
     let de = later.debtor_by_ref("DE1").await.unwrap().id;
     let far = later.debtor_interest(de, "").await.unwrap();
-    assert!(far.invoices.is_empty());
-    assert!(far.problems[0].starts_with("D-1:"), "{:?}", far.problems);
+    assert_eq!(far.invoices.len(), 1);
+    assert_eq!(far.invoices[0].calculation.interest_to, "2026-06-30");
+    assert_eq!(
+        far.problems.len(),
+        1,
+        "one notice per debtor: {:?}",
+        far.problems
+    );
+    assert!(far.problems[0].contains("2026-H2"), "{:?}", far.problems);
+    assert!(
+        !far.problems[0].contains("--rates"),
+        "no advice that names a command-line flag: {:?}",
+        far.problems
+    );
     later.close().await;
 }
 
@@ -264,7 +277,8 @@ async fn the_interest_calculation_prints_as_a_pdf() {
         "no debtor, nothing to keep it on"
     );
 
-    // A missing rate period is an error naming it, not a PDF with a guess.
+    // A missing rate period is not guessed: the PDF works interest out to the last day the
+    // table covers and names the missing half-year.
     let InterestPrint::Calculator { mut request } = what else {
         unreachable!()
     };
@@ -272,11 +286,17 @@ async fn the_interest_calculation_prints_as_a_pdf() {
     request.jurisdiction = "de".into();
     request.currency = "EUR".into();
     request.until = "2027-03-01".into();
-    match api
+    let pdf = api
         .interest_pdf(&InterestPrint::Calculator { request }, false)
         .await
-    {
-        Ok(pdf) => panic!("a PDF with a guessed rate: {}", pdf.title),
-        Err(err) => assert!(err.message.contains("2026-H2"), "{}", err.message),
-    }
+        .unwrap();
+    let path = dir.path().join("gap.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw", path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace('\n', " ");
+    assert!(text.contains("2026-H2"), "{text}");
+    assert!(text.contains("2026-06-30"), "{text}");
 }

@@ -561,6 +561,9 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                         format!("  ({})", a.error)
                     }
                 );
+                for note in a.note.lines().filter(|n| !n.trim().is_empty()) {
+                    println!("    note: {note}");
+                }
                 if show_messages && !a.body.is_empty() {
                     println!("    To: {}\n    Subject: {}\n", a.recipient, a.subject);
                     for line in a.body.lines() {

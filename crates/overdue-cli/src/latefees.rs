@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use overdue_api::interest_pdf::InterestPrint;
-use overdue_api::latefees::LateFeePolicyDto;
+use overdue_api::latefees::{LateFeePolicyDto, RateChange, RateRowInput};
 use overdue_api::{Api, ApiError};
 
 use crate::ledger::debtor_id;
@@ -39,6 +39,51 @@ pub enum LateFeeCommand {
         /// The debtor's external reference (or #id).
         #[arg(long)]
         debtor: String,
+    },
+    /// The reference-rate table in use: list it, import a publisher's file, add or remove
+    /// a row.
+    #[command(subcommand)]
+    Rates(RatesCommand),
+}
+
+/// `overdue late-fee rates ...`
+#[derive(Subcommand)]
+pub enum RatesCommand {
+    /// Every rate in use, by series and date; your own rows are marked with their id.
+    List,
+    /// Read a rate file as downloaded from its publisher (ECB Data Portal CSV of the main
+    /// refinancing rate, Bundesbank time-series CSV of the base rate, Bank of England Bank
+    /// Rate CSV, Banque de France legal rate, or Overdue's own rate CSV) and show what it
+    /// changes; `--apply` saves the new and changed rows.
+    Import {
+        /// The file.
+        file: PathBuf,
+        /// Save the new and changed rows (without it nothing is written).
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Add a rate row (e.g. a half-year's base rate as published).
+    Add {
+        /// Series: ecb_mro, de_basiszins, boe_base, ...
+        #[arg(long)]
+        series: String,
+        /// First day in force (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day in force (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// Percent a year, e.g. 1.27.
+        #[arg(long)]
+        rate: String,
+        /// Where it was published.
+        #[arg(long)]
+        source: String,
+    },
+    /// Remove one of your rows (the shipped row, if any, applies again).
+    Delete {
+        /// The row's id (see `list`).
+        id: i64,
     },
 }
 
@@ -142,7 +187,7 @@ pub async fn run(api: &Api, c: LateFeeCommand, json: bool) -> Result<(), ApiErro
                 i.currency, i.interest, i.compensation, i.claimable
             );
             for p in &i.problems {
-                eprintln!("not calculated: {p}");
+                eprintln!("note: {p}");
             }
             Ok(())
         }
@@ -163,5 +208,88 @@ pub async fn run(api: &Api, c: LateFeeCommand, json: bool) -> Result<(), ApiErro
             }
             Ok(())
         }
+        LateFeeCommand::Rates(r) => rates(api, r, json).await,
     }
+}
+
+async fn rates(api: &Api, c: RatesCommand, json: bool) -> Result<(), ApiError> {
+    let rows = match c {
+        RatesCommand::List => api.rate_table().await?,
+        RatesCommand::Import { file, apply } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                ApiError::invalid(format!("{}: cannot be read: {e}", file.display()))
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_else(|| file.display().to_string());
+            let r = api.rate_import(&name, &bytes, apply).await?;
+            if json {
+                return print_json(&r);
+            }
+            println!("{} ({})", r.file_name, r.publisher);
+            for c in &r.changes {
+                let what = match (c.change, &c.previous) {
+                    (RateChange::New, _) => "new".to_string(),
+                    (RateChange::Same, _) => "unchanged".to_string(),
+                    (RateChange::Changed, Some(p)) => format!("changed from {p}"),
+                    (RateChange::Changed, None) => "changed".to_string(),
+                };
+                println!(
+                    "  {:<13} {} to {}  {:>6}%  {what}",
+                    c.series, c.valid_from, c.valid_to, c.rate
+                );
+            }
+            for s in &r.skipped {
+                println!("  skipped: {s}");
+            }
+            let n = r
+                .changes
+                .iter()
+                .filter(|c| c.change != RateChange::Same)
+                .count();
+            if r.applied {
+                println!("Saved {n} new or changed row(s).");
+            } else if n > 0 {
+                println!("{n} new or changed row(s); run again with --apply to save them.");
+            } else {
+                println!("Nothing to change: the table already has every rate in the file.");
+            }
+            return Ok(());
+        }
+        RatesCommand::Add {
+            series,
+            from,
+            to,
+            rate,
+            source,
+        } => {
+            api.rate_row_add(RateRowInput {
+                series,
+                valid_from: from,
+                valid_to: to,
+                rate,
+                source,
+            })
+            .await?
+        }
+        RatesCommand::Delete { id } => api.rate_row_delete(id).await?,
+    };
+    if json {
+        return print_json(&rows);
+    }
+    for r in &rows {
+        println!(
+            "  {:<13} {} to {}  {:>6}%  {}{}",
+            r.series,
+            r.valid_from,
+            r.valid_to,
+            r.rate,
+            r.source,
+            r.user_id
+                .map(|id| format!("  [yours, id {id}]"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
 }

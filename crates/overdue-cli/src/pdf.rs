@@ -127,6 +127,10 @@ pub struct LetterArgs {
     /// Paper size: a4 or letter (default: the letterhead's).
     #[arg(long, default_value = "")]
     page_size: String,
+    /// Why the letter goes out although the debtor is paused (payment plan, promise,
+    /// hold); logged on the contact log. Without it a paused debtor's letter is refused.
+    #[arg(long, default_value = "")]
+    override_reason: String,
     /// Where to write the PDF.
     #[arg(long)]
     out: PathBuf,
@@ -206,6 +210,7 @@ pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
                 deadline: a.deadline,
                 agreement_date: a.agreement_date,
                 page_size: a.page_size,
+                override_reason: a.override_reason,
             };
             done(&api.letter_pdf(&req, true).await?, &a.out, json)
         }

@@ -88,6 +88,7 @@ pub fn demand_letters(n: usize) -> Vec<Document> {
                     consumer: false,
                     sole_trader: false,
                     customer_ref: format!("C-{:05}", i + 1),
+                    language: "en".into(),
                 },
                 reference: format!("C-{:05}/20261120", i + 1),
                 payment_reference: String::new(),
@@ -116,6 +117,9 @@ pub fn demand_letters(n: usize) -> Vec<Document> {
                 credits_since_itemization: None,
                 tax_included: None,
                 notes: String::new(),
+                reminded_on: Vec::new(),
+                interest_daily: None,
+                interest_to: None,
             }
         })
         .collect()

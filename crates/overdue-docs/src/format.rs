@@ -13,6 +13,8 @@ pub enum Lang {
     Us,
     /// German: 22.11.2026, 1.234,56 €.
     De,
+    /// French: 22 novembre 2026, 1 234,56 €.
+    Fr,
 }
 
 const MONTHS: [&str; 12] = [
@@ -30,7 +32,62 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 impl Lang {
+    /// The conventions for a debtor's language code ("de", "fr", "en", ...; a language
+    /// without its own conventions is written in English) and country (US English for
+    /// an English-speaking debtor in the US).
+    pub fn for_language(language: &str, country: &str) -> Lang {
+        match crate::i18n::resolve(language) {
+            "de" => Lang::De,
+            "fr" => Lang::Fr,
+            _ if country.trim().eq_ignore_ascii_case("US") => Lang::Us,
+            _ => Lang::En,
+        }
+    }
+
+    /// The catalog the texts come from.
+    pub fn catalog(self) -> &'static str {
+        match self {
+            Lang::En | Lang::Us => "en",
+            Lang::De => "de",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// A text of this language's catalog with its `{placeholders}` filled.
+    pub fn t(self, key: &str, values: &[(&str, &str)]) -> String {
+        crate::i18n::t(self.catalog(), key, values)
+    }
+
+    /// Dates in a list: "3 November 2026 and 17 November 2026".
+    pub fn dates(self, dates: &[NaiveDate]) -> String {
+        let texts: Vec<String> = dates.iter().map(|d| self.date(*d)).collect();
+        match texts.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [head @ .., last] => format!(
+                "{} {} {last}",
+                head.join(", "),
+                crate::i18n::text(self.catalog(), "and")
+            ),
+        }
+    }
+
     /// A date written out.
     pub fn date(self, d: NaiveDate) -> String {
         let month = MONTHS[d.month0() as usize];
@@ -38,6 +95,7 @@ impl Lang {
             Lang::En => format!("{} {} {}", d.day(), month, d.year()),
             Lang::Us => format!("{month} {}, {}", d.day(), d.year()),
             Lang::De => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+            Lang::Fr => format!("{} {} {}", d.day(), MOIS[d.month0() as usize], d.year()),
         }
     }
 
@@ -47,33 +105,51 @@ impl Lang {
             Lang::En => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
             Lang::Us => format!("{:02}/{:02}/{}", d.month(), d.day(), d.year()),
             Lang::De => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+            Lang::Fr => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
+        }
+    }
+
+    /// The decimal mark: "," in German and French, "." in English.
+    pub fn decimal_mark(self) -> &'static str {
+        match self {
+            Lang::De | Lang::Fr => ",",
+            Lang::En | Lang::Us => ".",
+        }
+    }
+
+    /// A number with this language's grouping and decimal mark, no currency: "1.234,56".
+    pub fn number(self, m: &Money) -> String {
+        let places = m.currency().minor_units();
+        let plain = decimal_string(m.amount().abs(), places);
+        let (int, frac) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
+        let (group, point) = match self {
+            Lang::De => (".", ","),
+            Lang::Fr => (" ", ","),
+            Lang::En | Lang::Us => (",", "."),
+        };
+        let mut grouped = String::new();
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push_str(group);
+            }
+            grouped.push(ch);
+        }
+        let sign = if m.is_negative() { "-" } else { "" };
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{frac}")
         }
     }
 
     /// An amount with its currency.
     pub fn money(self, m: &Money) -> String {
         let c = m.currency();
-        let places = c.minor_units();
-        let plain = decimal_string(m.amount().abs(), places);
-        let (int, frac) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
-        let (group, point) = if self == Lang::De {
-            ('.', ',')
-        } else {
-            (',', '.')
+        let signed = self.number(m);
+        let (sign, number) = match signed.strip_prefix('-') {
+            Some(n) => ("-", n.to_string()),
+            None => ("", signed.clone()),
         };
-        let mut grouped = String::new();
-        for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(group);
-            }
-            grouped.push(ch);
-        }
-        let number = if frac.is_empty() {
-            grouped
-        } else {
-            format!("{grouped}{point}{frac}")
-        };
-        let sign = if m.is_negative() { "-" } else { "" };
         let symbol = match c.code() {
             "EUR" => "€",
             "GBP" => "£",
@@ -81,8 +157,8 @@ impl Lang {
             _ => "",
         };
         match (self, symbol) {
-            (Lang::De, "") => format!("{sign}{number} {}", c.code()),
-            (Lang::De, s) => format!("{sign}{number} {s}"),
+            (Lang::De | Lang::Fr, "") => format!("{sign}{number} {}", c.code()),
+            (Lang::De | Lang::Fr, s) => format!("{sign}{number} {s}"),
             (_, "") => format!("{sign}{} {number}", c.code()),
             (_, s) => format!("{sign}{s}{number}"),
         }
@@ -151,6 +227,8 @@ mod tests {
         let m = Money::new(dec!(1234567.5), eur);
         assert_eq!(Lang::En.money(&m), "€1,234,567.50");
         assert_eq!(Lang::De.money(&m), "1.234.567,50 €");
+        assert_eq!(Lang::Fr.money(&m), "1 234 567,50 €");
+        assert_eq!(Lang::De.number(&m), "1.234.567,50");
         let czk = Money::new(dec!(999), Currency::from_code("CZK").unwrap());
         assert_eq!(Lang::En.money(&czk), "CZK 999.00");
     }

@@ -10,20 +10,47 @@ use crate::model::{Document, DocumentKind as K, Statement};
 use crate::qr;
 
 /// The language a document is written in.
+///
+/// The debtor's language decides, whatever the kind is called (a "Mahnung" to a French
+/// debtor is in French); the US forms are US English by law.
 pub(crate) fn lang_of(doc: &Document) -> Lang {
     match doc.kind {
-        K::Mahnung => Lang::De,
         K::UsDemand | K::ValidationNotice => Lang::Us,
-        _ if doc.letterhead.country.eq_ignore_ascii_case("US") => Lang::Us,
-        _ => Lang::En,
+        // Texts of these kinds are not in the catalogs yet: English (US English for a US
+        // creditor), as before.
+        K::Invoice
+        | K::LetterOfClaim
+        | K::LetterBeforeClaim
+        | K::Statement
+        | K::PaymentPlanAgreement
+        | K::SettlementAgreement => {
+            if doc.letterhead.country.eq_ignore_ascii_case("US") {
+                Lang::Us
+            } else {
+                Lang::En
+            }
+        }
+        K::Reminder | K::SecondReminder | K::FinalDemand | K::Mahnung => {
+            let country = if doc.letterhead.country.eq_ignore_ascii_case("US") {
+                "US"
+            } else {
+                ""
+            };
+            Lang::for_language(&doc.recipient.language, country)
+        }
     }
 }
 
 /// The subject line.
 pub(crate) fn subject(doc: &Document) -> String {
+    let lang = lang_of(doc);
+    let translated = |key: &str| format!("{} – {}", lang.t(key, &[]), doc.reference);
     match doc.kind {
         K::Invoice => format!("Invoice {}", doc.reference),
-        K::Mahnung => format!("Mahnung – {}", doc.reference),
+        K::Reminder => translated("subject_reminder"),
+        K::SecondReminder => translated("subject_second_reminder"),
+        K::FinalDemand => translated("subject_final_demand"),
+        K::Mahnung => translated("subject_mahnung"),
         K::Statement => "Statement of account".to_string(),
         k => format!("{} – {}", k.title(), doc.reference),
     }
@@ -45,7 +72,7 @@ pub(crate) fn lay_out(doc: &Document) -> Flow {
         K::Reminder | K::SecondReminder | K::FinalDemand | K::UsDemand => {
             reminder(&mut f, doc, lang)
         }
-        K::Mahnung => mahnung(&mut f, doc),
+        K::Mahnung => mahnung(&mut f, doc, lang),
         K::LetterOfClaim => letter_of_claim(&mut f, doc, lang),
         K::LetterBeforeClaim => letter_before_claim(&mut f, doc, lang),
         K::ValidationNotice => validation_notice(&mut f, doc, lang),
@@ -118,8 +145,11 @@ fn frame(f: &mut Flow, doc: &Document, lang: Lang) {
     let alh = line_height(10.0);
     let mut lines = vec![doc.recipient.name.clone()];
     if !doc.recipient.attention.trim().is_empty() {
-        let attn = if lang == Lang::De { "z. Hd." } else { "Attn." };
-        lines.push(format!("{attn} {}", doc.recipient.attention));
+        lines.push(format!(
+            "{} {}",
+            lang.t("attn", &[]),
+            doc.recipient.attention
+        ));
     }
     lines.extend(
         doc.recipient
@@ -128,45 +158,51 @@ fn frame(f: &mut Flow, doc: &Document, lang: Lang) {
             .filter(|l| !l.trim().is_empty())
             .cloned(),
     );
-    for line in lines.iter().take(7) {
-        let line = crate::layout::fit(Face::Regular, 10.0, line, g.address_w);
-        f.text(g.address_x, y, 10.0, Face::Regular, &line);
+    // A name or line too long for the window wraps onto the next line (never cut); the
+    // type shrinks instead when wrapping would not leave room for the whole address.
+    let mut size = 10.0;
+    let wrapped = loop {
+        let out: Vec<String> = lines
+            .iter()
+            .flat_map(|l| crate::layout::wrap(Face::Regular, size, l, g.address_w))
+            .collect();
+        if out.len() <= 7 || size <= 7.0 {
+            break out;
+        }
+        size -= 0.5;
+    };
+    let alh = if size < 10.0 { line_height(size) } else { alh };
+    for line in &wrapped {
+        f.text(g.address_x, y, size, Face::Regular, line);
         y += alh;
     }
 
     // Reference and date block.
-    let de = lang == Lang::De;
+    let l = |key: &str| lang.t(key, &[]);
     let mut info: Vec<(String, String)> = Vec::new();
-    let date_label = if de { "Datum" } else { "Date" };
-    info.push((date_label.into(), lang.date(doc.date)));
-    let ref_label = match (doc.kind, de) {
-        (K::Invoice, _) => "Invoice no.",
-        (_, true) => "Unser Zeichen",
-        _ => "Our reference",
+    info.push((l("date"), lang.date(doc.date)));
+    let ref_label = match doc.kind {
+        K::Invoice => l("invoice_no"),
+        _ => l("our_reference"),
     };
-    info.push((ref_label.into(), doc.reference.clone()));
+    info.push((ref_label, doc.reference.clone()));
     if !doc.recipient.customer_ref.trim().is_empty() {
-        let l = if de { "Kundennummer" } else { "Customer no." };
-        info.push((l.into(), doc.recipient.customer_ref.clone()));
+        info.push((l("customer_no"), doc.recipient.customer_ref.clone()));
     }
     if doc.kind == K::Invoice {
         if let Some(i) = doc.items.first() {
-            info.push(("Due date".into(), lang.date(i.due_date)));
+            info.push((l("due_date"), lang.date(i.due_date)));
         }
     }
     if let Some(d) = doc.deadline {
-        let l = match (doc.kind, de) {
-            (_, true) => "Zahlbar bis",
-            (K::LetterOfClaim | K::LetterBeforeClaim, _) => "Reply by",
-            _ => "Pay by",
+        let label = match doc.kind {
+            K::LetterOfClaim | K::LetterBeforeClaim => l("reply_by"),
+            _ => l("pay_by"),
         };
-        info.push((l.into(), lang.date(d)));
+        info.push((label, lang.date(d)));
     }
     if !lh.phone.trim().is_empty() {
-        info.push((
-            if de { "Telefon" } else { "Phone" }.into(),
-            lh.phone.clone(),
-        ));
+        info.push((l("phone"), lh.phone.clone()));
     }
     let mut iy = g.info_y;
     for (label, value) in &info {
@@ -198,12 +234,7 @@ fn footer(f: &mut Flow, doc: &Document, lang: Lang) {
         legal.push(lh.registration.clone());
     }
     if !lh.tax_id.trim().is_empty() {
-        let l = if lang == Lang::De {
-            "USt-IdNr."
-        } else {
-            "VAT/Tax ID"
-        };
-        legal.push(format!("{l} {}", lh.tax_id));
+        legal.push(format!("{} {}", lang.t("vat_id", &[]), lh.tax_id));
     }
     let bank = bank_line(doc);
     for (i, sheet) in f.sheets.iter_mut().enumerate() {
@@ -218,11 +249,10 @@ fn footer(f: &mut Flow, doc: &Document, lang: Lang) {
                 text: crate::layout::printable(&text),
             });
         };
-        let page = if lang == Lang::De {
-            format!("Seite {} von {}", i + 1, n)
-        } else {
-            format!("Page {} of {}", i + 1, n)
-        };
+        let page = lang.t(
+            "page",
+            &[("page", &(i + 1).to_string()), ("pages", &n.to_string())],
+        );
         let pw = crate::layout::width_mm(Face::Regular, 7.0, &page);
         push(right - pw, y0 - 5.0, page);
         push(g.left, y0, format!("{} · {}", lh.name, legal.join(" · ")));
@@ -263,27 +293,26 @@ fn bank_line(doc: &Document) -> String {
 }
 
 fn salutation(f: &mut Flow, doc: &Document, lang: Lang) {
-    let s = match lang {
-        Lang::De => "Sehr geehrte Damen und Herren,".to_string(),
-        _ if doc.recipient.attention.trim().is_empty() => {
-            if doc.recipient.consumer || doc.recipient.sole_trader {
-                format!("Dear {},", doc.recipient.name)
-            } else {
-                "Dear Sir or Madam,".to_string()
-            }
+    let named = |name: &str| lang.t("salutation_named", &[("name", name)]);
+    let s = if doc.recipient.attention.trim().is_empty() {
+        if doc.recipient.consumer || doc.recipient.sole_trader {
+            named(&doc.recipient.name)
+        } else {
+            lang.t("salutation_generic", &[])
         }
-        _ => format!("Dear {},", doc.recipient.attention),
+    } else {
+        named(&doc.recipient.attention)
     };
     f.para(&s);
 }
 
 fn closing(f: &mut Flow, doc: &Document, lang: Lang) {
     f.ensure(line_height(9.5) * 4.0 + 4.0);
-    f.para(match lang {
-        Lang::De => "Mit freundlichen Grüßen",
-        Lang::Us => "Sincerely,",
-        Lang::En => "Yours sincerely,",
-    });
+    let closing = match lang {
+        Lang::Us => "Sincerely,".to_string(),
+        _ => lang.t("closing", &[]),
+    };
+    f.para(&closing);
     f.gap(4.0);
     if !doc.letterhead.signatory.trim().is_empty() {
         let s = doc.letterhead.signatory.clone();
@@ -296,17 +325,20 @@ fn closing(f: &mut Flow, doc: &Document, lang: Lang) {
 /// Open invoices, charges with their basis, and the total.
 fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
     let w = f.g.body_width();
-    let de = lang == Lang::De;
+    let l = |key: &str| lang.t(key, &[]);
+    let (c_inv, c_date, c_due, c_amount, c_open) = (
+        l("col_invoice"),
+        l("col_date"),
+        l("col_due"),
+        l("col_amount"),
+        l("col_open"),
+    );
     let cols = [
-        col(
-            if de { "Rechnung" } else { "Invoice" },
-            w * 0.24,
-            Align::Left,
-        ),
-        col(if de { "Datum" } else { "Date" }, w * 0.17, Align::Left),
-        col(if de { "Fällig am" } else { "Due" }, w * 0.17, Align::Left),
-        col(if de { "Betrag" } else { "Amount" }, w * 0.21, Align::Right),
-        col(if de { "Offen" } else { "Open" }, w * 0.21, Align::Right),
+        col(&c_inv, w * 0.24, Align::Left),
+        col(&c_date, w * 0.17, Align::Left),
+        col(&c_due, w * 0.17, Align::Left),
+        col(&c_amount, w * 0.21, Align::Right),
+        col(&c_open, w * 0.21, Align::Right),
     ];
     let mut rows: Vec<Vec<String>> = doc
         .items
@@ -325,12 +357,7 @@ fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
     if !doc.charges.is_empty() {
         bold.push(rows.len());
         rows.push(vec![
-            if de {
-                "Offene Rechnungen"
-            } else {
-                "Invoices outstanding"
-            }
-            .to_string(),
+            l("invoices_outstanding"),
             String::new(),
             String::new(),
             String::new(),
@@ -348,7 +375,7 @@ fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
     }
     bold.push(rows.len());
     rows.push(vec![
-        if de { "Gesamtbetrag" } else { "Total due" }.to_string(),
+        l("total_due"),
         String::new(),
         String::new(),
         String::new(),
@@ -356,9 +383,17 @@ fn claim_table(f: &mut Flow, doc: &Document, lang: Lang) {
     ]);
     f.table(&cols, &rows, &bold);
     if !doc.charges.is_empty() {
-        let label = if de { "Berechnungsgrundlage" } else { "Basis" };
+        let label = l("basis");
+        // Charges on the same basis (the flat fee on each invoice) are explained once.
+        let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
         for c in &doc.charges {
-            let t = format!("{label} – {}: {}", c.label, c.basis);
+            match groups.iter_mut().find(|(_, b)| *b == c.basis.as_str()) {
+                Some((labels, _)) => labels.push(&c.label),
+                None => groups.push((vec![&c.label], &c.basis)),
+            }
+        }
+        for (labels, basis) in groups {
+            let t = format!("{label} – {}: {basis}", labels.join(", "));
             f.para_at(f.g.left, f.g.body_width(), &t, 7.5, Face::Regular);
         }
         f.gap(2.0);
@@ -376,17 +411,14 @@ fn payment_reference(doc: &Document) -> &str {
 
 /// Bank details, amount, reference, and a GiroCode for EUR transfers.
 fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
-    let de = lang == Lang::De;
+    let l = |key: &str| lang.t(key, &[]);
     let b = &doc.letterhead.bank;
     let holder = if b.account_holder.trim().is_empty() {
         doc.letterhead.name.clone()
     } else {
         b.account_holder.clone()
     };
-    let mut pairs: Vec<(String, String)> = vec![(
-        if de { "Empfänger" } else { "Account holder" }.into(),
-        holder.clone(),
-    )];
+    let mut pairs: Vec<(String, String)> = vec![(l("account_holder"), holder.clone())];
     let mut push = |l: &str, v: &str| {
         if !v.trim().is_empty() {
             pairs.push((l.to_string(), v.to_string()));
@@ -394,13 +426,10 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
     };
     push("IBAN", &b.iban);
     push("BIC", &b.bic);
-    push("Bank", &b.bank_name);
-    push("Sort code", &b.sort_code);
+    push(&l("bank"), &b.bank_name);
+    push(&l("sort_code"), &b.sort_code);
     push("Routing number", &b.routing_number);
-    push(
-        if de { "Kontonummer" } else { "Account number" },
-        &b.account_number,
-    );
+    push(&l("account_number"), &b.account_number);
     let qr = if amount.currency().code() == "EUR" && !b.iban.trim().is_empty() {
         qr::epc(&holder, &b.iban, &b.bic, amount, payment_reference(doc))
     } else {
@@ -411,38 +440,26 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
     let box_h = (lh * (pairs.len() as f32 + 1.0) + 4.0).max(if qr.is_some() { 31.0 } else { 0.0 });
     f.ensure(box_h + 2.0);
     let top = f.y;
-    let (l, r) = (f.g.left, f.g.width - f.g.right);
+    let (left, r) = (f.g.left, f.g.width - f.g.right);
     f.marks().push(Mark::Fill {
-        x: l,
+        x: left,
         y: top,
-        w: r - l,
+        w: r - left,
         h: box_h,
         grey: 0.96,
     });
-    f.rule(l, r, top, 0.5, 0.5);
-    f.rule(l, r, top + box_h, 0.5, 0.5);
+    f.rule(left, r, top, 0.5, 0.5);
+    f.rule(left, r, top + box_h, 0.5, 0.5);
     f.y = top + 1.0;
-    let title = if de {
-        "Zahlungsinformationen"
-    } else {
-        "How to pay"
-    };
-    f.para_at(l + 3.0, 80.0, title, 9.0, Face::Bold);
-    f.pairs(l + 3.0, 26.0, &pairs, 8.5);
-    let mid = l + 92.0;
+    let title = lang.t("how_to_pay", &[]);
+    f.para_at(left + 3.0, 80.0, &title, 9.0, Face::Bold);
+    f.pairs(left + 3.0, 26.0, &pairs, 8.5);
+    let mid = left + 92.0;
     let mut y = top + 6.0;
     for (label, value, size) in [
+        (l("amount"), lang.money(amount), 11.0),
         (
-            if de { "Betrag" } else { "Amount" },
-            lang.money(amount),
-            11.0,
-        ),
-        (
-            if de {
-                "Verwendungszweck"
-            } else {
-                "Payment reference"
-            },
+            l("payment_reference"),
             if doc.payment_reference.is_empty() {
                 payment_reference(doc).to_string()
             } else {
@@ -451,7 +468,7 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
             9.5,
         ),
     ] {
-        f.grey_text(mid, y, 7.5, Face::Regular, 0.35, label);
+        f.grey_text(mid, y, 7.5, Face::Regular, 0.35, &label);
         y += line_height(size) + 0.5;
         // Never cut a reference: shrink the type until it fits (down to 6 pt).
         let width = r - mid - 34.0;
@@ -471,14 +488,10 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
             width,
             dark,
         });
-        let cap = if de {
-            "GiroCode"
-        } else {
-            "GiroCode: scan to pay"
-        };
-        let cw = crate::layout::width_mm(Face::Regular, 6.0, cap);
+        let cap = l("girocode");
+        let cw = crate::layout::width_mm(Face::Regular, 6.0, &cap);
         let cx = (r - size / 2.0 - 4.0 - cw / 2.0).min(r - cw - 1.0);
-        f.grey_text(cx, top + size + 4.0, 6.0, Face::Regular, 0.3, cap);
+        f.grey_text(cx, top + size + 4.0, 6.0, Face::Regular, 0.3, &cap);
     }
     f.y = top + box_h + 4.0;
 }
@@ -559,86 +572,96 @@ fn reminder(f: &mut Flow, doc: &Document, lang: Lang) {
     salutation(f, doc, lang);
     let total = lang.money(&doc.total());
     let deadline = deadline_text(doc, lang);
+    let dates = lang.dates(&doc.reminded_on);
+    let history = |with: &str, without: &str| {
+        if doc.reminded_on.is_empty() {
+            lang.t(without, &[])
+        } else {
+            lang.t(with, &[("dates", &dates)])
+        }
+    };
     let intro = match doc.kind {
-        K::Reminder => {
-            "Our records show that the invoices listed below are now past their due date. \
-            Perhaps this has simply been overlooked; if you have paid in the last few days, \
-            please accept our thanks and disregard this reminder."
-                .to_string()
-        }
-        K::SecondReminder => {
-            "We wrote to you recently about the invoices listed below, but we have not \
-            yet received your payment. If there is a problem with any of these invoices, \
-            please contact us straight away so that we can resolve it."
-                .to_string()
-        }
+        K::Reminder => lang.t("reminder_intro", &[]),
+        K::SecondReminder => history("second_intro_history", "second_intro_none"),
         K::UsDemand => format!(
             "This letter is a formal demand for payment of {total} that you owe to {} for the \
-             invoices listed below, which remain unpaid after their due dates despite our \
-             earlier requests.",
-            doc.letterhead.name
+             invoices listed below, which remain unpaid after their due dates{}.",
+            doc.letterhead.name,
+            if doc.reminded_on.is_empty() {
+                String::new()
+            } else {
+                format!(" despite our earlier requests of {dates}")
+            }
         ),
-        _ => "Despite our earlier reminders, the amount set out below remains unpaid. \
-            This is our final demand."
-            .to_string(),
+        _ => history("final_intro_history", "final_intro_none"),
     };
     f.para(&intro);
     claim_table(f, doc, lang);
+    let values = [("total", total.as_str()), ("deadline", deadline.as_str())];
     let ask = match doc.kind {
-        K::Reminder => {
-            format!("Please pay the total of {total} by {deadline}, using the details below.")
-        }
-        K::SecondReminder => format!(
-            "Please pay the total of {total} by {deadline} at the latest, using the details below."
-        ),
+        K::Reminder => lang.t("reminder_ask", &values),
+        K::SecondReminder => lang.t("second_ask", &values),
         K::UsDemand => format!(
             "Please pay {total} by {deadline}. If we do not receive payment or hear from you by \
              that date, we may refer this account for further collection action or file suit \
              to recover the amount owed, without further notice."
         ),
-        _ => format!(
-            "Unless we receive {total} by {deadline}, we intend to take further action to recover \
-             the debt without further notice. This may include court proceedings or passing the \
-             debt to a collection agency, which may increase the amount you owe."
-        ),
+        _ => lang.t("final_ask", &values),
     };
     f.para(&ask);
-    if !doc.interest_continues.trim().is_empty() {
-        let t = doc.interest_continues.clone();
-        f.para(&t);
+    interest_notes(f, doc, lang);
+    if doc.kind != K::UsDemand {
+        f.para(&lang.t("options", &[]));
+    } else {
+        f.para("If you are unable to pay in full, please contact us before that date to discuss the options, such as a payment plan.");
     }
-    f.para("If you are unable to pay in full, please contact us before that date to discuss the options, such as a payment plan.");
     payment_box(f, doc, lang, &doc.total());
     closing(f, doc, lang);
 }
 
-fn mahnung(f: &mut Flow, doc: &Document) {
-    let lang = Lang::De;
+/// Whether interest keeps running, and up to when it is worked out, in the letter's
+/// language.
+fn interest_notes(f: &mut Flow, doc: &Document, lang: Lang) {
+    if let Some(from) = doc.interest_to.and_then(|d| d.succ_opt()) {
+        f.para(&lang.t("interest_partial", &[("date", &lang.date(from))]));
+    }
+    if lang == Lang::Us {
+        if !doc.interest_continues.trim().is_empty() {
+            let t = doc.interest_continues.clone();
+            f.para(&t);
+        }
+    } else if let Some(daily) = doc.interest_daily.filter(|d| !d.is_zero()) {
+        f.para(&lang.t("interest_continues", &[("daily", &lang.money(&daily))]));
+    }
+}
+
+fn mahnung(f: &mut Flow, doc: &Document, lang: Lang) {
     salutation(f, doc, lang);
     let total = lang.money(&doc.total());
     let oldest_due = doc.items.iter().map(|i| i.due_date).min();
     let since = oldest_due
         .and_then(|d| d.succ_opt())
-        .map(|d| format!(" Sie befinden sich seit dem {} in Verzug.", lang.date(d)))
+        .map(|d| {
+            format!(
+                " {}",
+                lang.t("mahnung_default_since", &[("date", &lang.date(d))])
+            )
+        })
         .unwrap_or_default();
-    f.para(&format!(
-        "trotz Fälligkeit konnten wir bis heute keinen Zahlungseingang für die unten aufgeführten \
-         Rechnungen feststellen.{since}"
-    ));
+    f.para(&format!("{}{since}", lang.t("mahnung_intro", &[])));
     claim_table(f, doc, lang);
-    f.para(&format!(
-        "Bitte überweisen Sie den Gesamtbetrag von {total} bis spätestens {} auf das unten \
-         genannte Konto. Die Verzugszinsen berechnen sich nach § 288 BGB.",
-        deadline_text(doc, lang)
-    ));
-    if !doc.interest_continues.trim().is_empty() {
-        f.para("Bis zum Zahlungseingang fallen weitere Verzugszinsen an.");
-    }
-    payment_box(f, doc, lang, &doc.total());
-    f.para(
-        "Sollte sich Ihre Zahlung mit diesem Schreiben überschnitten haben, betrachten Sie es \
-         bitte als gegenstandslos.",
+    let deadline = deadline_text(doc, lang);
+    let mut ask = lang.t(
+        "mahnung_ask",
+        &[("total", total.as_str()), ("deadline", deadline.as_str())],
     );
+    if doc.charges.iter().any(|c| c.basis.contains("288")) {
+        ask = format!("{ask} {}", lang.t("interest_law_de", &[]));
+    }
+    f.para(&ask);
+    interest_notes(f, doc, lang);
+    payment_box(f, doc, lang, &doc.total());
+    f.para(&lang.t("crossed", &[]));
     closing(f, doc, lang);
 }
 

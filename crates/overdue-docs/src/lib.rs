@@ -43,6 +43,7 @@ pub mod appendix;
 pub mod bench;
 mod font;
 pub mod format;
+pub mod i18n;
 mod layout;
 mod letters;
 pub mod model;

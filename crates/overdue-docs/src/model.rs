@@ -110,6 +110,9 @@ pub struct Recipient {
     pub sole_trader: bool,
     /// Customer number.
     pub customer_ref: String,
+    /// The debtor's language (ISO 639-1): the letter is written in it when there is a
+    /// catalog for it, else in English.
+    pub language: String,
 }
 
 /// One invoice on a letter, an invoice's line or a statement's open item.
@@ -316,6 +319,16 @@ pub struct Document {
     pub tax_included: Option<Money>,
     /// Free text printed after the main paragraph (invoice notes, agreement terms).
     pub notes: String,
+    /// Reminders and demands already on record (sent or printed) for these invoices,
+    /// oldest first: the wording follows them ("despite our reminders of ...") and never
+    /// cites one that is not there.
+    pub reminded_on: Vec<NaiveDate>,
+    /// Interest a day that keeps accruing after the letter's date (letters in the
+    /// debtor's language say so; `interest_continues` is the US wording).
+    pub interest_daily: Option<Money>,
+    /// Interest is worked out only to this day (the reference rate after it is not yet
+    /// published): the letter says so.
+    pub interest_to: Option<NaiveDate>,
 }
 
 impl Document {

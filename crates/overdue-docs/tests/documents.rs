@@ -56,6 +56,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
             consumer: kind == DocumentKind::LetterOfClaim,
             sole_trader: false,
             customer_ref: "C-1042".into(),
+            language: if de { "de".into() } else { "en".into() },
         },
         reference: "INV-2026-0815".into(),
         payment_reference: String::new(),
@@ -139,6 +140,9 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
         credits_since_itemization: Some(m(dec!(500.00))),
         tax_included: Some(m(dec!(197.11))),
         notes: String::new(),
+        reminded_on: Vec::new(),
+        interest_daily: None,
+        interest_to: None,
     }
 }
 

@@ -184,6 +184,44 @@ impl Store {
         })
     }
 
+    /// Merges rows read from a publisher's file into the user's rows, in one transaction:
+    /// each row replaces the user's rows of its series that share a day with it; rows of
+    /// other series stay.
+    pub async fn merge_rate_rows(
+        &self,
+        rows: &[UserRateRow],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for r in rows {
+                sqlx::query(
+                    "DELETE FROM user_rate_rows WHERE series = $1 AND valid_from <= $2 \
+                     AND valid_to >= $3",
+                )
+                .bind(&r.series)
+                .bind(r.valid_to)
+                .bind(r.valid_from)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO user_rate_rows (series, valid_from, valid_to, rate, source, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&r.series)
+                .bind(r.valid_from)
+                .bind(r.valid_to)
+                .bind(&r.rate)
+                .bind(r.source.trim())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Removes one of the user's rate rows.
     pub async fn delete_rate_row(&self, id: i64) -> Result<(), StoreError> {
         let n = with_pool!(self, pool => {

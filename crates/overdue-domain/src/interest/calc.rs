@@ -10,7 +10,7 @@ use super::jurisdiction::{
     fixed_compensation, statutory_rate, CompensationRule, Jurisdiction, JurisdictionRules,
     PaymentOrder, RateBasis, RateMode,
 };
-use super::rates::{HalfYear, RateSeries, RateTable};
+use super::rates::{HalfYear, RateSeries, RateTable, RateTableError};
 use super::InterestError;
 use crate::money::{decimal_string, round_half_up, Currency, Money, MoneyError};
 
@@ -182,6 +182,12 @@ pub struct InterestResult {
     pub compensation_basis: String,
     /// The legal basis and method of the interest, in words.
     pub basis: String,
+    /// The last day interest is worked out to: `until`, or the day before the first day
+    /// the rate table has no rate for (interest after it is not claimed until the rate is
+    /// published; the compensation does not depend on it).
+    pub interest_to: NaiveDate,
+    /// Why interest stops before `until` (the missing rate in words), when it does.
+    pub rate_gap: Option<String>,
 }
 
 impl InterestResult {
@@ -266,11 +272,23 @@ pub fn calculate(
 
     let (compensation, compensation_basis) =
         compensation_for(req, &rules, &terms, late, debt_when_late)?;
-    let plan = if late {
-        Some(rate_plan(req, &rules, start, table)?)
+    // A missing reference rate stops interest at the last day the table covers instead of
+    // refusing the whole claim: what is known is claimed, and the gap is said in words.
+    let (plan, cut) = if late {
+        match rate_plan(req, &rules, start, table) {
+            Ok(plan) => {
+                let cut = plan.first_gap(start, req.until, table);
+                (Some(plan), cut)
+            }
+            Err(InterestError::Rates(e @ RateTableError::MissingRate { .. })) => {
+                (None, Some((start.pred_opt().unwrap_or(start), e)))
+            }
+            Err(e) => return Err(e),
+        }
     } else {
-        None
+        (None, None)
     };
+    let interest_to = cut.as_ref().map_or(req.until, |(d, _)| *d);
 
     let bgb_367 = rules.payment_order == PaymentOrder::CostsInterestPrincipal;
     let mut principal = req.principal.amount();
@@ -294,6 +312,7 @@ pub fn calculate(
         let Some(plan) = &plan else {
             return Ok(Decimal::ZERO);
         };
+        let end = end.min(interest_to);
         if end < *cursor {
             return Ok(Decimal::ZERO);
         }
@@ -415,12 +434,37 @@ pub fn calculate(
 
     // Once a contract cap is reached nothing more accrues, so no daily amount is quoted.
     let daily_interest = match accruals.last() {
-        Some(last) if principal > Decimal::ZERO && cap_note.is_empty() => {
+        Some(last)
+            if principal > Decimal::ZERO && cap_note.is_empty() && interest_to == req.until =>
+        {
             daily_amount(principal, last.rate, places)?
         }
         _ => Decimal::ZERO,
     };
-    let basis = basis_text(req, &rules, &terms, start, late, &accruals, plan.as_ref())? + &cap_note;
+    let mut basis = basis_text(
+        req,
+        &rules,
+        &terms,
+        start,
+        late,
+        &accruals,
+        plan.as_ref(),
+        interest_to,
+    )? + &cap_note;
+    let rate_gap = cut.map(|(_, e)| e.to_string());
+    if let Some(gap) = &rate_gap {
+        if interest_to < start {
+            basis = format!(
+                "No interest worked out yet: {gap}. Interest runs from {start} and is claimed \
+                 once the rate is published."
+            );
+        } else {
+            basis.push_str(&format!(
+                " Interest is worked out to {interest_to} only: {gap}; interest after that \
+                 day is claimed once the rate is published."
+            ));
+        }
+    }
     let segments = accruals
         .iter()
         .map(|a| {
@@ -457,6 +501,8 @@ pub fn calculate(
         allocations,
         compensation_basis,
         basis,
+        interest_to,
+        rate_gap,
     })
 }
 
@@ -563,11 +609,18 @@ fn compensation_for(
     let statutory = |text: &dyn Fn(&str) -> String| -> Result<(Decimal, String), InterestError> {
         let sum = fixed_compensation(req.jurisdiction, req.consumer, &debt);
         if sum.currency() != currency {
-            return Err(InterestError::CompensationCurrency {
-                jurisdiction: req.jurisdiction,
-                required: sum.currency(),
-                debt: currency,
-            });
+            // The law sets the sum in its own currency; it is not converted into the debt's
+            // (no exchange rate is Overdue's to choose), nor added to a total in another one.
+            return Ok((
+                Decimal::ZERO,
+                format!(
+                    "{} The sum is set in {} and this debt is in {currency}, so it is not added \
+                     to this claim; claim it separately in {}.",
+                    text(&money_text(sum.amount(), sum.currency())),
+                    sum.currency(),
+                    sum.currency()
+                ),
+            ));
         }
         Ok((sum.amount(), text(&money_text(sum.amount(), currency))))
     };
@@ -694,6 +747,28 @@ impl RatePlan {
                 Ok((row.rate + *margin, Some(row.rate)))
             }
         }
+    }
+
+    /// The first half-year from `start` to `until` the table has no rate for, as (the day
+    /// before it, why): only a floating rate can run out part-way.
+    fn first_gap(
+        &self,
+        start: NaiveDate,
+        until: NaiveDate,
+        table: &RateTable,
+    ) -> Option<(NaiveDate, RateTableError)> {
+        let RatePlan::Floating { series, .. } = self else {
+            return None;
+        };
+        let mut half = HalfYear::of(start);
+        while half.first_day() <= until {
+            if let Err(e) = table.half_year_rate(*series, half) {
+                let day = half.first_day().max(start);
+                return Some((day.pred_opt().unwrap_or(day), e));
+            }
+            half = HalfYear::of(half.last_day().succ_opt()?);
+        }
+        None
     }
 
     /// The last day of the segment starting on `from`, at most `to`.
@@ -843,6 +918,7 @@ fn daily_amount(principal: Decimal, rate: Decimal, places: u32) -> Result<Decima
     Ok(round_half_up(div_day_count(mul(principal, rate)?)?, places))
 }
 
+#[allow(clippy::too_many_arguments)] // each is one fact the sentence states
 fn basis_text(
     req: &InterestRequest,
     rules: &JurisdictionRules,
@@ -851,6 +927,7 @@ fn basis_text(
     late: bool,
     accruals: &[Accrual],
     plan: Option<&RatePlan>,
+    interest_to: NaiveDate,
 ) -> Result<String, InterestError> {
     let (Some(plan), true) = (plan, late) else {
         let why = if req.until < start && terms.grace_days > 0 {
@@ -916,11 +993,10 @@ fn basis_text(
             )
         }
     };
-    let days = (req.until - start).num_days() + 1;
+    let days = (interest_to - start).num_days() + 1;
     let mut text = format!(
         "{heading}: {rate}. Simple interest, actual days / 365 (also in leap years), from {start} \
-         to {} inclusive ({days} days).",
-        req.until
+         to {interest_to} inclusive ({days} days)."
     );
     if !req.payments.is_empty() {
         text.push_str(match rules.payment_order {

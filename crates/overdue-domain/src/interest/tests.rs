@@ -305,7 +305,7 @@ fn shipped_table_has_no_unverified_2026_h2_rows() {
 }
 
 #[test]
-fn floating_calculation_into_2026_h2_names_the_missing_half_year() {
+fn floating_calculation_into_2026_h2_stops_at_the_last_covered_day_and_says_why() {
     let req = request(
         Jurisdiction::Fr,
         "1000.00",
@@ -313,12 +313,49 @@ fn floating_calculation_into_2026_h2_names_the_missing_half_year() {
         "2026-05-31",
         "2026-08-31",
     );
-    let err = calculate(&req, &table()).unwrap_err();
+    let r = calculate(&req, &table()).unwrap();
     assert_eq!(
-        err.to_string(),
-        "no ECB main refinancing rate for 2026-H2 in the rate table; add it in Settings > Rates \
-         or import an updated table",
-        "a claim must never be built on a guessed rate"
+        r.interest_to,
+        d("2026-06-30"),
+        "never built on a guessed rate"
+    );
+    assert_eq!(
+        r.rate_gap.as_deref(),
+        Some(
+            "no ECB main refinancing rate for 2026-H2 in the rate table; add it in Settings > \
+             Rates or import an updated table"
+        )
+    );
+    // 30 days of June at 2.15 + 10 = 12.15 %: 1000 x 12.15 % x 30 / 365 = 9.986...
+    assert_eq!(r.interest.to_string(), "9.99 EUR");
+    assert_eq!(r.segments.len(), 1);
+    assert_eq!(r.segments[0].to, d("2026-06-30"));
+    assert_eq!(
+        r.compensation.to_string(),
+        "40.00 EUR",
+        "the compensation does not depend on any rate"
+    );
+    assert!(
+        r.basis.contains("worked out to 2026-06-30 only"),
+        "{}",
+        r.basis
+    );
+    // A debt that only became late in the missing half-year: no interest yet, still the 40.
+    let late = request(
+        Jurisdiction::De,
+        "1000.00",
+        "EUR",
+        "2026-08-31",
+        "2026-12-06",
+    );
+    let r = calculate(&late, &table()).unwrap();
+    assert_eq!(r.interest.to_string(), "0.00 EUR");
+    assert_eq!(r.compensation.to_string(), "40.00 EUR");
+    assert!(r.segments.is_empty());
+    assert!(
+        r.basis.starts_with("No interest worked out yet"),
+        "{}",
+        r.basis
     );
     // A fixed-rate UK debt that started in 2026-H1 needs no 2026-H2 rate at all.
     let uk = request(
@@ -1405,11 +1442,13 @@ fn errors_are_typed_and_explained() {
         "2026-03-31",
         "2026-06-15",
     );
-    let e = calculate(&r, &t).unwrap_err();
+    let c = calculate(&r, &t).unwrap();
     assert!(
-        matches!(e, InterestError::CompensationCurrency { .. }),
-        "pounds of compensation cannot be added to a euro debt: {e}"
+        c.compensation.is_zero() && c.compensation_basis.contains("claim it separately in GBP"),
+        "pounds of compensation are not added to a euro debt: {}",
+        c.compensation_basis
     );
+    assert!(!c.interest.is_zero(), "the interest is still worked out");
     let mut r = r.clone();
     r.claim_compensation = false;
     assert!(
@@ -1438,15 +1477,11 @@ fn errors_are_typed_and_explained() {
         "2026-09-15",
     );
     r.claim_compensation = false;
+    let c = calculate(&r, &t).unwrap();
     assert!(
-        matches!(
-            calculate(&r, &t),
-            Err(InterestError::Rates(RateTableError::MissingRate {
-                series: RateSeries::DeBasiszins,
-                ..
-            }))
-        ),
-        "missing rate period"
+        c.interest_to == d("2026-06-30")
+            && c.rate_gap.as_deref().is_some_and(|g| g.contains("2026-H2")),
+        "a missing rate period stops interest where the table ends, and says so"
     );
 }
 

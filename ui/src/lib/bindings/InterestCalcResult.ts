@@ -90,4 +90,13 @@ basis: string,
 /**
  * The whole calculation as plain text, for a letter or a court file.
  */
-breakdown: string, };
+breakdown: string, 
+/**
+ * The last day interest is worked out to: `until`, or earlier when the rate table has
+ * no rate after it.
+ */
+interest_to: string, 
+/**
+ * Why interest stops before `until` (the missing rate in words).
+ */
+rate_gap: string | null, };

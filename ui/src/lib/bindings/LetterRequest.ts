@@ -28,4 +28,9 @@ agreement_date: string,
 /**
  * `a4` / `letter` (empty: the letterhead's).
  */
-page_size: string, };
+page_size: string, 
+/**
+ * Why the letter goes out although the debtor is paused (plan, promise, hold); it is
+ * logged with the letter. Empty: a paused debtor's letter is refused.
+ */
+override_reason: string, };

@@ -19,4 +19,13 @@ compensation: string,
 /**
  * The legal basis in words.
  */
-basis: string, };
+basis: string, 
+/**
+ * True when a fixed compensation or fee is claimed (its line is printed).
+ */
+compensation_claimed: boolean, 
+/**
+ * The day interest is worked out to when the reference rate after it is not yet
+ * published ("" when interest runs to the message's date).
+ */
+to: string, };

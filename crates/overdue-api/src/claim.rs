@@ -1,0 +1,476 @@
+//! One model of what a message to a debtor claims, built from the ledger and the
+//! collection state as of a date. Every reminder email and every letter is rendered from
+//! a [`Claim`], so they cannot disagree: which invoices are demanded (never one under an
+//! active plan, a pending promise, a dispute or a hold, unless the user overrides with a
+//! reason that is logged), which reminders really went out before, the interest and
+//! compensation with their basis and how far the rate table reaches, the payment details,
+//! and the language the debtor reads. [`Claim::problems`] is the check run before anything
+//! is sent, printed or saved.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use overdue_docs::{i18n, Lang};
+use overdue_domain::{Currency, Money};
+use overdue_store::dunning::ActionQuery;
+use overdue_store::Store;
+
+use crate::calc::InterestCalcResult;
+use crate::templates::MergePayment;
+use crate::{Api, ApiError};
+
+/// Document kinds that are reminders or demands, as stored when printed.
+const REMINDER_KINDS: &[&str] = &[
+    "reminder",
+    "second-reminder",
+    "final-demand",
+    "mahnung",
+    "us-demand",
+];
+
+/// Whether a message made from the template (email level) or document kind claims
+/// interest and compensation: not a friendly reminder before the due date nor the first
+/// gentle reminder ("perhaps overlooked"); every later one does, per the debtor's
+/// late-fee policy.
+pub(crate) fn claims_interest(template_or_kind: &str) -> bool {
+    !matches!(
+        template_or_kind,
+        "friendly_reminder" | "friendly-reminder" | "reminder"
+    )
+}
+
+/// One invoice demanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ClaimLine {
+    /// Invoice id.
+    pub invoice_id: i64,
+    /// Number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Open balance on the date.
+    pub open: Money,
+    /// Interest claimed on it (zero when none).
+    pub interest: Money,
+    /// Fixed compensation or contract fees claimed on it.
+    pub compensation: Money,
+    /// The calculation behind them.
+    pub calculation: Option<InterestCalcResult>,
+}
+
+/// An invoice that is open and overdue but left out of the message, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Excluded {
+    /// Invoice id.
+    pub invoice_id: i64,
+    /// Number.
+    pub number: String,
+    /// Why (plan, promise, dispute, hold).
+    pub reason: String,
+}
+
+/// A rule a message breaks: it is shown in the preview, and sending, printing and saving
+/// are refused with this text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// Short name of the rule (`payment_details`, `paused`, `nothing_due`).
+    pub rule: &'static str,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// What a message to one debtor claims on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claim {
+    /// The debtor.
+    pub debtor_id: i64,
+    /// The date.
+    pub as_of: NaiveDate,
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// The conventions and catalog the debtor reads.
+    pub lang: Lang,
+    /// Invoices demanded, oldest due first.
+    pub lines: Vec<ClaimLine>,
+    /// Overdue invoices left out, with why.
+    pub excluded: Vec<Excluded>,
+    /// Pauses of the whole debtor (plan, promise, hold) in words; an override reason lets
+    /// the message go out anyway.
+    pub paused: Vec<String>,
+    /// The reason the user gave to send despite a pause ("" = none).
+    pub override_reason: String,
+    /// Reminders and demands on record before the date (sent or printed), oldest first.
+    pub reminded_on: Vec<NaiveDate>,
+    /// Interest is worked out only to this day (the reference rate after it is missing).
+    pub interest_to: Option<NaiveDate>,
+    /// The legal basis of the interest in words, in the debtor's language ("interest at 9
+    /// percentage points above the base rate from ..."): it holds without a number.
+    pub interest_basis: String,
+    /// The basis of the compensation in words, in the debtor's language.
+    pub compensation_basis: String,
+    /// Interest a day that keeps accruing after the date.
+    pub daily_interest: Money,
+    /// Notices for the user (one per debtor): language fallback, rate gaps.
+    pub notices: Vec<String>,
+    /// The creditor's bank details and the reference to quote.
+    pub payment: MergePayment,
+}
+
+/// What to build a claim for.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ClaimScope<'a> {
+    /// Only these invoices (those a dunning action names, due or not); `None` = every
+    /// overdue one.
+    pub only: Option<&'a [i64]>,
+    /// Whether interest and compensation are claimed (demands, not friendly reminders).
+    pub interest: bool,
+    /// A reason to send although the debtor is paused (logged with the message).
+    pub override_reason: Option<&'a str>,
+}
+
+impl Claim {
+    /// The open total of the invoices demanded.
+    pub fn principal(&self) -> Money {
+        sum(self.currency, self.lines.iter().map(|l| l.open))
+    }
+
+    /// Interest claimed.
+    pub fn interest(&self) -> Money {
+        sum(self.currency, self.lines.iter().map(|l| l.interest))
+    }
+
+    /// Compensation claimed.
+    pub fn compensation(&self) -> Money {
+        sum(self.currency, self.lines.iter().map(|l| l.compensation))
+    }
+
+    /// Everything demanded.
+    pub fn total(&self) -> Money {
+        sum(
+            self.currency,
+            [self.principal(), self.interest(), self.compensation()],
+        )
+    }
+
+    /// The rules this claim breaks; empty when a message built from it may go out.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.payment.iban.trim().is_empty() {
+            out.push(Problem {
+                rule: "payment_details",
+                message: "Blocked: no bank account to pay into. Enter the IBAN in Settings > \
+                          Letterhead; a reminder must say where to pay."
+                    .into(),
+            });
+        }
+        if !self.paused.is_empty() && self.override_reason.trim().is_empty() {
+            out.push(Problem {
+                rule: "paused",
+                message: format!(
+                    "Blocked: collection is paused ({}). Wait until the pause ends, or give a \
+                     reason to send anyway; the reason is logged with the letter.",
+                    self.paused.join("; ")
+                ),
+            });
+        }
+        if self.lines.is_empty() {
+            let why = if self.excluded.is_empty() {
+                "nothing is overdue".to_string()
+            } else {
+                let names: Vec<String> = self
+                    .excluded
+                    .iter()
+                    .map(|e| format!("{} ({})", e.number, e.reason))
+                    .collect();
+                format!("every overdue invoice is paused: {}", names.join(", "))
+            };
+            out.push(Problem {
+                rule: "nothing_due",
+                message: format!(
+                    "Blocked: there is nothing to demand on {}: {why}.",
+                    self.as_of
+                ),
+            });
+        }
+        out
+    }
+
+    /// Everything the user should see next to the message: notices, then what was left
+    /// out and why.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = self.notices.clone();
+        for e in &self.excluded {
+            out.push(format!("{} left out: {}", e.number, e.reason));
+        }
+        if !self.override_reason.trim().is_empty() && !self.paused.is_empty() {
+            out.push(format!(
+                "Sent despite the pause ({}): {}",
+                self.paused.join("; "),
+                self.override_reason.trim()
+            ));
+        }
+        out
+    }
+}
+
+fn sum(currency: Currency, items: impl IntoIterator<Item = Money>) -> Money {
+    items
+        .into_iter()
+        .fold(Money::zero(currency), |a, m| a.checked_add(&m).unwrap_or(a))
+}
+
+/// The user-facing note when a debtor's language has no catalog.
+pub(crate) fn language_notice(language: &str) -> Option<String> {
+    let code = language.trim();
+    (!code.is_empty() && !i18n::has(code)).then(|| {
+        format!(
+            "The debtor's language \"{code}\" has no translation catalog; the message is in \
+             English (available: {}).",
+            i18n::languages().join(", ")
+        )
+    })
+}
+
+impl Api {
+    /// The claim a message to `debtor_id` on `as_of` makes (see the module's doc).
+    pub(crate) async fn claim(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        as_of: NaiveDate,
+        scope: ClaimScope<'_>,
+    ) -> Result<Claim, ApiError> {
+        let debtor = store.debtor(debtor_id).await?;
+        let currency = debtor.draft.currency;
+        let company_country = self.letterhead_get().await?.country;
+        let us = if company_country.eq_ignore_ascii_case("US") {
+            "US"
+        } else {
+            ""
+        };
+        let lang = Lang::for_language(&debtor.draft.language, us);
+        let consumer = debtor.draft.kind == overdue_domain::DebtorKind::Individual;
+        let mut notices: Vec<String> = language_notice(&debtor.draft.language)
+            .into_iter()
+            .collect();
+
+        let pauses = self.dunning_pauses(as_of, &[debtor_id]).await?;
+        let paused: Vec<String> = pauses
+            .debtors
+            .get(&debtor_id)
+            .map(|ps| ps.iter().map(|p| p.reason.clone()).collect())
+            .unwrap_or_default();
+
+        let mut lines = Vec::new();
+        let mut excluded = Vec::new();
+        let mut open = store.open_balances(as_of, Some(debtor_id)).await?;
+        open.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
+        // The invoices an action names (a friendly reminder names some not yet due), else
+        // every overdue one.
+        let named = |o: &overdue_store::OpenBalance| match scope.only {
+            Some(only) => only.contains(&o.invoice_id),
+            None => o.due_date < as_of,
+        };
+        for o in open
+            .iter()
+            .filter(|o| named(o) && o.open.currency() == currency)
+        {
+            if let Some(reason) = pauses.invoices.get(&o.invoice_id) {
+                excluded.push(Excluded {
+                    invoice_id: o.invoice_id,
+                    number: o.number.clone(),
+                    reason: reason.clone(),
+                });
+                continue;
+            }
+            lines.push(ClaimLine {
+                invoice_id: o.invoice_id,
+                number: o.number.clone(),
+                issue_date: o.issue_date,
+                due_date: o.due_date,
+                open: o.open,
+                interest: Money::zero(currency),
+                compensation: Money::zero(currency),
+                calculation: None,
+            });
+        }
+
+        let mut interest_to = None;
+        let mut interest_basis = String::new();
+        let mut compensation_basis = String::new();
+        let mut daily = Money::zero(currency);
+        if scope.interest && !lines.is_empty() {
+            // The debtor's own late-fee policy (or the default) on the effective rate
+            // table: the same numbers as the debtor's Interest tab.
+            let interest = self.debtor_interest(debtor_id, &as_of.to_string()).await?;
+            for p in &interest.problems {
+                if !notices.contains(p) {
+                    notices.push(p.clone());
+                }
+            }
+            for line in &mut lines {
+                let Some(c) = interest
+                    .invoices
+                    .iter()
+                    .find(|c| c.invoice_id == line.invoice_id)
+                else {
+                    continue;
+                };
+                let r = &c.calculation;
+                let money = |s: &str| Money::parse(s, currency).map_err(crate::latefees::internal);
+                line.interest = money(&r.interest)?;
+                line.compensation = money(&r.compensation)?;
+                daily = daily.checked_add(&money(&r.daily_interest)?)?;
+                if r.rate_gap.is_some() {
+                    let to = NaiveDate::parse_from_str(&r.interest_to, "%Y-%m-%d").ok();
+                    interest_to = match (interest_to, to) {
+                        (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                if interest_basis.is_empty() && !line.interest.is_zero() {
+                    interest_basis = interest_words(lang, r, consumer);
+                }
+                if compensation_basis.is_empty() && !line.compensation.is_zero() {
+                    compensation_basis = compensation_words(lang, r, &line.compensation);
+                }
+                line.calculation = Some(r.clone());
+            }
+        }
+
+        let reminded_on = self.reminders_on_record(store, debtor_id, as_of).await?;
+        let settings = self.message_settings().await?;
+        let mut payment = settings.payment.clone();
+        let named: Vec<(&str, i64)> = lines
+            .iter()
+            .map(|l| (l.number.as_str(), l.invoice_id))
+            .collect();
+        payment.reference = overdue_domain::bank::rf::grouped(
+            &overdue_domain::bank::rf::for_demand(&named, debtor_id),
+        );
+        Ok(Claim {
+            debtor_id,
+            as_of,
+            currency,
+            lang,
+            lines,
+            excluded,
+            paused,
+            override_reason: scope.override_reason.unwrap_or("").trim().to_string(),
+            reminded_on,
+            interest_to,
+            interest_basis,
+            compensation_basis,
+            daily_interest: daily,
+            notices,
+            payment,
+        })
+    }
+
+    /// The days a reminder or demand went to the debtor before `as_of`: emails and letters
+    /// of the dunning run marked sent, and reminder letters printed and kept.
+    pub(crate) async fn reminders_on_record(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        as_of: NaiveDate,
+    ) -> Result<Vec<NaiveDate>, ApiError> {
+        let mut days = BTreeSet::new();
+        for a in store
+            .dunning_actions(&ActionQuery {
+                debtor_id: Some(debtor_id),
+                states: vec!["sent".into(), "sending".into()],
+                ..Default::default()
+            })
+            .await?
+        {
+            if a.as_of < as_of
+                && matches!(
+                    a.channel,
+                    overdue_domain::dunning::Channel::Email
+                        | overdue_domain::dunning::Channel::Letter
+                )
+            {
+                days.insert(a.as_of);
+            }
+        }
+        for d in store.documents_of(debtor_id).await? {
+            let day = d.created_at.date_naive();
+            if REMINDER_KINDS.contains(&d.kind.as_str()) && day < as_of {
+                days.insert(day);
+            }
+        }
+        Ok(days.into_iter().collect())
+    }
+}
+
+/// A date of a calculation ("2026-09-01") in the letter's conventions.
+fn day(lang: Lang, text: &str) -> String {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_or_else(|_| text.to_string(), |d| lang.date(d))
+}
+
+/// The legal basis of a calculation's interest in words, in `lang`: the law and the
+/// margin over the reference rate, from the first day interest runs.
+pub(crate) fn interest_words(lang: Lang, r: &InterestCalcResult, consumer: bool) -> String {
+    let from = day(lang, &r.interest_start);
+    // An agreed rate replaces the statutory one, whatever the jurisdiction.
+    let agreed = r.basis.starts_with("Contractual");
+    let rate = r
+        .segments
+        .last()
+        .map(|s| s.rate.clone())
+        .unwrap_or_default();
+    let key = match r.jurisdiction.as_str() {
+        _ if agreed => "basis_rate",
+        "de" => "basis_de",
+        "fr" => "basis_fr",
+        "eu" => "basis_eu",
+        "ie" => "basis_ie",
+        "uk" => "basis_uk",
+        _ => "basis_rate",
+    };
+    let (points, section) = if consumer { ("5", "1") } else { ("9", "2") };
+    lang.t(
+        key,
+        &[
+            ("from", &from),
+            ("points", points),
+            ("section", section),
+            ("rate", &rate.replace('.', lang.decimal_mark())),
+        ],
+    )
+}
+
+/// The basis of a calculation's compensation in words, in `lang`.
+pub(crate) fn compensation_words(lang: Lang, r: &InterestCalcResult, amount: &Money) -> String {
+    let key = match r.jurisdiction.as_str() {
+        "de" => "comp_de",
+        "fr" => "comp_fr",
+        "eu" | "ie" => "comp_eu",
+        "uk" => "comp_uk",
+        _ => "comp_fees",
+    };
+    lang.t(key, &[("amount", &lang.money(amount))])
+}
+
+/// The interest periods of a calculation in words ("01.09.2026 bis 31.12.2026: 122 Tage
+/// zu 10,27 %"), for the basis printed under a letter's table.
+pub(crate) fn segment_words(lang: Lang, r: &InterestCalcResult) -> String {
+    r.segments
+        .iter()
+        .map(|s| {
+            lang.t(
+                "segment",
+                &[
+                    ("from", &day(lang, &s.from)),
+                    ("to", &day(lang, &s.to)),
+                    ("days", &s.days.to_string()),
+                    ("rate", &s.rate.replace('.', lang.decimal_mark())),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
