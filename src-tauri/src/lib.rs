@@ -39,7 +39,8 @@ use overdue_api::import::{
 };
 use overdue_api::interest_pdf::{InterestPrint, SavedPdf};
 use overdue_api::latefees::{
-    ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateRowDto, RateRowInput,
+    ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateImportDto, RateRowDto,
+    RateRowInput,
 };
 use overdue_api::ledger::{Invoice, InvoiceInput};
 use overdue_api::ledger::{
@@ -396,12 +397,19 @@ async fn rate_row_delete(s: State<'_, Shell>, id: i64) -> Res<Vec<RateRowDto>> {
 }
 
 #[tauri::command]
-async fn rate_table_import(
+async fn rate_gaps(s: State<'_, Shell>) -> Res<Vec<String>> {
+    s.api.rate_gaps_today().await
+}
+
+#[tauri::command]
+async fn rate_import(
     s: State<'_, Shell>,
     file_name: String,
-    text: String,
-) -> Res<Vec<RateRowDto>> {
-    s.api.rate_table_import(&file_name, &text).await
+    content: String,
+    apply: bool,
+) -> Res<RateImportDto> {
+    let bytes = overdue_api::import::decode_upload(&file_name, &content)?;
+    s.api.rate_import(&file_name, &bytes, apply).await
 }
 
 #[tauri::command]
@@ -1155,7 +1163,8 @@ pub fn run() {
             rate_table,
             rate_row_add,
             rate_row_delete,
-            rate_table_import,
+            rate_import,
+            rate_gaps,
             letter_kinds,
             letter_preview,
             letter_save,

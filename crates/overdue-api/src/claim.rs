@@ -28,6 +28,10 @@ const REMINDER_KINDS: &[&str] = &[
     "us-demand",
 ];
 
+/// How the note of an override begins (it is logged on the contact log when the letter
+/// is kept).
+pub(crate) const OVERRIDE_NOTE: &str = "Sent despite the pause";
+
 /// Whether a message made from the template (email level) or document kind claims
 /// interest and compensation: not a friendly reminder before the due date nor the first
 /// gentle reminder ("perhaps overlooked"); every later one does, per the debtor's
@@ -157,7 +161,7 @@ impl Claim {
     /// The rules this claim breaks; empty when a message built from it may go out.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        if self.payment.iban.trim().is_empty() {
+        if self.payment.iban.trim().is_empty() && self.payment.account.trim().is_empty() {
             out.push(Problem {
                 rule: "payment_details",
                 message: "Blocked: no bank account to pay into. Enter the IBAN in Settings > \
@@ -206,7 +210,7 @@ impl Claim {
         }
         if !self.override_reason.trim().is_empty() && !self.paused.is_empty() {
             out.push(format!(
-                "Sent despite the pause ({}): {}",
+                "{OVERRIDE_NOTE} ({}): {}",
                 self.paused.join("; "),
                 self.override_reason.trim()
             ));

@@ -129,6 +129,9 @@ pub struct ProducedDocument {
     pub size_bytes: u32,
     /// The PDF, base64 (for the preview).
     pub pdf_base64: String,
+    /// What the user should know about the claim behind it: the rules it breaks (saving
+    /// and printing are refused until fixed), what was left out and why, the language.
+    pub notes: Vec<String>,
 }
 
 /// A document with its bytes (CLI, Save As).
@@ -146,6 +149,9 @@ pub struct PdfFile {
     pub bytes: Vec<u8>,
     /// Letters in it (batch).
     pub letters: usize,
+    /// What the user should know about the claim behind a letter: the rules it breaks
+    /// (then it is not kept), what was left out and why, the language it is written in.
+    pub notes: Vec<String>,
 }
 
 fn invalid(field: &str, message: String) -> ApiError {
@@ -602,7 +608,7 @@ impl Api {
                 if fee > Decimal::ZERO {
                     charges.push(ChargeLine {
                         label: lang.t("dunning_fee", &[]),
-                        basis: "pauschale Mahnkosten (§ 280 Abs. 2, § 286 BGB)".into(),
+                        basis: lang.t("dunning_fee_basis", &[]),
                         amount: Money::new(fee, currency),
                     });
                 }
@@ -740,8 +746,9 @@ impl Api {
         "overdue".to_string()
     }
 
-    /// Renders a letter; `record` keeps it and logs it on the contact log.
-    pub async fn letter_pdf(&self, req: &LetterRequest, record: bool) -> Result<PdfFile, ApiError> {
+    /// Renders a letter without keeping it, with the rules its claim breaks (empty when it
+    /// may be printed, saved or sent) in front of its notes.
+    async fn letter_render(&self, req: &LetterRequest) -> Result<(PdfFile, usize), ApiError> {
         let kind = DocumentKind::parse(&req.kind)
             .filter(|k| {
                 !matches!(
@@ -791,48 +798,92 @@ impl Api {
                 (!reason.is_empty()).then_some(reason),
             )
             .await?;
-        if record {
-            // The check before anything is printed or saved: a letter that breaks a rule
-            // is refused with the rule and how to fix it (the preview still shows it).
-            let problems: Vec<String> = claim.problems().into_iter().map(|p| p.message).collect();
-            if !problems.is_empty() {
-                return Err(ApiError::new(ErrorCode::Validation, problems.join(" ")));
-            }
-        }
+        let problems: Vec<String> = claim.problems().into_iter().map(|p| p.message).collect();
+        let blocking = problems.len();
+        let mut notes = problems;
+        notes.extend(claim.notes());
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;
         let file_name = format!("{}-{}.pdf", kind.as_str(), file_stem(&doc.reference));
-        if record && !claim.paused.is_empty() {
-            // The override is on the record next to the letter it let through.
+        Ok((
+            PdfFile {
+                document_ids: Vec::new(),
+                title,
+                file_name,
+                sha256: sha256_hex(&bytes),
+                bytes,
+                letters: 1,
+                notes,
+            },
+            blocking,
+        ))
+    }
+
+    /// Renders a letter for printing, saving or sending: refused, naming the rule and how
+    /// to fix it, when its claim breaks one (a preview shows it anyway); `record` keeps it
+    /// and logs it on the contact log, with any override of a pause.
+    pub async fn letter_pdf(&self, req: &LetterRequest, record: bool) -> Result<PdfFile, ApiError> {
+        let (file, blocking) = self.letter_render(req).await?;
+        if blocking > 0 {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                file.notes[..blocking].join(" "),
+            ));
+        }
+        if !record {
+            return Ok(file);
+        }
+        let kind = DocumentKind::parse(&req.kind)
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_else(|| req.kind.clone());
+        let store = self.store().await;
+        self.log_override(&store, req.debtor_id, &file).await?;
+        let notes = file.notes.clone();
+        let mut kept = self
+            .finish(
+                &store,
+                req.debtor_id,
+                None,
+                &kind,
+                file.title,
+                file.file_name,
+                file.bytes,
+                true,
+                "letter",
+            )
+            .await?;
+        kept.notes = notes;
+        Ok(kept)
+    }
+
+    /// Puts the reason a paused debtor's letter went out on the contact log, next to the
+    /// letter it let through.
+    pub(crate) async fn log_override(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        file: &PdfFile,
+    ) -> Result<(), ApiError> {
+        for note in file
+            .notes
+            .iter()
+            .filter(|n| n.starts_with(crate::claim::OVERRIDE_NOTE))
+        {
             store
                 .append_event(
                     &overdue_store::NewEvent {
-                        debtor_id: req.debtor_id,
+                        debtor_id,
                         occurred_at: self.clock().now(),
                         kind: "note".into(),
                         author: self.author(),
-                        summary: format!(
-                            "{title} printed despite the pause ({}): {reason}",
-                            claim.paused.join("; ")
-                        ),
+                        summary: format!("{}: {note}", file.title),
                         ..Default::default()
                     },
                     self.clock().now(),
                 )
                 .await?;
         }
-        self.finish(
-            &store,
-            req.debtor_id,
-            None,
-            kind.as_str(),
-            title,
-            file_name,
-            bytes,
-            record,
-            "letter",
-        )
-        .await
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -876,12 +927,14 @@ impl Api {
             sha256,
             bytes,
             letters: 1,
+            notes: Vec::new(),
         })
     }
 
     /// A letter for the window's preview (not kept).
     pub async fn letter_preview(&self, req: LetterRequest) -> Result<ProducedDocument, ApiError> {
-        let f = self.letter_pdf(&req, false).await?;
+        // Shown whatever rule it breaks: the notes say which, and saving is refused.
+        let (f, _) = self.letter_render(&req).await?;
         Ok(produced(f))
     }
 
@@ -1133,6 +1186,7 @@ impl Api {
             sha256: sha256_hex(&bytes),
             bytes,
             letters: docs.len(),
+            notes: Vec::new(),
         })
     }
 
@@ -1677,6 +1731,7 @@ pub(crate) fn produced(f: PdfFile) -> ProducedDocument {
         sha256: f.sha256,
         size_bytes: u32::try_from(f.bytes.len()).unwrap_or(u32::MAX),
         pdf_base64: base64(&f.bytes),
+        notes: f.notes,
     }
 }
 

@@ -551,6 +551,19 @@ impl Api {
         pick(&h.bank_name, &mut s.payment.bank_name);
         pick(&h.iban, &mut s.payment.iban);
         pick(&h.bic, &mut s.payment.bic);
+        // A domestic account (UK sort code, US routing number) where there is no IBAN.
+        let number = h.account_number.trim();
+        if !number.is_empty() {
+            let bank_code = [
+                ("Sort code", h.sort_code.trim()),
+                ("Routing", h.routing_number.trim()),
+            ]
+            .into_iter()
+            .find(|(_, v)| !v.is_empty())
+            .map(|(l, v)| format!("{l} {v}, "))
+            .unwrap_or_default();
+            s.payment.account = format!("{bank_code}account {number}");
+        }
         let signer = match (h.signatory.trim(), h.name.trim()) {
             ("", name) => name.to_string(),
             (who, "") => who.to_string(),
@@ -932,7 +945,11 @@ impl Api {
             actions: Vec::new(),
             skipped: Vec::new(),
             reconciled: Vec::new(),
-            warnings: self.bank_staleness(as_of).await?,
+            warnings: [
+                self.bank_staleness(as_of).await?,
+                self.rate_gaps(as_of).await?,
+            ]
+            .concat(),
         };
         let debtors = store.dunning_debtors(&req.account_manager, None).await?;
         let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();

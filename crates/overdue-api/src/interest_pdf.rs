@@ -326,6 +326,7 @@ impl Api {
             sha256: overdue_store::sha256_hex(&bytes),
             bytes,
             letters: 0,
+            notes: Vec::new(),
         })
     }
 

@@ -206,6 +206,8 @@ pub enum RateChange {
     New,
     /// A period covered with another rate.
     Changed,
+    /// The same rate, now known to hold for more days.
+    Extended,
     /// Already in the table with this rate.
     Same,
 }
@@ -415,6 +417,31 @@ impl Api {
         )
     }
 
+    /// What the rate table in use lacks for the half-year `today` is in, one sentence per
+    /// series (shown as a banner in Settings and with the dunning run): interest for those
+    /// days is left out of every message until the rate is added.
+    pub async fn rate_gaps(&self, today: NaiveDate) -> Result<Vec<String>, ApiError> {
+        let table = self.effective_rates(&self.store().await).await?;
+        Ok(
+            overdue_domain::interest::missing_reference_rates(&table, today)
+                .into_iter()
+                .map(|(series, period)| {
+                    format!(
+                        "The rate table has no {} for {period}: interest for the days it \
+                         governs is left out of every message until it is added (Settings > \
+                         Late fees: import the publisher's file or add the rate).",
+                        series.label()
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// [`Api::rate_gaps`] as of the clock's today.
+    pub async fn rate_gaps_today(&self) -> Result<Vec<String>, ApiError> {
+        self.rate_gaps(self.clock().today()).await
+    }
+
     /// The rate table in use, by series and date, the user's rows marked.
     pub async fn rate_table(&self) -> Result<Vec<RateRowDto>, ApiError> {
         let store = self.store().await;
@@ -537,7 +564,7 @@ impl Api {
         bytes: &[u8],
         apply: bool,
     ) -> Result<RateImportDto, ApiError> {
-        let (publisher, rows, skipped) = read_rate_file(file_name, bytes)?;
+        let (publisher, rows, skipped) = read_rate_file(file_name, bytes, self.clock().today())?;
         let store = self.store().await;
         let table = self.effective_rates(&store).await?;
         let mut changes = Vec::new();
@@ -554,6 +581,7 @@ impl Api {
                 {
                     RateChange::Same
                 }
+                Some(t) if t.rate == r.rate && t.valid_from == r.valid_from => RateChange::Extended,
                 Some(_) => RateChange::Changed,
             };
             let previous = covering.map(|t| t.rate);
@@ -969,19 +997,35 @@ impl Api {
     }
 }
 
-/// Reads a rate file: the publisher (in words), its rows, and what it held that makes no
-/// row. Errors name the file and the line.
+/// Reads a rate file as its publisher offers it for download (ECB Data Portal, Deutsche
+/// Bundesbank, Bank of England, Banque de France) or as Overdue writes it: the publisher
+/// in words, its rows, and what it held that makes no row. A list of rate changes is
+/// taken as complete up to `today` (the day it is imported, normally the day it was
+/// downloaded); the preview shows every row before anything is saved. Errors name the
+/// file, the line and the field.
 fn read_rate_file(
     file_name: &str,
     bytes: &[u8],
+    today: NaiveDate,
 ) -> Result<(String, Vec<RateRow>, Vec<String>), ApiError> {
-    let text = String::from_utf8_lossy(bytes);
-    let table = RateTable::parse(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
+    use overdue_domain::interest::publishers::parse_rate_file_checked_to;
+    let file = parse_rate_file_checked_to(file_name, bytes, today)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let mut skipped = file.skipped.clone();
+    for r in &file.fr_legal_rates {
+        skipped.push(format!(
+            "{} {}: {}% ({}): Overdue's French rule between businesses uses the ECB rate + 10 \
+             points (article L441-10), so the legal rate is not used for interest",
+            r.category.label(),
+            r.half,
+            r.rate.normalize(),
+            r.source
+        ));
+    }
     Ok((
-        "Overdue rate table".into(),
-        table.rows().to_vec(),
-        Vec::new(),
+        format!("{} ({})", file.publisher.label(), file.format),
+        file.rows,
+        skipped,
     ))
 }
 

@@ -341,6 +341,8 @@ impl Api {
         path: &Path,
     ) -> Result<SavedDocument, ApiError> {
         write_atomically(path, &file.bytes)?;
+        self.log_override(&self.store().await, request.debtor_id, &file)
+            .await?;
         let kind = DocumentKind::parse(&request.kind)
             .map(|k| k.as_str().to_string())
             .unwrap_or_else(|| request.kind.clone());
@@ -646,6 +648,7 @@ impl Api {
             sha256: overdue_store::sha256_hex(&bytes),
             bytes,
             letters: 1,
+            notes: Vec::new(),
         }))
     }
 }

@@ -96,10 +96,14 @@ pub struct MergePayment {
     pub account_holder: String,
     /// Bank.
     pub bank_name: String,
-    /// IBAN or account number.
+    /// IBAN ("" when the account has none).
     pub iban: String,
     /// BIC / SWIFT.
     pub bic: String,
+    /// A domestic account where there is no IBAN: "Sort code 12-34-56, account 12345678"
+    /// or "Routing 021000021, account 12345678" ("" when none).
+    #[serde(default)]
+    pub account: String,
     /// Reference the debtor should quote.
     pub reference: String,
 }
@@ -212,6 +216,7 @@ impl MessageContext {
                 bank_name: "Bank".into(),
                 iban: "DE00 0000 0000 0000 0000 00".into(),
                 bic: "BANKDEFFXXX".into(),
+                account: String::new(),
                 reference: "C-1001".into(),
             },
             deadline: "2026-02-24".into(),

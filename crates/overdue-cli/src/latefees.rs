@@ -232,6 +232,7 @@ async fn rates(api: &Api, c: RatesCommand, json: bool) -> Result<(), ApiError> {
                 let what = match (c.change, &c.previous) {
                     (RateChange::New, _) => "new".to_string(),
                     (RateChange::Same, _) => "unchanged".to_string(),
+                    (RateChange::Extended, _) => format!("now known to {}", c.valid_to),
                     (RateChange::Changed, Some(p)) => format!("changed from {p}"),
                     (RateChange::Changed, None) => "changed".to_string(),
                 };

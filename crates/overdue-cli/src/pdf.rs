@@ -164,7 +164,11 @@ fn done(file: &PdfFile, out: &Path, json: bool) -> Result<(), ApiError> {
             "bytes": file.bytes.len(),
             "letters": file.letters,
             "document_ids": file.document_ids,
+            "notes": file.notes,
         }));
+    }
+    for note in &file.notes {
+        println!("note: {note}");
     }
     println!(
         "Wrote {} ({}, {} bytes, SHA-256 {})",

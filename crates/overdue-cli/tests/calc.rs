@@ -231,25 +231,46 @@ fn rate_eu_every_vector_and_every_eu_jurisdiction() {
 
 #[test]
 fn rate_note_2026_h2_is_missing_from_the_shipped_table_and_never_guessed() {
+    // Interest stops at the last day the table covers (never a guessed rate), the gap is
+    // named, and the fixed compensation, which needs no rate, is claimed in full.
     let cases = [
-        ("fr", "EUR", "2026-H2"),
-        ("de", "EUR", "2026-H2"),
-        ("eu", "EUR", "2026-H2"),
-        ("ie", "EUR", "2026-H2"),
+        ("fr", "EUR", "2026-H2", "40.00"),
+        ("de", "EUR", "2026-H2", "40.00"),
+        ("eu", "EUR", "2026-H2", "40.00"),
+        ("ie", "EUR", "2026-H2", "40.00"),
         // Interest starting 2026-07-01 needs the BoE base rate on 2026-06-30.
-        ("uk", "GBP", "2026-06-30"),
+        ("uk", "GBP", "2026-06-30", "70.00"),
     ];
-    for (j, currency, period) in cases {
-        let e = bad(&format!(
+    for (j, currency, period, compensation) in cases {
+        let line = format!(
             "interest --jurisdiction {j} --principal 1000.00 --currency {currency} \
              --due 2026-06-30 --until 2026-07-15"
-        ));
-        assert!(e.contains(period) && e.contains("rate table"), "{j}: {e}");
+        );
+        let r = calc(&line);
+        assert_eq!(r["interest"], "0.00", "{j}: {r}");
+        assert_eq!(r["interest_to"], "2026-06-30", "{j}: {r}");
+        assert_eq!(r["compensation"], compensation, "{j}: {r}");
+        let gap = r["rate_gap"].as_str().unwrap_or_default();
         assert!(
-            e.contains("--rates"),
-            "the message says how to supply the rate: {e}"
+            gap.contains(period) && gap.contains("rate table"),
+            "{j}: {gap}"
+        );
+        assert!(!gap.contains("--rates"), "no advice naming a flag: {gap}");
+        let text = calc_text(&line);
+        assert!(
+            text.contains(period),
+            "the text says what is missing: {text}"
         );
     }
+    // A German debt paid on 6 December 2026 (issue 14): interest to 30 June, then the gap.
+    let r = calc(
+        "interest --jurisdiction de --principal 1000.00 --currency EUR --due 2026-03-31 \
+         --until 2026-12-06",
+    );
+    assert_eq!(r["interest_to"], "2026-06-30", "{r}");
+    assert_eq!(r["compensation"], "40.00", "{r}");
+    // 1000 x 10.27 % x 91 / 365 = 25.60
+    assert_eq!(r["interest"], "25.60", "{r}");
 }
 
 #[test]
@@ -945,7 +966,6 @@ fn bad_input_exits_2_with_a_message_naming_the_input() {
         (uk("--due -"), "--due is required"),
         (uk("--until -"), "--until is required"),
         (uk("--currency XYZ"), "--currency: unknown currency \"XYZ\""),
-        (uk("--currency EUR"), "fixed compensation under the Late Payment of Commercial Debts"),
         (uk("--debtor-kind alien"), "--debtor-kind: \"alien\" is not a debtor kind: use business or consumer"),
         (uk("--debtor-kind consumer"), "applies only when the debtor is a business"),
         (uk("--rate abc"), "--rate: \"abc\" is not a rate"),

@@ -152,7 +152,7 @@ fn run_json_is_the_stable_contract() {
         .remove("message")
         .expect("an email action carries its message");
     assert!(
-        message["subject"].as_str().unwrap().contains("14200.00"),
+        message["subject"].as_str().unwrap().contains("14,200.00"),
         "{message}"
     );
     assert!(

@@ -214,14 +214,15 @@ fn every_document_kind_through_the_cli() {
             ],
         ),
         (
+            // The debtor reads English: a "Mahnung" is written in its language (issue 14).
             "mahnung",
             vec![
-                "Mahnung",
-                "Verzugszinsen auf A-1",
-                "Mahngebühr",
-                "5,00 €",
-                "§ 288 BGB",
-                "10.05.2026",
+                "Payment reminder",
+                "Interest on A-1",
+                "Dunning fee",
+                "€5.00",
+                "section 288(2) BGB",
+                "10 May 2026",
             ],
         ),
     ] {

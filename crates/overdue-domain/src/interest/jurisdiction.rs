@@ -363,3 +363,26 @@ pub fn fixed_compensation(jurisdiction: Jurisdiction, consumer: bool, debt: &Mon
         CompensationRule::None | CompensationRule::ContractFees => Money::zero(debt.currency()),
     }
 }
+
+/// The reference rates the table lacks for the half-year `today` is in, as (series, the
+/// period in words): the ECB rate and the Basiszinssatz of the half-year (fixed on 1
+/// January / 1 July), the Bank of England base rate on its reference day (31 December /
+/// 30 June). Interest for days the table does not cover is left out, so this names
+/// what to add.
+pub fn missing_reference_rates(table: &RateTable, today: NaiveDate) -> Vec<(RateSeries, String)> {
+    let half = HalfYear::of(today);
+    let mut out = Vec::new();
+    for series in RateSeries::ALL {
+        let (day, period) = match series {
+            RateSeries::BoeBase => match uk_reference_date(today) {
+                Some(d) => (d, format!("{d} (the reference day for {half})")),
+                None => continue,
+            },
+            _ => (half.first_day(), half.to_string()),
+        };
+        if table.rate_on(series, day).is_none() {
+            out.push((series, period));
+        }
+    }
+    out
+}

@@ -35,6 +35,7 @@
 
 mod calc;
 mod jurisdiction;
+pub mod publishers;
 mod rates;
 
 #[cfg(test)]
@@ -48,8 +49,12 @@ pub use calc::{
     Segment,
 };
 pub use jurisdiction::{
-    fixed_compensation, statutory_rate, uk_reference_date, CompensationRule, Jurisdiction,
-    JurisdictionRules, PaymentOrder, RateBasis, RateMode,
+    fixed_compensation, missing_reference_rates, statutory_rate, uk_reference_date,
+    CompensationRule, Jurisdiction, JurisdictionRules, PaymentOrder, RateBasis, RateMode,
+};
+pub use publishers::{
+    parse_rate_file, parse_rate_file_checked_to, FrLegalCategory, FrLegalRate, Publisher,
+    PublisherError, PublisherFile,
 };
 pub use rates::{HalfYear, RateRow, RateSeries, RateTable, RateTableError, BUILTIN_RATES_CSV};
 

@@ -67,6 +67,7 @@ import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
 import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
 import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateImportDto } from "../bindings/RateImportDto";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -215,7 +216,10 @@ export interface Backend extends LettersBackend, BankBackend {
   rateTable(): Promise<RateRowDto[]>;
   rateRowAdd(row: RateRowInput): Promise<RateRowDto[]>;
   rateRowDelete(id: number): Promise<RateRowDto[]>;
-  rateTableImport(fileName: string, text: string): Promise<RateRowDto[]>;
+  /** Reads a publisher's rate file and shows what it changes; `apply` saves it. */
+  rateImport(fileName: string, contentBase64: string, apply: boolean): Promise<RateImportDto>;
+  /** What the rate table lacks for the current half-year, one sentence per series. */
+  rateGaps(): Promise<string[]>;
   /** The schedule a payment plan for these invoices would have (not stored). */
   planPreview(input: PlanInput): Promise<PlanPreview>;
   /** Agrees a payment plan and stores its schedule. */

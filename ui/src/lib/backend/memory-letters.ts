@@ -109,6 +109,7 @@ export class MemoryLetters implements LettersBackend {
       sha256: fingerprint(bytes),
       size_bytes: bytes.length,
       pdf_base64: toBase64(bytes),
+      notes: [],
     };
   }
 
@@ -146,7 +147,7 @@ export class MemoryLetters implements LettersBackend {
       if (this.cancelled.delete(job)) return { cancelled: true, saved: null };
       onProgress({ phase: "rendering", done: i, total: ids.length });
       await new Promise((r) => setTimeout(r, 0));
-      letters.push([id, this.render({ debtor_id: id, kind: "reminder", as_of: asOf, deadline: "", agreement_date: "", page_size: "" })]);
+      letters.push([id, this.render({ debtor_id: id, kind: "reminder", as_of: asOf, deadline: "", agreement_date: "", page_size: "", override_reason: "" })]);
     }
     for (const [id, p] of letters) kept.push(...this.keep(id, "reminder", p).document_ids);
     onProgress({ phase: "done", done: ids.length, total: ids.length });
@@ -216,6 +217,6 @@ export class MemoryLetters implements LettersBackend {
 
   async letterheadSample(letterhead: LetterheadDto): Promise<ProducedDocument> {
     const bytes = tinyPdf([letterhead.name || "(company name)", letterhead.address_lines.split("\n")[0] ?? "", "Final demand (sample)"]);
-    return { document_id: null, title: "Sample", file_name: "sample.pdf", sha256: fingerprint(bytes), size_bytes: bytes.length, pdf_base64: toBase64(bytes) };
+    return { document_id: null, title: "Sample", file_name: "sample.pdf", sha256: fingerprint(bytes), size_bytes: bytes.length, pdf_base64: toBase64(bytes), notes: [] };
   }
 }

@@ -64,6 +64,7 @@ import type { LateFeePolicyDto } from "../bindings/LateFeePolicyDto";
 import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
 import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
+import type { RateImportDto } from "../bindings/RateImportDto";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -780,8 +781,12 @@ export class MemoryBackend implements Backend {
   async rateRowDelete(_id: number): Promise<RateRowDto[]> {
     return [];
   }
-  async rateTableImport(_fileName: string, _text: string): Promise<RateRowDto[]> {
+  async rateImport(_fileName: string, _content: string, _apply: boolean): Promise<RateImportDto> {
     this.noEngine();
+  }
+
+  async rateGaps(): Promise<string[]> {
+    return [];
   }
 
   // Collections: see memory-collections.ts.

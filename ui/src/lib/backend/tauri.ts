@@ -114,7 +114,8 @@ export const tauriBackend: Backend = {
   rateTable: () => call("rate_table"),
   rateRowAdd: (row) => call("rate_row_add", { row }),
   rateRowDelete: (id) => call("rate_row_delete", { id }),
-  rateTableImport: (fileName, text) => call("rate_table_import", { fileName, text }),
+  rateImport: (fileName, content, apply) => call("rate_import", { fileName, content, apply }),
+  rateGaps: () => call("rate_gaps"),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),

@@ -13,13 +13,18 @@ account_holder: string,
  */
 bank_name: string, 
 /**
- * IBAN or account number.
+ * IBAN ("" when the account has none).
  */
 iban: string, 
 /**
  * BIC / SWIFT.
  */
 bic: string, 
+/**
+ * A domestic account where there is no IBAN: "Sort code 12-34-56, account 12345678"
+ * or "Routing 021000021, account 12345678" ("" when none).
+ */
+account: string, 
 /**
  * Reference the debtor should quote.
  */

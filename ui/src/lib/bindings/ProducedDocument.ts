@@ -27,4 +27,9 @@ size_bytes: number,
 /**
  * The PDF, base64 (for the preview).
  */
-pdf_base64: string, };
+pdf_base64: string, 
+/**
+ * What the user should know about the claim behind it: the rules it breaks (saving
+ * and printing are refused until fixed), what was left out and why, the language.
+ */
+notes: Array<string>, };

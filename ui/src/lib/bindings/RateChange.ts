@@ -3,4 +3,4 @@
 /**
  * What a rate file would change in the table in use.
  */
-export type RateChange = "new" | "changed" | "same";
+export type RateChange = "new" | "changed" | "extended" | "same";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatBytes, fromBase64, letterProblems, missingElements, percent, progressText } from "./logic";
 import { tinyPdf } from "../backend/memory-letters";
 
-const base = { debtor_id: 7, kind: "reminder", as_of: "2026-11-22", deadline: "", agreement_date: "", page_size: "" };
+const base = { debtor_id: 7, kind: "reminder", as_of: "2026-11-22", deadline: "", agreement_date: "", page_size: "", override_reason: "" };
 
 describe("letter request checks", () => {
   it("accepts a complete request", () => {
