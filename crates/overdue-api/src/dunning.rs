@@ -1731,7 +1731,7 @@ fn message_context(
     .filter(|t| !t.is_empty())
     .copied()
     .collect::<Vec<_>>()
-    .join(" ");
+    .join("; ");
     let address = [
         d.address_lines.trim().to_string(),
         format!("{} {}", d.postal_code.trim(), d.city.trim())

@@ -483,7 +483,7 @@ export class MemoryBackend implements Backend {
   private smtp: SmtpSettings | null = null;
   private dunning: DunningSettings = {
     sender: { name: "", email: "", phone: "", address: "" },
-    payment: { account_holder: "", bank_name: "", iban: "", bic: "", reference: "" },
+    payment: { account_holder: "", bank_name: "", iban: "", bic: "", account: "", reference: "" },
     interest_jurisdiction: "",
     run_time: "",
     auto_send: false,

@@ -67,7 +67,7 @@ describe("Collections screen", () => {
     render(CollectionsScreen, { backend: b, today: "2026-05-14" });
     await fireEvent.click(screen.getByTestId("run-preview"));
     const warning = await screen.findByTestId("run-warnings");
-    expect(warning.textContent).toContain("Reconcile before you remind.");
+    expect(warning.textContent).toContain("Check before you remind.");
     expect(warning.textContent).toContain("<i>Main</i>");
     expect(warning.querySelector("i")).toBeNull();
   });
