@@ -91,15 +91,14 @@ impl Api {
             })
             .collect();
         items.sort_by_key(|i| (i.due_date, i.number.clone()));
+        let lang = crate::claim::debtor_lang(&debtor, &head.country);
         let mut charges = Vec::new();
         if plan.interest_minor != 0 {
             charges.push(ChargeLine {
-                label: "Interest in the instalments".into(),
-                basis: format!(
-                    "{}% a year, {} schedule ({})",
-                    plan.rate,
-                    plan.method.replace('-', " "),
-                    plan.frequency
+                label: lang.t("plan_interest", &[]),
+                basis: lang.t(
+                    "plan_interest_basis",
+                    &[("rate", &plan.rate.replace('.', lang.decimal_mark()))],
                 ),
                 amount: Money::from_minor_units(plan.interest_minor, c),
             });
@@ -114,7 +113,7 @@ impl Api {
             .collect();
         let mut notes = Vec::new();
         if plan.down_payment_minor > 0 {
-            notes.push("The first payment in the schedule is the down payment.".to_string());
+            notes.push(lang.t("plan_down_payment", &[]));
         }
         if !plan.note.trim().is_empty() {
             notes.push(plan.note.trim().to_string());
@@ -147,6 +146,7 @@ impl Api {
             reminded_on: Vec::new(),
             interest_daily: None,
             interest_to: None,
+            grace_days: Some(plan.grace_days),
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;
@@ -258,6 +258,7 @@ impl Api {
             reminded_on: Vec::new(),
             interest_daily: None,
             interest_to: None,
+            grace_days: None,
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let title = overdue_docs::metadata_for(&doc, 0).title;

@@ -225,6 +225,17 @@ fn sum(currency: Currency, items: impl IntoIterator<Item = Money>) -> Money {
         .fold(Money::zero(currency), |a, m| a.checked_add(&m).unwrap_or(a))
 }
 
+/// The language and conventions a debtor reads: its own language when there is a catalog
+/// for it (US conventions for an English-speaking debtor of a US creditor), else English.
+pub(crate) fn debtor_lang(debtor: &overdue_store::DebtorRecord, company_country: &str) -> Lang {
+    let us = if company_country.eq_ignore_ascii_case("US") {
+        "US"
+    } else {
+        ""
+    };
+    Lang::for_language(&debtor.draft.language, us)
+}
+
 /// The user-facing note when a debtor's language has no catalog.
 pub(crate) fn language_notice(language: &str) -> Option<String> {
     let code = language.trim();
@@ -249,12 +260,7 @@ impl Api {
         let debtor = store.debtor(debtor_id).await?;
         let currency = debtor.draft.currency;
         let company_country = self.letterhead_get().await?.country;
-        let us = if company_country.eq_ignore_ascii_case("US") {
-            "US"
-        } else {
-            ""
-        };
-        let lang = Lang::for_language(&debtor.draft.language, us);
+        let lang = debtor_lang(&debtor, &company_country);
         let consumer = debtor.draft.kind == overdue_domain::DebtorKind::Individual;
         let mut notices: Vec<String> = language_notice(&debtor.draft.language)
             .into_iter()

@@ -686,6 +686,7 @@ impl Api {
             reminded_on: claim.reminded_on.clone(),
             interest_daily: (!daily.is_zero()).then_some(daily),
             interest_to: claim.interest_to,
+            grace_days: None,
         };
         Ok((doc, claim))
     }
@@ -985,6 +986,7 @@ impl Api {
             reminded_on: Vec::new(),
             interest_daily: None,
             interest_to: None,
+            grace_days: None,
         };
         let _ = today;
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
@@ -1050,6 +1052,7 @@ impl Api {
             reminded_on: Vec::new(),
             interest_daily: None,
             interest_to: None,
+            grace_days: None,
         };
         let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
         let file_name = format!("statement-{}-{from}-{to}.pdf", file_stem(&doc.reference));

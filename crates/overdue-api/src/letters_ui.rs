@@ -322,6 +322,7 @@ fn sample_document(head: &LetterheadDto, today: NaiveDate) -> Result<Document, A
         reminded_on: Vec::new(),
         interest_daily: None,
         interest_to: None,
+        grace_days: None,
     })
 }
 

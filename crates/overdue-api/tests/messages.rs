@@ -304,6 +304,7 @@ async fn story(api: &Api) {
         invoice_ids: vec![k1, k2],
         installments: "3".into(),
         first_due: "2026-12-20".into(),
+        grace_days: 7,
         ..PlanInput::default()
     })
     .await
@@ -407,6 +408,36 @@ async fn story(api: &Api) {
         de,
     ));
     assert!(text.contains(&rf), "{rf} in {text}");
+
+    // statements_and_agreements_were_in_english: the debtor's language, and the plan's
+    // own days of grace (7 as agreed here), not a fixed 14.
+    let st = api
+        .statement_pdf(de, "2026-07-01", "2026-12-06", false)
+        .await
+        .unwrap();
+    let text = pdf_text(&st.bytes);
+    assert!(
+        text.contains("Kontoauszug")
+            && text.contains("Anfangssaldo")
+            && text.contains("3.915,90 €"),
+        "{text}"
+    );
+    let st = api
+        .statement_pdf(fr, "2026-07-01", "2026-12-06", false)
+        .await
+        .unwrap();
+    let text = pdf_text(&st.bytes);
+    assert!(
+        text.contains("Relevé de compte") && text.contains("Solde de clôture"),
+        "{text}"
+    );
+    let plan = api.plan_agreement_pdf(k, None, false).await.unwrap();
+    let text = pdf_text(&plan.bytes);
+    assert!(text.contains("Payment plan agreement"), "{text}");
+    assert!(
+        text.contains("more than 7 days late"),
+        "the plan's grace days: {text}"
+    );
 
     // french_letter_of_the_mahnung_kind_is_french
     let fr_letter = api

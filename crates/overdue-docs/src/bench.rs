@@ -120,6 +120,7 @@ pub fn demand_letters(n: usize) -> Vec<Document> {
                 reminded_on: Vec::new(),
                 interest_daily: None,
                 interest_to: None,
+                grace_days: None,
             }
         })
         .collect()

@@ -18,19 +18,20 @@ pub(crate) fn lang_of(doc: &Document) -> Lang {
         K::UsDemand | K::ValidationNotice => Lang::Us,
         // Texts of these kinds are not in the catalogs yet: English (US English for a US
         // creditor), as before.
-        K::Invoice
-        | K::LetterOfClaim
-        | K::LetterBeforeClaim
-        | K::Statement
-        | K::PaymentPlanAgreement
-        | K::SettlementAgreement => {
+        K::Invoice | K::LetterOfClaim | K::LetterBeforeClaim => {
             if doc.letterhead.country.eq_ignore_ascii_case("US") {
                 Lang::Us
             } else {
                 Lang::En
             }
         }
-        K::Reminder | K::SecondReminder | K::FinalDemand | K::Mahnung => {
+        K::Reminder
+        | K::SecondReminder
+        | K::FinalDemand
+        | K::Mahnung
+        | K::Statement
+        | K::PaymentPlanAgreement
+        | K::SettlementAgreement => {
             let country = if doc.letterhead.country.eq_ignore_ascii_case("US") {
                 "US"
             } else {
@@ -51,7 +52,9 @@ pub(crate) fn subject(doc: &Document) -> String {
         K::SecondReminder => translated("subject_second_reminder"),
         K::FinalDemand => translated("subject_final_demand"),
         K::Mahnung => translated("subject_mahnung"),
-        K::Statement => "Statement of account".to_string(),
+        K::Statement => lang.t("subject_statement", &[]),
+        K::PaymentPlanAgreement => translated("subject_plan"),
+        K::SettlementAgreement => translated("subject_settlement"),
         k => format!("{} – {}", k.title(), doc.reference),
     }
 }
@@ -453,7 +456,12 @@ fn payment_box(f: &mut Flow, doc: &Document, lang: Lang, amount: &Money) {
     f.y = top + 1.0;
     let title = lang.t("how_to_pay", &[]);
     f.para_at(left + 3.0, 80.0, &title, 9.0, Face::Bold);
-    f.pairs(left + 3.0, 26.0, &pairs, 8.5);
+    // The label column as wide as the longest label in the letter's language.
+    let label_w = pairs
+        .iter()
+        .map(|(l, _)| crate::layout::width_mm(Face::Regular, 8.5, l) + 3.0)
+        .fold(26.0_f32, f32::max);
+    f.pairs(left + 3.0, label_w, &pairs, 8.5);
     let mid = left + 92.0;
     let mut y = top + 6.0;
     for (label, value, size) in [
@@ -665,19 +673,43 @@ fn mahnung(f: &mut Flow, doc: &Document, lang: Lang) {
     closing(f, doc, lang);
 }
 
+/// A ledger line's kind in the statement's language (the API names them in English).
+fn entry_label(lang: Lang, kind: &str) -> String {
+    let key = match kind {
+        "Invoice" => "entry_invoice",
+        "Payment" => "entry_payment",
+        "Payment reversed" => "entry_payment_reversal",
+        "Credit note" => "entry_credit_note",
+        "Write-off" => "entry_write_off",
+        "Interest / fee charged" => "entry_charge",
+        "Charge reversed" => "entry_charge_reversal",
+        other => return other.to_string(),
+    };
+    lang.t(key, &[])
+}
+
 fn statement_table(f: &mut Flow, s: &Statement, lang: Lang) {
     let w = f.g.body_width();
+    let l = |key: &str| lang.t(key, &[]);
+    let heads = [
+        l("col_date"),
+        l("col_type"),
+        l("col_reference"),
+        l("col_debit"),
+        l("col_credit"),
+        l("col_balance"),
+    ];
     let cols = [
-        col("Date", w * 0.14, Align::Left),
-        col("Type", w * 0.16, Align::Left),
-        col("Reference", w * 0.25, Align::Left),
-        col("Debit", w * 0.15, Align::Right),
-        col("Credit", w * 0.15, Align::Right),
-        col("Balance", w * 0.15, Align::Right),
+        col(&heads[0], w * 0.14, Align::Left),
+        col(&heads[1], w * 0.16, Align::Left),
+        col(&heads[2], w * 0.25, Align::Left),
+        col(&heads[3], w * 0.15, Align::Right),
+        col(&heads[4], w * 0.15, Align::Right),
+        col(&heads[5], w * 0.15, Align::Right),
     ];
     let mut rows = vec![vec![
         lang.short_date(s.from),
-        "Opening balance".into(),
+        l("opening_balance"),
         String::new(),
         String::new(),
         String::new(),
@@ -686,7 +718,7 @@ fn statement_table(f: &mut Flow, s: &Statement, lang: Lang) {
     for r in &s.rows {
         rows.push(vec![
             lang.short_date(r.date),
-            r.kind.clone(),
+            entry_label(lang, &r.kind),
             r.reference.clone(),
             r.debit.map(|m| lang.money(&m)).unwrap_or_default(),
             r.credit.map(|m| lang.money(&m)).unwrap_or_default(),
@@ -696,7 +728,7 @@ fn statement_table(f: &mut Flow, s: &Statement, lang: Lang) {
     let last = rows.len();
     rows.push(vec![
         lang.short_date(s.to),
-        "Closing balance".into(),
+        l("closing_balance"),
         String::new(),
         String::new(),
         String::new(),
@@ -707,24 +739,26 @@ fn statement_table(f: &mut Flow, s: &Statement, lang: Lang) {
 
 fn statement_doc(f: &mut Flow, doc: &Document, lang: Lang) {
     if let Some(s) = &doc.statement {
-        f.para(&format!(
-            "Your account with {} from {} to {}.",
-            doc.letterhead.name,
-            lang.date(s.from),
-            lang.date(s.to)
+        f.para(&lang.t(
+            "statement_intro",
+            &[
+                ("creditor", &doc.letterhead.name),
+                ("from", &lang.date(s.from)),
+                ("to", &lang.date(s.to)),
+            ],
         ));
         statement_table(f, s, lang);
         let closing_balance = s.closing;
         if closing_balance.amount() > rust_decimal::Decimal::ZERO {
-            f.para(&format!(
-                "Balance due: {}. If your records differ, please contact us.",
-                lang.money(&closing_balance)
+            f.para(&lang.t(
+                "statement_due",
+                &[("amount", &lang.money(&closing_balance))],
             ));
             if doc.letterhead.bank.is_usable() {
                 payment_box(f, doc, lang, &closing_balance);
             }
         } else {
-            f.para("Thank you: nothing is owed on your account at the closing date.");
+            f.para(&lang.t("statement_nothing", &[]));
         }
     }
 }
@@ -1009,26 +1043,30 @@ fn validation_notice(f: &mut Flow, doc: &Document, lang: Lang) {
 
 fn payment_plan(f: &mut Flow, doc: &Document, lang: Lang) {
     let lh = &doc.letterhead;
-    f.para(&format!(
-        "This agreement is made on {} between {} (the creditor) and {} (the debtor).",
-        lang.date(doc.date),
-        lh.name,
-        doc.recipient.name
+    let date = lang.date(doc.date);
+    f.para(&lang.t(
+        "agreement_intro",
+        &[
+            ("date", &date),
+            ("creditor", &lh.name),
+            ("debtor", &doc.recipient.name),
+        ],
     ));
-    f.para(&format!(
-        "1. The debtor owes the creditor {} on the invoices listed below and agrees to pay it by \
-         the instalments in the schedule.",
-        lang.money(&doc.total())
-    ));
+    f.para(&lang.t("plan_1", &[("amount", &lang.money(&doc.total()))]));
     if !doc.items.is_empty() {
         claim_table(f, doc, lang);
     }
-    f.heading("Schedule of payments");
+    f.heading(&lang.t("plan_schedule", &[]));
     let w = f.g.body_width();
+    let heads = [
+        lang.t("col_no", &[]),
+        lang.t("col_due_date", &[]),
+        lang.t("col_amount", &[]),
+    ];
     let cols = [
-        col("No.", w * 0.15, Align::Left),
-        col("Due date", w * 0.45, Align::Left),
-        col("Amount", w * 0.4, Align::Right),
+        col(&heads[0], w * 0.15, Align::Left),
+        col(&heads[1], w * 0.45, Align::Left),
+        col(&heads[2], w * 0.4, Align::Right),
     ];
     let mut rows: Vec<Vec<String>> = doc
         .instalments
@@ -1042,53 +1080,63 @@ fn payment_plan(f: &mut Flow, doc: &Document, lang: Lang) {
         .try_fold(Money::zero(doc.currency), |a, p| a.checked_add(&p.amount))
         .unwrap_or(Money::zero(doc.currency));
     let last = rows.len();
-    rows.push(vec!["".into(), "Total".into(), lang.money(&sum)]);
+    rows.push(vec!["".into(), lang.t("total", &[]), lang.money(&sum)]);
     f.table(&cols, &rows, &[last]);
+    // The days of grace the plan was agreed with (what the app waits before it counts an
+    // instalment as missed), so the letter and the collection state never disagree.
+    let days = doc.grace_days.unwrap_or(14).to_string();
     for p in [
-        "2. Each instalment is paid by bank transfer to the account below, quoting the reference, so that it arrives by its due date.",
-        "3. While the instalments are paid on time, the creditor will take no further steps to recover the debt.",
-        "4. If an instalment is more than 14 days late, the whole unpaid balance becomes due at once and the creditor may take further action to recover it.",
-        "5. The debtor may pay more, or pay off the balance early, at any time.",
+        lang.t("plan_2", &[]),
+        lang.t("plan_3", &[]),
+        lang.t("plan_4", &[("days", &days)]),
+        lang.t("plan_5", &[]),
     ] {
-        f.para(p);
+        f.para(&p);
     }
     if !doc.notes.trim().is_empty() {
         let n = doc.notes.clone();
         f.para(&n);
     }
     payment_box(f, doc, lang, &sum);
-    f.signatures(&format!("For {}", lh.name), &doc.recipient.name);
+    f.signatures(
+        &lang.t("signature_for", &[("name", &lh.name)]),
+        &doc.recipient.name,
+    );
 }
 
 fn settlement(f: &mut Flow, doc: &Document, lang: Lang) {
     let lh = &doc.letterhead;
     let amount = doc.total();
-    f.para(&format!(
-        "This settlement agreement is made on {} between {} (the creditor) and {} (the debtor).",
-        lang.date(doc.date),
-        lh.name,
-        doc.recipient.name
+    let date = lang.date(doc.date);
+    f.para(&lang.t(
+        "settlement_intro",
+        &[
+            ("date", &date),
+            ("creditor", &lh.name),
+            ("debtor", &doc.recipient.name),
+        ],
     ));
-    f.para(&format!(
-        "1. The debtor owes the creditor {} on the invoices listed below.",
-        lang.money(
-            &doc.principal()
-                .checked_add(&doc.charges_total())
-                .unwrap_or(doc.principal())
-        )
-    ));
+    let owed = doc
+        .principal()
+        .checked_add(&doc.charges_total())
+        .unwrap_or(doc.principal());
+    f.para(&lang.t("settle_1", &[("amount", &lang.money(&owed))]));
     let mut shown = doc.clone();
     shown.settlement_amount = None;
     claim_table(f, &shown, lang);
-    f.para(&format!(
-        "2. The creditor agrees to accept {} in full and final settlement of these invoices, \
-         provided that it is received in full by {}.",
-        lang.money(&amount),
-        deadline_text(doc, lang)
+    f.para(&lang.t(
+        "settle_2",
+        &[
+            ("amount", &lang.money(&amount)),
+            ("deadline", &deadline_text(doc, lang)),
+        ],
     ));
-    f.para("3. On receipt of that amount the creditor will close the account and take no further steps to recover the balance.");
-    f.para("4. If the amount is not received in full by that date, this agreement lapses, any payment received is credited to the debt, and the full balance remains due.");
-    f.para("5. This agreement is made without admission of liability by either party and its terms are confidential.");
+    for key in ["settle_3", "settle_4", "settle_5"] {
+        f.para(&lang.t(key, &[]));
+    }
     payment_box(f, doc, lang, &amount);
-    f.signatures(&format!("For {}", lh.name), &doc.recipient.name);
+    f.signatures(
+        &lang.t("signature_for", &[("name", &lh.name)]),
+        &doc.recipient.name,
+    );
 }

@@ -329,6 +329,9 @@ pub struct Document {
     /// Interest is worked out only to this day (the reference rate after it is not yet
     /// published): the letter says so.
     pub interest_to: Option<NaiveDate>,
+    /// A payment plan: the days after a due date before an instalment counts as missed
+    /// (the agreement states the plan's own figure).
+    pub grace_days: Option<u32>,
 }
 
 impl Document {

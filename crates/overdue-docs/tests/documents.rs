@@ -143,6 +143,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
         reminded_on: Vec::new(),
         interest_daily: None,
         interest_to: None,
+        grace_days: None,
     }
 }
 
