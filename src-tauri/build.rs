@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "dunning_actions",
     "dunning_worklist",
     "dunning_task_done",
+    "dunning_escalate",
     "dunning_policies",
     "dunning_templates",
     "dunning_template_save",

@@ -355,5 +355,41 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         app.screenshot("preview-email-fr-1024x700.png").await;
     }
+
+    // Escalating by hand skips the notice only with a reason, which is logged.
+    app.click("nav-debtors").await;
+    app.wait_texts("debtor-row", "the debtors", |t| t.len() == 2)
+        .await;
+    let rows = app.texts("debtor-row").await;
+    let dupont = rows.iter().position(|r| r.contains("Dupont")).unwrap();
+    let els = app
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid=\"debtor-row\"]"))
+        .await
+        .unwrap();
+    els[dupont].click().await.unwrap();
+    app.wait_texts("detail-name", "Dupont's page", |t| {
+        t.first().is_some_and(|n| n.contains("Dupont"))
+    })
+    .await;
+    app.click("escalate-new").await;
+    app.wait_testid("escalate-form").await;
+    app.click("escalate-save").await;
+    app.wait_texts("error-escalate-reason", "the reason asked for", |t| {
+        t.iter().any(|e| e.contains("Say why"))
+    })
+    .await;
+    app.type_into("escalate-reason", "The debtor announced it is closing down")
+        .await;
+    app.screenshot("escalate-1024x700.png").await;
+    app.click("escalate-save").await;
+    app.wait_gone("escalate-form").await;
     app.quit_without_page_errors().await;
+    let work = ok(&home, &["dunning", "worklist"]);
+    assert!(work.contains("FR1") && work.contains("legal"), "{work}");
+    let log = ok(&home, &["dunning", "log", "FR1"]);
+    assert!(
+        log.contains("Escalated by hand to level 6") && log.contains("closing down"),
+        "{log}"
+    );
 }

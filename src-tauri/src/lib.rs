@@ -29,8 +29,8 @@ use overdue_api::dto::{
 };
 use overdue_api::dunning::{
     DunningActionDto, DunningBounceInput, DunningBounceResult, DunningDebtorPolicy,
-    DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage, DunningSettings,
-    DunningTaskDone, DunningTemplatePreview,
+    DunningEscalate, DunningPolicyDto, DunningRunRequest, DunningRunResult, DunningSentMessage,
+    DunningSettings, DunningTaskDone, DunningTemplatePreview,
 };
 use overdue_api::email::{SmtpSettings, SmtpSettingsInput, TestEmailResult};
 use overdue_api::export::{ExportDone, ExportFormat, ExportRequest};
@@ -539,6 +539,11 @@ async fn dunning_worklist(
 #[tauri::command]
 async fn dunning_task_done(s: State<'_, Shell>, input: DunningTaskDone) -> Res<()> {
     s.api.dunning_task_done(input).await
+}
+
+#[tauri::command]
+async fn dunning_escalate(s: State<'_, Shell>, input: DunningEscalate) -> Res<DunningActionDto> {
+    s.api.dunning_escalate(input).await
 }
 
 #[tauri::command]
@@ -1127,6 +1132,7 @@ pub fn run() {
             dunning_actions,
             dunning_worklist,
             dunning_task_done,
+            dunning_escalate,
             dunning_policies,
             dunning_templates,
             dunning_template_save,

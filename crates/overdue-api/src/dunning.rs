@@ -303,6 +303,25 @@ pub struct DunningTaskDone {
     pub author: String,
 }
 
+/// Escalating a debtor by hand to a step of its policy (an agency, a legal review) with the
+/// reason, which is logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DunningEscalate {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// The step (level number of the debtor's policy).
+    #[ts(type = "number")]
+    pub level: u32,
+    /// Why notice is skipped (required; logged on the contact log).
+    pub reason: String,
+    /// The date ("" = today).
+    pub as_of: String,
+    /// Who decided.
+    pub author: String,
+}
+
 /// An email exactly as sent, from the contact log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -1598,6 +1617,123 @@ impl Api {
             .iter()
             .map(|r| record_dto(r, by_id.get(&r.debtor_id).copied()))
             .collect())
+    }
+
+    /// Escalates a debtor by hand to a step of its policy, skipping the notice the ladder
+    /// would otherwise require (a reminder and a final demand whose deadline has passed):
+    /// only with a reason, which is kept on the step and on the contact log. The step is on
+    /// record as performed (a task lands on the worklist) and the next run goes on from it.
+    pub async fn dunning_escalate(
+        &self,
+        input: DunningEscalate,
+    ) -> Result<DunningActionDto, ApiError> {
+        let reason = input.reason.trim();
+        if reason.is_empty() {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "reason",
+                "Say why the debtor is escalated without the usual notice; the reason is logged.",
+            )]));
+        }
+        let as_of = parse_date(&input.as_of, "as_of", self.clock().today())?;
+        let store = self.store().await;
+        let debtor = store
+            .dunning_debtors("", Some(input.debtor_id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "No such debtor."))?;
+        let (policy_id, policy) = self.policy_of(&store, &debtor).await?;
+        let level = policy
+            .levels
+            .iter()
+            .find(|l| l.number == input.level)
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::validation(vec![overdue_domain::FieldError::new(
+                    "level",
+                    format!(
+                        "The policy \"{}\" has no level {}: use one of {}.",
+                        policy.name,
+                        input.level,
+                        policy
+                            .levels
+                            .iter()
+                            .map(|l| format!("{} ({})", l.number, l.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )])
+            })?;
+        let history = store
+            .dunning_actions(&ActionQuery {
+                debtor_id: Some(debtor.id),
+                states: vec!["sent".into(), "sending".into()],
+                ..Default::default()
+            })
+            .await?;
+        let cycle = history.iter().map(|a| a.cycle).max().unwrap_or(1);
+        if let Some(done) = history
+            .iter()
+            .filter(|a| a.cycle == cycle)
+            .map(|a| a.level)
+            .max()
+            .filter(|l| *l >= level.number)
+        {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "level",
+                format!(
+                    "Level {done} is already on record for {}: escalate to a later step.",
+                    debtor.name
+                ),
+            )]));
+        }
+        let claim = self
+            .claim(&store, debtor.id, as_of, ClaimScope::default())
+            .await?;
+        if claim.lines.is_empty() {
+            return Err(ApiError::invalid(format!(
+                "{} has nothing overdue that is not paused on {as_of}: there is nothing to escalate.",
+                debtor.name
+            )));
+        }
+        let author = if input.author.trim().is_empty() {
+            AUTHOR.to_string()
+        } else {
+            input.author.trim().to_string()
+        };
+        let action = NewAction {
+            debtor_id: debtor.id,
+            policy_id,
+            level: level.number,
+            level_name: level.name.clone(),
+            channel: level.channel,
+            cycle,
+            as_of,
+            amount: claim.principal(),
+            deadline: None,
+            invoices: claim.lines.iter().map(|l| (l.invoice_id, l.open)).collect(),
+        };
+        let event = NewEvent {
+            debtor_id: debtor.id,
+            occurred_at: self.clock().now(),
+            kind: "note".into(),
+            author,
+            summary: format!(
+                "Escalated by hand to level {} ({}) without the usual notice: {reason}",
+                level.number, level.name
+            ),
+            ref_table: "dunning_actions".into(),
+            ..Default::default()
+        };
+        let rec = store
+            .escalate_dunning(&action, reason, &event, self.clock().now())
+            .await?;
+        tracing::info!(
+            debtor = debtor.id,
+            level = level.number,
+            "escalated by hand"
+        );
+        Ok(record_dto(&rec, Some(&debtor)))
     }
 
     /// Marks a task done with its outcome, logged on the debtor.

@@ -439,6 +439,42 @@ async fn story(api: &Api) {
         "the plan's grace days: {text}"
     );
 
+    // a_debtor_reached_legal_review_without_notice: only by hand, with a reason, logged.
+    use overdue_api::dunning::DunningEscalate;
+    let no_reason = api
+        .dunning_escalate(DunningEscalate {
+            debtor_id: fr,
+            level: 6,
+            ..DunningEscalate::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(no_reason.fields[0].field, "reason", "{no_reason:?}");
+    let legal = api
+        .dunning_escalate(DunningEscalate {
+            debtor_id: fr,
+            level: 6,
+            reason: "The debtor announced it is closing down".into(),
+            as_of: "2026-12-06".into(),
+            author: "maria".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!((legal.level, legal.channel.as_str()), (6, "legal"));
+    let log = api.debtor_timeline(fr).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.title.contains("Escalated by hand to level 6")
+                && e.title.contains("closing down")),
+        "the reason is on the contact log"
+    );
+    let run = preview(api, "2026-12-06").await;
+    assert!(
+        run.actions.iter().all(|a| a.debtor != "F1"),
+        "{:?}",
+        run.actions
+    );
+
     // french_letter_of_the_mahnung_kind_is_french
     let fr_letter = api
         .letter_pdf(&letter(fr, "mahnung", "2026-12-06"), false)

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use overdue_api::dunning::{
-    DunningLevelDto, DunningPolicyDto, DunningRunMode, DunningRunRequest, DunningTaskDone,
+    DunningEscalate, DunningLevelDto, DunningPolicyDto, DunningRunMode, DunningRunRequest,
+    DunningTaskDone,
 };
 use overdue_api::email::{SmtpSecurity, SmtpSettings, SmtpSettingsInput};
 use overdue_api::templates::DunningTemplateDto;
@@ -67,6 +68,25 @@ pub enum DunningCommand {
         #[arg(long)]
         outcome: String,
         /// Who did it.
+        #[arg(long, default_value = "")]
+        author: String,
+    },
+    /// Escalate a debtor by hand to a step of its policy (an agency, a legal review)
+    /// without the usual notice: only with a reason, which is logged on the contact log.
+    Escalate {
+        /// Debtor reference or #id.
+        #[arg(long)]
+        debtor: String,
+        /// The step: a level number of the debtor's policy (see `dunning policy show`).
+        #[arg(long)]
+        level: u32,
+        /// Why the usual notice is skipped.
+        #[arg(long)]
+        reason: String,
+        /// The date (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Who decided.
         #[arg(long, default_value = "")]
         author: String,
     },
@@ -640,6 +660,38 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 println!("Task #{id} done.");
                 Ok(())
             }
+        }
+        DunningCommand::Escalate {
+            debtor,
+            level,
+            reason,
+            as_of,
+            author,
+        } => {
+            let id = debtor_id(api, &debtor).await?;
+            let a = api
+                .dunning_escalate(DunningEscalate {
+                    debtor_id: id,
+                    level,
+                    reason,
+                    as_of,
+                    author,
+                })
+                .await?;
+            if json {
+                return print_json(&a);
+            }
+            println!(
+                "{}: level {} ({}) on record as of {} for {} {} ({}); the reason is on the contact log.",
+                a.debtor,
+                a.level,
+                a.level_name,
+                a.as_of,
+                a.amount,
+                a.currency,
+                a.invoices.join(", ")
+            );
+            Ok(())
         }
         DunningCommand::Log { debtor } => {
             let id = debtor_id(api, &debtor).await?;

@@ -862,6 +862,97 @@ impl Store {
         })
     }
 
+    /// Records an escalation made by hand: the step as performed today (`sent`, so that a
+    /// task such as a legal review is on the worklist and the ladder goes on from it), with
+    /// the user's reason as its note and on the contact log; planned or failed steps of the
+    /// debtor are cancelled. One transaction.
+    pub async fn escalate_dunning(
+        &self,
+        a: &NewAction,
+        reason: &str,
+        event: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<ActionRecord, StoreError> {
+        let amount = a
+            .amount
+            .to_minor_units()
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        let id: i64 = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let existing: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, state FROM dunning_actions WHERE debtor_id = $1 AND level = $2 AND cycle = $3",
+            )
+            .bind(a.debtor_id)
+            .bind(i64::from(a.level))
+            .bind(i64::from(a.cycle))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((old, state)) = existing {
+                if state == "sent" || state == "sending" {
+                    return Err(StoreError::Rejected(format!(
+                        "level {} ({}) is already on record for this debtor",
+                        a.level, a.level_name
+                    )));
+                }
+                // A planned, failed or cancelled row of the same step gives way to the
+                // step performed by hand.
+                sqlx::query("DELETE FROM dunning_action_invoices WHERE action_id = $1")
+                    .bind(old)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM dunning_actions WHERE id = $1")
+                    .bind(old)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
+                 state, as_of, currency, amount_minor, deadline, note, sent_at, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8, $9, $10, $11, $12, $12, $12) RETURNING id",
+            )
+            .bind(a.debtor_id)
+            .bind(i64::from(a.level))
+            .bind(i64::from(a.cycle))
+            .bind(a.policy_id)
+            .bind(&a.level_name)
+            .bind(a.channel.as_str())
+            .bind(a.as_of)
+            .bind(a.amount.currency().code())
+            .bind(amount)
+            .bind(a.deadline)
+            .bind(reason)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (invoice_id, open) in &a.invoices {
+                sqlx::query(
+                    "INSERT INTO dunning_action_invoices (action_id, invoice_id, open_minor) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(invoice_id)
+                .bind(open.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
+                 note = 'superseded by an escalation by hand' \
+                 WHERE debtor_id = $1 AND id <> $2 AND state IN ('planned', 'failed')",
+            )
+            .bind(a.debtor_id)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let mut event = event.clone();
+            event.ref_id = Some(id);
+            insert_event!(tx, &event, now)?;
+            tx.commit().await?;
+            id
+        });
+        self.dunning_action(id).await
+    }
+
     /// Marks a task (call, legal review) done with its outcome, and logs it.
     pub async fn finish_dunning_task(
         &self,

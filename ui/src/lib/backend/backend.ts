@@ -50,6 +50,7 @@ import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
+import type { DunningEscalate } from "../bindings/DunningEscalate";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
 import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
@@ -166,6 +167,8 @@ export interface Backend extends LettersBackend, BankBackend {
   dunningWorklist(accountManager: string): Promise<DunningActionDto[]>;
   /** Marks a task done with its outcome (logged on the debtor). */
   dunningTaskDone(input: DunningTaskDone): Promise<void>;
+  /** Escalates a debtor by hand to a step of its policy, with the reason (logged). */
+  dunningEscalate(input: DunningEscalate): Promise<DunningActionDto>;
   /** Collection policies, the default first. */
   dunningPolicies(): Promise<DunningPolicyDto[]>;
   /** Saves a policy: id 0 creates one; field errors name `name`, `levels[i].field`. */

@@ -46,6 +46,7 @@ import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
+import type { DunningEscalate } from "../bindings/DunningEscalate";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
 import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
@@ -573,6 +574,10 @@ export class MemoryBackend implements Backend {
       (a) => a.channel !== "email" && a.note === "" && (accountManager === "" || a.account_manager === accountManager),
     );
   }
+  async dunningEscalate(_input: DunningEscalate): Promise<DunningActionDto> {
+    this.noEngine();
+  }
+
   async dunningTaskDone(input: DunningTaskDone): Promise<void> {
     if (input.outcome.trim() === "") fail("validation", "Say what came of it.", [{ field: "outcome", message: "Say what came of it." }]);
     const a = this.outbox.find((x) => x.id === input.action_id);

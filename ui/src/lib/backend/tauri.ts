@@ -86,6 +86,7 @@ export const tauriBackend: Backend = {
   dunningActions: (debtorId, states) => call("dunning_actions", { debtorId, states }),
   dunningWorklist: (accountManager) => call("dunning_worklist", { accountManager }),
   dunningTaskDone: (input) => call("dunning_task_done", { input }),
+  dunningEscalate: (input) => call("dunning_escalate", { input }),
   dunningPolicies: () => call("dunning_policies"),
   dunningPolicySave: (policy) => call("dunning_policy_save", { policy }),
   dunningPolicyDelete: (id) => call("dunning_policy_delete", { id }),
