@@ -121,7 +121,7 @@ impl Api {
         let doc = Document {
             kind: DocumentKind::PaymentPlanAgreement,
             page_size: head.page_size(),
-            letterhead: head.to_model(),
+            letterhead: head.for_currency(c.code()).to_model(),
             recipient: recipient(&debtor, &head.country),
             payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: format!(
@@ -233,7 +233,7 @@ impl Api {
         let doc = Document {
             kind: DocumentKind::SettlementAgreement,
             page_size: head.page_size(),
-            letterhead: head.to_model(),
+            letterhead: head.for_currency(debtor.draft.currency.code()).to_model(),
             recipient: recipient(&debtor, &head.country),
             payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: format!(

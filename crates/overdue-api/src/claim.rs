@@ -351,7 +351,7 @@ impl Api {
         }
 
         let reminded_on = self.reminders_on_record(store, debtor_id, as_of).await?;
-        let settings = self.message_settings().await?;
+        let settings = self.message_settings_for(currency.code()).await?;
         let mut payment = settings.payment.clone();
         let named: Vec<(&str, i64)> = lines
             .iter()

@@ -85,6 +85,32 @@ pub struct LetterheadDto {
     /// Logo printed at the top right of letters: a PNG or JPEG as base64 (standard
     /// alphabet), empty for none; at most 512 KiB.
     pub logo_base64: String,
+    /// Bank accounts for particular currencies: a message about a debt in one of them
+    /// names that account; every other currency is paid into the account above.
+    pub accounts: Vec<CurrencyAccountDto>,
+}
+
+/// A bank account the creditor uses for one currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CurrencyAccountDto {
+    /// ISO 4217 code of the currency it takes.
+    pub currency: String,
+    /// Account holder ("" = the company name).
+    pub account_holder: String,
+    /// Bank name.
+    pub bank_name: String,
+    /// IBAN.
+    pub iban: String,
+    /// BIC / SWIFT.
+    pub bic: String,
+    /// Domestic account number (where there is no IBAN).
+    pub account_number: String,
+    /// UK sort code.
+    pub sort_code: String,
+    /// US routing number.
+    pub routing_number: String,
 }
 
 /// What to produce for a letter.
@@ -193,6 +219,26 @@ fn country_name(code: &str) -> String {
 }
 
 impl LetterheadDto {
+    /// The letterhead with the bank account that takes `currency`: the account the user
+    /// added for it, else the main one.
+    pub fn for_currency(&self, currency: &str) -> LetterheadDto {
+        let mut out = self.clone();
+        if let Some(a) = self
+            .accounts
+            .iter()
+            .find(|a| a.currency.trim().eq_ignore_ascii_case(currency.trim()))
+        {
+            out.account_holder = a.account_holder.clone();
+            out.bank_name = a.bank_name.clone();
+            out.iban = a.iban.clone();
+            out.bic = a.bic.clone();
+            out.account_number = a.account_number.clone();
+            out.sort_code = a.sort_code.clone();
+            out.routing_number = a.routing_number.clone();
+        }
+        out
+    }
+
     pub(crate) fn to_model(&self) -> Letterhead {
         let mut address: Vec<String> = self
             .address_lines
@@ -467,6 +513,38 @@ impl Api {
                 "This IBAN's check digits are wrong.",
             ));
         }
+        let mut seen = Vec::new();
+        for (i, a) in input.accounts.iter().enumerate() {
+            let field = format!("accounts[{i}]");
+            let code = a.currency.trim().to_ascii_uppercase();
+            if Currency::from_code(&code).is_err() {
+                fields.push(overdue_domain::FieldError::new(
+                    &format!("{field}.currency"),
+                    format!(
+                        "\"{}\" is not an ISO 4217 currency code such as GBP.",
+                        a.currency
+                    ),
+                ));
+            } else if seen.contains(&code) {
+                fields.push(overdue_domain::FieldError::new(
+                    &format!("{field}.currency"),
+                    format!("There is already an account for {code}."),
+                ));
+            }
+            seen.push(code);
+            if !a.iban.trim().is_empty() && !iban_ok(&a.iban) {
+                fields.push(overdue_domain::FieldError::new(
+                    &format!("{field}.iban"),
+                    "This IBAN's check digits are wrong.",
+                ));
+            }
+            if a.iban.trim().is_empty() && a.account_number.trim().is_empty() {
+                fields.push(overdue_domain::FieldError::new(
+                    &format!("{field}.iban"),
+                    "Enter the IBAN (or the account number) of this account.",
+                ));
+            }
+        }
         if let Err(m) = logo_bytes(&input.logo_base64) {
             fields.push(overdue_domain::FieldError::new("logo", m));
         }
@@ -665,7 +743,7 @@ impl Api {
         let doc = Document {
             kind,
             page_size: page_size.unwrap_or_else(|| head.page_size()),
-            letterhead: head.to_model(),
+            letterhead: head.for_currency(currency.code()).to_model(),
             recipient: recipient(&debtor, &head.country),
             reference,
             payment_reference,
@@ -951,7 +1029,7 @@ impl Api {
         let doc = Document {
             kind: DocumentKind::Invoice,
             page_size: head.page_size(),
-            letterhead: head.to_model(),
+            letterhead: head.for_currency(inv.amount.currency().code()).to_model(),
             recipient: recipient(&debtor, &head.country),
             reference: inv.number.clone(),
             payment_reference: overdue_domain::bank::rf::for_invoice(&inv.number, inv.id),
@@ -1027,7 +1105,7 @@ impl Api {
         let doc = Document {
             kind: DocumentKind::Statement,
             page_size: head.page_size(),
-            letterhead: head.to_model(),
+            letterhead: head.for_currency(debtor.draft.currency.code()).to_model(),
             recipient: recipient(&debtor, &head.country),
             payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
             reference: if debtor.draft.external_ref.is_empty() {

@@ -556,8 +556,14 @@ impl Api {
     /// Letterhead): one set of creditor details for every letter and email. A field the
     /// letterhead leaves empty falls back to what older books kept in the dunning settings.
     pub async fn message_settings(&self) -> Result<DunningSettings, ApiError> {
+        self.message_settings_for("").await
+    }
+
+    /// [`Api::message_settings`] with the bank account that takes `currency` (the one the
+    /// user added for it in Settings > Letterhead, else the main one).
+    pub async fn message_settings_for(&self, currency: &str) -> Result<DunningSettings, ApiError> {
         let mut s = self.dunning_settings().await?;
-        let h = self.letterhead_get().await?;
+        let h = self.letterhead_get().await?.for_currency(currency);
         let pick = |own: &str, old: &mut String| {
             if !own.trim().is_empty() {
                 *old = own.trim().to_string();

@@ -569,6 +569,62 @@ async fn a_letter_without_payment_details_is_refused_before_it_is_saved() {
     assert!(!a.body.contains("IBAN"), "no empty IBAN line: {}", a.body);
 }
 
+/// One set of creditor details, one bank account per currency where the user adds one: a
+/// debtor in pounds is told the sterling account, one in euros the main IBAN.
+#[tokio::test]
+async fn a_debt_in_another_currency_names_that_currencys_account() {
+    use overdue_api::documents::CurrencyAccountDto;
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("c.db").to_str().unwrap(), (2026, 12, 6)).await;
+    letterhead(&api).await;
+    let mut head = api.letterhead_get().await.unwrap();
+    head.accounts = vec![CurrencyAccountDto {
+        currency: "XYZ".into(),
+        ..CurrencyAccountDto::default()
+    }];
+    let bad = api.letterhead_set(head.clone()).await.unwrap_err();
+    let fields: Vec<&str> = bad.fields.iter().map(|f| f.field.as_str()).collect();
+    assert!(
+        fields.contains(&"accounts[0].currency") && fields.contains(&"accounts[0].iban"),
+        "{bad:?}"
+    );
+    head.accounts = vec![CurrencyAccountDto {
+        currency: "GBP".into(),
+        bank_name: "Barclays".into(),
+        account_number: "41926819".into(),
+        sort_code: "20-00-00".into(),
+        ..CurrencyAccountDto::default()
+    }];
+    api.letterhead_set(head).await.unwrap();
+    let gb = debtor(&api, "G1", "Pound Ltd", "en", "GB", "GBP").await;
+    let eu = debtor(&api, "E1", "Euro GmbH", "de", "DE", "EUR").await;
+    invoice(&api, gb, "G-1", "2026-09-01", "2026-10-01", "250.00").await;
+    invoice(&api, eu, "E-1", "2026-09-01", "2026-10-01", "250.00").await;
+    let run = preview(&api, "2026-12-06").await;
+    let g = action(&run, "G1");
+    assert!(
+        g.body.contains("Sort code 20-00-00, account 41926819") && g.body.contains("Barclays"),
+        "{}",
+        g.body
+    );
+    assert!(!g.body.contains(IBAN), "not the euro account: {}", g.body);
+    let e = action(&run, "E1");
+    assert!(
+        e.body.contains(IBAN) && !e.body.contains("41926819"),
+        "{}",
+        e.body
+    );
+    let letter = api
+        .letter_pdf(&letter(gb, "reminder", "2026-12-06"), false)
+        .await
+        .unwrap();
+    let text = pdf_text(&letter.bytes);
+    assert!(
+        text.contains("41926819") && !text.contains("DE89 3704"),
+        "{text}"
+    );
+}
+
 #[derive(Debug, Clone)]
 struct Inv {
     due_day: u32,

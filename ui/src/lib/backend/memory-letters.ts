@@ -75,6 +75,7 @@ const emptyLetterhead = (): LetterheadDto => ({
   sort_code: "", routing_number: "", signatory: "", page_size: "", jurisdiction: "", dunning_fee: "",
   third_party_collector: false,
   logo_base64: "",
+  accounts: [],
 });
 
 export class MemoryLetters implements LettersBackend {
