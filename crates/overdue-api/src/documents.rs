@@ -519,7 +519,7 @@ impl Api {
             let code = a.currency.trim().to_ascii_uppercase();
             if Currency::from_code(&code).is_err() {
                 fields.push(overdue_domain::FieldError::new(
-                    &format!("{field}.currency"),
+                    format!("{field}.currency"),
                     format!(
                         "\"{}\" is not an ISO 4217 currency code such as GBP.",
                         a.currency
@@ -527,20 +527,20 @@ impl Api {
                 ));
             } else if seen.contains(&code) {
                 fields.push(overdue_domain::FieldError::new(
-                    &format!("{field}.currency"),
+                    format!("{field}.currency"),
                     format!("There is already an account for {code}."),
                 ));
             }
             seen.push(code);
             if !a.iban.trim().is_empty() && !iban_ok(&a.iban) {
                 fields.push(overdue_domain::FieldError::new(
-                    &format!("{field}.iban"),
+                    format!("{field}.iban"),
                     "This IBAN's check digits are wrong.",
                 ));
             }
             if a.iban.trim().is_empty() && a.account_number.trim().is_empty() {
                 fields.push(overdue_domain::FieldError::new(
-                    &format!("{field}.iban"),
+                    format!("{field}.iban"),
                     "Enter the IBAN (or the account number) of this account.",
                 ));
             }
