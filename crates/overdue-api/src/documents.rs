@@ -500,8 +500,19 @@ impl Api {
 
     /// Saves the letterhead after checking it.
     pub async fn letterhead_set(&self, input: LetterheadDto) -> Result<LetterheadDto, ApiError> {
+        self.letterhead_save(input, true).await
+    }
+
+    /// [`Api::letterhead_set`]; `require_name` is false when older scripts fill in only
+    /// some of the creditor's details (the dunning settings' sender and bank): the rest is
+    /// checked all the same, and a letter still needs the name before it is produced.
+    pub(crate) async fn letterhead_save(
+        &self,
+        input: LetterheadDto,
+        require_name: bool,
+    ) -> Result<LetterheadDto, ApiError> {
         let mut fields = Vec::new();
-        if input.name.trim().is_empty() {
+        if require_name && input.name.trim().is_empty() {
             fields.push(overdue_domain::FieldError::new(
                 "name",
                 "The company name is required.",

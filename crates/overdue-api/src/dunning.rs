@@ -633,6 +633,44 @@ impl Api {
                 )])
             })?;
         }
+        // The creditor's details live once, in the letterhead (Settings > Letterhead): what
+        // a script still passes here is written there, checked as the letterhead is, and
+        // the dunning settings keep only what is about sending.
+        let mut s = s;
+        let mut head = self.letterhead_get().await?;
+        let mut changed = false;
+        let mut take = |from: &str, to: &mut String| {
+            let from = from.trim();
+            if !from.is_empty() && from != to.trim() {
+                *to = from.to_string();
+                changed = true;
+            }
+        };
+        take(&s.sender.name, &mut head.name);
+        take(&s.sender.email, &mut head.email);
+        take(&s.sender.phone, &mut head.phone);
+        take(&s.sender.address, &mut head.address_lines);
+        take(&s.payment.account_holder, &mut head.account_holder);
+        take(&s.payment.bank_name, &mut head.bank_name);
+        take(&s.payment.iban, &mut head.iban);
+        take(&s.payment.bic, &mut head.bic);
+        if changed {
+            self.letterhead_save(head, false).await?;
+        }
+        s.sender = MergeSender::default();
+        s.payment = MergePayment::default();
+        // The interest law is the default late-fee policy's (every message claims what the
+        // debtor's policy says): the old setting sets it.
+        let j = std::mem::take(&mut s.interest_jurisdiction);
+        if !j.trim().is_empty() {
+            self.late_fee_default_set(crate::latefees::LateFeePolicyDto {
+                kind: "statutory".into(),
+                jurisdiction: j.trim().to_string(),
+                claim_compensation: true,
+                ..crate::latefees::LateFeePolicyDto::default()
+            })
+            .await?;
+        }
         let text = serde_json::to_string(&s)
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         self.store()

@@ -625,6 +625,40 @@ async fn a_debt_in_another_currency_names_that_currencys_account() {
     );
 }
 
+/// Regression (issue 14): the creditor's details lived twice (Settings > Letterhead and the
+/// dunning settings' sender and IBAN). What the dunning settings are given goes to the
+/// letterhead; they keep only what is about sending.
+#[tokio::test]
+async fn the_creditors_details_live_once_in_the_letterhead() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("o.db").to_str().unwrap(), (2026, 12, 6)).await;
+    let mut s = api.dunning_settings().await.unwrap();
+    s.sender.name = "Seller AG".into();
+    s.payment.iban = IBAN.into();
+    s.payment.bic = "COBADEFFXXX".into();
+    s.run_time = "08:30".into();
+    let saved = api.dunning_settings_save(s).await.unwrap();
+    assert!(
+        saved.payment.iban.is_empty() && saved.sender.name.is_empty(),
+        "{saved:?}"
+    );
+    assert_eq!(saved.run_time, "08:30");
+    let head = api.letterhead_get().await.unwrap();
+    assert_eq!(
+        (head.name.as_str(), head.iban.as_str(), head.bic.as_str()),
+        ("Seller AG", IBAN, "COBADEFFXXX")
+    );
+    let mut bad = api.dunning_settings().await.unwrap();
+    bad.payment.iban = "DE00 1234".into();
+    let e = api.dunning_settings_save(bad).await.unwrap_err();
+    assert_eq!(e.fields[0].field, "iban", "{e:?}");
+    assert_eq!(
+        api.letterhead_get().await.unwrap().iban,
+        IBAN,
+        "nothing half-written"
+    );
+}
+
 #[derive(Debug, Clone)]
 struct Inv {
     due_day: u32,

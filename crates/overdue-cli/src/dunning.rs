@@ -133,31 +133,31 @@ pub enum DunningCommand {
     Smtp(SmtpCommand),
     /// Sender, bank details, interest law and the daily run time.
     Settings {
-        /// Sender (company) name.
+        /// Your company name (written to the letterhead: `pdf letterhead`).
         #[arg(long)]
         sender_name: Option<String>,
-        /// Sender email.
+        /// Your email (written to the letterhead).
         #[arg(long)]
         sender_email: Option<String>,
-        /// Sender phone.
+        /// Your phone (written to the letterhead).
         #[arg(long)]
         sender_phone: Option<String>,
-        /// Sender postal address (use \n for a line break).
+        /// Your street address (written to the letterhead; use \n for a line break).
         #[arg(long)]
         sender_address: Option<String>,
-        /// Account holder.
+        /// Account holder (written to the letterhead).
         #[arg(long)]
         account_holder: Option<String>,
-        /// Bank name.
+        /// Bank name (written to the letterhead).
         #[arg(long)]
         bank: Option<String>,
-        /// IBAN or account number.
+        /// IBAN (written to the letterhead).
         #[arg(long)]
         iban: Option<String>,
-        /// BIC.
+        /// BIC (written to the letterhead).
         #[arg(long)]
         bic: Option<String>,
-        /// Interest law to claim (de, uk, eu, fr, ie, ...; "" = none).
+        /// Interest law of the default late-fee policy (de, uk, eu, fr, ie, ...).
         #[arg(long)]
         interest: Option<String>,
         /// Daily run time while the app is open (HH:MM; "" = none).
