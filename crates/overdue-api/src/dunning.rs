@@ -965,20 +965,7 @@ impl Api {
             skipped_levels: Vec::new(),
         };
         let settings = self.message_settings().await?;
-        let ids: Vec<i64> = action.invoices.iter().map(|i| i.invoice_id).collect();
-        let claim = self
-            .claim(
-                &store,
-                debtor_id,
-                as_of,
-                ClaimScope {
-                    only: Some(&ids),
-                    interest: action.level.trigger_days > 0
-                        && claims_interest(&action.level.template),
-                    override_reason: None,
-                },
-            )
-            .await?;
+        let claim = self.action_claim(&store, &action, as_of).await?;
         let ctx = message_context(&debtor, &action, &claim, &settings);
         templates::render(&req.subject, &req.body, &ctx)
     }
@@ -1112,21 +1099,7 @@ impl Api {
                     }
                     let (message, render_error, notes) = match action.level.channel {
                         Channel::Email | Channel::Letter => {
-                            let ids: Vec<i64> =
-                                action.invoices.iter().map(|i| i.invoice_id).collect();
-                            let claim = self
-                                .claim(
-                                    &store,
-                                    d.id,
-                                    as_of,
-                                    ClaimScope {
-                                        only: Some(&ids),
-                                        interest: action.level.trigger_days > 0
-                                            && claims_interest(&action.level.template),
-                                        override_reason: None,
-                                    },
-                                )
-                                .await?;
+                            let claim = self.action_claim(&store, &action, as_of).await?;
                             let ctx = message_context(d, &action, &claim, &settings);
                             let language = claim.lang.catalog();
                             // Shown in the preview in full, but never sent while the claim
@@ -1661,6 +1634,28 @@ impl Api {
             .iter()
             .map(|r| record_dto(r, by_id.get(&r.debtor_id).copied()))
             .collect())
+    }
+
+    /// The claim behind a step of the ladder: the invoices it names, with interest and
+    /// compensation from the level after the due date that is not a gentle reminder.
+    async fn action_claim(
+        &self,
+        store: &Store,
+        action: &PlannedAction,
+        as_of: NaiveDate,
+    ) -> Result<Claim, ApiError> {
+        let ids: Vec<i64> = action.invoices.iter().map(|i| i.invoice_id).collect();
+        self.claim(
+            store,
+            action.debtor_id,
+            as_of,
+            ClaimScope {
+                only: Some(&ids),
+                interest: action.level.trigger_days > 0 && claims_interest(&action.level.template),
+                override_reason: None,
+            },
+        )
+        .await
     }
 
     /// Escalates a debtor by hand to a step of its policy, skipping the notice the ladder

@@ -259,7 +259,7 @@ impl Api {
                     rows,
                 });
                 for p in &i.problems {
-                    blocks.push(Block::Para(format!("Not calculated: {p}")));
+                    blocks.push(Block::Para(format!("Note: {p}")));
                 }
                 for v in &i.invoices {
                     calculation_blocks(

@@ -501,7 +501,7 @@ impl Api {
         mine.with_row(row.clone())
             .map_err(|e| ApiError::invalid(e.to_string()))?;
         store
-            .save_rate_rows(
+            .merge_rate_rows(
                 &[UserRateRow {
                     id: 0,
                     series: series.as_str().to_string(),
@@ -510,7 +510,6 @@ impl Api {
                     rate: rate.to_string(),
                     source: row.source,
                 }],
-                false,
                 self.clock().now(),
             )
             .await?;
@@ -520,38 +519,6 @@ impl Api {
     /// Removes one of the user's rate rows (the shipped row, if any, applies again).
     pub async fn rate_row_delete(&self, id: i64) -> Result<Vec<RateRowDto>, ApiError> {
         self.store().await.delete_rate_row(id).await?;
-        self.rate_table().await
-    }
-
-    /// Imports an updated rate table (CSV `series,valid_from,valid_to,rate,source`): its
-    /// rows replace the user's earlier rows, all or nothing; errors name the line.
-    pub async fn rate_table_import(
-        &self,
-        file_name: &str,
-        text: &str,
-    ) -> Result<Vec<RateRowDto>, ApiError> {
-        let table =
-            RateTable::parse(text).map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
-        let rows: Vec<UserRateRow> = table
-            .rows()
-            .iter()
-            .map(|r| UserRateRow {
-                id: 0,
-                series: r.series.as_str().to_string(),
-                valid_from: r.valid_from,
-                valid_to: r.valid_to,
-                rate: r.rate.to_string(),
-                source: if r.source.trim().is_empty() {
-                    format!("imported from {file_name}")
-                } else {
-                    r.source.clone()
-                },
-            })
-            .collect();
-        self.store()
-            .await
-            .save_rate_rows(&rows, true, self.clock().now())
-            .await?;
         self.rate_table().await
     }
 

@@ -204,9 +204,10 @@ async fn the_rate_table_takes_a_new_rate_and_an_imported_table() {
     assert!(no_source.message.contains("Source"));
 
     let bad = api
-        .rate_table_import(
+        .rate_import(
             "rates.csv",
-            "series,valid_from,valid_to,rate,source\nnope,2026-01-01,2026-06-30,1,x\n",
+            b"series,valid_from,valid_to,rate,source\nnope,2026-01-01,2026-06-30,1,x\n",
+            true,
         )
         .await
         .unwrap_err();

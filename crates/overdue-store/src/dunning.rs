@@ -256,6 +256,46 @@ pub struct TemplateRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Inserts a step into the outbox with the invoices it names, in `$state` (`planned`, or
+/// `sent` for a step performed by hand with `$note` and `$sent_at`); evaluates to its id.
+macro_rules! insert_action {
+    ($tx:expr, $a:expr, $amount:expr, $state:expr, $note:expr, $sent_at:expr, $now:expr) => {{
+        let a = $a;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
+             state, as_of, currency, amount_minor, deadline, note, sent_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        )
+        .bind(a.debtor_id)
+        .bind(i64::from(a.level))
+        .bind(i64::from(a.cycle))
+        .bind(a.policy_id)
+        .bind(&a.level_name)
+        .bind(a.channel.as_str())
+        .bind($state)
+        .bind(a.as_of)
+        .bind(a.amount.currency().code())
+        .bind($amount)
+        .bind(a.deadline)
+        .bind($note)
+        .bind($sent_at)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?;
+        for (invoice_id, open) in &a.invoices {
+            sqlx::query(
+                "INSERT INTO dunning_action_invoices (action_id, invoice_id, open_minor) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(invoice_id)
+            .bind(open.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        id
+    }};
+}
+
 /// Inserts a policy's levels inside an open transaction (`$tx`), for policy `$id`.
 macro_rules! insert_levels {
     ($tx:expr, $id:expr, $policy:expr) => {{
@@ -679,37 +719,7 @@ impl Store {
             .await?;
             let id = match existing {
                 Some(id) => id,
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
-                         state, as_of, currency, amount_minor, deadline, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, 'planned', $7, $8, $9, $10, $11, $11) RETURNING id",
-                    )
-                    .bind(a.debtor_id)
-                    .bind(i64::from(a.level))
-                    .bind(i64::from(a.cycle))
-                    .bind(a.policy_id)
-                    .bind(&a.level_name)
-                    .bind(a.channel.as_str())
-                    .bind(a.as_of)
-                    .bind(a.amount.currency().code())
-                    .bind(amount)
-                    .bind(a.deadline)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    for (invoice_id, open) in &a.invoices {
-                        sqlx::query(
-                            "INSERT INTO dunning_action_invoices (action_id, invoice_id, open_minor) VALUES ($1, $2, $3)",
-                        )
-                        .bind(id)
-                        .bind(invoice_id)
-                        .bind(open.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    id
-                }
+                None => insert_action!(tx, a, amount, "planned", "", None::<DateTime<Utc>>, now),
             };
             sqlx::query(
                 "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
@@ -905,35 +915,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
-                 state, as_of, currency, amount_minor, deadline, note, sent_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8, $9, $10, $11, $12, $12, $12) RETURNING id",
-            )
-            .bind(a.debtor_id)
-            .bind(i64::from(a.level))
-            .bind(i64::from(a.cycle))
-            .bind(a.policy_id)
-            .bind(&a.level_name)
-            .bind(a.channel.as_str())
-            .bind(a.as_of)
-            .bind(a.amount.currency().code())
-            .bind(amount)
-            .bind(a.deadline)
-            .bind(reason)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (invoice_id, open) in &a.invoices {
-                sqlx::query(
-                    "INSERT INTO dunning_action_invoices (action_id, invoice_id, open_minor) VALUES ($1, $2, $3)",
-                )
-                .bind(id)
-                .bind(invoice_id)
-                .bind(open.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let id = insert_action!(tx, a, amount, "sent", reason, Some(now), now);
             sqlx::query(
                 "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
                  note = 'superseded by an escalation by hand' \

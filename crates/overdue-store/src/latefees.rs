@@ -151,42 +151,9 @@ impl Store {
         })
     }
 
-    /// Replaces the user's rate rows with `rows` (an imported table), or with `append`
-    /// only adds them; one transaction either way.
-    pub async fn save_rate_rows(
-        &self,
-        rows: &[UserRateRow],
-        replace: bool,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            if replace {
-                sqlx::query("DELETE FROM user_rate_rows").execute(&mut *tx).await?;
-            }
-            for r in rows {
-                sqlx::query(
-                    "INSERT INTO user_rate_rows (series, valid_from, valid_to, rate, source, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(&r.series)
-                .bind(r.valid_from)
-                .bind(r.valid_to)
-                .bind(&r.rate)
-                .bind(r.source.trim())
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "rate starting", &format!("{} {}", r.series, r.valid_from)))?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    /// Merges rows read from a publisher's file into the user's rows, in one transaction:
-    /// each row replaces the user's rows of its series that share a day with it; rows of
-    /// other series stay.
+    /// Merges rate rows (a row the user adds, or those read from a publisher's file) into
+    /// the user's rows, in one transaction: each replaces the user's rows of its series that
+    /// share a day with it; rows of other series stay.
     pub async fn merge_rate_rows(
         &self,
         rows: &[UserRateRow],

@@ -532,21 +532,16 @@ async fn story(store: Store) {
         source: "Bundesbank".into(),
     };
     store
-        .save_rate_rows(&[row("2027-01-01")], false, now())
+        .merge_rate_rows(&[row("2027-01-01")], now())
         .await
         .unwrap();
-    assert!(matches!(
-        store
-            .save_rate_rows(&[row("2027-01-01")], false, now())
-            .await,
-        Err(StoreError::Duplicate { .. })
-    ));
-    store
-        .save_rate_rows(&[row("2027-01-01")], true, now())
-        .await
-        .unwrap();
+    // The same days again replace the row of that series (a corrected figure): never two.
+    let mut corrected = row("2027-03-01");
+    corrected.rate = "1.75".into();
+    store.merge_rate_rows(&[corrected], now()).await.unwrap();
     let rows = store.user_rate_rows().await.unwrap();
     assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].rate, "1.75");
     store.delete_rate_row(rows[0].id).await.unwrap();
     let invoice_id = store.invoice_id_by_number("BULK-1").await.unwrap();
     let histories = store.invoice_histories(&[invoice_id]).await.unwrap();
