@@ -256,6 +256,22 @@ pub struct TemplateRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Cancels the debtor's planned or failed steps other than `$id`, saying why.
+macro_rules! supersede_others {
+    ($tx:expr, $debtor_id:expr, $id:expr, $why:expr, $now:expr) => {
+        sqlx::query(
+            "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, note = $4 \
+             WHERE debtor_id = $1 AND id <> $2 AND state IN ('planned', 'failed')",
+        )
+        .bind($debtor_id)
+        .bind($id)
+        .bind($now)
+        .bind($why)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 /// Inserts a step into the outbox with the invoices it names, in `$state` (`planned`, or
 /// `sent` for a step performed by hand with `$note` and `$sent_at`); evaluates to its id.
 macro_rules! insert_action {
@@ -721,16 +737,7 @@ impl Store {
                 Some(id) => id,
                 None => insert_action!(tx, a, amount, "planned", "", None::<DateTime<Utc>>, now),
             };
-            sqlx::query(
-                "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
-                 note = 'superseded by a later step' \
-                 WHERE debtor_id = $1 AND id <> $2 AND state IN ('planned', 'failed')",
-            )
-            .bind(a.debtor_id)
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            supersede_others!(tx, a.debtor_id, id, "superseded by a later step", now);
             tx.commit().await?;
             id
         });
@@ -916,16 +923,7 @@ impl Store {
                     .await?;
             }
             let id = insert_action!(tx, a, amount, "sent", reason, Some(now), now);
-            sqlx::query(
-                "UPDATE dunning_actions SET state = 'cancelled', updated_at = $3, \
-                 note = 'superseded by an escalation by hand' \
-                 WHERE debtor_id = $1 AND id <> $2 AND state IN ('planned', 'failed')",
-            )
-            .bind(a.debtor_id)
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            supersede_others!(tx, a.debtor_id, id, "superseded by an escalation by hand", now);
             let mut event = event.clone();
             event.ref_id = Some(id);
             insert_event!(tx, &event, now)?;
