@@ -158,7 +158,20 @@ pub fn write_csv(t: &Table, path: &Path) -> Result<usize, ApiError> {
     let mut w = csv::Writer::from_path(path).map_err(|e| io_error(path, e))?;
     w.write_record(&t.header).map_err(|e| io_error(path, e))?;
     for r in &t.rows {
-        w.write_record(r).map_err(|e| io_error(path, e))?;
+        // Text cells that a spreadsheet would run as a formula are written as text; the
+        // amounts stay numbers (a negative amount is not escaped).
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                if t.amount_columns.contains(&c) {
+                    v.clone()
+                } else {
+                    overdue_domain::text::spreadsheet_text(v).into_owned()
+                }
+            })
+            .collect();
+        w.write_record(cells).map_err(|e| io_error(path, e))?;
     }
     w.flush().map_err(|e| io_error(path, e))?;
     Ok(t.rows.len())

@@ -941,6 +941,9 @@ impl Api {
                 & required(row, "amount", &mut problems);
             let number = row.get("number").to_string();
             too_long(row, "number", 64, &mut problems);
+            if let Some(p) = overdue_domain::text::identifier_problem(&number) {
+                problems.add(row.line, "number", p);
+            }
             too_long(row, "description", 1000, &mut problems);
             if !number.is_empty() {
                 if let Some(first) = seen.insert(number.clone(), row.line) {

@@ -308,10 +308,14 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, String> {
     if t.is_empty() {
         return Err(format!("{field} is missing (write it as YYYY-MM-DD)"));
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .ok()
         .filter(|_| t.len() == 10)
-        .ok_or_else(|| format!("\"{t}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))
+        .ok_or_else(|| format!("\"{t}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))?;
+    match overdue_domain::ledger::date_problem(date) {
+        Some(p) => Err(p),
+        None => Ok(date),
+    }
 }
 
 /// Parses an amount above zero in `currency`.
@@ -331,6 +335,9 @@ pub(crate) fn parse_positive(text: &str, currency: Currency) -> Result<Money, St
     }
     if m.is_zero() {
         return Err("the amount must be more than zero".into());
+    }
+    if let Some(p) = overdue_domain::ledger::amount_problem(&m) {
+        return Err(p);
     }
     Ok(m)
 }
@@ -437,8 +444,13 @@ impl Api {
             )));
         }
         let number = input.number.trim();
-        if number.is_empty() || number.chars().count() > 64 || number.chars().any(char::is_control)
-        {
+        if let Some(p) = overdue_domain::text::identifier_problem(number) {
+            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+                "number",
+                format!("The invoice number cannot be used: {p}."),
+            )]));
+        }
+        if number.is_empty() || number.chars().count() > 64 {
             return Err(ApiError::invalid(
                 "Give the invoice a number of 1 to 64 characters.",
             ));

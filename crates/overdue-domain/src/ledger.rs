@@ -890,3 +890,63 @@ mod tests {
         }
     }
 }
+
+/// The largest amount one invoice, payment or credit note may carry: 999,999,999,999.99
+/// (a trillion less a cent). Sums of a whole book of such amounts stay far inside what the
+/// ledger's 64-bit minor units hold, so no total can overflow.
+pub const MAX_AMOUNT: rust_decimal::Decimal =
+    rust_decimal::Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
+
+/// Why an amount entered or imported is refused as too large, if it is.
+pub fn amount_problem(amount: &crate::Money) -> Option<String> {
+    (amount.amount().abs() > MAX_AMOUNT).then(|| {
+        format!(
+            "{} is more than the largest amount Overdue keeps ({} {})",
+            amount,
+            crate::money::decimal_string(MAX_AMOUNT, 2),
+            amount.currency()
+        )
+    })
+}
+
+/// The first and last dates a document may carry (1 January 1900 to 31 December 2199): a
+/// date outside is a typing error, not a business date.
+pub const DATE_RANGE: (chrono::NaiveDate, chrono::NaiveDate) = (
+    match chrono::NaiveDate::from_ymd_opt(1900, 1, 1) {
+        Some(d) => d,
+        None => chrono::NaiveDate::MIN,
+    },
+    match chrono::NaiveDate::from_ymd_opt(2199, 12, 31) {
+        Some(d) => d,
+        None => chrono::NaiveDate::MAX,
+    },
+);
+
+/// Why a date entered or imported is refused as out of range, if it is.
+pub fn date_problem(date: chrono::NaiveDate) -> Option<String> {
+    (date < DATE_RANGE.0 || date > DATE_RANGE.1)
+        .then(|| format!("{date} is outside the dates Overdue accepts (1900-01-01 to 2199-12-31)"))
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+    use crate::{Currency, Money};
+
+    #[test]
+    fn the_largest_amount_is_a_trillion_less_a_cent() {
+        assert_eq!(MAX_AMOUNT.to_string(), "999999999999.99");
+        let eur = Currency::from_code("EUR").unwrap();
+        assert!(amount_problem(&Money::parse("999999999999.99", eur).unwrap()).is_none());
+        assert!(amount_problem(&Money::parse("50000000000000000.00", eur).unwrap()).is_some());
+    }
+
+    #[test]
+    fn dates_from_1900_to_2199() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(date_problem(d("1900-01-01")).is_none());
+        assert!(date_problem(d("2199-12-31")).is_none());
+        assert!(date_problem(d("0000-01-01")).is_some());
+        assert!(date_problem(d("9999-12-31")).is_some());
+    }
+}

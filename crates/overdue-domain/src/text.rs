@@ -56,3 +56,58 @@ mod tests {
         assert_eq!(fold_for_search("Ó Súilleabháin"), "o suilleabhain");
     }
 }
+
+/// Why an identifier typed or imported (an invoice number, a reference) is refused: a
+/// control character, or a bidirectional formatting character that makes a number read
+/// differently from what it is (U+202A..U+202E, U+2066..U+2069, U+200E/U+200F, U+061C).
+pub fn identifier_problem(text: &str) -> Option<String> {
+    text.chars().find_map(|c| {
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+        (bidi || c.is_control()).then(|| {
+            format!(
+                "it contains the invisible character U+{:04X}, which would make it read \
+                 differently from what it is",
+                u32::from(c)
+            )
+        })
+    })
+}
+
+/// A text cell made safe for a spreadsheet (OWASP "CSV injection"): a cell that starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe, so that
+/// it is shown as text instead of run as a formula. Numbers are not text cells: pass only
+/// text.
+pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn bidi_overrides_and_controls_are_named() {
+        assert!(identifier_problem("INV-1").is_none());
+        assert!(identifier_problem("Łódź-ü").is_none());
+        assert!(identifier_problem("AB\u{202E}C")
+            .unwrap()
+            .contains("U+202E"));
+        assert!(identifier_problem("A\u{2067}B").unwrap().contains("U+2067"));
+        assert!(identifier_problem("A\u{0007}").unwrap().contains("U+0007"));
+    }
+
+    #[test]
+    fn formulas_become_text() {
+        assert_eq!(spreadsheet_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            spreadsheet_text("+cmd|' /C calc'!A0"),
+            "'+cmd|' /C calc'!A0"
+        );
+        assert_eq!(spreadsheet_text("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_text("Acme"), "Acme");
+    }
+}

@@ -1,0 +1,161 @@
+//! Hostile input through the CLI (issue 17): each case was tried and went wrong; each is a
+//! regression test here, with the rule it now follows.
+
+use std::path::Path;
+use std::process::Command;
+
+fn overdue(db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_overdue"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("OVERDUE_TODAY", "2026-04-30")
+        .output()
+        .expect("the overdue binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let (code, out, err) = overdue(db, args);
+    assert_eq!(code, 0, "overdue {args:?} failed: {err}");
+    out
+}
+
+fn refused(db: &Path, args: &[&str], says: &str) {
+    let (code, out, err) = overdue(db, args);
+    assert_eq!(code, 2, "overdue {args:?} must be refused: {out}{err}");
+    assert!(err.contains(says), "overdue {args:?} says {says:?}: {err}");
+}
+
+fn invoice<'a>(number: &'a str, issue: &'a str, amount: &'a str) -> Vec<&'a str> {
+    vec![
+        "invoices",
+        "add",
+        "--debtor",
+        "H1",
+        "--number",
+        number,
+        "--issue-date",
+        issue,
+        "--amount",
+        amount,
+    ]
+}
+
+#[test]
+fn amounts_dates_and_invoice_numbers_that_break_a_book_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    ok(&db, &["debtors", "add", "--name", "Acme", "--ref", "H1"]);
+    // Two amounts of 50,000,000,000,000,000.00 used to make every total overflow.
+    refused(
+        &db,
+        &invoice("BIG-1", "2026-01-01", "50000000000000000.00"),
+        "more than the largest amount Overdue keeps (999999999999.99 EUR)",
+    );
+    ok(&db, &invoice("MAX-1", "2026-01-01", "999999999999.99"));
+    ok(&db, &invoice("MAX-2", "2026-01-01", "999999999999.99"));
+    let list = ok(&db, &["debtors", "list", "--sort", "overdue-balance"]);
+    assert!(list.contains("1999999999999.98"), "{list}");
+    ok(
+        &db,
+        &[
+            "report",
+            "metrics",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-04-30",
+        ],
+    );
+    refused(
+        &db,
+        &invoice("OLD-1", "0000-01-01", "1.00"),
+        "outside the dates Overdue accepts (1900-01-01 to 2199-12-31)",
+    );
+    refused(
+        &db,
+        &invoice("FAR-1", "9999-12-31", "1.00"),
+        "outside the dates Overdue accepts",
+    );
+    refused(
+        &db,
+        &invoice("AB\u{202E}C", "2026-01-01", "1.00"),
+        "invisible character U+202E",
+    );
+    // The same through a CSV import: all rows or none, each problem named by line.
+    let csv = dir.path().join("inv.csv");
+    std::fs::write(
+        &csv,
+        "number,debtor_external_id,issue_date,amount\nOK-1,H1,2026-02-01,10.00\nX\u{2067}1,H1,2026-02-01,10.00\nOK-2,H1,1850-02-01,10.00\nOK-3,H1,2026-02-01,50000000000000000.00\n",
+    )
+    .unwrap();
+    let (code, _, err) = overdue(&db, &["import", "invoices", csv.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    for says in [
+        "inv.csv:3: number",
+        "U+2067",
+        "inv.csv:4: issue_date",
+        "1900-01-01",
+        "inv.csv:5: amount",
+        "largest amount",
+    ] {
+        assert!(err.contains(says), "{says:?} in {err}");
+    }
+    let shown = ok(&db, &["invoices", "list"]);
+    assert!(!shown.contains("OK-1"), "nothing half-written: {shown}");
+}
+
+#[test]
+fn a_csv_export_never_hands_a_spreadsheet_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    ok(
+        &db,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "=HYPERLINK(\"http://evil\")",
+            "--ref",
+            "H1",
+        ],
+    );
+    ok(&db, &invoice("+cmd|' /C calc'!A0", "2026-01-01", "100.00"));
+    ok(
+        &db,
+        &[
+            "payments",
+            "add",
+            "--debtor",
+            "H1",
+            "--amount",
+            "30.00",
+            "--date",
+            "2026-02-01",
+        ],
+    );
+    let out = dir.path().join("x.csv");
+    ok(&db, &["export", "invoices", "--out", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("'+cmd|' /C calc'!A0"), "{text}");
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+        "{text}"
+    );
+    // Amounts stay numbers.
+    assert!(text.contains(",100.00,70.00,"), "{text}");
+    for line in text.lines().skip(1) {
+        for cell in line.split(',') {
+            let c = cell.trim_start_matches('"');
+            assert!(
+                !c.starts_with(['=', '+', '@']),
+                "a live formula: {cell} in {line}"
+            );
+        }
+    }
+}
