@@ -247,6 +247,7 @@ enum DebtorsCommand {
 }
 
 fn main() -> ExitCode {
+    quiet_when_the_reader_goes_away();
     let cli = Cli::parse();
     let json = cli.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -375,7 +376,21 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     {
         return bench_ledger(debtors, invoices, runs, dir, cli.json).await;
     }
-    let api = Api::open(&database(cli.db)?, Arc::new(SystemClock::from_env())).await?;
+    let target = database(cli.db)?;
+    if reads_only(&cli.command) {
+        // A command that only reads never creates a book: a mistyped --db says so.
+        let is_file = !target.starts_with("postgres://") && !target.starts_with("postgresql://");
+        if is_file && !std::path::Path::new(&target).exists() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "There is no book at {target}: check --db (nothing was created; add a \
+                     debtor or import a file to start a new book there)."
+                ),
+            ));
+        }
+    }
+    let api = Api::open(&target, Arc::new(SystemClock::from_env())).await?;
     let result = dispatch(&api, cli.command, cli.json).await;
     api.close().await;
     result
@@ -612,4 +627,45 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n - 1).collect::<String>() + "…"
     }
+}
+
+/// `overdue debtors list | head`: when the reader of stdout goes away, printing fails with
+/// a broken pipe; that is the reader's choice, not an error, so the process ends quietly
+/// (as a filter does) instead of panicking with a backtrace. Nothing is half-written by it:
+/// every command writes to the book before it prints.
+fn quiet_when_the_reader_goes_away() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+/// Commands that only read the book (so must not create one where none is).
+fn reads_only(command: &Command) -> bool {
+    use ledger::{InvoicesCommand, LedgerCommand};
+    matches!(
+        command,
+        Command::Info
+            | Command::Debtors(
+                DebtorsCommand::List { .. }
+                    | DebtorsCommand::Show { .. }
+                    | DebtorsCommand::Search { .. }
+            )
+            | Command::Ledger(
+                LedgerCommand::Report(_)
+                    | LedgerCommand::Export(_)
+                    | LedgerCommand::Invoices(
+                        InvoicesCommand::List { .. } | InvoicesCommand::Show { .. }
+                    )
+            )
+    )
 }

@@ -159,3 +159,50 @@ fn a_csv_export_never_hands_a_spreadsheet_a_formula() {
         }
     }
 }
+
+#[test]
+fn a_mistyped_book_is_not_created_by_a_command_that_only_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo").join("bok.db");
+    for args in [
+        vec!["info"],
+        vec!["debtors", "list"],
+        vec!["invoices", "list"],
+        vec!["report", "aging"],
+    ] {
+        let (code, _, err) = overdue(&db, &args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(
+            err.contains("There is no book at") && err.contains("nothing was created"),
+            "{err}"
+        );
+    }
+    assert!(
+        !dir.path().join("typo").exists(),
+        "no folder, no empty book"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    ok(&db, &["demo", "--debtors", "300", "--invoices", "600"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_overdue"))
+        .arg("--db")
+        .arg(&db)
+        .args(["debtors", "list", "--limit", "300"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then go away like `| head -1`.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    let _ = std::io::Read::read(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
