@@ -305,27 +305,10 @@ fn logo_bytes(base64_text: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Checks an IBAN's mod-97 checksum (spaces ignored).
+/// Whether an IBAN is valid: the country's length and format as well as the check digits
+/// (the same rule as the bank statements' reader, `iban_validate`).
 fn iban_ok(iban: &str) -> bool {
-    let s: String = iban
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if s.len() < 15 || s.len() > 34 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return false;
-    }
-    let rearranged = format!("{}{}", &s[4..], &s[..4]);
-    let mut rem: u32 = 0;
-    for c in rearranged.chars() {
-        let v = c.to_digit(36).unwrap_or(0);
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
+    crate::bank::normalize_iban(iban).is_some()
 }
 
 /// The kind's usual period to pay or reply, in days.

@@ -206,3 +206,46 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn ibans_and_email_addresses_are_checked_by_their_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("i.db");
+    // Check digits right, but no such country (XX) or the wrong length for Germany.
+    for iban in ["XX0912345678901234567890", "DE543704004405320130001"] {
+        let head = dir.path().join("lh.json");
+        std::fs::write(
+            &head,
+            format!(r#"{{"name":"Seller AG","country":"DE","iban":"{iban}"}}"#),
+        )
+        .unwrap();
+        refused(
+            &db,
+            &["pdf", "letterhead", "--set", head.to_str().unwrap()],
+            "IBAN",
+        );
+    }
+    refused(
+        &db,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme",
+            "--email",
+            "ap@acme..test",
+        ],
+        "email",
+    );
+    ok(
+        &db,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme",
+            "--email",
+            "ap@acme.test",
+        ],
+    );
+}

@@ -130,16 +130,19 @@ pub const MAX_NAME_LEN: usize = 200;
 /// Longest payment terms accepted, in days.
 pub const MAX_TERMS_DAYS: u32 = 365;
 
+/// An e-mail address a reminder can be sent to: valid by RFC 5322 (the `email_address`
+/// crate, which refuses `ap@acme..test`), with a dot in the domain (no intranet names),
+/// and one address, not a list.
 fn plausible_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
-        && !domain.contains('@')
+    let one = !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';');
+    one && email_address::EmailAddress::parse_with_options(
+        s,
+        email_address::Options::default().without_display_text(),
+    )
+    .is_ok_and(|e| {
+        let domain = e.domain();
+        domain.contains('.') && !domain.starts_with('[')
+    })
 }
 
 fn plausible_phone(s: &str) -> bool {
@@ -315,5 +318,32 @@ mod tests {
         );
         assert_eq!(DebtorKind::parse("Company"), Some(DebtorKind::Company));
         assert_eq!(DebtorKind::parse("llc"), None);
+    }
+}
+
+#[cfg(test)]
+mod email_rule {
+    use super::plausible_email;
+
+    #[test]
+    fn addresses_follow_rfc_5322() {
+        for ok in [
+            "ap@acme.test",
+            "first.last+tag@sub.example.co.uk",
+            "o'brien@example.ie",
+        ] {
+            assert!(plausible_email(ok), "{ok}");
+        }
+        for bad in [
+            "ap@acme..test",
+            "ap@.acme.test",
+            "ap@acme",
+            "a b@acme.test",
+            "a@b.test;c@d.test",
+            "@acme.test",
+            "ap@acme.test.",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
     }
 }
