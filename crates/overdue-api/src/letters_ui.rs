@@ -23,8 +23,10 @@ use crate::documents::{
 };
 use crate::{Api, ApiError, ErrorCode};
 
-/// Largest file accepted as an attachment (64 MiB).
-const MAX_ATTACHMENT: u64 = 64 * 1024 * 1024;
+/// The largest attachment when Settings say nothing else: 25 MB.
+const DEFAULT_ATTACHMENT_MB: u64 = 25;
+/// The setting that changes it (whole megabytes).
+const ATTACHMENT_LIMIT: &str = "attachments.max_mb";
 
 /// A letter the Letters screen offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -599,28 +601,7 @@ impl Api {
         debtor_id: i64,
         path: &Path,
     ) -> Result<AttachmentDto, ApiError> {
-        let unreadable = |e: std::io::Error| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!("{}: cannot be read: {e}", path.display()),
-            )
-        };
-        let size = std::fs::metadata(path).map_err(unreadable)?.len();
-        if size > MAX_ATTACHMENT {
-            return Err(ApiError::new(
-                ErrorCode::InvalidInput,
-                format!(
-                    "{}: {} MiB is larger than the 64 MiB an attachment may be.",
-                    path.display(),
-                    size / (1024 * 1024)
-                ),
-            ));
-        }
-        let content = std::fs::read(path).map_err(unreadable)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "attachment".into());
+        let (name, content) = self.read_attachment(path).await?;
         let a = self.attach(debtor_id, None, &name, content).await?;
         Ok(AttachmentDto {
             id: a.id,
@@ -651,5 +632,61 @@ impl Api {
             letters: 1,
             notes: Vec::new(),
         }))
+    }
+}
+
+impl Api {
+    /// The largest file that may be attached, in bytes (Settings, default 25 MB).
+    pub async fn attachment_limit(&self) -> Result<u64, ApiError> {
+        let mb = self
+            .store()
+            .await
+            .setting(ATTACHMENT_LIMIT)
+            .await?
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|mb| *mb > 0)
+            .unwrap_or(DEFAULT_ATTACHMENT_MB);
+        Ok(mb * 1000 * 1000)
+    }
+
+    /// Reads a file to attach: its name and bytes, refused at once when it is larger than
+    /// the limit. The read itself stops at the limit, so a device or a file that keeps
+    /// growing (`/dev/zero`) is refused too instead of filling the memory.
+    pub async fn read_attachment(&self, path: &Path) -> Result<(String, Vec<u8>), ApiError> {
+        use std::io::Read;
+        let limit = self.attachment_limit().await?;
+        let unreadable = |e: std::io::Error| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("{}: cannot be read: {e}", path.display()),
+            )
+        };
+        let too_big = || {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{}: the file is larger than the {} MB an attachment may be (Settings: \
+                     attachments); nothing was attached.",
+                    path.display(),
+                    limit / 1_000_000
+                ),
+            )
+        };
+        if std::fs::metadata(path).map_err(unreadable)?.len() > limit {
+            return Err(too_big());
+        }
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let mut content = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut content)
+            .map_err(unreadable)?;
+        if content.len() as u64 > limit {
+            return Err(too_big());
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "attachment".into());
+        Ok((name, content))
     }
 }

@@ -283,13 +283,7 @@ pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
 /// Runs `overdue attach`.
 pub async fn attach(api: &Api, a: AttachArgs, json: bool) -> Result<(), ApiError> {
     let d = find(api, &debtor_key(&a.debtor)).await?;
-    let content = std::fs::read(&a.file)
-        .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", a.file.display())))?;
-    let name = a
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (name, content) = api.read_attachment(&a.file).await?;
     let rec = api
         .attach(d.id, a.invoice.as_deref(), &name, content)
         .await?;

@@ -249,3 +249,27 @@ fn ibans_and_email_addresses_are_checked_by_their_standards() {
         ],
     );
 }
+
+#[test]
+fn an_attachment_larger_than_the_limit_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    ok(&db, &["debtors", "add", "--name", "Acme", "--ref", "H1"]);
+    let big = dir.path().join("big.bin");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(30 * 1000 * 1000).unwrap();
+    refused(
+        &db,
+        &["attach", "--debtor", "H1", big.to_str().unwrap()],
+        "larger than the 25 MB an attachment may be",
+    );
+    // A device that never ends is refused too, without reading it all.
+    refused(
+        &db,
+        &["attach", "--debtor", "H1", "/dev/zero"],
+        "larger than the 25 MB",
+    );
+    let small = dir.path().join("terms.txt");
+    std::fs::write(&small, "Payment within 30 days.").unwrap();
+    ok(&db, &["attach", "--debtor", "H1", small.to_str().unwrap()]);
+}
