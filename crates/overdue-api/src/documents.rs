@@ -1826,6 +1826,22 @@ fn content_type_of(name: &str, content: &[u8]) -> String {
     .to_string()
 }
 
+/// A file name as a ZIP entry that unpacks where the user unpacks it and nowhere else: the
+/// last part of any path (`/` or `\\`), no leading dots (`..`), no control characters.
+fn zip_entry_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = last
+        .trim_start_matches(['.', ' '])
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect();
+    if clean.trim().is_empty() {
+        "attachment".to_string()
+    } else {
+        clean
+    }
+}
+
 fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, ApiError> {
     let err = |e: zip::result::ZipError| ApiError::new(ErrorCode::Internal, format!("ZIP: {e}"));
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -1843,6 +1859,7 @@ fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, Ap
         .last_modified_time(when);
     let mut seen = std::collections::HashSet::new();
     for (name, bytes) in files {
+        let name = &zip_entry_name(name);
         let mut n = name.clone();
         let mut k = 1;
         while !seen.insert(n.clone()) {
@@ -1859,6 +1876,15 @@ fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zip_entries_never_climb_out_of_the_folder() {
+        assert_eq!(zip_entry_name("..\\..\\evil.exe"), "evil.exe");
+        assert_eq!(zip_entry_name("../../etc/passwd"), "passwd");
+        assert_eq!(zip_entry_name(".."), "attachment");
+        assert_eq!(zip_entry_name("C:\\x\\terms.pdf"), "terms.pdf");
+        assert_eq!(zip_entry_name("contract 2026.pdf"), "contract 2026.pdf");
+    }
 
     #[test]
     fn iban_check_digits() {

@@ -1281,8 +1281,13 @@ impl Api {
                     return Ok(store.dunning_action(rec.id).await?);
                 }
                 let smtp = self.smtp_required().await?;
+                // The book's own id keeps two books from ever sending the same Message-ID.
+                let book = store
+                    .setting_once("book.id", &uuid::Uuid::new_v4().simple().to_string())
+                    .await?;
                 let message_id = format!(
-                    "dunning.{}.{}.{}.{}@{}",
+                    "dunning.{}.{}.{}.{}.{}@{}",
+                    &book[..book.len().min(12)],
                     rec.id,
                     rec.debtor_id,
                     rec.level,

@@ -6,6 +6,8 @@
 
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/smtp_sink.rs"]
+mod smtp_sink;
 
 use std::sync::Arc;
 
@@ -656,6 +658,55 @@ async fn the_creditors_details_live_once_in_the_letterhead() {
         api.letterhead_get().await.unwrap().iban,
         IBAN,
         "nothing half-written"
+    );
+}
+
+/// Regression (issue 17): two books produced identical Message-IDs. Each book has its own
+/// id in them now, so a bounce can never be matched to the other book's reminder.
+#[tokio::test]
+async fn two_books_never_send_the_same_message_id() {
+    use overdue_api::email::{SmtpSecurity, SmtpSettings, SmtpSettingsInput};
+    let sink = smtp_sink::SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    for book in ["one.db", "two.db"] {
+        let api = open(dir.path().join(book).to_str().unwrap(), (2026, 12, 6)).await;
+        letterhead(&api).await;
+        api.smtp_configure(SmtpSettingsInput {
+            settings: SmtpSettings {
+                host: "127.0.0.1".into(),
+                port: sink.port,
+                security: SmtpSecurity::Plain,
+                username: String::new(),
+                from_address: "billing@seller.test".into(),
+                from_name: "Seller AG".into(),
+                has_password: false,
+            },
+            password: String::new(),
+        })
+        .await
+        .unwrap();
+        let d = debtor(&api, "D1", "Acme", "en", "GB", "EUR").await;
+        invoice(&api, d, "A-1", "2026-10-01", "2026-11-01", "100.00").await;
+        let run = api
+            .dunning_run(DunningRunRequest {
+                as_of: "2026-12-06".into(),
+                mode: DunningRunMode::Send,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(run.actions[0].status, "sent", "{:?}", run.actions[0]);
+        api.close().await;
+    }
+    let sent = sink.delivered();
+    assert_eq!(sent.len(), 2);
+    let ids: Vec<String> = sent
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    assert_ne!(
+        ids[0], ids[1],
+        "the same first reminder of two books: {ids:?}"
     );
 }
 

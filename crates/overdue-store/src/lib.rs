@@ -298,6 +298,22 @@ impl Store {
         Ok(())
     }
 
+    /// A setting written once: `value` when the key is new, else what is stored (two
+    /// processes asking at once get the same answer).
+    pub async fn setting_once(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+        });
+        Ok(self
+            .setting(key)
+            .await?
+            .unwrap_or_else(|| value.to_string()))
+    }
+
     /// Row counts of the main tables: (debtors, invoices, payments).
     pub async fn counts(&self) -> Result<(i64, i64, i64), StoreError> {
         Ok(with_pool!(self, pool => {
