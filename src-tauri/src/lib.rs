@@ -479,7 +479,9 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
         .separator()
         .quit()
         .build()?;
-    let menu = MenuBuilder::new(app).item(&file).build()?;
+    let log = MenuItemBuilder::with_id("help-log", "Open log folder").build(app)?;
+    let help = SubmenuBuilder::new(app, "Help").item(&log).build()?;
+    let menu = MenuBuilder::new(app).item(&file).item(&help).build()?;
     app.set_menu(menu)?;
     app.on_menu_event(|app, event| {
         let create = match event.id().as_ref() {
@@ -487,6 +489,12 @@ fn build_menu(app: &tauri::App) -> tauri::Result<()> {
             "db-open" => false,
             "import-bank" => {
                 let _ = app.emit("menu-import-bank", ());
+                return;
+            }
+            "help-log" => {
+                if let Err(e) = overdue_api::logging::open_log_folder() {
+                    tracing::warn!(error = %e.message, "the log folder could not be opened");
+                }
                 return;
             }
             _ => return,
@@ -1044,12 +1052,23 @@ async fn debtor_iban_add(s: State<'_, Shell>, debtor_id: i64, iban: String) -> R
 
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
+    // The log file a user can find (Help > Open log folder); without it the app still runs.
+    let log = match overdue_api::logging::init() {
+        Ok((guard, _)) => Some(guard),
+        Err(e) => {
+            eprintln!("Overdue cannot write its log: {}", e.message);
+            None
+        }
+    };
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "the app starts");
     let clock = Arc::new(SystemClock::from_env());
     let opened = tauri::async_runtime::block_on(config::open_remembered(clock));
     let (api, config_file, notice) = match opened {
         Ok(v) => v,
         Err(e) => {
+            tracing::error!(code = ?e.code, error = %e.message, "the app cannot start");
             eprintln!("Overdue cannot start: {}", e.message);
+            drop(log); // flushes the log before the process ends
             std::process::exit(1);
         }
     };

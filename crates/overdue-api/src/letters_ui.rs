@@ -246,7 +246,7 @@ fn saved(f: &PdfFile, path: &Path, document_ids: Vec<i64>) -> SavedDocument {
 }
 
 /// Opens a file with the system's PDF viewer (which offers printing).
-fn open_in_viewer(path: &Path) -> Result<(), ApiError> {
+pub(crate) fn open_in_viewer(path: &Path) -> Result<(), ApiError> {
     let mut command = if cfg!(target_os = "windows") {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);

@@ -37,6 +37,10 @@ struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// Also write what happens to the log file the app writes (the platform's log folder,
+    /// e.g. ~/.local/share/overdue/logs), for a daily run or a support request.
+    #[arg(long, global = true)]
+    log: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -250,6 +254,25 @@ fn main() -> ExitCode {
     quiet_when_the_reader_goes_away();
     let cli = Cli::parse();
     let json = cli.json;
+    let _log = if cli.log {
+        match overdue_api::logging::init() {
+            Ok((guard, _)) => Some(guard),
+            Err(e) => return report(&e, json),
+        }
+    } else {
+        None
+    };
+    // The subcommand's name only: argument values (paths, names, amounts) stay out of logs.
+    let known: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let command_name = std::env::args()
+        .skip(1)
+        .find(|a| known.contains(a))
+        .unwrap_or_default();
+    let _span = tracing::info_span!("cli", command = %command_name).entered();
+    tracing::info!("started");
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -258,8 +281,14 @@ fn main() -> ExitCode {
         Err(e) => return report(&ApiError::new(ErrorCode::Internal, e.to_string()), json),
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(&e, json),
+        Ok(()) => {
+            tracing::info!("done");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            tracing::warn!(code = ?e.code, error = %e.message, "failed");
+            report(&e, json)
+        }
     }
 }
 

@@ -367,3 +367,92 @@ fn a_bounce_file_marks_the_sent_reminder_bounced() {
     let (code, _, _) = overdue(&db, &["dunning", "bounce"]);
     assert_eq!(code, 2);
 }
+
+/// `--log` writes what happened to the log file a user can find; never a password, a
+/// token or a message body (issue 17).
+#[test]
+fn the_log_says_what_ran_and_never_a_password_or_a_message() {
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let logs = dir.path().join("logs");
+    book(&db, &sink);
+    let env = [("OVERDUE_LOG_DIR", logs.to_str().unwrap())];
+    // A password through stdin (the keyring may refuse it where there is none: the log
+    // must not hold it either way).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_overdue"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--log",
+            "dunning",
+            "smtp",
+            "configure",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &sink.port.to_string(),
+            "--security",
+            "plain",
+            "--from",
+            "billing@seller.test",
+            "--username",
+            "billing",
+            "--password-stdin",
+        ])
+        .env("OVERDUE_LOG_DIR", &logs)
+        .env("OVERDUE_TODAY", "2026-04-30")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"s3cr3t-PASSWORD\n").unwrap();
+    drop(child.stdin.take());
+    let _ = child.wait().unwrap();
+    // Without the password again, and a run that sends.
+    ok(
+        &db,
+        &[
+            "dunning",
+            "smtp",
+            "configure",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &sink.port.to_string(),
+            "--security",
+            "plain",
+            "--from",
+            "billing@seller.test",
+        ],
+    );
+    let (code, _, err) = overdue_env(
+        &db,
+        &["--log", "dunning", "run", "--as-of", "2026-03-12", "--send"],
+        &env,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!sink.delivered().is_empty());
+    let body = sink.delivered()[0].body();
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&logs).unwrap() {
+        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        text.contains("command=dunning") && text.contains("done"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("s3cr3t-PASSWORD"),
+        "a password in the log: {text}"
+    );
+    let line = body
+        .lines()
+        .find(|l| l.contains("Please transfer") || l.contains("according to our records"))
+        .unwrap_or("Please transfer");
+    assert!(
+        !text.contains(line.trim()),
+        "a message body in the log: {text}"
+    );
+}
