@@ -1826,19 +1826,27 @@ fn content_type_of(name: &str, content: &[u8]) -> String {
     .to_string()
 }
 
-/// A file name as a ZIP entry that unpacks where the user unpacks it and nowhere else: the
-/// last part of any path (`/` or `\\`), no leading dots (`..`), no control characters.
+/// A ZIP entry's name that unpacks inside the folder the user unpacks it in and nowhere
+/// else: the parts of its path (`/` or `\\`) without `.`, `..`, drive letters, leading dots
+/// or control characters, joined with `/` (the case file's own folders stay).
 fn zip_entry_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last
-        .trim_start_matches(['.', ' '])
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+    let parts: Vec<String> = name
+        .split(['/', '\\'])
+        .filter(|p| !p.ends_with(':'))
+        .map(|p| {
+            p.trim_start_matches(['.', ' '])
+                .chars()
+                .filter(|c| {
+                    !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|')
+                })
+                .collect::<String>()
+        })
+        .filter(|p| !p.trim().is_empty())
         .collect();
-    if clean.trim().is_empty() {
+    if parts.is_empty() {
         "attachment".to_string()
     } else {
-        clean
+        parts.join("/")
     }
 }
 
@@ -1880,9 +1888,17 @@ mod tests {
     #[test]
     fn zip_entries_never_climb_out_of_the_folder() {
         assert_eq!(zip_entry_name("..\\..\\evil.exe"), "evil.exe");
-        assert_eq!(zip_entry_name("../../etc/passwd"), "passwd");
+        assert_eq!(zip_entry_name("../../etc/passwd"), "etc/passwd");
         assert_eq!(zip_entry_name(".."), "attachment");
-        assert_eq!(zip_entry_name("C:\\x\\terms.pdf"), "terms.pdf");
+        assert_eq!(zip_entry_name("C:\\x\\terms.pdf"), "x/terms.pdf");
+        assert_eq!(
+            zip_entry_name("invoices/invoice-A-1.pdf"),
+            "invoices/invoice-A-1.pdf"
+        );
+        assert_eq!(
+            zip_entry_name("attachments/../../x.txt"),
+            "attachments/x.txt"
+        );
         assert_eq!(zip_entry_name("contract 2026.pdf"), "contract 2026.pdf");
     }
 
