@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use overdue_docs::{Block, Metadata, PageSize, Report};
+use overdue_docs::{Block, Lang, Metadata, PageSize, Report};
 use overdue_store::NewDocument;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -61,15 +61,58 @@ impl InterestPrint {
     }
 }
 
-fn calculation_blocks(title: String, c: &InterestCalcResult, blocks: &mut Vec<Block>) {
-    let cur = &c.currency;
+/// The worksheet's words and figures in one language: amounts with the currency, dates and
+/// rates in the language's conventions.
+struct Sheet<'a> {
+    lang: Lang,
+    currency: &'a str,
+}
+
+impl Sheet<'_> {
+    fn t(&self, key: &str, values: &[(&str, &str)]) -> String {
+        self.lang.t(key, values)
+    }
+
+    fn amount(&self, text: &str) -> String {
+        match (
+            text.parse::<rust_decimal::Decimal>(),
+            overdue_domain::Currency::from_code(self.currency),
+        ) {
+            (Ok(d), Ok(c)) => self.lang.money(&overdue_domain::Money::new(d, c)),
+            _ => text.to_string(),
+        }
+    }
+
+    fn number(&self, text: &str) -> String {
+        text.replace('.', self.lang.decimal_mark())
+    }
+
+    fn date(&self, text: &str) -> String {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_or_else(|_| text.to_string(), |d| self.lang.short_date(d))
+    }
+}
+
+fn calculation_blocks(
+    title: String,
+    c: &InterestCalcResult,
+    sheet: &Sheet,
+    blocks: &mut Vec<Block>,
+) {
     blocks.push(Block::Section {
         title,
         new_page: false,
     });
-    blocks.push(Block::Para(format!(
-        "Law: {}. Principal {cur} {}, due {}, calculated to {} ({} days late); interest runs from {}.",
-        c.law, c.principal, c.due, c.until, c.days_late, c.interest_start
+    blocks.push(Block::Para(sheet.t(
+        "ws_law",
+        &[
+            ("law", &c.law),
+            ("principal", &sheet.amount(&c.principal)),
+            ("due", &sheet.date(&c.due)),
+            ("until", &sheet.date(&c.until)),
+            ("days", &c.days_late.to_string()),
+            ("start", &sheet.date(&c.interest_start)),
+        ],
     )));
     if !c.segments.is_empty() {
         let mut rows: Vec<Vec<String>> = c
@@ -77,22 +120,24 @@ fn calculation_blocks(title: String, c: &InterestCalcResult, blocks: &mut Vec<Bl
             .iter()
             .map(|s| {
                 vec![
-                    s.from.clone(),
-                    s.to.clone(),
+                    sheet.date(&s.from),
+                    sheet.date(&s.to),
                     s.days.to_string(),
-                    s.principal.clone(),
+                    sheet.amount(&s.principal),
                     s.reference_rate
                         .as_ref()
-                        .map_or_else(|| "–".into(), |r| format!("{r}%")),
-                    s.reference_date.clone().unwrap_or_else(|| "–".into()),
-                    format!("{}%", s.rate),
-                    s.daily.clone(),
-                    s.interest_exact.clone(),
+                        .map_or_else(|| "–".into(), |r| format!("{}%", sheet.number(r))),
+                    s.reference_date
+                        .as_deref()
+                        .map_or_else(|| "–".into(), |d| sheet.date(d)),
+                    format!("{}%", sheet.number(&s.rate)),
+                    sheet.amount(&s.daily),
+                    sheet.number(&s.interest_exact),
                 ]
             })
             .collect();
         rows.push(vec![
-            "Total".into(),
+            sheet.t("total", &[]),
             String::new(),
             c.segments.iter().map(|s| s.days).sum::<i64>().to_string(),
             String::new(),
@@ -100,47 +145,45 @@ fn calculation_blocks(title: String, c: &InterestCalcResult, blocks: &mut Vec<Bl
             String::new(),
             String::new(),
             String::new(),
-            c.interest_exact.clone(),
+            sheet.number(&c.interest_exact),
         ]);
         let bold = rows.len() - 1;
         blocks.push(Block::Table {
             columns: vec![
-                ("From".into(), 11, false),
-                ("To".into(), 11, false),
-                ("Days".into(), 7, true),
-                (format!("Principal {cur}"), 15, true),
-                ("Ref. rate".into(), 10, true),
-                ("Ref. date".into(), 12, false),
-                ("Rate".into(), 9, true),
-                ("Per day".into(), 9, true),
-                ("Interest".into(), 16, true),
+                (sheet.t("ws_from", &[]), 11, false),
+                (sheet.t("ws_to", &[]), 11, false),
+                (sheet.t("ws_days", &[]), 7, true),
+                (sheet.t("ws_principal", &[]), 15, true),
+                (sheet.t("ws_ref_rate", &[]), 10, true),
+                (sheet.t("ws_ref_date", &[]), 12, false),
+                (sheet.t("ws_rate", &[]), 9, true),
+                (sheet.t("ws_per_day", &[]), 9, true),
+                (sheet.t("col_interest", &[]), 16, true),
             ],
             rows,
             bold_rows: vec![bold],
         });
     }
     if !c.allocations.is_empty() {
-        blocks.push(Block::Para(
-            "Part payments and how they were applied:".into(),
-        ));
+        blocks.push(Block::Para(sheet.t("ws_payments", &[])));
         blocks.push(Block::Table {
             columns: vec![
-                ("Received".into(), 20, false),
-                (format!("Amount {cur}"), 20, true),
-                ("To costs".into(), 20, true),
-                ("To interest".into(), 20, true),
-                ("To principal".into(), 20, true),
+                (sheet.t("ws_received", &[]), 20, false),
+                (sheet.t("col_amount", &[]), 20, true),
+                (sheet.t("ws_to_costs", &[]), 20, true),
+                (sheet.t("ws_to_interest", &[]), 20, true),
+                (sheet.t("ws_to_principal", &[]), 20, true),
             ],
             rows: c
                 .allocations
                 .iter()
                 .map(|a| {
                     vec![
-                        a.date.clone(),
-                        a.amount.clone(),
-                        a.to_costs.clone(),
-                        a.to_interest.clone(),
-                        a.to_principal.clone(),
+                        sheet.date(&a.date),
+                        sheet.amount(&a.amount),
+                        sheet.amount(&a.to_costs),
+                        sheet.amount(&a.to_interest),
+                        sheet.amount(&a.to_principal),
                     ]
                 })
                 .collect(),
@@ -149,45 +192,53 @@ fn calculation_blocks(title: String, c: &InterestCalcResult, blocks: &mut Vec<Bl
     }
     let rows = vec![
         vec![
-            "Interest accrued (rounded once)".into(),
-            format!("{cur} {}", c.interest),
-        ],
-        vec!["Compensation".into(), format!("{cur} {}", c.compensation)],
-        vec![
-            "Principal outstanding".into(),
-            format!("{cur} {}", c.principal_outstanding),
+            sheet.t("ws_interest_accrued", &[]),
+            sheet.amount(&c.interest),
         ],
         vec![
-            "Interest outstanding".into(),
-            format!("{cur} {}", c.interest_outstanding),
+            sheet.t("col_compensation", &[]),
+            sheet.amount(&c.compensation),
         ],
         vec![
-            "Compensation outstanding".into(),
-            format!("{cur} {}", c.compensation_outstanding),
+            sheet.t("ws_principal_outstanding", &[]),
+            sheet.amount(&c.principal_outstanding),
         ],
         vec![
-            format!("Balance due on {}", c.until),
-            format!("{cur} {}", c.balance_due),
+            sheet.t("ws_interest_outstanding", &[]),
+            sheet.amount(&c.interest_outstanding),
+        ],
+        vec![
+            sheet.t("ws_compensation_outstanding", &[]),
+            sheet.amount(&c.compensation_outstanding),
+        ],
+        vec![
+            sheet.t("ws_balance_due", &[("date", &sheet.date(&c.until))]),
+            sheet.amount(&c.balance_due),
         ],
     ];
     blocks.push(Block::Table {
-        columns: vec![("".into(), 70, false), ("Amount".into(), 30, true)],
+        columns: vec![
+            ("".into(), 70, false),
+            (sheet.t("col_amount", &[]), 30, true),
+        ],
         bold_rows: vec![rows.len() - 1],
         rows,
     });
     if !c.daily_interest.trim_start_matches(['0', '.']).is_empty() {
-        blocks.push(Block::Para(format!(
-            "Interest continues to accrue at {cur} {} a day after {}.",
-            c.daily_interest, c.until
+        blocks.push(Block::Para(sheet.t(
+            "ws_continues",
+            &[
+                ("daily", &sheet.amount(&c.daily_interest)),
+                ("date", &sheet.date(&c.until)),
+            ],
         )));
     }
     if !c.compensation_basis.is_empty() {
-        blocks.push(Block::Small(format!(
-            "Compensation: {}",
-            c.compensation_basis
-        )));
+        blocks.push(Block::Small(
+            sheet.t("ws_compensation", &[("basis", &c.compensation_basis)]),
+        ));
     }
-    blocks.push(Block::Small(format!("Method: {}", c.basis)));
+    blocks.push(Block::Small(sheet.t("ws_method", &[("basis", &c.basis)])));
 }
 
 impl Api {
@@ -205,9 +256,13 @@ impl Api {
         let (title, subtitle, debtor) = match what {
             InterestPrint::Calculator { request } => {
                 let c = self.calc_interest((**request).clone()).await?;
-                calculation_blocks("Calculation".into(), &c, &mut blocks);
+                let sheet = Sheet {
+                    lang: Lang::En,
+                    currency: &c.currency,
+                };
+                calculation_blocks(sheet.t("ws_calculation", &[]), &c, &sheet, &mut blocks);
                 (
-                    "Late-payment interest".to_string(),
+                    sheet.t("ws_title", &[]),
                     format!(
                         "{} {} due {}, to {}",
                         c.currency, c.principal, c.due, c.until
@@ -218,63 +273,66 @@ impl Api {
             InterestPrint::Debtor { debtor_id, as_of } => {
                 let i = self.debtor_interest(*debtor_id, as_of).await?;
                 let d = self.store().await.debtor(*debtor_id).await?;
-                let cur = &i.currency;
+                // The debtor's language: the worksheet may go with a claim.
+                let sheet = Sheet {
+                    lang: crate::claim::debtor_lang(&d, &head.country),
+                    currency: &i.currency,
+                };
                 blocks.push(Block::Section {
-                    title: "Summary".into(),
+                    title: sheet.t("ws_summary", &[]),
                     new_page: false,
                 });
-                blocks.push(Block::Para(format!("Policy: {}", i.policy)));
+                blocks.push(Block::Para(sheet.t("ws_policy", &[("policy", &i.policy)])));
                 let mut rows: Vec<Vec<String>> = i
                     .invoices
                     .iter()
                     .map(|v| {
                         vec![
                             v.number.clone(),
-                            v.due_date.clone(),
-                            v.open.clone(),
-                            v.interest.clone(),
-                            v.compensation.clone(),
-                            v.claimable.clone(),
+                            sheet.date(&v.due_date),
+                            sheet.amount(&v.open),
+                            sheet.amount(&v.interest),
+                            sheet.amount(&v.compensation),
+                            sheet.amount(&v.claimable),
                         ]
                     })
                     .collect();
                 rows.push(vec![
-                    "Total".into(),
+                    sheet.t("total", &[]),
                     String::new(),
                     String::new(),
-                    i.interest.clone(),
-                    i.compensation.clone(),
-                    i.claimable.clone(),
+                    sheet.amount(&i.interest),
+                    sheet.amount(&i.compensation),
+                    sheet.amount(&i.claimable),
                 ]);
                 blocks.push(Block::Table {
                     columns: vec![
-                        ("Invoice".into(), 18, false),
-                        ("Due".into(), 13, false),
-                        (format!("Open {cur}"), 16, true),
-                        ("Interest".into(), 14, true),
-                        ("Compensation".into(), 18, true),
-                        ("Not yet charged".into(), 21, true),
+                        (sheet.t("col_invoice", &[]), 18, false),
+                        (sheet.t("col_due", &[]), 13, false),
+                        (sheet.t("col_open", &[]), 16, true),
+                        (sheet.t("col_interest", &[]), 14, true),
+                        (sheet.t("col_compensation", &[]), 18, true),
+                        (sheet.t("ws_not_yet_charged", &[]), 21, true),
                     ],
                     bold_rows: vec![rows.len() - 1],
                     rows,
                 });
                 for p in &i.problems {
-                    blocks.push(Block::Para(format!("Note: {p}")));
+                    blocks.push(Block::Para(sheet.t("ws_note", &[("note", p)])));
                 }
                 for v in &i.invoices {
                     calculation_blocks(
-                        format!("Invoice {}", v.number),
+                        sheet.t("ws_invoice", &[("number", &v.number)]),
                         &v.calculation,
+                        &sheet,
                         &mut blocks,
                     );
                 }
+                let as_of_text = sheet.date(&i.as_of);
                 (
-                    "Late-payment interest".to_string(),
-                    format!(
-                        "{} ({}), to {}",
-                        d.draft.name, d.draft.external_ref, i.as_of
-                    ),
-                    Some((*debtor_id, d.draft.name)),
+                    sheet.t("ws_title", &[]),
+                    format!("{} ({}), {as_of_text}", d.draft.name, d.draft.external_ref),
+                    Some((*debtor_id, d.draft.name.clone())),
                 )
             }
         };

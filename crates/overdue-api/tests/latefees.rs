@@ -261,13 +261,13 @@ async fn the_interest_calculation_prints_as_a_pdf() {
     let text = String::from_utf8_lossy(&text.stdout);
     for must in [
         "Late-payment interest",
-        "2026-04-01",
-        "2026-06-15",
+        "01/04/2026",
+        "15/06/2026",
         "76",
         "11.75%",
-        "GBP 58.72",
-        "GBP 70.00",
-        "GBP 2528.72",
+        "£58.72",
+        "£70.00",
+        "£2,528.72",
         "Late Payment of Commercial Debts",
     ] {
         assert!(text.contains(must), "must show {must:?}:\n{text}");

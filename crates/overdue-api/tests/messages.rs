@@ -477,6 +477,30 @@ async fn story(api: &Api) {
         run.actions
     );
 
+    // the_interest_calculation_was_english_only: the worksheet a debtor may be sent is in
+    // its language, with its conventions.
+    let sheet = api
+        .interest_pdf(
+            &overdue_api::interest_pdf::InterestPrint::Debtor {
+                debtor_id: de,
+                as_of: "2026-12-06".into(),
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let text = pdf_text(&sheet.bytes);
+    assert!(
+        text.contains("Verzugszinsen")
+            && text.contains("Übersicht")
+            && text.contains("Hauptforderung"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1.200,00 €") && text.contains("31.08.2026"),
+        "{text}"
+    );
+
     // french_letter_of_the_mahnung_kind_is_french
     let fr_letter = api
         .letter_pdf(&letter(fr, "mahnung", "2026-12-06"), false)

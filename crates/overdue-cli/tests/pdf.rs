@@ -885,7 +885,7 @@ fn letters_follow_the_debtors_late_fee_policy_and_the_calculation_prints() {
         "Invoice A-2",
         "10.27%",
         "27.789438",
-        "Balance due on 2026-04-30",
+        "Balance due on 30/04/2026",
         "section 367 BGB",
     ] {
         assert!(t.contains(must), "the calculation must show {must:?}:\n{t}");
