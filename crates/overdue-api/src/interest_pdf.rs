@@ -150,15 +150,15 @@ fn calculation_blocks(
         let bold = rows.len() - 1;
         blocks.push(Block::Table {
             columns: vec![
-                (sheet.t("ws_from", &[]), 11, false),
-                (sheet.t("ws_to", &[]), 11, false),
-                (sheet.t("ws_days", &[]), 7, true),
-                (sheet.t("ws_principal", &[]), 15, true),
+                (sheet.t("ws_from", &[]), 12, false),
+                (sheet.t("ws_to", &[]), 12, false),
+                (sheet.t("ws_days", &[]), 6, true),
+                (sheet.t("ws_principal", &[]), 16, true),
                 (sheet.t("ws_ref_rate", &[]), 10, true),
                 (sheet.t("ws_ref_date", &[]), 12, false),
-                (sheet.t("ws_rate", &[]), 9, true),
+                (sheet.t("ws_rate", &[]), 10, true),
                 (sheet.t("ws_per_day", &[]), 9, true),
-                (sheet.t("col_interest", &[]), 16, true),
+                (sheet.t("col_interest", &[]), 13, true),
             ],
             rows,
             bold_rows: vec![bold],
