@@ -66,6 +66,8 @@ impl InterestPrint {
 struct Sheet<'a> {
     lang: Lang,
     currency: &'a str,
+    /// The debtor is a consumer (German law: 5 points over the base rate, not 9).
+    consumer: bool,
 }
 
 impl Sheet<'_> {
@@ -106,7 +108,10 @@ fn calculation_blocks(
     blocks.push(Block::Para(sheet.t(
         "ws_law",
         &[
-            ("law", &c.law),
+            (
+                "law",
+                &crate::claim::interest_words(sheet.lang, c, sheet.consumer),
+            ),
             ("principal", &sheet.amount(&c.principal)),
             ("due", &sheet.date(&c.due)),
             ("until", &sheet.date(&c.until)),
@@ -233,9 +238,21 @@ fn calculation_blocks(
             ],
         )));
     }
-    if !c.compensation_basis.is_empty() {
+    let compensation = c
+        .compensation
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .zip(overdue_domain::Currency::from_code(sheet.currency).ok())
+        .map(|(d, cur)| overdue_domain::Money::new(d, cur))
+        .filter(|m| !m.is_zero());
+    let compensation_basis = match compensation {
+        // The statute in the worksheet's language; the engine's own words otherwise.
+        Some(m) => crate::claim::compensation_words(sheet.lang, c, &m),
+        None => c.compensation_basis.clone(),
+    };
+    if !compensation_basis.is_empty() {
         blocks.push(Block::Small(
-            sheet.t("ws_compensation", &[("basis", &c.compensation_basis)]),
+            sheet.t("ws_compensation", &[("basis", &compensation_basis)]),
         ));
     }
     blocks.push(Block::Small(sheet.t("ws_method", &[("basis", &c.basis)])));
@@ -259,6 +276,7 @@ impl Api {
                 let sheet = Sheet {
                     lang: Lang::En,
                     currency: &c.currency,
+                    consumer: request.debtor_kind.trim() == "consumer",
                 };
                 calculation_blocks(sheet.t("ws_calculation", &[]), &c, &sheet, &mut blocks);
                 (
@@ -277,6 +295,7 @@ impl Api {
                 let sheet = Sheet {
                     lang: crate::claim::debtor_lang(&d, &head.country),
                     currency: &i.currency,
+                    consumer: d.draft.kind == overdue_domain::DebtorKind::Individual,
                 };
                 blocks.push(Block::Section {
                     title: sheet.t("ws_summary", &[]),
