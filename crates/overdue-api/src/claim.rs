@@ -132,6 +132,9 @@ pub(crate) struct ClaimScope<'a> {
     pub interest: bool,
     /// A reason to send although the debtor is paused (logged with the message).
     pub override_reason: Option<&'a str>,
+    /// The pauses a dunning run already gathered for every debtor (`None`: gather this
+    /// debtor's here).
+    pub pauses: Option<&'a crate::dunning::Pauses>,
 }
 
 impl Claim {
@@ -266,7 +269,14 @@ impl Api {
             .into_iter()
             .collect();
 
-        let pauses = self.dunning_pauses(as_of, &[debtor_id]).await?;
+        let gathered;
+        let pauses = match scope.pauses {
+            Some(p) => p,
+            None => {
+                gathered = self.dunning_pauses(as_of, &[debtor_id]).await?;
+                &gathered
+            }
+        };
         let paused: Vec<String> = pauses
             .debtors
             .get(&debtor_id)

@@ -605,6 +605,7 @@ impl Api {
                     only: None,
                     interest: claims_interest,
                     override_reason,
+                    pauses: None,
                 },
             )
             .await?;

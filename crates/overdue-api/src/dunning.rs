@@ -965,7 +965,7 @@ impl Api {
             skipped_levels: Vec::new(),
         };
         let settings = self.message_settings().await?;
-        let claim = self.action_claim(&store, &action, as_of).await?;
+        let claim = self.action_claim(&store, &action, as_of, None).await?;
         let ctx = message_context(&debtor, &action, &claim, &settings);
         templates::render(&req.subject, &req.body, &ctx)
     }
@@ -1099,7 +1099,9 @@ impl Api {
                     }
                     let (message, render_error, notes) = match action.level.channel {
                         Channel::Email | Channel::Letter => {
-                            let claim = self.action_claim(&store, &action, as_of).await?;
+                            let claim = self
+                                .action_claim(&store, &action, as_of, Some(&pauses))
+                                .await?;
                             let ctx = message_context(d, &action, &claim, &settings);
                             let language = claim.lang.catalog();
                             // Shown in the preview in full, but never sent while the claim
@@ -1643,11 +1645,14 @@ impl Api {
 
     /// The claim behind a step of the ladder: the invoices it names, with interest and
     /// compensation from the level after the due date that is not a gentle reminder.
+    /// `pauses`: what the run already gathered for every debtor, so that a run does not
+    /// gather them again for each message.
     async fn action_claim(
         &self,
         store: &Store,
         action: &PlannedAction,
         as_of: NaiveDate,
+        pauses: Option<&Pauses>,
     ) -> Result<Claim, ApiError> {
         let ids: Vec<i64> = action.invoices.iter().map(|i| i.invoice_id).collect();
         self.claim(
@@ -1658,6 +1663,7 @@ impl Api {
                 only: Some(&ids),
                 interest: action.level.trigger_days > 0 && claims_interest(&action.level.template),
                 override_reason: None,
+                pauses,
             },
         )
         .await

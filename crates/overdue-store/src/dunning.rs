@@ -275,8 +275,12 @@ macro_rules! supersede_others {
 /// Inserts a step into the outbox with the invoices it names, in `$state` (`planned`, or
 /// `sent` for a step performed by hand with `$note` and `$sent_at`); evaluates to its id.
 macro_rules! insert_action {
-    ($tx:expr, $a:expr, $amount:expr, $state:expr, $note:expr, $sent_at:expr, $now:expr) => {{
+    ($tx:expr, $a:expr, $state:expr, $note:expr, $sent_at:expr, $now:expr) => {{
         let a = $a;
+        let amount = a
+            .amount
+            .to_minor_units()
+            .map_err(|e| StoreError::Rejected(e.to_string()))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO dunning_actions (debtor_id, level, cycle, policy_id, level_name, channel, \
              state, as_of, currency, amount_minor, deadline, note, sent_at, created_at, updated_at) \
@@ -291,7 +295,7 @@ macro_rules! insert_action {
         .bind($state)
         .bind(a.as_of)
         .bind(a.amount.currency().code())
-        .bind($amount)
+        .bind(amount)
         .bind(a.deadline)
         .bind($note)
         .bind($sent_at)
@@ -719,10 +723,6 @@ impl Store {
         a: &NewAction,
         now: DateTime<Utc>,
     ) -> Result<ActionRecord, StoreError> {
-        let amount = a
-            .amount
-            .to_minor_units()
-            .map_err(|e| StoreError::Rejected(e.to_string()))?;
         let id: i64 = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let existing: Option<i64> = sqlx::query_scalar(
@@ -735,7 +735,7 @@ impl Store {
             .await?;
             let id = match existing {
                 Some(id) => id,
-                None => insert_action!(tx, a, amount, "planned", "", None::<DateTime<Utc>>, now),
+                None => insert_action!(tx, a, "planned", "", None::<DateTime<Utc>>, now),
             };
             supersede_others!(tx, a.debtor_id, id, "superseded by a later step", now);
             tx.commit().await?;
@@ -890,10 +890,6 @@ impl Store {
         event: &NewEvent,
         now: DateTime<Utc>,
     ) -> Result<ActionRecord, StoreError> {
-        let amount = a
-            .amount
-            .to_minor_units()
-            .map_err(|e| StoreError::Rejected(e.to_string()))?;
         let id: i64 = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let existing: Option<(i64, String)> = sqlx::query_as(
@@ -922,7 +918,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let id = insert_action!(tx, a, amount, "sent", reason, Some(now), now);
+            let id = insert_action!(tx, a, "sent", reason, Some(now), now);
             supersede_others!(tx, a.debtor_id, id, "superseded by an escalation by hand", now);
             let mut event = event.clone();
             event.ref_id = Some(id);
