@@ -998,6 +998,7 @@ impl Api {
             warnings: [
                 self.bank_staleness(as_of).await?,
                 self.rate_gaps(as_of).await?,
+                self.limitation_warnings(as_of, None).await?,
             ]
             .concat(),
         };

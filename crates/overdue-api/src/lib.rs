@@ -46,6 +46,7 @@ pub mod interest_pdf;
 pub mod latefees;
 pub mod ledger;
 pub mod letters_ui;
+pub mod limitation;
 pub mod logging;
 pub mod reports;
 pub mod templates;

@@ -93,6 +93,19 @@ enum Command {
     /// Bank statements: import (camt, MT940, OFX, CSV), review and match payments.
     #[command(subcommand)]
     Bank(Box<bank::BankCommand>),
+    /// Limitation periods: the last day a claim for each open invoice can be issued,
+    /// soonest first (time-barred ones first of all).
+    Limitation {
+        /// Count days from this date (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Only claims with at most this many days left (time-barred ones included).
+        #[arg(long)]
+        within: Option<i64>,
+        /// Only this debtor's invoices (its reference, or #id).
+        #[arg(long)]
+        debtor: Option<String>,
+    },
 }
 
 /// Benchmarks.
@@ -573,6 +586,62 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Dunning(c) => dunning::run(api, *c, json).await,
         Command::LateFee(c) => latefees::run(api, c, json).await,
         Command::Bank(c) => bank::run(api, *c, json).await,
+        Command::Limitation {
+            as_of,
+            within,
+            debtor,
+        } => {
+            let debtor_id = match debtor {
+                Some(key) => Some(find(api, &key).await?.id),
+                None => None,
+            };
+            let report = api.limitation(&as_of, within, debtor_id).await?;
+            if !report.unknown.is_empty() {
+                let invoices: i64 = report.unknown.iter().map(|u| u.invoices).sum();
+                let mut countries: Vec<&str> = report
+                    .unknown
+                    .iter()
+                    .map(|u| {
+                        if u.country.is_empty() {
+                            "no country set"
+                        } else {
+                            u.country.as_str()
+                        }
+                    })
+                    .collect();
+                countries.sort_unstable();
+                countries.dedup();
+                eprintln!(
+                    "not listed: {invoices} open invoice{} of {} debtor{} in {}: Overdue knows no limitation rule there{}",
+                    if invoices == 1 { "" } else { "s" },
+                    report.unknown.len(),
+                    if report.unknown.len() == 1 { "" } else { "s" },
+                    countries.join(", "),
+                    if countries.contains(&"US") {
+                        " (a US debtor's state comes from its late-fee policy: statutory us-ca or us-ny)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            if json {
+                return print_json(&report.items);
+            }
+            if report.items.is_empty() {
+                println!(
+                    "No open invoice becomes time-barred in that window (as of {}).",
+                    report.as_of
+                );
+            }
+            for i in &report.items {
+                println!(
+                    "{}  {:>6} days  {:<14} {:<10} {:<30} {}",
+                    i.expires_on, i.days_left, i.jurisdiction, i.invoice, i.debtor, i.open
+                );
+                println!("      {}", i.rule);
+            }
+            Ok(())
+        }
         Command::Info => {
             let info = api.info().await?;
             if json {
@@ -684,6 +753,7 @@ fn reads_only(command: &Command) -> bool {
     matches!(
         command,
         Command::Info
+            | Command::Limitation { .. }
             | Command::Debtors(
                 DebtorsCommand::List { .. }
                     | DebtorsCommand::Show { .. }

@@ -38,6 +38,7 @@ pub mod debtor;
 pub mod dunning;
 pub mod interest;
 pub mod ledger;
+pub mod limitation;
 pub mod metrics;
 pub mod money;
 pub mod plan;

@@ -41,6 +41,7 @@ mod error;
 pub mod events;
 mod latefees;
 mod ledger;
+mod limitation;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -68,6 +69,7 @@ pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use documents::{AttachmentRecord, DocumentRecord, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
+pub use limitation::LimitationRow;
 pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
