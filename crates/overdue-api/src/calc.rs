@@ -21,7 +21,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use overdue_domain::interest::{
     self, statutory_rate, ContractTerms, InterestError, InterestRequest, InterestResult,
-    Jurisdiction, PartPayment, RateBasis, RateMode, RateTable,
+    Jurisdiction, PartPayment, PaymentOrder, RateBasis, RateMode, RateTable,
 };
 use overdue_domain::money::decimal_string;
 use overdue_domain::plan::{self, Frequency, PlanMethod, PlanRequest, Remainder};
@@ -189,6 +189,33 @@ pub struct PaymentAllocationDto {
     pub to_principal: String,
 }
 
+/// The facts behind the method in words ([`InterestCalcResult::basis`]), for writing it in
+/// another language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InterestMethodDto {
+    /// True when the rate is an agreed one: a contract's, or one agreed with the debtor
+    /// that replaces the statutory rate.
+    pub agreed_rate: bool,
+    /// The reference rate a statutory rate is built on (`boe_base`, `ecb_mro`,
+    /// `de_basiszins`); `null` for an agreed or a flat statutory rate.
+    pub reference_series: Option<String>,
+    /// Percentage points over the reference rate (`"9"`); `null` without a reference rate.
+    pub margin: Option<String>,
+    /// True when each half-year's reference rate governs the days in it; false when the
+    /// rate is fixed for the whole period.
+    pub floating: bool,
+    /// True when the debtor is a consumer.
+    pub consumer: bool,
+    /// How part payments are applied: `costs_interest_principal` (section 367 BGB) or
+    /// `principal_first`.
+    pub payment_order: String,
+    /// gov.uk method: the daily interest rounded before multiplying by the days.
+    pub govuk_rounding: bool,
+    /// The contract's cap on interest and fees together, when it limited the interest.
+    pub interest_cap: Option<String>,
+}
+
 /// The interest calculator's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -242,6 +269,8 @@ pub struct InterestCalcResult {
     pub interest_to: String,
     /// Why interest stops before `until` (the missing rate in words).
     pub rate_gap: Option<String>,
+    /// The facts behind `basis`.
+    pub method: InterestMethodDto,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -836,6 +865,10 @@ fn interest_result(
     let rules = req.jurisdiction.rules(req.consumer);
     let statutory =
         req.rate_override.is_none() && matches!(rules.rate, RateBasis::Reference { .. });
+    let reference = match rules.rate {
+        RateBasis::Reference { series, margin } if statutory => Some((series, margin)),
+        _ => None,
+    };
     let reference_date = |from: NaiveDate| -> Option<String> {
         if !statutory {
             return None;
@@ -897,6 +930,20 @@ fn interest_result(
         breakdown: r.breakdown(),
         interest_to: r.interest_to.to_string(),
         rate_gap: r.rate_gap.clone(),
+        method: InterestMethodDto {
+            agreed_rate: req.rate_override.is_some() || rules.rate == RateBasis::Contract,
+            reference_series: reference.map(|(series, _)| series.as_str().to_string()),
+            margin: reference.map(|(_, margin)| margin.normalize().to_string()),
+            floating: reference.is_some() && rules.mode == RateMode::FloatingByHalfYear,
+            consumer: req.consumer,
+            payment_order: match rules.payment_order {
+                PaymentOrder::CostsInterestPrincipal => "costs_interest_principal",
+                PaymentOrder::PrincipalFirst => "principal_first",
+            }
+            .to_string(),
+            govuk_rounding: req.govuk_rounding,
+            interest_cap: r.interest_cap.as_ref().map(amount),
+        },
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use chrono::Datelike;
 use overdue_docs::{Block, Lang, Metadata, PageSize, Report};
 use overdue_store::NewDocument;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use ts_rs::TS;
 
 use crate::calc::{InterestCalcRequest, InterestCalcResult};
 use crate::documents::PdfFile;
+use crate::latefees::{jurisdiction_of, LateFeePolicyDto};
 use crate::{Api, ApiError, ErrorCode};
 
 /// What to print.
@@ -92,6 +94,303 @@ impl Sheet<'_> {
     fn date(&self, text: &str) -> String {
         chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map_or_else(|_| text.to_string(), |d| self.lang.short_date(d))
+    }
+
+    fn day(text: &str) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+
+    /// True when the worksheet is in English: the engine's and the policy's own sentences
+    /// are printed as they are.
+    fn english(&self) -> bool {
+        matches!(self.lang, Lang::En | Lang::Us)
+    }
+}
+
+/// The catalog key of a jurisdiction's law in words.
+fn law_key(jurisdiction: &str) -> Option<&'static str> {
+    Some(match jurisdiction {
+        "uk" => "ws_law_uk",
+        "eu" => "ws_law_eu",
+        "ie" => "ws_law_ie",
+        "de" => "ws_law_de",
+        "fr" => "ws_law_fr",
+        "us-ca" => "ws_law_us_ca",
+        "us-ny" => "ws_law_us_ny",
+        _ => return None,
+    })
+}
+
+/// The catalog key of a reference rate's name.
+fn series_key(series: &str) -> Option<&'static str> {
+    Some(match series {
+        "boe_base" => "ws_m_series_boe_base",
+        "ecb_mro" => "ws_m_series_ecb_mro",
+        "de_basiszins" => "ws_m_series_de_basiszins",
+        _ => return None,
+    })
+}
+
+/// How the rate was set, in the worksheet's language (`None` when a fact it needs is
+/// missing: the sentence then names the law only).
+fn rate_words(sheet: &Sheet, c: &InterestCalcResult, law: Option<&str>) -> Option<String> {
+    let m = &c.method;
+    let first = c.segments.first()?;
+    let rate = sheet.number(&first.rate);
+    if c.jurisdiction == "contract" {
+        return Some(sheet.t("ws_m_rate_contract", &[("rate", &rate)]));
+    }
+    if m.agreed_rate {
+        return Some(sheet.t("ws_m_rate_agreed", &[("rate", &rate), ("law", law?)]));
+    }
+    let Some(series) = m.reference_series.as_deref() else {
+        // A flat statutory rate (the US states).
+        return Some(sheet.t("ws_m_rate_flat", &[("rate", &rate)]));
+    };
+    let series = sheet.t(series_key(series)?, &[]);
+    let margin = sheet.number(m.margin.as_deref()?);
+    if m.floating {
+        // Each half-year's rate once, in order, so that a reader can check it.
+        let mut halves: Vec<String> = Vec::new();
+        for s in &c.segments {
+            let from = Sheet::day(&s.from)?;
+            let key = if from.month() <= 6 {
+                "ws_m_half_1"
+            } else {
+                "ws_m_half_2"
+            };
+            let text = sheet.t(
+                "ws_m_half",
+                &[
+                    ("half", &sheet.t(key, &[("year", &from.year().to_string())])),
+                    ("reference", &sheet.number(s.reference_rate.as_deref()?)),
+                    ("margin", &margin),
+                    ("rate", &sheet.number(&s.rate)),
+                ],
+            );
+            if !halves.contains(&text) {
+                halves.push(text);
+            }
+        }
+        Some(sheet.t(
+            "ws_m_rate_floating",
+            &[
+                ("series", &series),
+                ("margin", &margin),
+                ("halves", &halves.join(&sheet.t("ws_m_half_sep", &[]))),
+            ],
+        ))
+    } else {
+        Some(sheet.t(
+            "ws_m_rate_fixed",
+            &[
+                ("series", &series),
+                ("reference", &sheet.number(first.reference_rate.as_deref()?)),
+                ("date", &sheet.date(first.reference_date.as_deref()?)),
+                ("start", &sheet.date(&c.interest_start)),
+                ("margin", &margin),
+                ("rate", &rate),
+            ],
+        ))
+    }
+}
+
+/// The method of a calculation in the worksheet's language: the engine's own words in
+/// English, else sentences built from the calculation's facts (one whose facts are not
+/// known is left out, never guessed).
+fn method_words(sheet: &Sheet, c: &InterestCalcResult) -> String {
+    if sheet.english() {
+        return c.basis.clone();
+    }
+    let m = &c.method;
+    let (Some(due), Some(until), Some(start), Some(to)) = (
+        Sheet::day(&c.due),
+        Sheet::day(&c.until),
+        Sheet::day(&c.interest_start),
+        Sheet::day(&c.interest_to),
+    ) else {
+        return String::new();
+    };
+    let series = m
+        .reference_series
+        .as_deref()
+        .and_then(series_key)
+        .map(|k| sheet.t(k, &[]));
+    if c.segments.is_empty() {
+        // No interest: not late, or the rate for the first day is not published yet.
+        return if c.rate_gap.is_some() {
+            series.map_or_else(String::new, |series| {
+                sheet.t(
+                    "ws_m_none_yet",
+                    &[
+                        ("series", &series),
+                        ("start", &sheet.date(&c.interest_start)),
+                    ],
+                )
+            })
+        } else if until < start && (start - due).num_days() > 1 {
+            sheet.t(
+                "ws_m_none_grace",
+                &[
+                    ("until", &sheet.date(&c.until)),
+                    ("grace", &((start - due).num_days() - 1).to_string()),
+                    ("due", &sheet.date(&c.due)),
+                ],
+            )
+        } else if until < start {
+            sheet.t(
+                "ws_m_none_early",
+                &[
+                    ("until", &sheet.date(&c.until)),
+                    ("due", &sheet.date(&c.due)),
+                ],
+            )
+        } else {
+            sheet.t(
+                "ws_m_none_paid",
+                &[("start", &sheet.date(&c.interest_start))],
+            )
+        };
+    }
+    let law = law_key(&c.jurisdiction).map(|k| sheet.t(k, &[]));
+    let heading = match c.jurisdiction.as_str() {
+        "contract" => Some(sheet.t("ws_m_head_contract", &[])),
+        _ if m.agreed_rate => Some(sheet.t("ws_m_head_agreed", &[])),
+        "de" => Some(sheet.t(
+            "ws_m_head_de",
+            &[("section", if m.consumer { "1" } else { "2" })],
+        )),
+        "fr" => Some(sheet.t("ws_m_head_fr", &[])),
+        "us-ca" | "us-ny" => law
+            .as_deref()
+            .map(|l| sheet.t("ws_m_head_us", &[("law", l)])),
+        _ => law
+            .as_deref()
+            .map(|l| sheet.t("ws_m_head_statutory", &[("law", l)])),
+    };
+    let mut sentences = Vec::new();
+    match (heading, rate_words(sheet, c, law.as_deref())) {
+        (Some(heading), Some(rate)) => {
+            sentences.push(sheet.t("ws_m_first", &[("heading", &heading), ("rate", &rate)]));
+        }
+        (Some(heading), None) => sentences.push(format!("{heading}.")),
+        (None, _) => {}
+    }
+    sentences.push(sheet.t(
+        "ws_m_days",
+        &[
+            ("start", &sheet.date(&c.interest_start)),
+            ("to", &sheet.date(&c.interest_to)),
+            ("days", &((to - start).num_days() + 1).to_string()),
+        ],
+    ));
+    let bgb_367 = match m.payment_order.as_str() {
+        "costs_interest_principal" => Some(true),
+        "principal_first" => Some(false),
+        _ => None,
+    };
+    if !c.allocations.is_empty() {
+        match bgb_367 {
+            Some(true) => sentences.push(sheet.t("ws_m_bgb367", &[])),
+            Some(false) => sentences.push(sheet.t("ws_m_principal_first", &[])),
+            None => {}
+        }
+    }
+    if m.govuk_rounding {
+        sentences.push(sheet.t("ws_m_govuk", &[]));
+    } else if bgb_367 == Some(false) || (bgb_367.is_some() && c.allocations.is_empty()) {
+        // Under section 367 BGB with payments the rounding is per payment, said above.
+        sentences.push(sheet.t("ws_m_round_once", &[]));
+    }
+    if let Some(cap) = &m.interest_cap {
+        sentences.push(sheet.t(
+            "ws_m_cap",
+            &[
+                ("interest", &sheet.amount(&c.interest)),
+                ("cap", &sheet.amount(cap)),
+            ],
+        ));
+    }
+    if let (Some(_), Some(series), Some(next)) = (&c.rate_gap, &series, to.succ_opt()) {
+        sentences.push(sheet.t(
+            "ws_m_gap",
+            &[
+                ("to", &sheet.date(&c.interest_to)),
+                ("series", series),
+                ("next", &sheet.date(&next.to_string())),
+            ],
+        ));
+    }
+    sentences.join(" ")
+}
+
+/// The late-fee policy a debtor's interest was worked out under, in the worksheet's
+/// language (`english` is the summary in English, printed as it is on an English sheet).
+fn policy_words(sheet: &Sheet, p: &LateFeePolicyDto, country: &str, english: &str) -> String {
+    if sheet.english() {
+        return english.to_string();
+    }
+    let rate = p.rate.trim();
+    let contract_terms = |fees: bool| {
+        let mut terms = vec![if rate.is_empty() {
+            sheet.t("ws_pol_no_interest", &[])
+        } else {
+            sheet.t("ws_pol_rate", &[("rate", &sheet.number(rate))])
+        }];
+        let fee = p.fixed_fee.trim();
+        let percent = p.percentage_fee.trim();
+        // Fees are claimed only with the compensation (the calculation adds none without).
+        let claimed = fees && p.claim_compensation;
+        if claimed && !fee.is_empty() {
+            terms.push(sheet.t("ws_pol_fee", &[("fee", &sheet.amount(fee))]));
+        }
+        if claimed && !percent.is_empty() {
+            terms.push(sheet.t("ws_pol_fee_percent", &[("percent", &sheet.number(percent))]));
+        }
+        if fees && p.grace_days > 0 {
+            terms.push(sheet.t("ws_pol_grace", &[("days", &p.grace_days.to_string())]));
+        }
+        let mut text = sheet.t("ws_pol_contract", &[("terms", &terms.join(", "))]);
+        if fees && !claimed && !(fee.is_empty() && percent.is_empty()) {
+            text.push(' ');
+            text.push_str(&sheet.t("ws_pol_no_fees", &[]));
+        }
+        text
+    };
+    match (p.kind.as_str(), jurisdiction_of(p, country)) {
+        ("none", _) => sheet.t("ws_pol_none", &[]),
+        (_, None) => {
+            let not_set = sheet.t("ws_pol_country_not_set", &[]);
+            let country = if country.trim().is_empty() {
+                not_set.as_str()
+            } else {
+                country.trim()
+            };
+            sheet.t("ws_pol_unknown", &[("country", country)])
+        }
+        ("contract", _) => contract_terms(true),
+        (kind, Some(j)) => {
+            let Some(law) = law_key(&j) else {
+                // A statutory policy naming the contract "jurisdiction": its rate only.
+                return contract_terms(false);
+            };
+            let mut sentences = vec![sheet.t("ws_pol_statutory", &[("law", &sheet.t(law, &[]))])];
+            if kind == "auto" {
+                sentences.push(sheet.t("ws_pol_auto", &[]));
+            }
+            if !rate.is_empty() {
+                sentences.push(sheet.t("ws_pol_agreed", &[("rate", &sheet.number(rate))]));
+            }
+            sentences.push(sheet.t(
+                if p.claim_compensation {
+                    "ws_pol_compensation"
+                } else {
+                    "ws_pol_no_compensation"
+                },
+                &[],
+            ));
+            sentences.join(" ")
+        }
     }
 }
 
@@ -197,7 +496,16 @@ fn calculation_blocks(
     }
     let rows = vec![
         vec![
-            sheet.t("ws_interest_accrued", &[]),
+            // Under section 367 BGB interest is settled and rounded at each part payment.
+            sheet.t(
+                if c.method.payment_order == "costs_interest_principal" && !c.allocations.is_empty()
+                {
+                    "ws_interest_accrued_per_payment"
+                } else {
+                    "ws_interest_accrued"
+                },
+                &[],
+            ),
             sheet.amount(&c.interest),
         ],
         vec![
@@ -255,7 +563,10 @@ fn calculation_blocks(
             sheet.t("ws_compensation", &[("basis", &compensation_basis)]),
         ));
     }
-    blocks.push(Block::Small(sheet.t("ws_method", &[("basis", &c.basis)])));
+    let method = method_words(sheet, c);
+    if !method.is_empty() {
+        blocks.push(Block::Small(sheet.t("ws_method", &[("basis", &method)])));
+    }
 }
 
 impl Api {
@@ -289,7 +600,7 @@ impl Api {
                 )
             }
             InterestPrint::Debtor { debtor_id, as_of } => {
-                let i = self.debtor_interest(*debtor_id, as_of).await?;
+                let (i, policy, country) = self.debtor_interest_under(*debtor_id, as_of).await?;
                 let d = self.store().await.debtor(*debtor_id).await?;
                 // The debtor's language: the worksheet may go with a claim.
                 let sheet = Sheet {
@@ -301,7 +612,13 @@ impl Api {
                     title: sheet.t("ws_summary", &[]),
                     new_page: false,
                 });
-                blocks.push(Block::Para(sheet.t("ws_policy", &[("policy", &i.policy)])));
+                blocks.push(Block::Para(sheet.t(
+                    "ws_policy",
+                    &[(
+                        "policy",
+                        &policy_words(&sheet, &policy, &country, &i.policy),
+                    )],
+                )));
                 let mut rows: Vec<Vec<String>> = i
                     .invoices
                     .iter()
@@ -420,5 +737,206 @@ impl Api {
             path: path.display().to_string(),
             sha256: pdf.sha256,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::{interest, CalcPayment};
+
+    fn calc(
+        jurisdiction: &str,
+        due: &str,
+        until: &str,
+        change: impl FnOnce(&mut InterestCalcRequest),
+    ) -> InterestCalcResult {
+        let mut req = InterestCalcRequest::new(jurisdiction, "1000.00", "", due, until);
+        change(&mut req);
+        interest(req).unwrap()
+    }
+
+    /// The method in German and in French, checked to hold no English sentence and no
+    /// unfilled placeholder; the English sheet prints the engine's own words.
+    fn method(c: &InterestCalcResult) -> (String, String) {
+        let sheet = |lang| Sheet {
+            lang,
+            currency: &c.currency,
+            consumer: c.method.consumer,
+        };
+        assert_eq!(method_words(&sheet(Lang::En), c), c.basis);
+        let (de, fr) = (
+            method_words(&sheet(Lang::De), c),
+            method_words(&sheet(Lang::Fr), c),
+        );
+        for text in [&de, &fr] {
+            assert!(!text.is_empty() && !text.contains('{'), "{text}");
+            for english in ["interest", "Interest ", " a year", " the ", "Rounded", "-H"] {
+                assert!(!text.contains(english), "{english:?} in {text}");
+            }
+        }
+        (de, fr)
+    }
+
+    #[test]
+    fn every_kind_of_method_is_said_in_german_and_french() {
+        let (de, fr) = method(&calc("uk", "2026-03-31", "2026-06-15", |_| {}));
+        assert!(
+            de.contains(
+                "Leitzins der Bank of England von 3,75 % am 31.12.2025 (Stichtag für \
+                 Zinsen ab dem 01.04.2026) zuzüglich 8 Prozentpunkten = 11,75 % jährlich"
+            ),
+            "{de}"
+        );
+        assert!(de.contains("Kaufmännisch gerundet"), "{de}");
+        assert!(
+            fr.contains("taux directeur de la Banque d'Angleterre"),
+            "{fr}"
+        );
+
+        let (de, _) = method(&calc("uk", "2026-03-31", "2026-06-15", |r| {
+            r.govuk_rounding = true;
+        }));
+        assert!(de.contains("(Methode von gov.uk)"), "{de}");
+        assert!(!de.contains("Kaufmännisch"), "{de}");
+
+        let (de, fr) = method(&calc("us-ny", "2026-03-31", "2026-06-15", |_| {}));
+        assert!(
+            de.starts_with(
+                "Zinsen zum gesetzlichen Zinssatz (New York CPLR § 5004): \
+                 gesetzlicher Zinssatz von 9,00 % jährlich, fest."
+            ),
+            "{de}"
+        );
+        assert!(fr.starts_with("Intérêts au taux légal"), "{fr}");
+
+        let (de, _) = method(&calc("de", "2026-03-31", "2026-06-15", |r| {
+            r.rate = Some("6".into());
+        }));
+        assert!(
+            de.starts_with(
+                "Mit dem Schuldner vereinbarte Vertragszinsen: vereinbarter \
+                 Zinssatz von 6,00 % jährlich"
+            ),
+            "{de}"
+        );
+
+        let (de, fr) = method(&calc("de", "2026-03-31", "2026-06-15", |r| {
+            r.debtor_kind = "consumer".into();
+        }));
+        assert!(
+            de.starts_with("Verzugszinsen nach § 288 Abs. 1 BGB") && de.contains("zuzüglich 5"),
+            "{de}"
+        );
+        assert!(fr.contains("article 288, alinéa 1, du BGB"), "{fr}");
+
+        let (de, fr) = method(&calc("fr", "2026-01-31", "2026-06-15", |r| {
+            r.payments = vec![CalcPayment {
+                amount: "400.00".into(),
+                date: "2026-03-01".into(),
+            }];
+        }));
+        assert!(
+            de.contains("Teilzahlungen mindern die Hauptforderung"),
+            "{de}"
+        );
+        assert!(
+            fr.contains("Les paiements partiels réduisent le principal"),
+            "{fr}"
+        );
+
+        // No interest: within the grace days, not after the due date, paid in time.
+        let (de, _) = method(&calc("contract", "2026-03-31", "2026-04-05", |r| {
+            r.currency = "EUR".into();
+            r.rate = Some("8".into());
+            r.grace_days = Some("10".into());
+        }));
+        assert_eq!(
+            de,
+            "Keine Zinsen: Der 05.04.2026 liegt innerhalb der 10 Karenztage nach Fälligkeit \
+             am 31.03.2026."
+        );
+        let (de, _) = method(&calc("de", "2026-03-31", "2026-03-31", |_| {}));
+        assert!(de.contains("liegt nicht nach dem Fälligkeitstag"), "{de}");
+        let (de, _) = method(&calc("de", "2026-03-31", "2026-06-15", |r| {
+            r.payments = vec![CalcPayment {
+                amount: "1000.00".into(),
+                date: "2026-03-31".into(),
+            }];
+        }));
+        assert!(
+            de.contains("wurde bezahlt, bevor ab dem 01.04.2026"),
+            "{de}"
+        );
+
+        // A half-year whose rate is not published yet: said, never guessed.
+        let (de, fr) = method(&calc("de", "2026-03-31", "2027-03-01", |_| {}));
+        assert!(
+            de.contains("vom 01.04.2026 bis 30.06.2026 einschließlich (91 Tage)")
+                && de.contains(
+                    "Die Zinsen sind nur bis zum 30.06.2026 berechnet: Der ab dem \
+                     01.07.2026 maßgebliche Basiszinssatz (§ 247 BGB)"
+                ),
+            "{de}"
+        );
+        assert!(
+            fr.contains("ne sont calculés que jusqu'au 30/06/2026"),
+            "{fr}"
+        );
+        let (de, _) = method(&calc("de", "2026-07-15", "2026-09-01", |_| {}));
+        assert!(de.starts_with("Noch keine Zinsen berechnet"), "{de}");
+    }
+
+    #[test]
+    fn every_kind_of_policy_is_said_in_german_and_french() {
+        let words = |lang, p: &LateFeePolicyDto, country: &str| {
+            let sheet = Sheet {
+                lang,
+                currency: "EUR",
+                consumer: false,
+            };
+            policy_words(&sheet, p, country, "the English summary")
+        };
+        let auto = LateFeePolicyDto::default();
+        assert_eq!(words(Lang::En, &auto, "DE"), "the English summary");
+        assert_eq!(
+            words(Lang::De, &auto, "AT"),
+            "Gesetzliche Verzugszinsen (Richtlinie 2011/7/EU zur Bekämpfung von Zahlungsverzug). \
+             Die Regelung richtet sich nach dem Land des Schuldners. Die gesetzliche Pauschale \
+             wird geltend gemacht, soweit das Gesetz sie vorsieht."
+        );
+        let agreed = LateFeePolicyDto {
+            kind: "statutory".into(),
+            jurisdiction: "de".into(),
+            rate: "7.5".into(),
+            claim_compensation: false,
+            ..auto.clone()
+        };
+        assert_eq!(
+            words(Lang::Fr, &agreed, "DE"),
+            "Intérêts de retard prévus par la loi (article 288 du BGB). Un taux convenu de 7,5 % \
+             l'an remplace le taux légal. Aucune indemnité forfaitaire n'est réclamée."
+        );
+        assert!(words(Lang::De, &auto, "US").contains("(US)"));
+        assert!(words(Lang::Fr, &auto, "").contains("(non renseigné)"));
+        let none = LateFeePolicyDto {
+            kind: "none".into(),
+            ..auto.clone()
+        };
+        assert_eq!(
+            words(Lang::De, &none, "DE"),
+            "Es werden weder Zinsen noch Gebühren geltend gemacht."
+        );
+        let contract = LateFeePolicyDto {
+            kind: "contract".into(),
+            fixed_fee: "25.00".into(),
+            percentage_fee: "5".into(),
+            claim_compensation: false,
+            ..auto
+        };
+        assert_eq!(
+            words(Lang::De, &contract, "DE"),
+            "Vertragliche Bedingungen: keine Zinsen. Die Gebühren werden nicht geltend gemacht."
+        );
     }
 }

@@ -313,7 +313,7 @@ fn check_policy(p: &LateFeePolicyDto) -> Result<(), ApiError> {
 }
 
 /// The jurisdiction a debtor's policy resolves to (`None`: no interest is claimed).
-fn jurisdiction_of(p: &LateFeePolicyDto, country: &str) -> Option<String> {
+pub(crate) fn jurisdiction_of(p: &LateFeePolicyDto, country: &str) -> Option<String> {
     match p.kind.as_str() {
         "none" => None,
         "statutory" => Some(p.jurisdiction.clone()),
@@ -668,6 +668,16 @@ impl Api {
         debtor_id: i64,
         as_of: &str,
     ) -> Result<DebtorInterestDto, ApiError> {
+        Ok(self.debtor_interest_under(debtor_id, as_of).await?.0)
+    }
+
+    /// [`Api::debtor_interest`] with the policy it was worked out under and the debtor's
+    /// country (which the policy's `auto` rule reads), for saying it in other words.
+    pub(crate) async fn debtor_interest_under(
+        &self,
+        debtor_id: i64,
+        as_of: &str,
+    ) -> Result<(DebtorInterestDto, LateFeePolicyDto, String), ApiError> {
         let as_of = self.date_or_today("the date", as_of)?;
         let store = self.store().await;
         let debtor = store.debtor(debtor_id).await?;
@@ -684,8 +694,9 @@ impl Api {
             claimable: money_string(&zero),
             problems: Vec::new(),
         };
-        let Some(jurisdiction) = jurisdiction_of(&lf.policy, &debtor.draft.address.country) else {
-            return Ok(out);
+        let country = debtor.draft.address.country.clone();
+        let Some(jurisdiction) = jurisdiction_of(&lf.policy, &country) else {
+            return Ok((out, lf.policy, country));
         };
         let table = self.effective_rates(&store).await?;
         let open: Vec<_> = store
@@ -815,7 +826,7 @@ impl Api {
         out.interest = money_string(&total_i);
         out.compensation = money_string(&total_c);
         out.claimable = money_string(&total_claim);
-        Ok(out)
+        Ok((out, lf.policy, country))
     }
 
     /// Books the interest and compensation claimable today as charges on the debtor's

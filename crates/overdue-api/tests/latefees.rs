@@ -301,3 +301,207 @@ async fn the_interest_calculation_prints_as_a_pdf() {
     assert!(text.contains("2026-H2"), "{text}");
     assert!(text.contains("2026-06-30"), "{text}");
 }
+
+/// A German or French debtor's worksheet says the method and the policy in the debtor's
+/// language, built from the calculation's facts: the law, each half-year's reference rate
+/// and margin, the day count, how a part payment was applied (section 367 BGB) and the
+/// rounding, with dates, numbers and rates in the language's conventions; no English
+/// sentence of the engine or the policy summary is left in it.
+#[tokio::test]
+async fn the_worksheets_method_and_policy_are_in_the_debtors_language() {
+    use overdue_api::dto::{DebtorInput, DebtorKindDto};
+    use overdue_api::interest_pdf::InterestPrint;
+    use overdue_api::ledger::PaymentInput;
+    let dir = tempfile::tempdir().unwrap();
+    let api = api_on(&dir.path().join("w.db"), 2026, 6, 15).await;
+    let debtor = |r: &str, language: &str, country: &str| DebtorInput {
+        kind: DebtorKindDto::Company,
+        name: format!("Debtor {r}"),
+        external_ref: r.into(),
+        contacts: Vec::new(),
+        address_lines: "Street 1".into(),
+        postal_code: "12345".into(),
+        city: "Town".into(),
+        country: country.into(),
+        language: language.into(),
+        currency: "EUR".into(),
+        payment_terms_days: 30,
+        credit_limit: String::new(),
+        tags: Vec::new(),
+        notes: String::new(),
+        account_manager: String::new(),
+    };
+    let de = api
+        .debtor_create(debtor("DE1", "de", "DE"))
+        .await
+        .unwrap()
+        .id;
+    let fr = api
+        .debtor_create(debtor("FR1", "fr", "FR"))
+        .await
+        .unwrap()
+        .id;
+    let fr_contract = api
+        .debtor_create(debtor("FR2", "fr", "FR"))
+        .await
+        .unwrap()
+        .id;
+    let en = api
+        .debtor_create(debtor("DE2", "en", "DE"))
+        .await
+        .unwrap()
+        .id;
+    api.import_csv(
+        ImportKind::Invoices,
+        "i.csv",
+        b"number,debtor_external_id,issue_date,due_date,amount,currency\n\
+          R-1,DE1,2025-09-01,2025-09-30,1200.00,EUR\n\
+          F-1,FR1,2025-11-01,2025-11-30,800.00,EUR\n\
+          F-2,FR2,2025-11-01,2025-11-30,800.00,EUR\n\
+          E-1,DE2,2025-09-01,2025-09-30,1200.00,EUR\n",
+    )
+    .await
+    .unwrap();
+    for (d, number) in [(de, "R-1"), (en, "E-1")] {
+        api.payment_record(PaymentInput {
+            debtor_id: d,
+            date: "2026-02-02".into(),
+            amount: "300.00".into(),
+            currency: "EUR".into(),
+            method: "transfer".into(),
+            reference: number.into(),
+            invoice_id: Some(api.invoice_by_number(number).await.unwrap().invoice.id),
+        })
+        .await
+        .unwrap();
+    }
+    api.late_fee_set(
+        fr_contract,
+        Some(LateFeePolicyDto {
+            kind: "contract".into(),
+            rate: "8".into(),
+            fixed_fee: "40.00".into(),
+            grace_days: 10,
+            cap: "60.00".into(),
+            ..LateFeePolicyDto::default()
+        }),
+    )
+    .await
+    .unwrap();
+    let sheet = |debtor_id: i64| {
+        let (api, dir) = (&api, dir.path());
+        async move {
+            let pdf = api
+                .interest_pdf(
+                    &InterestPrint::Debtor {
+                        debtor_id,
+                        as_of: String::new(),
+                    },
+                    false,
+                )
+                .await
+                .unwrap();
+            let path = dir.join(format!("ws-{debtor_id}.pdf"));
+            std::fs::write(&path, &pdf.bytes).unwrap();
+            let out = std::process::Command::new("pdftotext")
+                .args(["-raw", path.to_str().unwrap(), "-"])
+                .output()
+                .expect("pdftotext is installed by scripts/install-deps.sh");
+            String::from_utf8_lossy(&out.stdout).replace('\n', " ")
+        }
+    };
+    let no_english = |text: &str| {
+        for english in [
+            "Simple interest",
+            "Statutory interest",
+            "Default interest",
+            "Part payments",
+            "Rounded",
+            "Contractual",
+            "a year",
+            "grace days",
+            "compensation",
+            " under ",
+            "inclusive",
+            "-H1",
+            "-H2",
+        ] {
+            assert!(!text.contains(english), "{english:?} in {text}");
+        }
+    };
+
+    // German law between businesses, a part payment applied under section 367 BGB.
+    let text = sheet(de).await;
+    for must in [
+        "Grundlage: Gesetzliche Verzugszinsen (§ 288 BGB). Die Regelung richtet sich nach dem \
+         Land des Schuldners. Die gesetzliche Pauschale wird geltend gemacht",
+        "Methode: Verzugszinsen nach § 288 Abs. 2 BGB: Basiszinssatz (§ 247 BGB) zum 1. Januar",
+        "zuzüglich 9 Prozentpunkten",
+        "2. Halbjahr 2025: 1,27 % + 9 = 10,27 %; 1. Halbjahr 2026: 1,27 % + 9 = 10,27 %",
+        "Einfache Zinsen, taggenau / 365 Tage (auch in Schaltjahren), vom 01.10.2025 bis \
+         15.06.2026 einschließlich (258 Tage).",
+        "Teilzahlungen werden nach § 367 BGB zuerst auf die Kosten, dann auf die Zinsen und \
+         zuletzt auf die Hauptforderung angerechnet",
+        "Aufgelaufene Zinsen (bei jeder Zahlung gerundet) 78,97 €",
+    ] {
+        assert!(text.contains(must), "{must:?} in {text}");
+    }
+    assert!(
+        !text.contains("Kaufmännisch gerundet, einmal") && !text.contains("einmal gerundet"),
+        "under section 367 BGB interest is rounded at each payment: {text}"
+    );
+    no_english(&text);
+
+    // French law, the ECB rate of each half-year, no part payment: rounded once.
+    let text = sheet(fr).await;
+    for must in [
+        "Règle appliquée : Intérêts de retard prévus par la loi (article L441-10 du Code de \
+         commerce). La règle applicable est déterminée par le pays du débiteur.",
+        "Méthode : Pénalités de retard en application de l'article L441-10 du Code de commerce \
+         : taux des opérations principales de refinancement de la BCE",
+        "majoré de 10 points",
+        "2e semestre 2025 : 2,15 % + 10 = 12,15 % ; 1er semestre 2026 : 2,15 % + 10 = 12,15 %",
+        "Intérêts simples, jours exacts / 365 (y compris les années bissextiles), du \
+         01/12/2025 au 15/06/2026 inclus (197 jours).",
+        "Arrondi une seule fois",
+    ] {
+        assert!(text.contains(must), "{must:?} in {text}");
+    }
+    assert!(
+        !text.contains("paiements partiels sont"),
+        "no payment: {text}"
+    );
+    no_english(&text);
+
+    // The customer's own terms: grace days, the fee and the cap that limits the interest.
+    let text = sheet(fr_contract).await;
+    for must in [
+        "Conditions contractuelles : intérêts de 8 % l'an, frais de 40,00 €, délai de grâce de \
+         10 jours.",
+        "Intérêts contractuels selon les conditions convenues : 8,00 % l'an comme convenu",
+        "du 11/12/2025 au 15/06/2026 inclus (187 jours)",
+        "Les intérêts sont limités à 20,00 € afin que les intérêts et les frais ne dépassent \
+         pas ensemble le plafond contractuel de 60,00 €.",
+    ] {
+        assert!(text.contains(must), "{must:?} in {text}");
+    }
+    no_english(&text);
+
+    // An English worksheet keeps the engine's and the policy's own sentences.
+    let text = sheet(en).await;
+    let i = api.debtor_interest(en, "").await.unwrap();
+    let basis = &i.invoices[0].calculation.basis;
+    assert!(
+        basis.contains("Part payments are applied to costs"),
+        "{basis}"
+    );
+    assert!(
+        text.contains(&format!("Method: {basis}")),
+        "{basis} in {text}"
+    );
+    assert!(
+        text.contains(&format!("Policy: {}", i.policy)),
+        "{} in {text}",
+        i.policy
+    );
+}

@@ -188,6 +188,9 @@ pub struct InterestResult {
     pub interest_to: NaiveDate,
     /// Why interest stops before `until` (the missing rate in words), when it does.
     pub rate_gap: Option<String>,
+    /// The contract's cap on interest and fees together, when it limited the interest
+    /// (the interest is then the cap less the fees).
+    pub interest_cap: Option<Money>,
 }
 
 impl InterestResult {
@@ -388,6 +391,7 @@ pub fn calculate(
         (round_half_up(exact, places), exact)
     };
     let mut cap_note = String::new();
+    let mut interest_cap = None;
     if let Some(cap) = terms.cap {
         // Fees are charged the day the invoice becomes late and interest accrues after, so
         // it is the interest that runs into the cap.
@@ -395,6 +399,7 @@ pub fn calculate(
         if interest > room {
             interest = room;
             interest_exact = interest_exact.min(room);
+            interest_cap = Some(cap);
             cap_note = format!(
                 " Interest is limited to {} so that interest and fees together stay within \
                  the contract's cap of {}.",
@@ -503,6 +508,7 @@ pub fn calculate(
         basis,
         interest_to,
         rate_gap,
+        interest_cap,
     })
 }
 
