@@ -401,6 +401,17 @@ async fn rate_gaps(s: State<'_, Shell>) -> Res<Vec<String>> {
     s.api.rate_gaps_today().await
 }
 
+/// Open invoices by the last day a claim can be issued (today's date; `within` days ahead,
+/// time-barred ones included; one debtor's or all).
+#[tauri::command]
+async fn limitation(
+    s: State<'_, Shell>,
+    within: Option<i64>,
+    debtor_id: Option<i64>,
+) -> Res<overdue_api::limitation::LimitationReportDto> {
+    s.api.limitation("", within, debtor_id).await
+}
+
 #[tauri::command]
 async fn rate_import(
     s: State<'_, Shell>,
@@ -1190,6 +1201,7 @@ pub fn run() {
             rate_row_delete,
             rate_import,
             rate_gaps,
+            limitation,
             letter_kinds,
             letter_preview,
             letter_save,

@@ -251,6 +251,36 @@ impl App {
         }
     }
 
+    /// Clicks the first element with this `data-testid` whose text contains `text` (a row
+    /// of a list): read by `textContent`, clicked through WebDriver, tried again for a few
+    /// seconds while the list renders.
+    pub async fn click_text(&self, id: &str, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let index = self.texts(id).await.iter().position(|t| t.contains(text));
+            if let Some(i) = index {
+                let found = self
+                    .client
+                    .find_all(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+                    .await
+                    .unwrap_or_default();
+                if let Some(el) = found.get(i) {
+                    if el.click().await.is_ok() {
+                        return;
+                    }
+                }
+            }
+            if Instant::now() >= deadline {
+                let shot = self.failure_evidence(id).await;
+                panic!(
+                    "no [data-testid={id}] showing {text:?} to click; see {}",
+                    shot.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits until no element with this `data-testid` is left (a dialog has closed).
     pub async fn wait_gone(&self, id: &str) {
         self.wait_texts(id, &format!("[data-testid={id}] to go away"), |t| {

@@ -45,8 +45,10 @@ pub struct LimitationDto {
     /// The rule in words, with any restart by a part payment and any weekend or holiday
     /// move.
     pub rule: String,
-    /// What is still open, with the currency (`"1250.00 EUR"`).
+    /// What is still open (`"1250.00"`).
     pub open: String,
+    /// Its currency (`"EUR"`).
+    pub currency: String,
 }
 
 /// Debtors whose country has no limitation rule in Overdue.
@@ -144,7 +146,8 @@ impl Api {
                 expires_on: l.expires_on.to_string(),
                 days_left,
                 rule: l.rule,
-                open: format!("{open} {}", r.currency),
+                open,
+                currency: r.currency,
             });
         }
         items.sort_by(|a, b| {
@@ -193,18 +196,19 @@ pub fn warning_text(i: &LimitationDto) -> String {
         .unwrap_or_default();
     match i.days_left {
         d if d < 0 => format!(
-            "{} ({}, {} open) has been time-barred since the end of {date} ({law}): the debtor may refuse to pay; get an acknowledgment before demanding it in court.",
-            i.invoice, i.debtor, i.open
+            "{} ({}, {} {} open) has been time-barred since the end of {date} ({law}): the debtor may refuse to pay; get an acknowledgment before demanding it in court.",
+            i.invoice, i.debtor, i.open, i.currency
         ),
         0 => format!(
-            "{} ({}, {} open) becomes time-barred after today, {date}: issue a claim today or get an acknowledgment.",
-            i.invoice, i.debtor, i.open
+            "{} ({}, {} {} open) becomes time-barred after today, {date}: issue a claim today or get an acknowledgment.",
+            i.invoice, i.debtor, i.open, i.currency
         ),
         d => format!(
-            "{} ({}, {} open) becomes time-barred after {date}, in {d} day{}: issue a claim or get an acknowledgment before then.",
+            "{} ({}, {} {} open) becomes time-barred after {date}, in {d} day{}: issue a claim or get an acknowledgment before then.",
             i.invoice,
             i.debtor,
             i.open,
+            i.currency,
             if d == 1 { "" } else { "s" }
         ),
     }

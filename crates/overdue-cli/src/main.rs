@@ -635,8 +635,14 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
             for i in &report.items {
                 println!(
-                    "{}  {:>6} days  {:<14} {:<10} {:<30} {}",
-                    i.expires_on, i.days_left, i.jurisdiction, i.invoice, i.debtor, i.open
+                    "{}  {:>6} days  {:<14} {:<10} {:<30} {} {}",
+                    i.expires_on,
+                    i.days_left,
+                    i.jurisdiction,
+                    i.invoice,
+                    i.debtor,
+                    i.open,
+                    i.currency
                 );
                 println!("      {}", i.rule);
             }

@@ -69,6 +69,7 @@ import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
 import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
 import type { RateImportDto } from "../bindings/RateImportDto";
+import type { LimitationReportDto } from "../bindings/LimitationReportDto";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -223,6 +224,9 @@ export interface Backend extends LettersBackend, BankBackend {
   rateImport(fileName: string, contentBase64: string, apply: boolean): Promise<RateImportDto>;
   /** What the rate table lacks for the current half-year, one sentence per series. */
   rateGaps(): Promise<string[]>;
+  /** Open invoices by the last day a claim can be issued, soonest first (today's date;
+   * `within` days ahead with time-barred ones, or all; one debtor's or every debtor's). */
+  limitation(within: number | null, debtorId: number | null): Promise<LimitationReportDto>;
   /** The schedule a payment plan for these invoices would have (not stored). */
   planPreview(input: PlanInput): Promise<PlanPreview>;
   /** Agrees a payment plan and stores its schedule. */

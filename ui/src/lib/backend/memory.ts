@@ -66,6 +66,7 @@ import type { DebtorLateFeeDto } from "../bindings/DebtorLateFeeDto";
 import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
 import type { RateImportDto } from "../bindings/RateImportDto";
+import type { LimitationReportDto } from "../bindings/LimitationReportDto";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -792,6 +793,11 @@ export class MemoryBackend implements Backend {
 
   async rateGaps(): Promise<string[]> {
     return [];
+  }
+
+  /** The browser preview has no limitation rules (they live in Rust): nothing to list. */
+  async limitation(_within: number | null, _debtorId: number | null): Promise<LimitationReportDto> {
+    return { as_of: (await this.appInfo()).today, items: [], unknown: [] };
   }
 
   // Collections: see memory-collections.ts.

@@ -117,6 +117,7 @@ export const tauriBackend: Backend = {
   rateRowDelete: (id) => call("rate_row_delete", { id }),
   rateImport: (fileName, content, apply) => call("rate_import", { fileName, content, apply }),
   rateGaps: () => call("rate_gaps"),
+  limitation: (within, debtorId) => call("limitation", { within, debtorId }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
