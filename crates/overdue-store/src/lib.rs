@@ -69,13 +69,13 @@ pub use demo::{DemoDebtor, DemoInvoice, DemoPayment};
 pub use documents::{AttachmentRecord, DocumentRecord, NewAttachment, NewDocument};
 pub use error::StoreError;
 pub use events::{sha256_hex, EventRecord, NewEvent};
-pub use limitation::LimitationRow;
 pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
     EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
     NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
 };
+pub use limitation::LimitationRow;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
