@@ -1633,6 +1633,7 @@ impl Api {
             page_size: head.page_size(),
             letterhead: claim.letterhead.clone(),
             blocks,
+            lang,
         };
         let mut statement_doc = claim.clone();
         statement_doc.kind = DocumentKind::Statement;

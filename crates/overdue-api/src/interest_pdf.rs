@@ -581,7 +581,7 @@ impl Api {
         let page_size = PageSize::parse(&head.page_size)
             .unwrap_or_else(|| PageSize::for_country(&head.country));
         let mut blocks = Vec::new();
-        let (title, subtitle, debtor) = match what {
+        let (title, subtitle, debtor, lang) = match what {
             InterestPrint::Calculator { request } => {
                 let c = self.calc_interest((**request).clone()).await?;
                 let sheet = Sheet {
@@ -597,6 +597,7 @@ impl Api {
                         c.currency, c.principal, c.due, c.until
                     ),
                     None,
+                    sheet.lang,
                 )
             }
             InterestPrint::Debtor { debtor_id, as_of } => {
@@ -669,6 +670,7 @@ impl Api {
                     sheet.t("ws_title", &[]),
                     format!("{} ({}), {as_of_text}", d.draft.name, d.draft.external_ref),
                     Some((*debtor_id, d.draft.name.clone())),
+                    sheet.lang,
                 )
             }
         };
@@ -678,6 +680,7 @@ impl Api {
             page_size,
             letterhead,
             blocks,
+            lang,
         };
         let meta = Metadata {
             title: format!("{title}: {subtitle}"),

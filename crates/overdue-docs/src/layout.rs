@@ -130,6 +130,9 @@ impl Geometry {
     }
 }
 
+/// Table cells' font size in points.
+pub(crate) const TABLE_SIZE: f32 = 8.5;
+
 /// Height of a line of text at `size` points, in mm.
 pub(crate) fn line_height(size: f32) -> f32 {
     size * 1.38 / PT_PER_MM
@@ -345,7 +348,18 @@ impl Flow {
     /// A table with a shaded header row; rows in `bold_rows` are set in bold with a rule
     /// above (totals). The header repeats on each new page.
     pub(crate) fn table(&mut self, cols: &[Col], rows: &[Vec<String>], bold_rows: &[usize]) {
-        let size = 8.5;
+        self.table_sized(cols, rows, bold_rows, TABLE_SIZE);
+    }
+
+    /// [`Flow::table`] at another font size (a report's wide table set a little smaller so
+    /// that every cell fits).
+    pub(crate) fn table_sized(
+        &mut self,
+        cols: &[Col],
+        rows: &[Vec<String>],
+        bold_rows: &[usize],
+        size: f32,
+    ) {
         let row_h = line_height(size) + 1.4;
         let left = self.g.left;
         let total_w: f32 = cols.iter().map(|c| c.width).sum();
