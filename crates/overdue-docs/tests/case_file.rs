@@ -98,6 +98,7 @@ fn report() -> Report {
         title: "Case file: Łukasiewicz s.r.o.".into(),
         subtitle: "Prepared 20 November 2026".into(),
         page_size: PageSize::A4,
+        lang: overdue_docs::Lang::En,
         letterhead: Letterhead {
             name: "Nordlicht Handels GmbH".into(),
             ..Default::default()
