@@ -654,7 +654,15 @@ impl Api {
                     bold_rows: vec![rows.len() - 1],
                     rows,
                 });
-                for p in &i.problems {
+                // The rate table's gap is stated in each calculation's method, in the
+                // debtor's language; the office's "add the rate" notice is not for the debtor.
+                let gap_notices: Vec<String> = i
+                    .invoices
+                    .iter()
+                    .filter_map(|v| v.calculation.rate_gap.as_deref())
+                    .map(crate::latefees::gap_notice)
+                    .collect();
+                for p in i.problems.iter().filter(|p| !gap_notices.contains(p)) {
                     blocks.push(Block::Para(sheet.t("ws_note", &[("note", p)])));
                 }
                 for v in &i.invoices {

@@ -329,6 +329,11 @@ pub(crate) fn jurisdiction_of(p: &LateFeePolicyDto, country: &str) -> Option<Str
     }
 }
 
+/// What the office is told when the rate table stops short ("add the rate").
+pub(crate) fn gap_notice(gap: &str) -> String {
+    format!("Interest is left out from the first day the rate table does not cover: {gap}.")
+}
+
 fn summary(p: &LateFeePolicyDto, country: &str) -> String {
     match (p.kind.as_str(), jurisdiction_of(p, country)) {
         ("none", _) => "No interest or fees are claimed.".into(),
@@ -420,11 +425,29 @@ impl Api {
     /// What the rate table in use lacks for the half-year `today` is in, one sentence per
     /// series (shown as a banner in Settings and with the dunning run): interest for those
     /// days is left out of every message until the rate is added.
+    /// Only the series some debtor's interest is built on count: a German-only book is
+    /// not told about the Bank of England's rate.
     pub async fn rate_gaps(&self, today: NaiveDate) -> Result<Vec<String>, ApiError> {
-        let table = self.effective_rates(&self.store().await).await?;
+        let store = self.store().await;
+        let table = self.effective_rates(&store).await?;
+        let default = self.late_fee_default().await?;
+        let mut used = std::collections::HashSet::new();
+        for (country, own) in store.late_fee_countries_and_policies().await? {
+            let policy = match own {
+                Some(json) => serde_json::from_str(&json).map_err(internal)?,
+                None => default.clone(),
+            };
+            if let Some(series) = jurisdiction_of(&policy, &country)
+                .and_then(|j| overdue_domain::interest::Jurisdiction::parse(&j).ok())
+                .and_then(|j| j.reference_series())
+            {
+                used.insert(series);
+            }
+        }
         Ok(
             overdue_domain::interest::missing_reference_rates(&table, today)
                 .into_iter()
+                .filter(|(series, _)| used.contains(series))
                 .map(|(series, period)| {
                     format!(
                         "The rate table has no {} for {period}: interest for the days it \
@@ -781,10 +804,7 @@ impl Api {
             };
             // One notice per debtor, not one per invoice: the gap is the same for all.
             if let Some(gap) = &calc.rate_gap {
-                let notice = format!(
-                    "Interest is left out from the first day the rate table does not cover: \
-                     {gap}."
-                );
+                let notice = gap_notice(gap);
                 if !out.problems.contains(&notice) {
                     out.problems.push(notice);
                 }

@@ -95,6 +95,8 @@ impl Lang {
             Lang::En => format!("{} {} {}", d.day(), month, d.year()),
             Lang::Us => format!("{month} {}, {}", d.day(), d.year()),
             Lang::De => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+            // "1er décembre 2026", "2 décembre 2026".
+            Lang::Fr if d.day() == 1 => format!("1er {} {}", MOIS[d.month0() as usize], d.year()),
             Lang::Fr => format!("{} {} {}", d.day(), MOIS[d.month0() as usize], d.year()),
         }
     }
@@ -231,6 +233,17 @@ mod tests {
         assert_eq!(Lang::De.number(&m), "1.234.567,50");
         let czk = Money::new(dec!(999), Currency::from_code("CZK").unwrap());
         assert_eq!(Lang::En.money(&czk), "CZK 999.00");
+    }
+
+    #[test]
+    fn dates_are_written_per_language() {
+        let first = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let second = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(Lang::Fr.date(first), "1er décembre 2026");
+        assert_eq!(Lang::Fr.date(second), "2 décembre 2026");
+        assert_eq!(Lang::En.date(first), "1 December 2026");
+        assert_eq!(Lang::De.date(first), "01.12.2026");
+        assert_eq!(Lang::Us.date(first), "December 1, 2026");
     }
 
     #[test]

@@ -103,6 +103,22 @@ type ChargeRow = (
 );
 
 impl Store {
+    /// Each distinct (country, own late-fee policy JSON) among the debtors not archived:
+    /// which laws, and so which reference rates, the book's interest depends on.
+    pub async fn late_fee_countries_and_policies(
+        &self,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        with_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT DISTINCT d.country, p.policy FROM debtors d \
+                 LEFT JOIN debtor_late_fee_policy p ON p.debtor_id = d.id \
+                 WHERE d.archived_at IS NULL",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// A debtor's own late-fee policy (JSON), if it has one.
     pub async fn late_fee_policy(&self, debtor_id: i64) -> Result<Option<String>, StoreError> {
         with_pool!(self, pool => {

@@ -98,6 +98,15 @@ impl Jurisdiction {
         }
     }
 
+    /// The published reference rate this law's interest is built on, if any (the UK's
+    /// Bank of England base rate, the ECB rate, the Basiszinssatz).
+    pub fn reference_series(self) -> Option<RateSeries> {
+        match self.rules(false).rate {
+            RateBasis::Reference { series, .. } => Some(series),
+            RateBasis::Flat(_) | RateBasis::Contract => None,
+        }
+    }
+
     /// The settings that drive the calculation; `consumer` is true when the debtor is a
     /// consumer (it changes the German margin and removes the fixed compensation).
     pub fn rules(self, consumer: bool) -> JurisdictionRules {
