@@ -816,7 +816,7 @@ impl Api {
         overdue_docs::metadata_for(doc, self.clock().now().timestamp())
     }
 
-    fn author(&self) -> String {
+    pub(crate) fn author(&self) -> String {
         "overdue".to_string()
     }
 

@@ -970,6 +970,44 @@ impl Api {
         templates::render(&req.subject, &req.body, &ctx)
     }
 
+    /// The notice a debtor has had before `as_of`: the days of reminders and demands on
+    /// record (sent, or printed as letters) and the day of the last final demand (the
+    /// policy's last notice level sent, or a final demand or Mahnung printed).
+    pub(crate) async fn notice_on_record(
+        &self,
+        store: &Store,
+        debtor_id: i64,
+        as_of: NaiveDate,
+    ) -> Result<(Vec<NaiveDate>, Option<NaiveDate>), ApiError> {
+        let reminded = self.reminders_on_record(store, debtor_id, as_of).await?;
+        let mut final_on: Option<NaiveDate> = None;
+        if let Some(d) = store.dunning_debtors("", Some(debtor_id)).await?.first() {
+            let (_, policy) = self.policy_of(store, d).await?;
+            if let Some(level) = policy.final_demand() {
+                for a in store
+                    .dunning_actions(&ActionQuery {
+                        debtor_id: Some(debtor_id),
+                        states: vec!["sent".into(), "sending".into()],
+                        ..Default::default()
+                    })
+                    .await?
+                {
+                    if a.level >= level.number && a.as_of < as_of {
+                        final_on = final_on.max(Some(a.as_of));
+                    }
+                }
+            }
+        }
+        for doc in store.documents_of(debtor_id).await? {
+            let day = doc.created_at.date_naive();
+            if matches!(doc.kind.as_str(), "final-demand" | "mahnung" | "us-demand") && day < as_of
+            {
+                final_on = final_on.max(Some(day));
+            }
+        }
+        Ok((reminded, final_on))
+    }
+
     async fn policy_of(
         &self,
         store: &Store,

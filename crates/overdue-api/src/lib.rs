@@ -31,6 +31,7 @@ mod claim;
 pub mod clock;
 pub mod collections;
 pub mod config;
+pub mod court;
 pub mod credit;
 mod debtors;
 pub mod demo;

@@ -93,6 +93,10 @@ enum Command {
     /// Bank statements: import (camt, MT940, OFX, CSV), review and match payments.
     #[command(subcommand)]
     Bank(Box<bank::BankCommand>),
+    /// Court claims: the data a claim needs, ready to file (Money Claim Online, Mahnantrag,
+    /// injonction de payer).
+    #[command(subcommand)]
+    Court(CourtCommand),
     /// Limitation periods: the last day a claim for each open invoice can be issued,
     /// soonest first (time-barred ones first of all).
     Limitation {
@@ -105,6 +109,35 @@ enum Command {
         /// Only this debtor's invoices (its reference, or #id).
         #[arg(long)]
         debtor: Option<String>,
+    },
+}
+
+/// Court claims.
+#[derive(Subcommand)]
+enum CourtCommand {
+    /// The data for a claim against a debtor's overdue invoices (those not paused): the
+    /// form's fields, the particulars, interest (from, per day, to date), compensation,
+    /// court fee, total and warnings. Needs a reminder and a final demand on record, or
+    /// --reason (logged).
+    Claim {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// uk-mcol, de-mahnverfahren or fr-injonction.
+        #[arg(long)]
+        court: String,
+        /// The date (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        as_of: String,
+        /// Also write the claim as a PDF worksheet here (kept on the debtor's record).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Why the claim goes ahead without the usual notice or despite a pause (logged).
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// goods or services: the claim's type in the form's catalogue.
+        #[arg(long, default_value = "goods")]
+        claim_type: String,
     },
 }
 
@@ -586,6 +619,56 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Dunning(c) => dunning::run(api, *c, json).await,
         Command::LateFee(c) => latefees::run(api, c, json).await,
         Command::Bank(c) => bank::run(api, *c, json).await,
+        Command::Court(CourtCommand::Claim {
+            debtor,
+            court,
+            as_of,
+            out,
+            reason,
+            claim_type,
+        }) => {
+            let debtor_id = find(api, &debtor).await?.id;
+            let claim = api
+                .court_claim(&overdue_api::court::CourtClaimRequest {
+                    debtor_id,
+                    court,
+                    as_of,
+                    reason,
+                    claim_type,
+                })
+                .await?;
+            if let Some(path) = &out {
+                api.court_claim_pdf_to(&claim, debtor_id, path).await?;
+                eprintln!("Wrote {}", path.display());
+            }
+            if json {
+                return print_json(&claim);
+            }
+            println!(
+                "{} for {} ({}), as of {}",
+                claim.court_name, claim.debtor, claim.court, claim.as_of
+            );
+            println!(
+                "  principal {}  interest {} (from {}, {} a day)  compensation {}  costs {}  court fee {}  total {} {}",
+                claim.principal,
+                claim.interest.to_date,
+                claim.interest.from,
+                claim.interest.daily,
+                claim.compensation,
+                claim.costs,
+                claim.court_fee,
+                claim.total,
+                claim.currency
+            );
+            println!("particulars:");
+            for l in &claim.particulars {
+                println!("  {l}");
+            }
+            for w in &claim.warnings {
+                println!("warning: {w}");
+            }
+            Ok(())
+        }
         Command::Limitation {
             as_of,
             within,

@@ -175,7 +175,22 @@ pub enum PolicyError {
     Minimum(u32),
 }
 
+impl Level {
+    /// A notice to the debtor (an email or letter on or after the due date).
+    pub fn is_notice(&self) -> bool {
+        matches!(self.channel, Channel::Email | Channel::Letter) && self.trigger_days >= 0
+    }
+}
+
 impl Policy {
+    /// The final demand: the last notice level. Agency and legal steps come only after it.
+    pub fn final_demand(&self) -> Option<&Level> {
+        self.levels
+            .iter()
+            .filter(|l| l.is_notice())
+            .max_by_key(|l| l.number)
+    }
+
     /// Checks the ladder: increasing numbers and triggers, templates for messages.
     pub fn validate(&self) -> Result<(), PolicyError> {
         if self.levels.is_empty() {
@@ -444,18 +459,12 @@ pub fn decide(
     // and the final demand are on record in this cycle and the final demand's deadline has
     // passed. Until then a catch-up stops at the final demand.
     let in_cycle: Vec<&PastAction> = case.history.iter().filter(|a| a.cycle == cycle).collect();
-    let is_notice =
-        |l: &Level| matches!(l.channel, Channel::Email | Channel::Letter) && l.trigger_days >= 0;
-    let final_demand = policy
-        .levels
-        .iter()
-        .filter(|l| is_notice(l))
-        .max_by_key(|l| l.number);
+    let final_demand = policy.final_demand();
     let reminded = in_cycle.iter().any(|a| {
         policy
             .levels
             .iter()
-            .any(|l| l.number == a.level && is_notice(l))
+            .any(|l| l.number == a.level && l.is_notice())
     });
     let demand_expired = final_demand.is_some_and(|f| {
         in_cycle.iter().any(|a| {

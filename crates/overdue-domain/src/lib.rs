@@ -34,6 +34,7 @@
 pub mod aging;
 pub mod bank;
 pub mod collection;
+pub mod court;
 pub mod debtor;
 pub mod dunning;
 pub mod interest;

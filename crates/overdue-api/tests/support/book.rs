@@ -25,7 +25,7 @@ pub async fn open(target: &str, day: (i32, u32, u32)) -> Api {
     .unwrap()
 }
 
-/// A debtor with one contact (`ap@<ref>.test`), 30 days' terms.
+/// A debtor with one contact (`ap@<ref>.test`), 30 days' terms, at "Street 1, 12345 Town".
 pub async fn debtor(
     api: &Api,
     kind: DebtorKindDto,
@@ -34,6 +34,26 @@ pub async fn debtor(
     language: &str,
     country: &str,
     currency: &str,
+) -> i64 {
+    debtor_at(
+        api,
+        kind,
+        r,
+        name,
+        (language, country, currency),
+        ("Street 1", "12345", "Town"),
+    )
+    .await
+}
+
+/// [`debtor`] at an address: (street, postal code, city).
+pub async fn debtor_at(
+    api: &Api,
+    kind: DebtorKindDto,
+    r: &str,
+    name: &str,
+    (language, country, currency): (&str, &str, &str),
+    (street, postal_code, city): (&str, &str, &str),
 ) -> i64 {
     api.debtor_create(DebtorInput {
         kind,
@@ -45,9 +65,9 @@ pub async fn debtor(
             email: format!("ap@{}.test", r.to_lowercase()),
             phone: String::new(),
         }],
-        address_lines: "Street 1".into(),
-        postal_code: "12345".into(),
-        city: "Town".into(),
+        address_lines: street.into(),
+        postal_code: postal_code.into(),
+        city: city.into(),
         country: country.into(),
         language: language.into(),
         currency: currency.into(),
