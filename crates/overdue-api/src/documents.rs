@@ -1852,6 +1852,11 @@ fn zip_entry_name(name: &str) -> String {
     }
 }
 
+/// Files as one ZIP (entry names made safe, duplicates numbered), dated `date`.
+pub(crate) fn zip_files(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, ApiError> {
+    write_zip(files, date)
+}
+
 fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, ApiError> {
     let err = |e: zip::result::ZipError| ApiError::new(ErrorCode::Internal, format!("ZIP: {e}"));
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -848,6 +848,14 @@ impl Api {
                 }
             }
         }
+        // Invoices handed over to an agency are the agency's to collect: our reminders stop
+        // for them until the case is recalled.
+        for (invoice_id, agency, on) in store.agency_open_invoices().await? {
+            pauses
+                .invoices
+                .entry(invoice_id)
+                .or_insert(format!("handed over to {agency} on {on}"));
+        }
         // A credit from a debtor's known IBAN that nobody has reviewed may be the payment
         // the next reminder would ask for: hold the debtor until it is reviewed.
         let holds = self.bank_holds().await?;

@@ -194,8 +194,14 @@ pub fn build_message(
         for a in &email.attachments {
             let ct = ContentType::parse(&a.content_type)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            mixed = mixed
-                .singlepart(LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), ct));
+            // Attachments travel as base64 whatever they hold: a CSV's semicolons and
+            // long lines pass every server unchanged that way.
+            let body = lettre::message::Body::new_with_encoding(
+                a.bytes.clone(),
+                lettre::message::header::ContentTransferEncoding::Base64,
+            )
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "attachment encoding"))?;
+            mixed = mixed.singlepart(LettreAttachment::new(a.filename.clone()).body(body, ct));
         }
         builder.multipart(mixed)
     }

@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod account;
+pub mod agencies;
 pub mod agreements;
 pub mod bank;
 pub mod bench;

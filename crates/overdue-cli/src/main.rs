@@ -93,6 +93,10 @@ enum Command {
     /// Bank statements: import (camt, MT940, OFX, CSV), review and match payments.
     #[command(subcommand)]
     Bank(Box<bank::BankCommand>),
+    /// Collection agencies: add, hand a claim over, record what they collected, recall,
+    /// report.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Court claims: the data a claim needs, ready to file (Money Claim Online, Mahnantrag,
     /// injonction de payer).
     #[command(subcommand)]
@@ -110,6 +114,84 @@ enum Command {
         #[arg(long)]
         debtor: Option<String>,
     },
+}
+
+/// Collection agencies.
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Adds an agency.
+    Add {
+        /// Name (unique).
+        #[arg(long)]
+        name: String,
+        /// Where handovers are sent.
+        #[arg(long)]
+        email: String,
+        /// Percent of each amount collected.
+        #[arg(long, default_value = "0")]
+        commission: String,
+        /// Fee per case, charged with its first collection.
+        #[arg(long, default_value = "0.00")]
+        fee_per_case: String,
+        /// The contract's terms in words.
+        #[arg(long, default_value = "")]
+        terms: String,
+        /// Countries covered ("DE, AT").
+        #[arg(long, default_value = "")]
+        countries: String,
+    },
+    /// Lists the agencies.
+    List,
+    /// Hands a debtor's claim over: writes the package to a folder (case file PDF, claim
+    /// CSV and XLSX, contact history, documents), records the case and stops our reminders
+    /// for its invoices. Needs a reminder and a final demand on record, or --reason.
+    Handover {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// The agency's name.
+        #[arg(long)]
+        agency: String,
+        /// Invoice numbers, comma-separated (default: every overdue one not paused).
+        #[arg(long, value_delimiter = ',')]
+        invoices: Vec<String>,
+        /// The folder for the package (new or empty).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Also write the package as one ZIP in the folder.
+        #[arg(long)]
+        zip: bool,
+        /// Email it to the agency through the book's SMTP server.
+        #[arg(long)]
+        send: bool,
+        /// Why it is handed over without the usual notice or despite a pause (logged).
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Records what the agency collected from the debtor (gross); the commission is
+    /// booked as a cost.
+    Collected {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// Amount collected from the debtor.
+        #[arg(long)]
+        amount: String,
+        /// Day collected (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        date: String,
+    },
+    /// Recalls the debtor's case from the agency; our reminders resume.
+    Recall {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Per agency: handed over, recovered, commission, net, time to recover.
+    Report,
 }
 
 /// Court claims.
@@ -619,6 +701,7 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::Dunning(c) => dunning::run(api, *c, json).await,
         Command::LateFee(c) => latefees::run(api, c, json).await,
         Command::Bank(c) => bank::run(api, *c, json).await,
+        Command::Agency(c) => agency(api, c, json).await,
         Command::Court(CourtCommand::Claim {
             debtor,
             court,
@@ -834,6 +917,169 @@ fn quiet_when_the_reader_goes_away() {
         }
         default(info);
     }));
+}
+
+async fn agency(api: &Api, command: AgencyCommand, json: bool) -> Result<(), ApiError> {
+    use overdue_api::agencies::{AgencyInput, CollectedInput, HandoverRequest};
+    match command {
+        AgencyCommand::Add {
+            name,
+            email,
+            commission,
+            fee_per_case,
+            terms,
+            countries,
+        } => {
+            let a = api
+                .agency_add(&AgencyInput {
+                    name,
+                    email,
+                    commission,
+                    fee_per_case,
+                    terms,
+                    countries,
+                })
+                .await?;
+            if json {
+                return print_json(&a);
+            }
+            println!(
+                "Added agency {} ({}): {}% commission, {} per case",
+                a.name, a.email, a.commission, a.fee_per_case
+            );
+        }
+        AgencyCommand::List => {
+            let all = api.agencies().await?;
+            if json {
+                return print_json(&all);
+            }
+            for a in all {
+                println!(
+                    "{}  {}  {}%  {} per case",
+                    a.name, a.email, a.commission, a.fee_per_case
+                );
+            }
+        }
+        AgencyCommand::Handover {
+            debtor,
+            agency,
+            invoices,
+            out,
+            zip,
+            send,
+            reason,
+        } => {
+            let debtor_id = find(api, &debtor).await?.id;
+            let h = api
+                .agency_handover(&HandoverRequest {
+                    debtor_id,
+                    agency,
+                    invoices,
+                    out_dir: out.display().to_string(),
+                    zip,
+                    send,
+                    reason,
+                })
+                .await?;
+            if json {
+                return print_json(&h);
+            }
+            println!(
+                "Handed {} over to {} (case {}): {} invoice{}, total {} {} (principal {}, interest {}, compensation {})",
+                h.debtor,
+                h.agency,
+                h.case_id,
+                h.invoices.len(),
+                if h.invoices.len() == 1 { "" } else { "s" },
+                h.total,
+                h.currency,
+                h.principal,
+                h.interest,
+                h.compensation
+            );
+            println!("package: {} ({})", h.folder, h.files.join(", "));
+            if let Some(z) = &h.zip {
+                println!("zip: {z}");
+            }
+            if let Some(to) = &h.sent_to {
+                println!("sent to {to}");
+            }
+            for w in &h.warnings {
+                println!("warning: {w}");
+            }
+        }
+        AgencyCommand::Collected {
+            debtor,
+            amount,
+            date,
+        } => {
+            let debtor_id = find(api, &debtor).await?.id;
+            let c = api
+                .agency_collected(&CollectedInput {
+                    debtor_id,
+                    amount,
+                    date,
+                })
+                .await?;
+            if json {
+                return print_json(&c);
+            }
+            println!(
+                "Recorded {} {} collected (payment {}): commission {}, net {}",
+                c.gross, c.currency, c.payment_id, c.commission, c.net
+            );
+        }
+        AgencyCommand::Recall { debtor, reason } => {
+            let debtor_id = find(api, &debtor).await?.id;
+            api.agency_recall(debtor_id, &reason).await?;
+            if !json {
+                println!("Recalled; reminders resume for its invoices.");
+            } else {
+                return print_json(&serde_json::json!({"recalled": true}));
+            }
+        }
+        AgencyCommand::Report => {
+            let r = api.agency_report().await?;
+            if json {
+                return print_json(&r);
+            }
+            if r.is_empty() {
+                println!("No case has been handed over yet.");
+            }
+            for a in r {
+                println!(
+                    "{} ({}): {} cases, {} open; handed over {}, recovered {}, commission {}, net {}{}",
+                    a.agency,
+                    a.currency,
+                    a.cases,
+                    a.open_cases,
+                    a.handed_over,
+                    a.recovered,
+                    a.commission,
+                    a.net,
+                    a.average_days_to_recover
+                        .map(|d| format!(", {d} days to recover on average"))
+                        .unwrap_or_default()
+                );
+                for c in a.case_list {
+                    println!(
+                        "  case {} {} {} handed over {} on {}, recovered {}, net {}",
+                        c.id,
+                        c.debtor,
+                        c.status,
+                        c.handed_over,
+                        c.handed_over_on,
+                        c.recovered,
+                        c.net
+                    );
+                    for p in c.direct_payments {
+                        println!("    report to the agency: {p}");
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Commands that only read the book (so must not create one where none is).

@@ -133,7 +133,7 @@ pub const MAX_TERMS_DAYS: u32 = 365;
 /// An e-mail address a reminder can be sent to: valid by RFC 5322 (the `email_address`
 /// crate, which refuses `ap@acme..test`), with a dot in the domain (no intranet names),
 /// and one address, not a list.
-fn plausible_email(s: &str) -> bool {
+pub fn plausible_email(s: &str) -> bool {
     let one = !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';');
     one && email_address::EmailAddress::parse_with_options(
         s,

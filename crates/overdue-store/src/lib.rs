@@ -29,6 +29,7 @@
 
 #![deny(missing_docs)]
 
+mod agencies;
 mod bank;
 mod baseline;
 pub mod collections;
@@ -52,6 +53,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 
+pub use agencies::{AgencyCaseRecord, AgencyRecord, NewAgency, NewAgencyCase};
 pub use bank::{
     entry_reference, AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord,
     BankHold, BankImport, BankImportOutcome, BankStatementRecord, EntryAction, EntrySide,
