@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
+use overdue_api::agencies::{
+    AgencyCaseDto, AgencyDto, AgencyInput, AgencyReportDto, CollectedDto, CollectedInput,
+    HandoverDto, HandoverRequest,
+};
 use overdue_api::agreements::AgreementKind;
 use overdue_api::bank::{
     BankAccountDto, BankCsvPreviewDto, BankEntryDto, BankEntryStatusDto, BankIgnoreRuleDto,
@@ -21,6 +25,7 @@ use overdue_api::collections::{
     CollectionStateDto, HoldDto, HoldInput, PaymentPlanDto, PlanInput, PlanPreview, PromiseDto,
     PromiseInput, SettlementDto, SettlementInput,
 };
+use overdue_api::court::{CourtClaimDto, CourtClaimRequest};
 use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
 use overdue_api::documents::{LetterRequest, LetterheadDto, ProducedDocument};
 use overdue_api::dto::{
@@ -399,6 +404,81 @@ async fn rate_row_delete(s: State<'_, Shell>, id: i64) -> Res<Vec<RateRowDto>> {
 #[tauri::command]
 async fn rate_gaps(s: State<'_, Shell>) -> Res<Vec<String>> {
     s.api.rate_gaps_today().await
+}
+
+// Agencies and courts (issue 20).
+
+#[tauri::command]
+async fn agencies(s: State<'_, Shell>) -> Res<Vec<AgencyDto>> {
+    s.api.agencies().await
+}
+
+#[tauri::command]
+async fn agency_add(s: State<'_, Shell>, input: AgencyInput) -> Res<AgencyDto> {
+    s.api.agency_add(&input).await
+}
+
+/// Hands a claim over into a new folder inside the one the user picks; `None` when the
+/// user cancelled.
+#[tauri::command]
+async fn agency_handover(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    request: HandoverRequest,
+) -> Res<Option<HandoverDto>> {
+    match letters_folder(&app).await {
+        Some(dir) => s.api.agency_handover_into(&request, &dir).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+async fn agency_case_of(s: State<'_, Shell>, debtor_id: i64) -> Res<Option<AgencyCaseDto>> {
+    s.api.agency_case_of(debtor_id).await
+}
+
+#[tauri::command]
+async fn agency_collected(s: State<'_, Shell>, input: CollectedInput) -> Res<CollectedDto> {
+    s.api.agency_collected(&input).await
+}
+
+#[tauri::command]
+async fn agency_recall(s: State<'_, Shell>, debtor_id: i64, reason: String) -> Res<()> {
+    s.api.agency_recall(debtor_id, &reason).await
+}
+
+#[tauri::command]
+async fn agency_report(s: State<'_, Shell>) -> Res<Vec<AgencyReportDto>> {
+    s.api.agency_report().await
+}
+
+/// The claim as the form needs it, to look at (not logged).
+#[tauri::command]
+async fn court_claim_preview(
+    s: State<'_, Shell>,
+    request: CourtClaimRequest,
+) -> Res<CourtClaimDto> {
+    s.api.court_claim_preview(&request).await
+}
+
+/// Prepares the claim (logged) and saves its worksheet; `None` when the user cancelled.
+#[tauri::command]
+async fn court_claim_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    request: CourtClaimRequest,
+) -> Res<Option<CourtClaimDto>> {
+    let preview = s.api.court_claim_preview(&request).await?;
+    match letters_save_path(&app, &overdue_api::Api::court_claim_file_name(&preview)).await {
+        Some(path) => {
+            let claim = s.api.court_claim(&request).await?;
+            s.api
+                .court_claim_pdf_to(&claim, request.debtor_id, &path)
+                .await?;
+            Ok(Some(claim))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Open invoices by the last day a claim can be issued (today's date; `within` days ahead,
@@ -1202,6 +1282,15 @@ pub fn run() {
             rate_import,
             rate_gaps,
             limitation,
+            agencies,
+            agency_add,
+            agency_handover,
+            agency_case_of,
+            agency_collected,
+            agency_recall,
+            agency_report,
+            court_claim_preview,
+            court_claim_save,
             letter_kinds,
             letter_preview,
             letter_save,

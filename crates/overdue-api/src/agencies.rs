@@ -172,6 +172,11 @@ pub struct AgencyCaseDto {
     /// Case id.
     #[ts(type = "number")]
     pub id: i64,
+    /// The agency.
+    pub agency: String,
+    /// The debtor's id.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
     /// Debtor.
     pub debtor: String,
     /// `open`, `recalled` or `closed`.
@@ -710,6 +715,47 @@ impl Api {
         })
     }
 
+    /// [`Api::agency_handover`] into a new folder `handover-<debtor ref>-<date>` inside
+    /// `parent` (the folder the user picked), numbered when one exists already.
+    pub async fn agency_handover_into(
+        &self,
+        req: &HandoverRequest,
+        parent: &std::path::Path,
+    ) -> Result<HandoverDto, ApiError> {
+        let debtor = self.store().await.debtor(req.debtor_id).await?;
+        let reference = if debtor.draft.external_ref.is_empty() {
+            format!("{}", req.debtor_id)
+        } else {
+            debtor.draft.external_ref.clone()
+        };
+        let base = format!(
+            "handover-{}-{}",
+            safe_name(&reference),
+            self.clock().today()
+        );
+        let mut dir = parent.join(&base);
+        let mut k = 1;
+        while dir.exists() {
+            k += 1;
+            dir = parent.join(format!("{base}-{k}"));
+        }
+        let req = HandoverRequest {
+            out_dir: dir.display().to_string(),
+            ..req.clone()
+        };
+        self.agency_handover(&req).await
+    }
+
+    /// The debtor's open case, if one is with an agency.
+    pub async fn agency_case_of(&self, debtor_id: i64) -> Result<Option<AgencyCaseDto>, ApiError> {
+        Ok(self
+            .agency_report()
+            .await?
+            .into_iter()
+            .flat_map(|r| r.case_list)
+            .find(|c| c.debtor_id == debtor_id && c.status == "open"))
+    }
+
     async fn send_handover(
         &self,
         agency: &overdue_store::AgencyRecord,
@@ -928,6 +974,8 @@ impl Api {
             }
             groups.entry(key).or_default().push(AgencyCaseDto {
                 id: c.id,
+                agency: c.agency.clone(),
+                debtor_id: c.debtor_id,
                 debtor: c.debtor.clone(),
                 status: c.status.clone(),
                 handed_over_on: c.handed_over_on.to_string(),

@@ -161,6 +161,27 @@ impl Api {
     /// The data for a court claim against a debtor's overdue invoices (those not paused),
     /// logged on the debtor's contact log.
     pub async fn court_claim(&self, req: &CourtClaimRequest) -> Result<CourtClaimDto, ApiError> {
+        self.court_claim_logged(req, true).await
+    }
+
+    /// [`Api::court_claim`] for looking at in the window: the same answer, not logged.
+    pub async fn court_claim_preview(
+        &self,
+        req: &CourtClaimRequest,
+    ) -> Result<CourtClaimDto, ApiError> {
+        self.court_claim_logged(req, false).await
+    }
+
+    /// The suggested file name of a claim's worksheet.
+    pub fn court_claim_file_name(claim: &CourtClaimDto) -> String {
+        format!("court-claim-{}-{}.pdf", claim.court, claim.as_of)
+    }
+
+    async fn court_claim_logged(
+        &self,
+        req: &CourtClaimRequest,
+        log: bool,
+    ) -> Result<CourtClaimDto, ApiError> {
         let court = Court::parse(&req.court).ok_or_else(|| {
             ApiError::invalid(format!(
                 "Court: \"{}\" is not a form Overdue fills: use uk-mcol, de-mahnverfahren or fr-injonction",
@@ -560,6 +581,9 @@ impl Api {
             documents,
             warnings,
         };
+        if !log {
+            return Ok(dto);
+        }
         store
             .append_event(
                 &overdue_store::NewEvent {

@@ -70,6 +70,16 @@ import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
 import type { RateImportDto } from "../bindings/RateImportDto";
 import type { LimitationReportDto } from "../bindings/LimitationReportDto";
+import type { AgencyDto } from "../bindings/AgencyDto";
+import type { AgencyInput } from "../bindings/AgencyInput";
+import type { AgencyCaseDto } from "../bindings/AgencyCaseDto";
+import type { AgencyReportDto } from "../bindings/AgencyReportDto";
+import type { CollectedDto } from "../bindings/CollectedDto";
+import type { CollectedInput } from "../bindings/CollectedInput";
+import type { HandoverDto } from "../bindings/HandoverDto";
+import type { HandoverRequest } from "../bindings/HandoverRequest";
+import type { CourtClaimDto } from "../bindings/CourtClaimDto";
+import type { CourtClaimRequest } from "../bindings/CourtClaimRequest";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -227,6 +237,21 @@ export interface Backend extends LettersBackend, BankBackend {
   /** Open invoices by the last day a claim can be issued, soonest first (today's date;
    * `within` days ahead with time-barred ones, or all; one debtor's or every debtor's). */
   limitation(within: number | null, debtorId: number | null): Promise<LimitationReportDto>;
+  /** Collection agencies. */
+  agencies(): Promise<AgencyDto[]>;
+  agencyAdd(input: AgencyInput): Promise<AgencyDto>;
+  /** Hands a claim over: the package goes into a new folder inside the one the user
+   * picks (null: cancelled). */
+  agencyHandover(request: HandoverRequest): Promise<HandoverDto | null>;
+  /** The debtor's open case with an agency, if any. */
+  agencyCaseOf(debtorId: number): Promise<AgencyCaseDto | null>;
+  agencyCollected(input: CollectedInput): Promise<CollectedDto>;
+  agencyRecall(debtorId: number, reason: string): Promise<void>;
+  agencyReport(): Promise<AgencyReportDto[]>;
+  /** A court claim's data, to look at (not logged). */
+  courtClaimPreview(request: CourtClaimRequest): Promise<CourtClaimDto>;
+  /** Prepares the claim (logged) and saves its worksheet (null: cancelled). */
+  courtClaimSave(request: CourtClaimRequest): Promise<CourtClaimDto | null>;
   /** The schedule a payment plan for these invoices would have (not stored). */
   planPreview(input: PlanInput): Promise<PlanPreview>;
   /** Agrees a payment plan and stores its schedule. */

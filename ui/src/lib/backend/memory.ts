@@ -67,6 +67,16 @@ import type { DebtorInterestDto } from "../bindings/DebtorInterestDto";
 import type { ChargeDto } from "../bindings/ChargeDto";
 import type { RateImportDto } from "../bindings/RateImportDto";
 import type { LimitationReportDto } from "../bindings/LimitationReportDto";
+import type { AgencyDto } from "../bindings/AgencyDto";
+import type { AgencyInput } from "../bindings/AgencyInput";
+import type { AgencyCaseDto } from "../bindings/AgencyCaseDto";
+import type { AgencyReportDto } from "../bindings/AgencyReportDto";
+import type { CollectedDto } from "../bindings/CollectedDto";
+import type { CollectedInput } from "../bindings/CollectedInput";
+import type { HandoverDto } from "../bindings/HandoverDto";
+import type { HandoverRequest } from "../bindings/HandoverRequest";
+import type { CourtClaimDto } from "../bindings/CourtClaimDto";
+import type { CourtClaimRequest } from "../bindings/CourtClaimRequest";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -793,6 +803,35 @@ export class MemoryBackend implements Backend {
 
   async rateGaps(): Promise<string[]> {
     return [];
+  }
+
+  // Agencies and courts live in the Rust core: the browser preview has none.
+  async agencies(): Promise<AgencyDto[]> {
+    return [];
+  }
+  async agencyAdd(_input: AgencyInput): Promise<AgencyDto> {
+    this.noEngine();
+  }
+  async agencyHandover(_request: HandoverRequest): Promise<HandoverDto | null> {
+    this.noEngine();
+  }
+  async agencyCaseOf(_debtorId: number): Promise<AgencyCaseDto | null> {
+    return null;
+  }
+  async agencyCollected(_input: CollectedInput): Promise<CollectedDto> {
+    this.noEngine();
+  }
+  async agencyRecall(_debtorId: number, _reason: string): Promise<void> {
+    this.noEngine();
+  }
+  async agencyReport(): Promise<AgencyReportDto[]> {
+    return [];
+  }
+  async courtClaimPreview(_request: CourtClaimRequest): Promise<CourtClaimDto> {
+    this.noEngine();
+  }
+  async courtClaimSave(_request: CourtClaimRequest): Promise<CourtClaimDto | null> {
+    this.noEngine();
   }
 
   /** The browser preview has no limitation rules (they live in Rust): nothing to list. */

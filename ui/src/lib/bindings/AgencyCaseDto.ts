@@ -9,6 +9,14 @@ export type AgencyCaseDto = {
  */
 id: number, 
 /**
+ * The agency.
+ */
+agency: string, 
+/**
+ * The debtor's id.
+ */
+debtor_id: number, 
+/**
  * Debtor.
  */
 debtor: string, 

@@ -1,0 +1,225 @@
+//! From final demand to agency and court (issue 20) as an office does it: a book imported
+//! through the CLI, a reminder and the final demand printed; in the window the debtor is
+//! handed over to an agency added there (the package lands in a folder, our reminders stop
+//! for it), the agency's collection is recorded with its commission, and a Money Claim
+//! Online claim is prepared and its worksheet saved; at 1024x700 and at full HD. The CLI's
+//! report agrees with what the window recorded.
+
+use overdue_e2e::{s, App, Home};
+
+const TODAY: &str = "2027-01-10";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let db = home.database();
+    let head = write(
+        "letterhead.json",
+        r#"{"name":"Brightwater Supplies Ltd","address_lines":"12 Mill Lane","postal_code":"LS1 4AP","city":"Leeds","country":"GB","sort_code":"20-00-00","account_number":"55779911","signatory":"Jane Porter"}"#,
+    );
+    let debtors = write(
+        "d.csv",
+        "external_id,name,kind,email,address,postal_code,city,country,currency,payment_terms_days\n\
+         UK1,Harper & Sons Ltd,company,ap@harper.test,1 High Street,M1 1AA,Manchester,GB,GBP,30\n",
+    );
+    let invoices = write(
+        "i.csv",
+        "number,debtor_external_id,issue_date,due_date,amount\n\
+         BW-2026-101,UK1,2026-06-01,2026-07-01,1840.00\nBW-2026-118,UK1,2026-07-15,2026-08-14,560.50\n",
+    );
+    let run = |args: &[&str], today: &str| {
+        let out = std::process::Command::new(overdue_e2e::cli_binary())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("OVERDUE_TODAY", today)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    for args in [
+        vec!["pdf", "letterhead", "--set", s(&head)],
+        vec!["import", "debtors", s(&debtors)],
+        vec!["import", "invoices", s(&invoices)],
+        vec![
+            "late-fee",
+            "rates",
+            "add",
+            "--series",
+            "boe_base",
+            "--from",
+            "2026-05-08",
+            "--to",
+            "2026-12-31",
+            "--rate",
+            "4.00",
+            "--source",
+            "test figure",
+        ],
+    ] {
+        let (code, _, err) = run(&args, "2026-09-15");
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let letters = dir.path().join("letters");
+    std::fs::create_dir_all(&letters).unwrap();
+    for kind in ["reminder", "final-demand"] {
+        let out = letters.join(format!("{kind}.pdf"));
+        let (code, _, err) = run(
+            &[
+                "pdf",
+                "letter",
+                "--debtor",
+                "UK1",
+                "--kind",
+                kind,
+                "--out",
+                s(&out),
+            ],
+            "2026-10-20",
+        );
+        assert_eq!(code, 0, "{kind}: {err}");
+    }
+    // The CLI refuses a court claim for a debtor it cannot find, and a form it does not know.
+    let (code, _, err) = run(
+        &["court", "claim", "--debtor", "NOPE", "--court", "uk-mcol"],
+        TODAY,
+    );
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(
+        &["court", "claim", "--debtor", "UK1", "--court", "uk-small"],
+        TODAY,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("uk-mcol, de-mahnverfahren or fr-injonction"),
+        "{err}"
+    );
+
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-debtors").await;
+    app.click_text("debtor-row", "Harper").await;
+    app.wait_testid("debtor-legal").await;
+    // No agency yet: added in the window.
+    app.type_into("agency-new-name", "Inkasso Nord").await;
+    app.type_into("agency-new-email", "cases@inkasso-nord.test")
+        .await;
+    app.type_into("agency-new-commission", "15").await;
+    app.click("agency-new-save").await;
+    app.wait_testid("agency-select").await;
+    app.click("agency-handover").await;
+    let said = app
+        .wait_texts("agency-handed", "the handover", |t| t.len() == 1)
+        .await;
+    assert!(
+        said[0].contains("Inkasso Nord") && said[0].contains("2 invoices"),
+        "{said:?}"
+    );
+    let package = std::fs::read_dir(home.saved())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir() && p.to_string_lossy().contains("handover-UK1-2027-01-10"))
+        .unwrap_or_else(|| panic!("no package folder; the window said {said:?}"));
+    let csv = std::fs::read_to_string(package.join("claim.csv")).unwrap();
+    assert!(
+        csv.contains("BW-2026-101") && csv.contains("TOTAL"),
+        "{csv}"
+    );
+    assert!(package.join("case-file.pdf").exists());
+    app.wait_texts("agency-case", "the open case", |t| {
+        t.len() == 1 && t[0].contains("With Inkasso Nord")
+    })
+    .await;
+
+    // The agency collected GBP 500: 15% commission.
+    app.type_into("agency-collected-amount", "500.00").await;
+    app.click("agency-collected").await;
+    let said = app
+        .wait_texts("agency-said", "the collection", |t| t.len() == 1)
+        .await;
+    assert!(
+        said[0].contains("75.00") && said[0].contains("425.00"),
+        "{said:?}"
+    );
+    // The debtor's account shows the payment at once.
+    app.wait_texts("debtor-account", "the account after the collection", |t| {
+        t.len() == 1 && t[0].contains("1,340.00")
+    })
+    .await;
+
+    // A court claim: handed-over invoices are the agency's, so the claim names why none
+    // is left; the reason flows through and the message says which invoices are out.
+    app.click("court-prepare").await;
+    let refused = app
+        .wait_texts("court-error", "the claim's refusal", |t| t.len() == 1)
+        .await;
+    assert!(
+        refused[0].contains("handed over to Inkasso Nord"),
+        "{refused:?}"
+    );
+    // Recalled, the claim is prepared and its worksheet saved.
+    app.type_into("agency-recall-reason", "Going to court ourselves")
+        .await;
+    app.click("agency-recall").await;
+    app.wait_texts("agency-said", "the recall", |t| {
+        t.len() == 1 && t[0].starts_with("Recalled")
+    })
+    .await;
+    app.click("court-prepare").await;
+    let total = app
+        .wait_texts("court-total", "the claim's total", |t| t.len() == 1)
+        .await;
+    let particulars = app.texts("court-particulars").await;
+    assert!(
+        particulars[0].contains("Late Payment of Commercial Debts"),
+        "{particulars:?}"
+    );
+    assert!(!total[0].is_empty());
+    for (w, h, name) in [(1024, 700, "1024x700"), (1920, 1080, "1920x1080")] {
+        if app.client.set_window_size(w, h).await.is_ok() {
+            let _ = app
+                .client
+                .execute(
+                    "document.querySelector('[data-testid=court-claim]').scrollIntoView()",
+                    vec![],
+                )
+                .await;
+            app.screenshot(&format!("legal-court-claim-{name}.png"))
+                .await;
+        }
+    }
+    app.click("court-save").await;
+    app.wait_texts("court-saved", "the saved worksheet", |t| t.len() == 1)
+        .await;
+    let sheet = std::fs::read_dir(home.saved())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("court-claim-uk-mcol"))
+        .expect("the worksheet in the saved folder");
+    let text = std::process::Command::new("pdftotext")
+        .args([s(&sheet), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Money Claim Online"), "{text}");
+
+    // The CLI reads what the window recorded.
+    let (code, out, err) = run(&["agency", "report", "--json"], TODAY);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report[0]["recovered"], "500.00");
+    assert_eq!(report[0]["commission"], "75.00");
+    assert_eq!(report[0]["net"], "425.00");
+    assert_eq!(report[0]["case_list"][0]["status"], "recalled");
+    app.quit_without_page_errors().await;
+}
