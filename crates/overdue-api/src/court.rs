@@ -110,6 +110,42 @@ pub struct CourtClaimDto {
     pub warnings: Vec<String>,
 }
 
+/// What the basis of a legal cost booked as a charge starts with; such charges are court
+/// and lawyer's costs, not pre-court dunning costs.
+pub const LEGAL_COST: &str = "Legal cost";
+
+/// A court or lawyer's cost to book on the debtor's account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LegalCostInput {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// `court-fee`, `lawyer` or `enforcement`.
+    pub kind: String,
+    /// Amount, in the debtor's currency.
+    pub amount: String,
+    /// The day it arose ("" = today).
+    pub date: String,
+    /// What it was ("issue fee, claim K12AB345").
+    pub note: String,
+}
+
+/// A step of the court case for the timeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CourtStatusInput {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// `issued`, `judgment`, `enforcement`, `paid` or `withdrawn`.
+    pub status: String,
+    /// The day ("" = today).
+    pub date: String,
+    /// Details (claim number, court, what was ordered).
+    pub note: String,
+}
+
 fn add(a: Money, b: Money) -> Result<Money, ApiError> {
     a.checked_add(&b)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
@@ -616,8 +652,122 @@ impl Api {
         Ok(dto)
     }
 
+    /// Books a court fee, lawyer's fee or enforcement cost as a charge on the debtor's
+    /// account (against its oldest open invoice), shown on statements and the timeline.
+    pub async fn legal_cost_add(&self, input: &LegalCostInput) -> Result<String, ApiError> {
+        let words = match input.kind.trim() {
+            "court-fee" => "court fee",
+            "lawyer" => "lawyer's fee",
+            "enforcement" => "enforcement cost",
+            other => return Err(ApiError::field(
+                "kind",
+                format!(
+                    "Kind: \"{other}\" is not a legal cost: use court-fee, lawyer or enforcement"
+                ),
+            )),
+        };
+        let store = self.store().await;
+        let debtor = store.debtor(input.debtor_id).await?;
+        let currency = debtor.draft.currency;
+        let amount = crate::ledger::parse_positive(&input.amount, currency)
+            .map_err(|m| ApiError::field("amount", format!("Amount: {m}")))?;
+        let on = self
+            .date_or_today("Date", &input.date)
+            .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
+        let oldest = store
+            .open_balances(on, Some(input.debtor_id))
+            .await?
+            .into_iter()
+            .min_by_key(|o| (o.due_date, o.invoice_id))
+            .ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "{} has no open invoice to book the cost against.",
+                    debtor.draft.name
+                ))
+            })?;
+        let basis = format!(
+            "{LEGAL_COST}: {words}{}",
+            if input.note.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", input.note.trim())
+            }
+        );
+        store
+            .add_charges(
+                &[overdue_store::NewCharge {
+                    debtor_id: input.debtor_id,
+                    invoice_id: oldest.invoice_id,
+                    kind: "fee".into(),
+                    charged_on: on,
+                    period: None,
+                    amount,
+                    basis: basis.clone(),
+                }],
+                &overdue_store::NewEvent {
+                    debtor_id: input.debtor_id,
+                    occurred_at: self.clock().now(),
+                    kind: "note".into(),
+                    author: self.author(),
+                    summary: format!("{basis}: {} {}", money_string(&amount), currency.code()),
+                    ..Default::default()
+                },
+                self.clock().now(),
+            )
+            .await?;
+        Ok(basis)
+    }
+
+    /// Records a step of the court case (issued, judgment, enforcement, paid, withdrawn)
+    /// on the debtor's timeline.
+    pub async fn court_status(&self, input: &CourtStatusInput) -> Result<(), ApiError> {
+        let words = match input.status.trim() {
+            "issued" => "Claim issued",
+            "judgment" => "Judgment obtained",
+            "enforcement" => "Enforcement started",
+            "paid" => "Judgment paid",
+            "withdrawn" => "Claim withdrawn",
+            other => {
+                return Err(ApiError::field(
+                    "status",
+                    format!("Status: \"{other}\" is not one Overdue records: use issued, judgment, enforcement, paid or withdrawn"),
+                ))
+            }
+        };
+        let on = self
+            .date_or_today("Date", &input.date)
+            .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
+        let store = self.store().await;
+        store.debtor(input.debtor_id).await?;
+        let at = on
+            .and_hms_opt(12, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or_else(|| self.clock().now());
+        store
+            .append_event(
+                &overdue_store::NewEvent {
+                    debtor_id: input.debtor_id,
+                    occurred_at: at,
+                    kind: "note".into(),
+                    author: self.author(),
+                    summary: format!(
+                        "{words} on {on}{}",
+                        if input.note.trim().is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", input.note.trim())
+                        }
+                    ),
+                    ..Default::default()
+                },
+                self.clock().now(),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Dunning fees booked on the claimed invoices and not reversed (the pre-court costs
-    /// of legal pursuit).
+    /// of legal pursuit; court and lawyer's costs booked as legal costs are not).
     async fn pre_court_costs(
         &self,
         store: &overdue_store::Store,
@@ -629,7 +779,12 @@ impl Api {
             .charges_of(debtor_id)
             .await?
             .iter()
-            .filter(|c| c.reversed_on.is_none() && c.kind == "fee" && ids.contains(&c.invoice_id))
+            .filter(|c| {
+                c.reversed_on.is_none()
+                    && c.kind == "fee"
+                    && !c.basis.starts_with(LEGAL_COST)
+                    && ids.contains(&c.invoice_id)
+            })
             .map(|c| c.amount.amount())
             .sum())
     }

@@ -18,6 +18,17 @@ use overdue_api::dto::DebtorKindDto::{Company, SoleTrader};
 use overdue_api::latefees::RateRowInput;
 use overdue_api::Api;
 
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is installed by scripts/install-deps.sh");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 fn request(debtor_id: i64, court: &str, reason: &str) -> CourtClaimRequest {
     CourtClaimRequest {
         debtor_id,
@@ -358,6 +369,61 @@ async fn continental(target: &str) {
     services.claim_type = "services".into();
     let c = api.court_claim(&services).await.unwrap();
     assert_eq!(c.fields["hauptforderung.1.katalognummer"], "5");
+
+    // Court and lawyer's costs go on the account (and the statement), not into the
+    // pre-court costs a Mahnantrag claims; the case's steps go on the timeline.
+    api.legal_cost_add(&overdue_api::court::LegalCostInput {
+        debtor_id: de,
+        kind: "court-fee".into(),
+        amount: "36.00".into(),
+        date: "2027-01-10".into(),
+        note: "Mahnbescheid".into(),
+    })
+    .await
+    .unwrap();
+    let e = api
+        .legal_cost_add(&overdue_api::court::LegalCostInput {
+            debtor_id: de,
+            kind: "bribe".into(),
+            amount: "1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.fields[0].field, "kind");
+    let charges = api.charges_of(de).await.unwrap();
+    assert!(
+        charges.iter().any(
+            |c| c.basis.starts_with("Legal cost: court fee (Mahnbescheid)") && c.amount == "36.00"
+        ),
+        "{charges:?}"
+    );
+    let c = api
+        .court_claim(&request(de, "de-mahnverfahren", ""))
+        .await
+        .unwrap();
+    assert_eq!(c.fields["nebenforderung.vorgerichtliche_kosten"], "0,00");
+    let statement = api
+        .statement_pdf(de, "2026-01-01", "2027-01-10", false)
+        .await
+        .unwrap();
+    let text = pdf_text(&statement.bytes);
+    assert!(text.contains("36,00"), "{text}");
+    api.court_status(&overdue_api::court::CourtStatusInput {
+        debtor_id: de,
+        status: "judgment".into(),
+        date: "2027-03-01".into(),
+        note: "Vollstreckungsbescheid AG Hamburg".into(),
+    })
+    .await
+    .unwrap();
+    let log = api.debtor_timeline(de).await.unwrap();
+    assert!(
+        log.iter().any(
+            |e| format!("{} {}", e.title, e.detail).contains("Judgment obtained on 2027-03-01")
+        ),
+        "{log:?}"
+    );
 
     let c = api
         .court_claim(&request(fr, "fr-injonction", ""))

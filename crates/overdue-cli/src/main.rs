@@ -221,6 +221,39 @@ enum CourtCommand {
         #[arg(long, default_value = "goods")]
         claim_type: String,
     },
+    /// Books a court fee, lawyer's fee or enforcement cost on the debtor's account.
+    Cost {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// court-fee, lawyer or enforcement.
+        #[arg(long)]
+        kind: String,
+        /// Amount in the debtor's currency.
+        #[arg(long)]
+        amount: String,
+        /// The day (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        date: String,
+        /// What it was (claim number, invoice of the lawyer).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Records a step of the court case on the debtor's timeline.
+    Status {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// issued, judgment, enforcement, paid or withdrawn.
+        #[arg(long)]
+        status: String,
+        /// The day (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        date: String,
+        /// Details (claim number, court, what was ordered).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 /// Benchmarks.
@@ -702,6 +735,49 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
         Command::LateFee(c) => latefees::run(api, c, json).await,
         Command::Bank(c) => bank::run(api, *c, json).await,
         Command::Agency(c) => agency(api, c, json).await,
+        Command::Court(CourtCommand::Cost {
+            debtor,
+            kind,
+            amount,
+            date,
+            note,
+        }) => {
+            let debtor_id = find(api, &debtor).await?.id;
+            let basis = api
+                .legal_cost_add(&overdue_api::court::LegalCostInput {
+                    debtor_id,
+                    kind,
+                    amount,
+                    date,
+                    note,
+                })
+                .await?;
+            if json {
+                return print_json(&serde_json::json!({ "booked": basis }));
+            }
+            println!("Booked {basis}.");
+            Ok(())
+        }
+        Command::Court(CourtCommand::Status {
+            debtor,
+            status,
+            date,
+            note,
+        }) => {
+            let debtor_id = find(api, &debtor).await?.id;
+            api.court_status(&overdue_api::court::CourtStatusInput {
+                debtor_id,
+                status,
+                date,
+                note,
+            })
+            .await?;
+            if json {
+                return print_json(&serde_json::json!({ "recorded": true }));
+            }
+            println!("Recorded on the timeline.");
+            Ok(())
+        }
         Command::Court(CourtCommand::Claim {
             debtor,
             court,
