@@ -659,12 +659,14 @@ impl Api {
             "court-fee" => "court fee",
             "lawyer" => "lawyer's fee",
             "enforcement" => "enforcement cost",
-            other => return Err(ApiError::field(
-                "kind",
-                format!(
+            other => {
+                return Err(ApiError::field(
+                    "kind",
+                    format!(
                     "Kind: \"{other}\" is not a legal cost: use court-fee, lawyer or enforcement"
                 ),
-            )),
+                ))
+            }
         };
         let store = self.store().await;
         let debtor = store.debtor(input.debtor_id).await?;
