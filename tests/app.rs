@@ -55,6 +55,41 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     })
     .await;
     app.screenshot("debtor-created.png").await;
+
+    // Edit: the form opens filled with the debtor's values; the change shows in the
+    // detail and the list, and the CLI reads it below.
+    app.click("debtor-row").await;
+    app.click("debtor-edit").await;
+    let filled = app
+        .wait_texts("debtor-form", "the edit form", |t| t.len() == 1)
+        .await;
+    assert!(!filled.is_empty());
+    let name: serde_json::Value = app
+        .client
+        .execute(
+            "return document.querySelector('[data-testid=field-name]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        name, "Łukasiewicz Sp. z o.o.",
+        "the form holds the current name"
+    );
+    app.type_into("field-city", "Kraków").await;
+    app.type_into("field-name", "Łukasiewicz Handel Sp. z o.o.")
+        .await;
+    app.click("debtor-save").await;
+    app.wait_texts("detail-name", "the edited debtor", |t| {
+        t == ["Łukasiewicz Handel Sp. z o.o."]
+    })
+    .await;
+    app.type_into("debtor-search", "krakow").await;
+    app.wait_texts("debtor-row", "the edited row", |t| {
+        t == ["Łukasiewicz Handel Sp. z o.o."]
+    })
+    .await;
+    app.screenshot("debtor-edited.png").await;
     app.quit_without_page_errors().await;
 
     // The CLI reads the same file the window wrote.
@@ -71,7 +106,8 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     );
     assert_eq!(code, 0, "{err}");
     let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(shown["name"], "Łukasiewicz Sp. z o.o.");
+    assert_eq!(shown["name"], "Łukasiewicz Handel Sp. z o.o.");
+    assert_eq!(shown["city"], "Kraków");
     assert_eq!(shown["credit_limit"], "5000.00");
     assert_eq!(shown["contacts"][0]["email"], "anna@lukasiewicz.pl");
 
@@ -81,7 +117,7 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
         .await;
     app.type_into("debtor-search", "luka").await;
     app.wait_texts("debtor-row", "the debtor after restart", |t| {
-        t == ["Łukasiewicz Sp. z o.o."]
+        t == ["Łukasiewicz Handel Sp. z o.o."]
     })
     .await;
     assert!(
