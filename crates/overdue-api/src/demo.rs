@@ -646,28 +646,6 @@ impl Api {
             )
             .await?;
         store.set_setting(DEMO_OFFERED, "\"loaded\"").await?;
-        // A demo book shows the product as it is used: letters and reminders need the
-        // creditor's details, so a book without a letterhead gets a demo one (marked as
-        // such; Settings > Letterhead replaces it).
-        if self.letterhead_get().await?.name.trim().is_empty() {
-            self.letterhead_set(crate::documents::LetterheadDto {
-                name: "Nordlicht Handels GmbH (demo)".into(),
-                address_lines: "Hafenstraße 12".into(),
-                postal_code: "20457".into(),
-                city: "Hamburg".into(),
-                country: "DE".into(),
-                phone: "+49 40 555 0100".into(),
-                email: "forderungen@nordlicht.example".into(),
-                registration: "HRB 000000 (demo)".into(),
-                account_holder: "Nordlicht Handels GmbH".into(),
-                bank_name: "Demo Bank".into(),
-                iban: "DE89 3704 0044 0532 0130 00".into(),
-                bic: "COBADEFFXXX".into(),
-                signatory: "Anna Schmidt".into(),
-                ..Default::default()
-            })
-            .await?;
-        }
         // Scores and credit alerts for the new book, so the risk column is filled at once.
         self.credit_refresh(None).await?;
         Ok(DemoSummary {

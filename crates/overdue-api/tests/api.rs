@@ -58,34 +58,6 @@ async fn first_start_offers_demo_once() {
         (info.debtors, info.invoices, info.today.as_str()),
         (20, 200, "2026-11-22")
     );
-    // The demo shows letters as they are used: a demo letterhead with a bank account, so a
-    // letter to a demo debtor is not blocked.
-    let head = api.letterhead_get().await.unwrap();
-    assert!(
-        head.name.contains("(demo)") && !head.iban.is_empty(),
-        "{head:?}"
-    );
-    let rows = api
-        .debtors_list(overdue_api::dto::DebtorListQuery {
-            sort: overdue_api::dto::DebtorSortDto::OverdueBalance,
-            direction: overdue_api::dto::SortDirectionDto::Desc,
-            limit: 1,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .rows;
-    api.letter_pdf(
-        &overdue_api::documents::LetterRequest {
-            debtor_id: rows[0].id,
-            kind: "final-demand".into(),
-            override_reason: "demo".into(),
-            ..Default::default()
-        },
-        false,
-    )
-    .await
-    .unwrap();
 
     let other = Api::open(dir.path().join("b.db").to_str().unwrap(), clock())
         .await
