@@ -588,11 +588,8 @@ fn too_large(flag: &str, text: &str, max_digits: usize) -> Result<(), ApiError> 
 }
 
 fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(format!(
-            "{flag}: \"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"
-        ))
-    })
+    overdue_domain::ledger::parse_iso_date(text)
+        .map_err(|m| ApiError::invalid(format!("{flag}: {m}")))
 }
 
 /// A plain decimal (`8.5`, `-1`, `6%`): digits with one optional dot, no exponent or

@@ -346,12 +346,8 @@ fn parse_date(text: &str, field: &str, default: NaiveDate) -> Result<NaiveDate, 
     if t.is_empty() {
         return Ok(default);
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
-        ApiError::validation(vec![overdue_domain::FieldError::new(
-            field,
-            format!("\"{t}\" is not a date: write YYYY-MM-DD."),
-        )])
-    })
+    overdue_domain::ledger::parse_iso_date(t)
+        .map_err(|m| ApiError::validation(vec![overdue_domain::FieldError::new(field, m)]))
 }
 
 fn debtor_label(d: &DunningDebtor) -> String {

@@ -308,14 +308,7 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, String> {
     if t.is_empty() {
         return Err(format!("{field} is missing (write it as YYYY-MM-DD)"));
     }
-    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .ok()
-        .filter(|_| t.len() == 10)
-        .ok_or_else(|| format!("\"{t}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"))?;
-    match overdue_domain::ledger::date_problem(date) {
-        Some(p) => Err(p),
-        None => Ok(date),
-    }
+    overdue_domain::ledger::parse_iso_date(t)
 }
 
 /// Parses an amount above zero in `currency`.

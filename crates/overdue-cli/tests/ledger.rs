@@ -154,7 +154,7 @@ fn import_report_and_export_contract() {
     let (code, _, err) = overdue(&db, &["import", "invoices", &bad]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("bad.csv:2: issue_date: \"2026-02-30\" is not a date"),
+        err.contains("bad.csv:2: issue_date: 2026-02-30 is not a day in the calendar: February 2026 has 28 days"),
         "{err}"
     );
     assert!(err.contains("bad.csv:3: debtor_external_id:"), "{err}");

@@ -923,6 +923,53 @@ pub const DATE_RANGE: (chrono::NaiveDate, chrono::NaiveDate) = (
 );
 
 /// Why a date entered or imported is refused as out of range, if it is.
+/// Reads a date typed as `YYYY-MM-DD`; the message says what is wrong: the shape, or a
+/// day the calendar does not have ("February 2026 has 28 days"), or a year out of range.
+pub fn parse_iso_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    use chrono::Datelike;
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let shaped = t.len() == 10
+        && parts.len() == 3
+        && [4, 2, 2] == [parts[0].len(), parts[1].len(), parts[2].len()]
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if !shaped {
+        return Err(format!(
+            "\"{t}\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"
+        ));
+    }
+    let (y, m, d): (i32, u32, u32) = (
+        parts[0].parse().unwrap_or(0),
+        parts[1].parse().unwrap_or(0),
+        parts[2].parse().unwrap_or(0),
+    );
+    let Some(first) = chrono::NaiveDate::from_ymd_opt(y, m.max(1).min(12), 1) else {
+        return Err(format!(
+            "{t} is outside the dates Overdue accepts (1900-01-01 to 2199-12-31)"
+        ));
+    };
+    if !(1..=12).contains(&m) {
+        return Err(format!(
+            "{t} is not a day in the calendar: there is no month {m}"
+        ));
+    }
+    let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) else {
+        let days = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|n| n.pred_opt())
+            .map_or(31, |last| last.day());
+        return Err(format!(
+            "{t} is not a day in the calendar: {} {y} has {days} days",
+            first.format("%B")
+        ));
+    };
+    match date_problem(date) {
+        Some(p) => Err(p),
+        None => Ok(date),
+    }
+}
+
+/// Why a date is refused, if it is outside the dates Overdue accepts.
 pub fn date_problem(date: chrono::NaiveDate) -> Option<String> {
     (date < DATE_RANGE.0 || date > DATE_RANGE.1)
         .then(|| format!("{date} is outside the dates Overdue accepts (1900-01-01 to 2199-12-31)"))
@@ -932,6 +979,32 @@ pub fn date_problem(date: chrono::NaiveDate) -> Option<String> {
 mod bounds {
     use super::*;
     use crate::{Currency, Money};
+
+    #[test]
+    fn dates_say_what_is_wrong_with_them() {
+        assert_eq!(
+            parse_iso_date(" 2026-02-28 ").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+        assert_eq!(
+            parse_iso_date("2026-02-31").unwrap_err(),
+            "2026-02-31 is not a day in the calendar: February 2026 has 28 days"
+        );
+        assert_eq!(
+            parse_iso_date("2028-02-30").unwrap_err(),
+            "2028-02-30 is not a day in the calendar: February 2028 has 29 days"
+        );
+        assert_eq!(
+            parse_iso_date("2026-13-01").unwrap_err(),
+            "2026-13-01 is not a day in the calendar: there is no month 13"
+        );
+        assert!(parse_iso_date("31.12.2026")
+            .unwrap_err()
+            .contains("write it as YYYY-MM-DD"));
+        assert!(parse_iso_date("1850-01-01")
+            .unwrap_err()
+            .contains("outside the dates"));
+    }
 
     #[test]
     fn the_largest_amount_is_a_trillion_less_a_cent() {
