@@ -943,7 +943,7 @@ pub fn parse_iso_date(text: &str) -> Result<chrono::NaiveDate, String> {
         parts[1].parse().unwrap_or(0),
         parts[2].parse().unwrap_or(0),
     );
-    let Some(first) = chrono::NaiveDate::from_ymd_opt(y, m.max(1).min(12), 1) else {
+    let Some(first) = chrono::NaiveDate::from_ymd_opt(y, m.clamp(1, 12), 1) else {
         return Err(format!(
             "{t} is outside the dates Overdue accepts (1900-01-01 to 2199-12-31)"
         ));
