@@ -348,6 +348,16 @@ impl Api {
         let mut costs = zero;
         let (court_name, court_reason, court_fee, particulars) = match court {
             Court::UkMcol => {
+                let region = self.late_fee_of(req.debtor_id).await?.policy.uk_region;
+                match region.as_str() {
+                    "scotland" => warnings.push(
+                        "The debtor's policy puts it under Scots law: Money Claim Online is for England and Wales (use the Scottish simple procedure).".into(),
+                    ),
+                    "northern-ireland" => warnings.push(
+                        "The debtor's policy puts it under the law of Northern Ireland: Money Claim Online is for England and Wales.".into(),
+                    ),
+                    _ => {}
+                }
                 let out = self.mcol(
                     &claim,
                     &debtor,

@@ -53,6 +53,10 @@ pub struct LateFeePolicyDto {
     pub govuk_rounding: bool,
     /// A fee per reminder level, for the dunning run ("" = none).
     pub fee_per_level: String,
+    /// For a debtor in the United Kingdom, which of its laws governs limitation and
+    /// courts: "" or `england-wales`, `scotland`, `northern-ireland`.
+    #[serde(default)]
+    pub uk_region: String,
 }
 
 impl Default for LateFeePolicyDto {
@@ -68,6 +72,7 @@ impl Default for LateFeePolicyDto {
             claim_compensation: true,
             govuk_rounding: false,
             fee_per_level: String::new(),
+            uk_region: String::new(),
         }
     }
 }
@@ -296,6 +301,15 @@ fn check_policy(p: &LateFeePolicyDto) -> Result<(), ApiError> {
                 "\"{other}\" is not a policy: use auto, statutory, contract or none"
             )))
         }
+    }
+    if !matches!(
+        p.uk_region.as_str(),
+        "" | "england-wales" | "scotland" | "northern-ireland"
+    ) {
+        return Err(ApiError::invalid(format!(
+            "UK region: \"{}\" is not one Overdue knows: use england-wales, scotland or northern-ireland",
+            p.uk_region
+        )));
     }
     for (field, text) in [
         ("Annual rate", &p.rate),

@@ -109,7 +109,12 @@ impl Api {
                     .unwrap_or_else(|_| default_policy.clone()),
                 None => default_policy.clone(),
             };
-            let Some(law) = law_for(&r.country, Some(&policy.jurisdiction)) else {
+            let named = if policy.uk_region.is_empty() {
+                &policy.jurisdiction
+            } else {
+                &policy.uk_region
+            };
+            let Some(law) = law_for(&r.country, Some(named)) else {
                 unknown
                     .entry(r.debtor_id)
                     .or_insert_with(|| LimitationUnknownDto {

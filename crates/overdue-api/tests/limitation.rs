@@ -32,13 +32,25 @@ async fn story(api: &Api) {
     invoice(api, gb, "G-OLD", "2020-01-01", "2020-01-31", "250.00").await;
     invoice(api, fr, "F-1", "2025-02-13", "2025-03-15", "120.00").await;
     invoice(api, us, "U-1", "2021-01-01", "2021-01-31", "99.00").await;
+    // A debtor in Glasgow whose policy puts it under Scots law: 5 years from the due date.
+    let scot = debtor(api, Company, "S1", "Clyde Traders Ltd", "en", "GB", "GBP").await;
+    api.late_fee_set(
+        scot,
+        Some(overdue_api::latefees::LateFeePolicyDto {
+            uk_region: "scotland".into(),
+            ..Default::default()
+        }),
+    )
+    .await
+    .unwrap();
+    invoice(api, scot, "S-1", "2021-11-20", "2021-12-20", "400.00").await;
 
     let all = api.limitation("", None, None).await.unwrap();
     assert_eq!(all.as_of, "2026-12-06");
     let numbers: Vec<&str> = all.items.iter().map(|i| i.invoice.as_str()).collect();
     assert_eq!(
         numbers,
-        ["G-OLD", "G-1", "D-2023", "D-REV", "F-1", "D-PART"],
+        ["G-OLD", "G-1", "S-1", "D-2023", "D-REV", "F-1", "D-PART"],
         "soonest first; the paid invoice and the US one (no state) are not listed"
     );
     let get = |n: &str| all.items.iter().find(|i| i.invoice == n).unwrap();
@@ -55,6 +67,26 @@ async fn story(api: &Api) {
     );
     assert!(old.rule.contains("Pritam Kaur"), "{}", old.rule);
     assert_eq!(get("G-1").expires_on, "2026-12-10");
+    let s1 = get("S-1");
+    assert_eq!(
+        (
+            s1.expires_on.as_str(),
+            s1.days_left,
+            s1.jurisdiction.as_str()
+        ),
+        ("2026-12-20", 14, "scotland")
+    );
+    let bad = api
+        .late_fee_set(
+            scot,
+            Some(overdue_api::latefees::LateFeePolicyDto {
+                uk_region: "wales".into(),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(bad.message.starts_with("UK region:"), "{}", bad.message);
     // Germany: three years from the end of 2023.
     let d = get("D-2023");
     assert_eq!((d.expires_on.as_str(), d.days_left), ("2026-12-31", 25));
@@ -85,7 +117,7 @@ async fn story(api: &Api) {
 
     // Within 90 days: everything but D-PART; one debtor's only.
     let soon = api.limitation("2026-12-06", Some(90), None).await.unwrap();
-    assert_eq!(soon.items.len(), 5);
+    assert_eq!(soon.items.len(), 6);
     let mine = api.limitation("", Some(90), Some(de)).await.unwrap();
     let numbers: Vec<&str> = mine.items.iter().map(|i| i.invoice.as_str()).collect();
     assert_eq!(numbers, ["D-2023", "D-REV"]);

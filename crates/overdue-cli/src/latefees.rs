@@ -100,6 +100,10 @@ pub struct SetArgs {
     /// For statutory: uk, eu, ie, de, fr, us-ca, us-ny.
     #[arg(long, default_value = "")]
     jurisdiction: String,
+    /// For a UK debtor: england-wales (default), scotland or northern-ireland (limitation
+    /// periods and the court).
+    #[arg(long, default_value = "")]
+    uk_region: String,
     /// Contract rate in percent a year (or an override of the statutory rate).
     #[arg(long, default_value = "")]
     rate: String,
@@ -151,6 +155,7 @@ pub async fn run(api: &Api, c: LateFeeCommand, json: bool) -> Result<(), ApiErro
                 claim_compensation: !a.no_compensation,
                 govuk_rounding: a.govuk_rounding,
                 fee_per_level: String::new(),
+                uk_region: a.uk_region,
             });
             let lf = api.late_fee_set(id, policy).await?;
             if json {

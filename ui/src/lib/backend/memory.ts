@@ -756,7 +756,7 @@ export class MemoryBackend implements Backend {
   // Interest needs the Rust engine and its rate table; the preview keeps only the policy.
   private lateFee: LateFeePolicyDto = {
     kind: "auto", jurisdiction: "", rate: "", fixed_fee: "", percentage_fee: "", grace_days: 0, cap: "",
-    claim_compensation: true, govuk_rounding: false, fee_per_level: "",
+    claim_compensation: true, govuk_rounding: false, fee_per_level: "", uk_region: "",
   };
   async lateFeeDefault(): Promise<LateFeePolicyDto> {
     return structuredClone(this.lateFee);

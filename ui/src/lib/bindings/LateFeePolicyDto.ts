@@ -45,4 +45,9 @@ govuk_rounding: boolean,
 /**
  * A fee per reminder level, for the dunning run ("" = none).
  */
-fee_per_level: string, };
+fee_per_level: string, 
+/**
+ * For a debtor in the United Kingdom, which of its laws governs limitation and
+ * courts: "" or `england-wales`, `scotland`, `northern-ireland`.
+ */
+uk_region: string, };
