@@ -221,5 +221,30 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     assert_eq!(report[0]["commission"], "75.00");
     assert_eq!(report[0]["net"], "425.00");
     assert_eq!(report[0]["case_list"][0]["status"], "recalled");
+    // The same report in the window.
+    app.click("nav-reports").await;
+    let net = app
+        .wait_texts("agency-net", "the agency report", |t| t.len() == 1)
+        .await;
+    assert!(net[0].contains("425.00"), "{net:?}");
+    let rows = app.texts("agency-case-row").await;
+    assert!(
+        rows[0].contains("recalled") && rows[0].contains("Going to court ourselves"),
+        "{rows:?}"
+    );
+    for (w, h, name) in [(1920, 1080, "1920x1080"), (1024, 700, "1024x700")] {
+        if app.client.set_window_size(w, h).await.is_ok() {
+            let _ = app
+                .client
+                .execute(
+                    "document.querySelectorAll('.screen, .screen > div, main').forEach(e => e.scrollTop = e.scrollHeight); \
+                     document.querySelector('[data-testid=agency-report]').scrollIntoView({block: 'start'})",
+                    vec![],
+                )
+                .await;
+            app.screenshot(&format!("legal-agency-report-{name}.png"))
+                .await;
+        }
+    }
     app.quit_without_page_errors().await;
 }
