@@ -273,3 +273,24 @@ fn an_attachment_larger_than_the_limit_is_refused_at_once() {
     std::fs::write(&small, "Payment within 30 days.").unwrap();
     ok(&db, &["attach", "--debtor", "H1", small.to_str().unwrap()]);
 }
+
+/// A PostgreSQL address nobody answers at: said at once and plainly, not as the pool's
+/// "timed out" after ten seconds of retries.
+#[test]
+fn a_postgres_server_that_is_not_there_is_named_at_once() {
+    // Find a local port nothing listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("postgres://overdue@127.0.0.1:{port}/books");
+    let (code, out, err) = overdue(Path::new(&url), &["info"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        err.contains(&format!(
+            "no PostgreSQL server answers at 127.0.0.1:{port} (connection refused)"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("pool timed out"), "{err}");
+}

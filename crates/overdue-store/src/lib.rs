@@ -189,6 +189,18 @@ impl Store {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::open(&redact_url(url), e))?
             .disable_statement_logging();
+        // One connection first, so a person reads why the server cannot be used (not the
+        // pool's "timed out" after retrying a refused connection for ten seconds).
+        {
+            use sqlx::Connection;
+            let host = format!("{}:{}", options.get_host(), options.get_port());
+            let conn = sqlx::PgConnection::connect_with(&options)
+                .await
+                .map_err(|e| {
+                    StoreError::open(&redact_url(url), Self::postgres_open_problem(&e, &host))
+                })?;
+            let _ = conn.close().await;
+        }
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(std::time::Duration::from_secs(10))
@@ -208,6 +220,26 @@ impl Store {
                 backup: None,
             },
         ))
+    }
+
+    /// Why a PostgreSQL server cannot be used, in words a person can act on.
+    fn postgres_open_problem(e: &sqlx::Error, host: &str) -> String {
+        match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => format!(
+            "no PostgreSQL server answers at {host} (connection refused): is it running, and are the host and port right?"
+        ),
+        sqlx::Error::Io(io) => format!("the PostgreSQL server at {host} could not be reached: {io}"),
+        sqlx::Error::Database(db) => {
+            let what = match db.code().as_deref() {
+                Some("28P01") | Some("28000") => "the server refused the login",
+                Some("3D000") => "the database does not exist on the server",
+                _ => "the server refused the connection",
+            };
+            format!("{what}: {}", db.message())
+        }
+        sqlx::Error::Tls(t) => format!("the secure connection to {host} failed: {t}"),
+        other => other.to_string(),
+    }
     }
 
     /// Which backend this is.
