@@ -258,15 +258,24 @@ fn read_rows(kind: ImportKind, bytes: &[u8], problems: &mut Problems) -> Vec<Raw
             continue;
         }
         if record.len() != columns.len() {
-            problems.add(
-                line,
-                "line",
-                format!(
+            // A value that runs over line ends is a quote opened and never closed: the
+            // reader took the following lines into it.
+            let runaway = record.iter().position(|f| f.contains(&b'\n')).map(|i| {
+                columns
+                    .get(i)
+                    .map_or_else(|| "a value".to_string(), |c| c.to_string())
+            });
+            let message = match runaway {
+                Some(column) => format!(
+                    "a quote (\") opens the value of {column} and is never closed, so the lines after it were read as part of that value: close the quote or remove it"
+                ),
+                None => format!(
                     "has {} fields but the header has {} (a comma inside a value needs quotes)",
                     record.len(),
                     columns.len()
                 ),
-            );
+            };
+            problems.add(line, "line", message);
             continue;
         }
         let mut fields = Vec::with_capacity(record.len());

@@ -294,3 +294,24 @@ fn a_postgres_server_that_is_not_there_is_named_at_once() {
     );
     assert!(!err.contains("pool timed out"), "{err}");
 }
+
+/// A quote opened and never closed swallows the rest of the file into one value: the
+/// message says that, on the line where it opens, instead of counting fields.
+#[test]
+fn an_unclosed_quote_is_named_where_it_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("q.db");
+    let csv = dir.path().join("debtors.csv");
+    std::fs::write(
+        &csv,
+        "external_id,name,currency\nX0,Fine Ltd,EUR\nX1,\"Broken Name,EUR\nX2,Fine,EUR\n",
+    )
+    .unwrap();
+    refused(
+        &db,
+        &["import", "debtors", csv.to_str().unwrap()],
+        "debtors.csv:3: line: a quote (\") opens the value of name and is never closed",
+    );
+    let list = ok(&db, &["debtors", "list", "--json"]);
+    assert!(!list.contains("Fine Ltd"), "nothing is imported: {list}");
+}
