@@ -248,3 +248,151 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     }
     app.quit_without_page_errors().await;
 }
+
+/// Issue 14's last window jobs at 1024x700: a second bank account for pounds added in
+/// Settings > Letterhead is the one a pound debtor's letter names; a debtor paused by a
+/// promise gets no letter until a reason is given, and the reason is kept on the contact
+/// log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pound_debtors_letter_names_the_pound_account_and_a_pause_needs_a_reason() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let db = home.database();
+    let head = write(
+        "letterhead.json",
+        r#"{"name":"Nordlicht Handels GmbH","address_lines":"Hafenstraße 12","postal_code":"20457","city":"Hamburg","country":"DE","iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX","signatory":"Anna Schmidt"}"#,
+    );
+    let debtors = write(
+        "d.csv",
+        "external_id,name,kind,email,address,postal_code,city,country,currency,payment_terms_days\n\
+         GB1,Thames Fittings Ltd,company,ap@thames.test,4 River Road,SE1 9SG,London,GB,GBP,30\n",
+    );
+    let invoices = write(
+        "i.csv",
+        "number,debtor_external_id,issue_date,due_date,amount\nTF-101,GB1,2026-09-01,2026-10-01,720.00\n",
+    );
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(overdue_e2e::cli_binary())
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("OVERDUE_TODAY", "2026-12-06")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    for args in [
+        vec!["pdf", "letterhead", "--set", s(&head)],
+        vec!["import", "debtors", s(&debtors)],
+        vec!["import", "invoices", s(&invoices)],
+        vec![
+            "promise",
+            "add",
+            "--debtor",
+            "GB1",
+            "--amount",
+            "720.00",
+            "--date",
+            "2026-12-20",
+        ],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+
+    let app = App::launch(&home, "2026-12-06").await;
+    let _ = app.client.set_window_size(1024, 700).await;
+    // Settings > Letterhead: an account for pounds.
+    app.click("nav-settings").await;
+    app.wait_testid("letterhead-settings").await;
+    app.click("lh-account-add").await;
+    app.type_into("lh-account-currency", "GBP").await;
+    app.type_into("lh-account-iban", "GB33 BUKB 2020 1555 5555 55")
+        .await;
+    let _ = app
+        .client
+        .execute(
+            "document.querySelector('[data-testid=lh-accounts]').scrollIntoView()",
+            vec![],
+        )
+        .await;
+    app.screenshot("letterhead-accounts-1024x700.png").await;
+    app.click("lh-save").await;
+    app.wait_texts("lh-message", "the saved letterhead", |t| {
+        t.len() == 1 && !t[0].is_empty()
+    })
+    .await;
+    let (_, out, _) = run(&["pdf", "letterhead", "--json"]);
+    assert!(
+        out.contains("GB33BUKB20201555555555") || out.contains("GB33 BUKB 2020 1555 5555 55"),
+        "{out}"
+    );
+
+    // Letters: the promise pauses the debtor; the letter waits for a reason.
+    app.click("nav-letters").await;
+    app.wait_testid("letters-screen").await;
+    app.type_into("letter-debtor-search", "Thames").await;
+    app.click("letter-debtor-option").await;
+    app.click("letter-preview").await;
+    let notes = app
+        .wait_texts("letter-note", "the preview's notes", |t| !t.is_empty())
+        .await;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("Blocked") && n.contains("promised")),
+        "{notes:?}"
+    );
+    app.click("letter-save").await;
+    app.wait_texts("letter-refusal", "the refusal", |t| {
+        t.len() == 1 && t[0].contains("paused")
+    })
+    .await;
+    app.type_into(
+        "letter-override-reason",
+        "Customer asked for the letter in writing",
+    )
+    .await;
+    app.screenshot("letters-override-1024x700.png").await;
+    app.click("letter-save").await;
+    app.wait_texts("letter-notice", "the saved letter", |t| {
+        t.len() == 1 && !t[0].contains("paused")
+    })
+    .await;
+    let letter = std::fs::read_dir(home.saved())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .expect("the saved letter");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw", s(&letter), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    assert!(
+        text.contains("GB33BUKB20201555555555"),
+        "the pound account: {text}"
+    );
+    assert!(
+        !text.contains("DE89370400440532013000"),
+        "not the euro account: {text}"
+    );
+    // The reason is on the contact log.
+    let (code, log, err) = run(&["dunning", "log", "GB1", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        log.contains("Customer asked for the letter in writing"),
+        "{log}"
+    );
+    app.quit_without_page_errors().await;
+}
