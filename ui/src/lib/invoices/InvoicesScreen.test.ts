@@ -75,3 +75,18 @@ describe("Invoices screen", () => {
     expect(await screen.findByTestId("invoice-list-empty")).toBeTruthy();
   });
 });
+
+describe("an empty book", () => {
+  it("says there are no invoices yet, not that the filters match nothing", async () => {
+    class Empty extends MemoryBackend {
+      override async invoicesList(q: InvoiceListQuery): Promise<InvoicePage> {
+        return { total: 0, offset: q.offset, rows: [] };
+      }
+    }
+    render(InvoicesScreen, { backend: new Empty() });
+    const empty = await screen.findByTestId("invoice-list-empty");
+    expect(empty.textContent).toContain("No invoices yet");
+    await fireEvent.click(screen.getByTestId("invoice-filter-overdue"));
+    await waitFor(() => expect(screen.getByTestId("invoice-list-empty").textContent).toContain("match these filters"));
+  });
+});
