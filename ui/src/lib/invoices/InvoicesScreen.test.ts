@@ -83,7 +83,7 @@ describe("an empty book", () => {
         return { total: 0, offset: q.offset, rows: [] };
       }
     }
-    render(InvoicesScreen, { backend: new Empty() });
+    render(InvoicesScreen, { backend: new Empty(), onchange: () => {} });
     const empty = await screen.findByTestId("invoice-list-empty");
     expect(empty.textContent).toContain("No invoices yet");
     await fireEvent.click(screen.getByTestId("invoice-filter-overdue"));
