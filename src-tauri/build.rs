@@ -1,7 +1,8 @@
 //! Declares the app's own commands so Tauri generates an `allow-<command>` permission for
 //! each, and writes the `allow-app-commands` set (permissions/app-commands.toml) from the
-//! same list: the main window's capability grants exactly these. A command is declared
-//! here once; the set is never edited by hand.
+//! same list: the main window's capability grants exactly these. The handler list of
+//! `lib.rs` is generated from it too. A command is declared here once; neither is edited
+//! by hand.
 
 const COMMANDS: &[&str] = &[
     "app_info",
@@ -156,8 +157,19 @@ fn write_permission_set() {
     }
 }
 
+/// `tauri::generate_handler![...]` over the same list, included by `lib.rs`.
+fn write_handler_list() {
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let text = format!("tauri::generate_handler![{}]\n", COMMANDS.join(", "));
+    let path = std::path::Path::new(&out).join("handlers.rs");
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(&path, text).expect("write handlers.rs");
+    }
+}
+
 fn main() {
     write_permission_set();
+    write_handler_list();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
