@@ -86,3 +86,30 @@ describe("Collections screen", () => {
     await waitFor(() => expect(screen.getByTestId("template-rendered").textContent).toContain("Pay 50.00 EUR"));
   });
 });
+
+describe("sending the run", () => {
+  it("counts only emails as sent; a call is a task on the worklist", async () => {
+    class CallBackend extends RunBackend {
+      override async dunningRun(req: DunningRunRequest) {
+        const r = await super.dunningRun(req);
+        if (req.mode !== "send") return r;
+        const email = r.actions[0]!;
+        return { ...r, actions: [email, { ...email, debtor_id: 99, debtor: "C", channel: "call", status: "sent", recipient: "" }] };
+      }
+    }
+    const b = new CallBackend();
+    const contact = { name: "AP", role: "", email: "ap@a.test", phone: "" };
+    await b.debtorCreate({ ...emptyDebtor(), name: "Alpha", external_ref: "A", contacts: [contact] }, [10000, 10000]);
+    await b.smtpConfigure({
+      settings: { host: "127.0.0.1", port: 2525, security: "plain", username: "", from_address: "x@y.test", from_name: "", has_password: false },
+      password: "",
+    });
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("run-preview"));
+    await waitFor(() => expect(screen.getAllByTestId("run-action")).toHaveLength(1));
+    await fireEvent.click(screen.getByTestId("run-send"));
+    await waitFor(() =>
+      expect(screen.getByTestId("collections-notice").textContent).toBe("1 sent, 1 task on the worklist."),
+    );
+  });
+});
