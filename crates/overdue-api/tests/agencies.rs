@@ -247,6 +247,17 @@ async fn story(target: &str, files: &std::path::Path) {
     for f in ["case-file.pdf", "contact-history.csv"] {
         assert!(dir.join(f).exists(), "{f}");
     }
+    // The case file read back names the debtor and both invoices.
+    let text = std::process::Command::new("pdftotext")
+        .args(["-raw", dir.join("case-file.pdf").to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is installed by scripts/install-deps.sh");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in ["Harper & Sons Ltd", "BW-2026-101", "BW-2026-118"] {
+        assert!(text.contains(needle), "{needle} in the case file: {text}");
+    }
+    let history = std::fs::read_to_string(dir.join("contact-history.csv")).unwrap();
+    assert!(history.lines().count() > 1, "{history}");
     let zip_path = h.zip.as_ref().unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
     let names: Vec<&str> = zip.file_names().collect();
