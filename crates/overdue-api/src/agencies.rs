@@ -13,7 +13,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::claim::ClaimScope;
+use crate::claim::{ClaimScope, Escalation};
 use crate::export::{io_error, write_csv, write_xlsx, Table};
 use crate::ledger::{money_string, parse_positive};
 use crate::{Api, ApiError, ErrorCode};
@@ -424,19 +424,7 @@ impl Api {
                 } else {
                     " is overdue and"
                 },
-                if claim.excluded.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " ({})",
-                        claim
-                            .excluded
-                            .iter()
-                            .map(|e| format!("{}: {}", e.number, e.reason))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    )
-                }
+                claim.excluded_list()
             )));
         }
         let mut warnings: Vec<String> = claim
@@ -444,38 +432,19 @@ impl Api {
             .iter()
             .map(|e| format!("{} is not handed over: {}", e.number, e.reason))
             .collect();
-        if !claim.paused.is_empty() {
-            if reason.is_empty() {
-                return Err(ApiError::field(
-                    "reason",
-                    format!(
-                        "Blocked: collection from {} is paused ({}). Give a reason to hand over anyway (--reason); it is logged.",
-                        debtor.draft.name,
-                        claim.paused.join("; ")
-                    ),
-                ));
-            }
-            warnings.push(format!(
-                "Handed over although collection is paused ({}): reason logged.",
-                claim.paused.join("; ")
-            ));
-        }
-        let (reminded, final_demand) = self.notice_on_record(&store, req.debtor_id, today).await?;
-        if reminded.is_empty() || final_demand.is_none() {
-            if reason.is_empty() {
-                return Err(ApiError::field(
-                    "reason",
-                    format!(
-                        "Blocked: no reminder and final demand are on record for {}. Send them first (Collections), or give a reason to hand over without notice (--reason); it is logged.",
-                        debtor.draft.name
-                    ),
-                ));
-            }
-            warnings.push(
-                "Handed over without a reminder and a final demand on record: reason logged."
-                    .into(),
-            );
-        }
+        let (checked, _) = self
+            .escalation_checks(
+                &store,
+                &claim,
+                &debtor.draft.name,
+                reason,
+                &Escalation {
+                    action: "hand over",
+                    done: "Handed over",
+                },
+            )
+            .await?;
+        warnings.extend(checked);
         let currency = claim.currency;
         let principal = claim.principal();
         let interest = claim.interest();

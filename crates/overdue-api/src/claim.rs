@@ -137,7 +137,28 @@ pub(crate) struct ClaimScope<'a> {
     pub pauses: Option<&'a crate::dunning::Pauses>,
 }
 
+/// How an escalation (a handover to an agency, a court claim) is named in its messages.
+pub(crate) struct Escalation<'a> {
+    /// What the user asks for: "hand over", "claim".
+    pub action: &'a str,
+    /// What was done: "Handed over", "Claimed".
+    pub done: &'a str,
+}
+
 impl Claim {
+    /// The invoices left out, as " (INV-1: disputed; INV-2: ...)", or "" when none is.
+    pub fn excluded_list(&self) -> String {
+        if self.excluded.is_empty() {
+            return String::new();
+        }
+        let list: Vec<String> = self
+            .excluded
+            .iter()
+            .map(|e| format!("{}: {}", e.number, e.reason))
+            .collect();
+        format!(" ({})", list.join("; "))
+    }
+
     /// The open total of the invoices demanded.
     pub fn principal(&self) -> Money {
         sum(self.currency, self.lines.iter().map(|l| l.open))
@@ -252,6 +273,62 @@ pub(crate) fn language_notice(language: &str) -> Option<String> {
 }
 
 impl Api {
+    /// The checks before a claim is escalated: refused while collection is paused or
+    /// without a reminder and a final demand on record, unless a reason is given (the
+    /// caller logs it); with a reason, a warning says what was overridden. Returns the
+    /// warnings and the day of the last final demand.
+    pub(crate) async fn escalation_checks(
+        &self,
+        store: &Store,
+        claim: &Claim,
+        debtor_name: &str,
+        reason: &str,
+        words: &Escalation<'_>,
+    ) -> Result<(Vec<String>, Option<NaiveDate>), ApiError> {
+        let mut warnings = Vec::new();
+        if !claim.paused.is_empty() {
+            let paused = claim.paused.join("; ");
+            if reason.is_empty() {
+                return Err(ApiError::field(
+                    "reason",
+                    format!(
+                        "Blocked: collection from {debtor_name} is paused ({paused}). Give a reason to {} anyway (--reason); it is logged.",
+                        words.action
+                    ),
+                ));
+            }
+            warnings.push(format!(
+                "{} although collection is paused ({paused}): reason logged.",
+                words.done
+            ));
+        }
+        let (reminded, final_demand) = self
+            .notice_on_record(store, claim.debtor_id, claim.as_of)
+            .await?;
+        let missing = match (reminded.is_empty(), final_demand.is_none()) {
+            (true, true) => Some("no reminder and no final demand are"),
+            (true, false) => Some("no reminder is"),
+            (false, true) => Some("no final demand is"),
+            (false, false) => None,
+        };
+        if let Some(missing) = missing {
+            if reason.is_empty() {
+                return Err(ApiError::field(
+                    "reason",
+                    format!(
+                        "Blocked: {missing} on record for {debtor_name}. Send them first (Collections), or give a reason to {} without notice (--reason); it is logged.",
+                        words.action
+                    ),
+                ));
+            }
+            warnings.push(format!(
+                "{} although {missing} on record: reason logged.",
+                words.done
+            ));
+        }
+        Ok((warnings, final_demand))
+    }
+
     /// The claim a message to `debtor_id` on `as_of` makes (see the module's doc).
     pub(crate) async fn claim(
         &self,

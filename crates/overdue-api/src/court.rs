@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::claim::{Claim, ClaimScope};
+use crate::claim::{Claim, ClaimScope, Escalation};
 use crate::ledger::money_string;
 use crate::{Api, ApiError, ErrorCode};
 
@@ -260,19 +260,7 @@ impl Api {
             return Err(ApiError::invalid(format!(
                 "Nothing to claim from {}: no overdue invoice is open and free of a pause{}.",
                 debtor.draft.name,
-                if claim.excluded.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " ({})",
-                        claim
-                            .excluded
-                            .iter()
-                            .map(|e| format!("{}: {}", e.number, e.reason))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    )
-                }
+                claim.excluded_list()
             )));
         }
         for e in &claim.excluded {
@@ -280,42 +268,19 @@ impl Api {
         }
         // Rate gaps and the like: the interest claimed is short until they are fixed.
         warnings.extend(claim.notices.iter().cloned());
-        if !claim.paused.is_empty() {
-            if reason.is_empty() {
-                return Err(ApiError::field(
-                    "reason",
-                    format!(
-                        "Blocked: collection from {} is paused ({}). Give a reason to claim anyway (--reason); it is logged.",
-                        debtor.draft.name,
-                        claim.paused.join("; ")
-                    ),
-                ));
-            }
-            warnings.push(format!(
-                "Claimed although collection is paused ({}): reason logged.",
-                claim.paused.join("; ")
-            ));
-        }
-        let (reminded, final_demand) = self.notice_on_record(&store, req.debtor_id, as_of).await?;
-        if reminded.is_empty() || final_demand.is_none() {
-            let missing = match (reminded.is_empty(), final_demand.is_none()) {
-                (true, true) => "no reminder and no final demand are",
-                (true, false) => "no reminder is",
-                _ => "no final demand is",
-            };
-            if reason.is_empty() {
-                return Err(ApiError::field(
-                    "reason",
-                    format!(
-                        "Blocked: {missing} on record for {}. Send them first (Collections), or give a reason to claim without notice (--reason); it is logged.",
-                        debtor.draft.name
-                    ),
-                ));
-            }
-            warnings.push(format!(
-                "Claimed although {missing} on record: reason logged."
-            ));
-        }
+        let (checked, final_demand) = self
+            .escalation_checks(
+                &store,
+                &claim,
+                &debtor.draft.name,
+                reason,
+                &Escalation {
+                    action: "claim",
+                    done: "Claimed",
+                },
+            )
+            .await?;
+        warnings.extend(checked);
 
         let currency = claim.currency;
         let principal = claim.principal();
