@@ -11,29 +11,14 @@ mod pg;
 #[path = "support/smtp_sink.rs"]
 mod smtp_sink;
 
-use book::{debtor_at, invoice, open};
+use book::{debtor_at, invoice, open, pdf_text, print_letter, uk_creditor};
 use overdue_api::agencies::{AgencyInput, CollectedInput, HandoverRequest};
-use overdue_api::documents::{LetterRequest, LetterheadDto};
 use overdue_api::dto::DebtorKindDto::Company;
 use overdue_api::dunning::{DunningRunMode, DunningRunRequest};
 use overdue_api::email::{SmtpSecurity, SmtpSettings, SmtpSettingsInput};
-use overdue_api::latefees::RateRowInput;
 use overdue_api::ledger::PaymentInput;
 use overdue_api::Api;
 use smtp_sink::SmtpSink;
-
-async fn letter(api: &Api, debtor_id: i64, kind: &str) {
-    api.letter_pdf(
-        &LetterRequest {
-            debtor_id,
-            kind: kind.into(),
-            ..LetterRequest::default()
-        },
-        true,
-    )
-    .await
-    .unwrap();
-}
 
 fn handover(debtor_id: i64, dir: &std::path::Path, reason: &str) -> HandoverRequest {
     HandoverRequest {
@@ -60,28 +45,7 @@ async fn preview(api: &Api) -> overdue_api::dunning::DunningRunResult {
 async fn story(target: &str, files: &std::path::Path) {
     let sink = SmtpSink::start();
     let api = open(target, (2026, 9, 15)).await;
-    api.letterhead_set(LetterheadDto {
-        name: "Brightwater Supplies Ltd".into(),
-        address_lines: "12 Mill Lane".into(),
-        postal_code: "LS1 4AP".into(),
-        city: "Leeds".into(),
-        country: "GB".into(),
-        sort_code: "20-00-00".into(),
-        account_number: "55779911".into(),
-        signatory: "Jane Porter".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    api.rate_row_add(RateRowInput {
-        series: "boe_base".into(),
-        valid_from: "2026-05-08".into(),
-        valid_to: "2026-12-31".into(),
-        rate: "4.00".into(),
-        source: "test".into(),
-    })
-    .await
-    .unwrap();
+    uk_creditor(&api).await;
     api.smtp_configure(SmtpSettingsInput {
         settings: SmtpSettings {
             host: "127.0.0.1".into(),
@@ -142,10 +106,10 @@ async fn story(target: &str, files: &std::path::Path) {
         "950.00",
     )
     .await;
-    letter(&api, harper, "reminder").await;
+    print_letter(&api, harper, "reminder").await;
     api.close().await;
     let api = open(target, (2026, 12, 20)).await;
-    letter(&api, harper, "final-demand").await;
+    print_letter(&api, harper, "final-demand").await;
     api.close().await;
     let api = open(target, (2027, 1, 10)).await;
 
@@ -248,11 +212,7 @@ async fn story(target: &str, files: &std::path::Path) {
         assert!(dir.join(f).exists(), "{f}");
     }
     // The case file read back names the debtor and both invoices.
-    let text = std::process::Command::new("pdftotext")
-        .args(["-raw", dir.join("case-file.pdf").to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext is installed by scripts/install-deps.sh");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = pdf_text(&std::fs::read(dir.join("case-file.pdf")).unwrap());
     for needle in ["Harper & Sons Ltd", "BW-2026-101", "BW-2026-118"] {
         assert!(text.contains(needle), "{needle} in the case file: {text}");
     }

@@ -11,23 +11,10 @@ mod book;
 #[path = "support/pg.rs"]
 mod pg;
 
-use book::{debtor_at, invoice, open};
+use book::{debtor_at, invoice, open, pdf_text, print_letter, uk_creditor};
 use overdue_api::court::CourtClaimRequest;
-use overdue_api::documents::{LetterRequest, LetterheadDto};
+use overdue_api::documents::LetterheadDto;
 use overdue_api::dto::DebtorKindDto::{Company, SoleTrader};
-use overdue_api::latefees::RateRowInput;
-use overdue_api::Api;
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-raw", path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext is installed by scripts/install-deps.sh");
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 fn request(debtor_id: i64, court: &str, reason: &str) -> CourtClaimRequest {
     CourtClaimRequest {
@@ -39,46 +26,11 @@ fn request(debtor_id: i64, court: &str, reason: &str) -> CourtClaimRequest {
     }
 }
 
-async fn letters(api: &Api, debtor_id: i64, kind: &str) {
-    api.letter_pdf(
-        &LetterRequest {
-            debtor_id,
-            kind: kind.into(),
-            ..LetterRequest::default()
-        },
-        true,
-    )
-    .await
-    .unwrap();
-}
-
 /// The book as it stood on each day: invoices in summer, a reminder in September, the
 /// letter of claim in October; the claim is prepared on 10 January 2027.
 async fn story(target: &str) {
     let api = open(target, (2026, 9, 15)).await;
-    api.letterhead_set(LetterheadDto {
-        name: "Brightwater Supplies Ltd".into(),
-        address_lines: "12 Mill Lane".into(),
-        postal_code: "LS1 4AP".into(),
-        city: "Leeds".into(),
-        country: "GB".into(),
-        sort_code: "20-00-00".into(),
-        account_number: "55779911".into(),
-        signatory: "Jane Porter".into(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    // The Bank of England rate on the reference day 30 June 2026 (a figure for the test).
-    api.rate_row_add(RateRowInput {
-        series: "boe_base".into(),
-        valid_from: "2026-05-08".into(),
-        valid_to: "2026-12-31".into(),
-        rate: "4.00".into(),
-        source: "test".into(),
-    })
-    .await
-    .unwrap();
+    uk_creditor(&api).await;
     let gb = ("en", "GB", "GBP");
     let harper = debtor_at(
         &api,
@@ -143,12 +95,12 @@ async fn story(target: &str) {
         "95000.00",
     )
     .await;
-    letters(&api, harper, "reminder").await;
-    letters(&api, fiona, "reminder").await;
+    print_letter(&api, harper, "reminder").await;
+    print_letter(&api, fiona, "reminder").await;
     api.close().await;
     let api = open(target, (2026, 12, 20)).await;
-    letters(&api, harper, "final-demand").await;
-    letters(&api, fiona, "final-demand").await;
+    print_letter(&api, harper, "final-demand").await;
+    print_letter(&api, fiona, "final-demand").await;
     api.close().await;
     let api = open(target, (2027, 1, 10)).await;
 
@@ -334,8 +286,8 @@ async fn continental(target: &str) {
     )
     .await;
     for d in [de, fr] {
-        letters(&api, d, "reminder").await;
-        letters(&api, d, "final-demand").await;
+        print_letter(&api, d, "reminder").await;
+        print_letter(&api, d, "final-demand").await;
     }
     api.close().await;
     let api = open(target, (2027, 1, 10)).await;

@@ -122,3 +122,58 @@ pub async fn pay(api: &Api, debtor_id: i64, invoice_id: i64, date: &str, amount:
     .unwrap()
     .id
 }
+
+/// Prints a letter of `kind` to the debtor and keeps it on the record (as a reminder or
+/// demand on record).
+pub async fn print_letter(api: &Api, debtor_id: i64, kind: &str) {
+    api.letter_pdf(
+        &overdue_api::documents::LetterRequest {
+            debtor_id,
+            kind: kind.into(),
+            ..Default::default()
+        },
+        true,
+    )
+    .await
+    .unwrap();
+}
+
+/// A Leeds creditor with a UK bank account and a signatory, and the Bank of England rate
+/// on the reference day 30 June 2026 (a figure for the tests: the shipped table ends
+/// before it).
+pub async fn uk_creditor(api: &Api) {
+    api.letterhead_set(overdue_api::documents::LetterheadDto {
+        name: "Brightwater Supplies Ltd".into(),
+        address_lines: "12 Mill Lane".into(),
+        postal_code: "LS1 4AP".into(),
+        city: "Leeds".into(),
+        country: "GB".into(),
+        sort_code: "20-00-00".into(),
+        account_number: "55779911".into(),
+        signatory: "Jane Porter".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    api.rate_row_add(overdue_api::latefees::RateRowInput {
+        series: "boe_base".into(),
+        valid_from: "2026-05-08".into(),
+        valid_to: "2026-12-31".into(),
+        rate: "4.00".into(),
+        source: "test".into(),
+    })
+    .await
+    .unwrap();
+}
+
+/// A PDF's text as pdftotext reads it (`-raw`: in the order it was written).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is installed by scripts/install-deps.sh");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
