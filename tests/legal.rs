@@ -5,7 +5,7 @@
 //! Online claim is prepared and its worksheet saved; at 1024x700 and at full HD. The CLI's
 //! report agrees with what the window recorded.
 
-use overdue_e2e::{s, App, Home};
+use overdue_e2e::{cli_on, s, App, Home};
 
 const TODAY: &str = "2027-01-10";
 
@@ -34,20 +34,7 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
         "number,debtor_external_id,issue_date,due_date,amount\n\
          BW-2026-101,UK1,2026-06-01,2026-07-01,1840.00\nBW-2026-118,UK1,2026-07-15,2026-08-14,560.50\n",
     );
-    let run = |args: &[&str], today: &str| {
-        let out = std::process::Command::new(overdue_e2e::cli_binary())
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("OVERDUE_TODAY", today)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str], today: &str| cli_on(&db, today, args);
     for args in [
         vec!["pdf", "letterhead", "--set", s(&head)],
         vec!["import", "debtors", s(&debtors)],
@@ -277,20 +264,7 @@ async fn a_pound_debtors_letter_names_the_pound_account_and_a_pause_needs_a_reas
         "i.csv",
         "number,debtor_external_id,issue_date,due_date,amount\nTF-101,GB1,2026-09-01,2026-10-01,720.00\n",
     );
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(overdue_e2e::cli_binary())
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("OVERDUE_TODAY", "2026-12-06")
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str]| cli_on(&db, "2026-12-06", args);
     for args in [
         vec!["pdf", "letterhead", "--set", s(&head)],
         vec!["import", "debtors", s(&debtors)],

@@ -5,7 +5,7 @@
 //! day to claim with the rule, at 1024x700 and at full HD; the CLI gives the same dates,
 //! refuses bad input and the dunning run warns.
 
-use overdue_e2e::{cli, s, App, Home};
+use overdue_e2e::{cli, cli_at, s, App, Home};
 
 const TODAY: &str = "2026-12-06";
 
@@ -51,19 +51,7 @@ async fn claims_becoming_time_barred_are_on_the_dashboard_the_debtor_and_the_inv
 
     // The CLI: every open invoice with a known law, soonest first; the Italian one is
     // named as not checked.
-    let env_today = [("OVERDUE_TODAY", TODAY)];
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(overdue_e2e::cli_binary())
-            .args(args)
-            .envs(env_today)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
-        )
-    };
+    let run = |args: &[&str]| cli_at(TODAY, args);
     let (code, out, err) = run(&[
         "--db",
         s(&db),

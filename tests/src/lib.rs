@@ -448,9 +448,25 @@ pub fn cli_json(home: &Home, args: &[&str]) -> serde_json::Value {
 }
 
 pub fn cli(home: Option<&Home>, args: &[&str]) -> (i32, String, String) {
+    cli_in(home, "2026-11-22", args)
+}
+
+/// The CLI with today pinned to `today` (YYYY-MM-DD).
+pub fn cli_at(today: &str, args: &[&str]) -> (i32, String, String) {
+    cli_in(None, today, args)
+}
+
+/// The CLI on the book at `db` with today pinned to `today`.
+pub fn cli_on(db: &Path, today: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--db", s(db)];
+    all.extend_from_slice(args);
+    cli_at(today, &all)
+}
+
+fn cli_in(home: Option<&Home>, today: &str, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::new(cli_binary());
     cmd.args(args)
-        .env("OVERDUE_TODAY", "2026-11-22")
+        .env("OVERDUE_TODAY", today)
         .env_remove("OVERDUE_DB");
     if let Some(h) = home {
         cmd.env("XDG_DATA_HOME", h.data())
