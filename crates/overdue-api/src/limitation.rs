@@ -100,7 +100,15 @@ impl Api {
             }
         }
         let default_policy = self.late_fee_default().await?;
-        let rows = self.store().await.limitation_rows(debtor_id).await?;
+        // With a window, invoices too recent to expire within it are not read at all (the
+        // dunning run asks on every run).
+        let issued_by = within
+            .map(|w| limitation::issued_by_for_expiry(as_of + chrono::Days::new(w.unsigned_abs())));
+        let rows = self
+            .store()
+            .await
+            .limitation_rows(debtor_id, issued_by)
+            .await?;
         let mut items = Vec::new();
         let mut unknown: BTreeMap<i64, LimitationUnknownDto> = BTreeMap::new();
         for r in rows {

@@ -250,6 +250,25 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// The shortest period of any rule, in years (France against a consumer: 2, from the
+/// invoice date). No claim can become time-barred sooner after its invoice date, so a
+/// search for claims expiring by a day need not read invoices issued later than that
+/// day less this many years.
+pub fn shortest_years() -> u32 {
+    RULES
+        .iter()
+        .map(|r| r.consumer_years.unwrap_or(r.years).min(r.years))
+        .min()
+        .unwrap_or(0)
+}
+
+/// The latest invoice date a claim expiring on or before `by` can have (see
+/// [`shortest_years`]).
+pub fn issued_by_for_expiry(by: NaiveDate) -> NaiveDate {
+    by.checked_sub_months(Months::new(shortest_years() * 12))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 /// What the rule needs to know of one invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
@@ -647,6 +666,28 @@ mod tests {
         for r in RULES {
             assert_eq!(Law::parse(r.law.code()), Some(r.law));
             assert_eq!(r.law.rule().law, r.law);
+        }
+    }
+
+    #[test]
+    fn no_claim_expires_sooner_after_its_invoice_than_the_shortest_rule() {
+        assert_eq!(shortest_years(), 2);
+        // The earliest possible expiry of every rule, for an invoice issued and due on
+        // the same day: never before the cut-off the search uses.
+        let issued = d("2024-06-30");
+        for r in RULES {
+            for consumer in [false, true] {
+                let l = limitation(
+                    r.law,
+                    &Claim {
+                        issue_date: issued,
+                        due_date: issued,
+                        consumer,
+                        part_payments: vec![],
+                    },
+                );
+                assert!(issued <= issued_by_for_expiry(l.expires_on), "{:?}", r.law);
+            }
         }
     }
 

@@ -36,10 +36,12 @@ pub struct LimitationRow {
 }
 
 impl Store {
-    /// Every open invoice (of one debtor, or of all), oldest due first.
+    /// Every open invoice (of one debtor, or of all; issued on or before `issued_by`, when
+    /// given), oldest due first.
     pub async fn limitation_rows(
         &self,
         debtor_id: Option<i64>,
+        issued_by: Option<NaiveDate>,
     ) -> Result<Vec<LimitationRow>, StoreError> {
         with_pool!(self, pool => {
             Ok(sqlx::query_as::<_, LimitationRow>(
@@ -52,9 +54,11 @@ impl Store {
                  FROM invoices i JOIN debtors d ON d.id = i.debtor_id \
                  LEFT JOIN debtor_late_fee_policy lp ON lp.debtor_id = i.debtor_id \
                  WHERE i.open_minor > 0 AND ($1 IS NULL OR i.debtor_id = $1) \
+                   AND ($2 IS NULL OR i.issue_date <= $2) \
                  ORDER BY i.due_date, i.id",
             )
             .bind(debtor_id)
+            .bind(issued_by)
             .fetch_all(pool)
             .await?)
         })
