@@ -715,14 +715,18 @@ impl Api {
         self.agency_handover(&req).await
     }
 
-    /// The debtor's open case, if one is with an agency.
+    /// The debtor's open case, if one is with an agency (read for that debtor only).
     pub async fn agency_case_of(&self, debtor_id: i64) -> Result<Option<AgencyCaseDto>, ApiError> {
-        Ok(self
-            .agency_report()
+        let store = self.store().await;
+        let open = store
+            .agency_cases(Some(debtor_id))
             .await?
             .into_iter()
-            .flat_map(|r| r.case_list)
-            .find(|c| c.debtor_id == debtor_id && c.status == "open"))
+            .find(|c| c.status == "open");
+        match open {
+            Some(c) => Ok(Some(self.case_dto(&store, &c).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn send_handover(
@@ -905,6 +909,46 @@ impl Api {
         Ok(())
     }
 
+    /// One case as the report and the debtor's page show it, with the direct payments to
+    /// report to the agency.
+    async fn case_dto(
+        &self,
+        store: &overdue_store::Store,
+        c: &overdue_store::AgencyCaseRecord,
+    ) -> Result<AgencyCaseDto, ApiError> {
+        let currency = Currency::from_code(&c.currency)?;
+        let handed = c.principal_minor + c.interest_minor + c.compensation_minor;
+        let direct_payments = store
+            .agency_direct_payments(c.id)
+            .await?
+            .into_iter()
+            .map(|(id, day, m)| {
+                format!(
+                    "payment #{id} of {day}: {} {}",
+                    money_string(&minor(currency, m)),
+                    c.currency
+                )
+            })
+            .collect();
+        Ok(AgencyCaseDto {
+            id: c.id,
+            agency: c.agency.clone(),
+            debtor_id: c.debtor_id,
+            debtor: c.debtor.clone(),
+            status: c.status.clone(),
+            handed_over_on: c.handed_over_on.to_string(),
+            handed_over: money_string(&minor(currency, handed)),
+            recovered: money_string(&minor(currency, c.collected_minor)),
+            commission: money_string(&minor(currency, c.commission_minor)),
+            net: money_string(&minor(currency, c.collected_minor - c.commission_minor)),
+            days_to_recover: c
+                .last_collected_on
+                .map(|d| (d - c.handed_over_on).num_days()),
+            direct_payments,
+            recall_reason: c.recall_reason.clone(),
+        })
+    }
+
     /// Per agency and currency: handed over, recovered, commission, net, time to recover,
     /// and each case with the direct payments to report.
     pub async fn agency_report(&self) -> Result<Vec<AgencyReportDto>, ApiError> {
@@ -913,49 +957,19 @@ impl Api {
         let mut groups: BTreeMap<(String, String), Vec<AgencyCaseDto>> = BTreeMap::new();
         let mut sums: BTreeMap<(String, String), Sums> = BTreeMap::new();
         for c in cases.iter().rev() {
-            let currency = Currency::from_code(&c.currency)?;
-            let handed = c.principal_minor + c.interest_minor + c.compensation_minor;
-            let days = c
-                .last_collected_on
-                .map(|d| (d - c.handed_over_on).num_days());
-            let direct = store
-                .agency_direct_payments(c.id)
-                .await?
-                .into_iter()
-                .map(|(id, day, m)| {
-                    format!(
-                        "payment #{id} of {day}: {} {}",
-                        money_string(&minor(currency, m)),
-                        c.currency
-                    )
-                })
-                .collect();
+            let case = self.case_dto(&store, c).await?;
             let key = (c.agency.clone(), c.currency.clone());
             let s = sums.entry(key.clone()).or_default();
-            s.handed += handed;
+            s.handed += c.principal_minor + c.interest_minor + c.compensation_minor;
             s.recovered += c.collected_minor;
             s.commission += c.commission_minor;
-            if let Some(d) = days {
+            if let Some(d) = case.days_to_recover {
                 s.days.push(d);
             }
             if c.status == "open" {
                 s.open += 1;
             }
-            groups.entry(key).or_default().push(AgencyCaseDto {
-                id: c.id,
-                agency: c.agency.clone(),
-                debtor_id: c.debtor_id,
-                debtor: c.debtor.clone(),
-                status: c.status.clone(),
-                handed_over_on: c.handed_over_on.to_string(),
-                handed_over: money_string(&minor(currency, handed)),
-                recovered: money_string(&minor(currency, c.collected_minor)),
-                commission: money_string(&minor(currency, c.commission_minor)),
-                net: money_string(&minor(currency, c.collected_minor - c.commission_minor)),
-                days_to_recover: days,
-                direct_payments: direct,
-                recall_reason: c.recall_reason.clone(),
-            });
+            groups.entry(key).or_default().push(case);
         }
         let mut out = Vec::new();
         for ((agency, cur), list) in groups {

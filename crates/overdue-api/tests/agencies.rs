@@ -239,6 +239,15 @@ async fn story(target: &str, files: &std::path::Path) {
         .collect();
     assert!(attached.contains(&"claim.xlsx".to_string()), "{attached:?}");
 
+    let case = api
+        .agency_case_of(harper)
+        .await
+        .unwrap()
+        .expect("the open case");
+    assert_eq!(
+        (case.agency.as_str(), case.handed_over.as_str()),
+        ("Inkasso Nord", "2654.71")
+    );
     // Our reminders stop for it; a second handover is refused.
     let run = preview(&api).await;
     assert!(
@@ -345,6 +354,7 @@ async fn story(target: &str, files: &std::path::Path) {
     api.agency_recall(harper, "Debtor agreed a plan with us")
         .await
         .unwrap();
+    assert!(api.agency_case_of(harper).await.unwrap().is_none());
     let run = preview(&api).await;
     assert!(
         !run.skipped
