@@ -1,7 +1,6 @@
 //! [`MatchBook`]: the open invoices and debtors a statement is matched against, indexed
 //! once so that matching one entry never walks the whole book.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -10,8 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
 
-use super::keys::{name_tokens, normalise_iban, NumberKey};
+use super::keys::{name_tokens, normalise_iban, tail_digits};
 use super::rf::{self, compress};
+
+/// The matcher's hash maps: seeded foldhash, several times faster than SipHash on the
+/// short keys they hold.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+fn map_with<K, V>(capacity: usize) -> HashMap<K, V> {
+    HashMap::with_capacity_and_hasher(capacity, foldhash::fast::RandomState::default())
+}
 
 /// One open invoice the matcher may allocate to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,10 +107,10 @@ pub(crate) fn amount_key(currency: Currency, amount: Decimal) -> (Currency, Deci
 
 /// The book to match a statement against: open invoices and debtors, indexed once.
 ///
-/// Building is linear in the number of invoices and debtors (hash maps keyed by
-/// invoice number, the number's last digit run, RF body, IBAN, name token and open
-/// amount), plus one sort of the invoice numbers for recognising numbers cut off at the
-/// end of a remittance text. Matching one entry then costs about the length of its texts
+/// Building is linear in the number of invoices and debtors (hash maps keyed by the
+/// number's last digit run, IBAN, name token and open amount), plus one sort of the
+/// invoice numbers, which serves both RF bodies (an equal number) and numbers cut off at
+/// the end of a remittance text (a longer number starting with the text). Matching one entry then costs about the length of its texts
 /// plus the candidates they name, never a walk over the book.
 ///
 /// An invoice id given twice keeps the first; so does a debtor id. Invoices of a debtor
@@ -121,12 +128,10 @@ pub struct MatchBook {
     pub(crate) debtor_tokens: Vec<Vec<String>>,
     /// Every debtor's invoices, oldest due first (then by id).
     pub(crate) invoices_of_debtor: HashMap<i64, Vec<u32>>,
-    /// Compressed invoice number (when it is a valid RF body) -> invoices.
-    pub(crate) by_body: HashMap<Box<str>, Postings>,
     /// Last digit run of the number's key -> invoices.
     pub(crate) by_tail: HashMap<Box<str>, Postings>,
-    /// Invoices sorted by compressed number, for prefix search (numbers cut off).
-    pub(crate) by_prefix: Vec<u32>,
+    /// Invoices sorted by compressed number (then id): RF bodies and numbers cut off.
+    pub(crate) by_number: Vec<u32>,
     pub(crate) by_iban: HashMap<String, Postings>,
     pub(crate) by_token: HashMap<String, Postings>,
     /// (currency, open now) -> open invoices with exactly that balance.
@@ -149,17 +154,16 @@ impl MatchBook {
             invoices: Vec::with_capacity(invoices.len()),
             compressed: Vec::with_capacity(invoices.len()),
             open: Vec::with_capacity(invoices.len()),
-            by_id: HashMap::with_capacity(invoices.len()),
+            by_id: map_with(invoices.len()),
             debtors: Vec::with_capacity(debtors.len()),
-            debtor_by_id: HashMap::with_capacity(debtors.len()),
+            debtor_by_id: map_with(debtors.len()),
             debtor_tokens: Vec::with_capacity(debtors.len()),
-            invoices_of_debtor: HashMap::new(),
-            by_body: HashMap::with_capacity(invoices.len()),
-            by_tail: HashMap::with_capacity(invoices.len()),
-            by_prefix: Vec::new(),
-            by_iban: HashMap::new(),
-            by_token: HashMap::new(),
-            by_amount: HashMap::new(),
+            invoices_of_debtor: map_with(debtors.len()),
+            by_tail: map_with(invoices.len()),
+            by_number: Vec::with_capacity(invoices.len()),
+            by_iban: map_with(debtors.len()),
+            by_token: map_with(debtors.len()),
+            by_amount: map_with(invoices.len()),
         };
         for invoice in invoices {
             if book.by_id.contains_key(&invoice.id) {
@@ -169,11 +173,8 @@ impl MatchBook {
                 break; // more than four billion invoices: not a book this app will meet
             };
             let compressed = compress(&invoice.number);
-            if (1..=rf::MAX_BODY_LEN).contains(&compressed.len()) {
-                post(&mut book.by_body, compressed.clone().into_boxed_str(), i);
-            }
-            if let Some(key) = NumberKey::of_compressed(&compressed) {
-                post(&mut book.by_tail, key.digits.into_boxed_str(), i);
+            if let Some(digits) = tail_digits(&compressed) {
+                post(&mut book.by_tail, Box::from(digits), i);
             }
             if invoice.open > Decimal::ZERO {
                 post(
@@ -197,15 +198,13 @@ impl MatchBook {
                 (inv.due_date, inv.id)
             });
         }
-        // Only numbers long enough to be cut to 5 characters and still be incomplete.
-        book.by_prefix = (0..book.invoices.len())
-            .filter(|i| book.compressed[*i].len() > 5)
+        book.by_number = (0..book.invoices.len())
             .filter_map(|i| u32::try_from(i).ok())
             .collect();
         {
             let compressed = &book.compressed;
             let invoices = &book.invoices;
-            book.by_prefix.sort_unstable_by(|a, b| {
+            book.by_number.sort_unstable_by(|a, b| {
                 let (a, b) = (*a as usize, *b as usize);
                 compressed[a]
                     .cmp(&compressed[b])
@@ -313,13 +312,28 @@ impl MatchBook {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The invoices whose compressed number is `compressed`, then those longer that start
+    /// with it (a slice of [`Self::by_number`]: `(equal, longer)`).
+    fn numbers_from(&self, compressed: &str) -> (&[u32], &[u32]) {
+        let numbers = &self.compressed;
+        let start = self
+            .by_number
+            .partition_point(|i| &*numbers[*i as usize] < compressed);
+        let range = &self.by_number[start..];
+        let len = range.partition_point(|i| numbers[*i as usize].starts_with(compressed));
+        let range = &range[..len];
+        // The number itself (same length) sorts first.
+        let equal = range.partition_point(|i| numbers[*i as usize].len() == compressed.len());
+        range.split_at(equal)
+    }
+
     /// Invoices whose RF body ([`rf::invoice_body`]) is `body`.
     pub(crate) fn invoices_by_body(&self, body: &str) -> Vec<u32> {
-        let mut out: Vec<u32> = self
-            .by_body
-            .get(body)
-            .map(|p| p.as_slice().to_vec())
-            .unwrap_or_default();
+        let mut out: Vec<u32> = if (1..=rf::MAX_BODY_LEN).contains(&body.len()) {
+            self.numbers_from(body).0.to_vec()
+        } else {
+            Vec::new()
+        };
         // The fallback body "I" + id, for numbers that do not fit a body.
         if let Some(id) = rf::id_of_body('I', body) {
             if let Some(&i) = self.by_id.get(&id) {
@@ -340,28 +354,11 @@ impl MatchBook {
     /// Invoices whose compressed number starts with `prefix` and is longer than it, when
     /// there are at most `limit` of them; `Err(count)` when there are more.
     pub(crate) fn invoices_by_prefix(&self, prefix: &str, limit: usize) -> Result<&[u32], usize> {
-        let compressed = &self.compressed;
-        let start = self
-            .by_prefix
-            .partition_point(|i| &*compressed[*i as usize] < prefix);
-        let len = self.by_prefix[start..]
-            .partition_point(|i| compressed[*i as usize].starts_with(prefix));
-        let range = &self.by_prefix[start..start + len];
-        // The exact number itself (same length) is no truncation: it sorts first.
-        let range = match range.first() {
-            Some(i) if compressed[*i as usize].len() == prefix.len() => {
-                let exact = range
-                    .iter()
-                    .take_while(|i| compressed[**i as usize].len() == prefix.len())
-                    .count();
-                &range[exact..]
-            }
-            _ => range,
-        };
-        if range.len() > limit {
-            Err(range.len())
+        let (_, longer) = self.numbers_from(prefix);
+        if longer.len() > limit {
+            Err(longer.len())
         } else {
-            Ok(range)
+            Ok(longer)
         }
     }
 

@@ -34,6 +34,25 @@ pub(crate) fn strip_zeros(compressed: &str) -> String {
     out
 }
 
+/// The last digit run of an uppercase `[A-Z0-9]` string with its leading zeros stripped
+/// (`"INV0001042B"` -> `"1042"`, `"X000"` -> `"0"`): the `digits` of its
+/// [`NumberKey`], without building the key. `None` when it holds no digit.
+pub(crate) fn tail_digits(compressed: &str) -> Option<&str> {
+    let bytes = compressed.as_bytes();
+    let end = bytes.iter().rposition(u8::is_ascii_digit)? + 1;
+    let start = bytes[..end]
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let run = &compressed[start..end];
+    let trimmed = run.trim_start_matches('0');
+    Some(if trimmed.is_empty() {
+        &run[run.len() - 1..]
+    } else {
+        trimmed
+    })
+}
+
 /// An invoice number's key split around its last digit run: `"INV-0001042-B"` ->
 /// prefix `"INV"`, digits `"1042"`, suffix `"B"` (all uppercase, leading zeros of digit
 /// runs stripped). `None` when the number holds no digit.

@@ -69,6 +69,16 @@ pub fn from_body(body: &str) -> Option<String> {
 /// Letters and digits of `text`, uppercased, with accented Latin letters transliterated
 /// (`"Ä"` -> `"A"`, `"ß"` -> `"SS"`, `"Ł"` -> `"L"`); everything else dropped.
 pub(crate) fn compress(text: &str) -> String {
+    if text.is_ascii() {
+        // Nothing to transliterate (most invoice numbers): one pass, one allocation.
+        let mut out = String::with_capacity(text.len());
+        out.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+        return out;
+    }
     fold_for_search(text)
         .chars()
         .filter(char::is_ascii_alphanumeric)
