@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Money};
 
 use super::keys::{name_tokens, normalise_iban, tail_digits};
-use super::rf::{self, compress};
+use super::rf::{self, compress_into};
 
 /// The matcher's hash maps: seeded foldhash, several times faster than SipHash on the
 /// short keys they hold.
@@ -100,6 +100,23 @@ fn post<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Postings>, key: K, i: u32)
         .or_insert(Postings::One(i));
 }
 
+/// The last digit run of a number (leading zeros stripped) as a hash key: up to 19
+/// digits as their value (no leading zero, so the value names one run), longer as text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TailKey {
+    Value(u64),
+    Text(Box<str>),
+}
+
+impl TailKey {
+    fn of(digits: &str) -> TailKey {
+        match digits.parse::<u64>() {
+            Ok(v) if digits.len() <= 19 => TailKey::Value(v),
+            _ => TailKey::Text(Box::from(digits)),
+        }
+    }
+}
+
 /// The amount-index key: the same number of any scale is one key (`120.5` = `120.50`).
 pub(crate) fn amount_key(currency: Currency, amount: Decimal) -> (Currency, Decimal) {
     (currency, amount.normalize())
@@ -117,8 +134,10 @@ pub(crate) fn amount_key(currency: Currency, amount: Decimal) -> (Currency, Deci
 /// without a [`DebtorProfile`] are still matched (reasons call it "debtor #id").
 pub struct MatchBook {
     pub(crate) invoices: Vec<OpenInvoice>,
-    /// Uppercase letters and digits of each invoice number (accents transliterated).
-    pub(crate) compressed: Vec<Box<str>>,
+    /// Uppercase letters and digits of every invoice number (accents transliterated),
+    /// one after the other; invoice `i`'s ends at `number_end[i]`.
+    numbers: String,
+    number_end: Vec<u32>,
     /// Open balance now, after [`MatchBook::take`].
     pub(crate) open: Vec<Decimal>,
     pub(crate) by_id: HashMap<i64, u32>,
@@ -126,10 +145,12 @@ pub struct MatchBook {
     pub(crate) debtor_by_id: HashMap<i64, u32>,
     /// Each debtor profile's name tokens (see `keys::name_tokens`).
     pub(crate) debtor_tokens: Vec<Vec<String>>,
-    /// Every debtor's invoices, oldest due first (then by id).
-    pub(crate) invoices_of_debtor: HashMap<i64, Vec<u32>>,
+    /// All invoices by debtor, each debtor's oldest due first (then by id); a debtor's
+    /// run is `debtor_runs[debtor_id]` (start, end).
+    by_debtor: Vec<u32>,
+    debtor_runs: HashMap<i64, (u32, u32)>,
     /// Last digit run of the number's key -> invoices.
-    pub(crate) by_tail: HashMap<Box<str>, Postings>,
+    by_tail: HashMap<TailKey, Postings>,
     /// Invoices sorted by compressed number (then id): RF bodies and numbers cut off.
     pub(crate) by_number: Vec<u32>,
     pub(crate) by_iban: HashMap<String, Postings>,
@@ -152,13 +173,15 @@ impl MatchBook {
     pub fn new(invoices: Vec<OpenInvoice>, debtors: Vec<DebtorProfile>) -> MatchBook {
         let mut book = MatchBook {
             invoices: Vec::with_capacity(invoices.len()),
-            compressed: Vec::with_capacity(invoices.len()),
+            numbers: String::with_capacity(invoices.len() * 10),
+            number_end: Vec::with_capacity(invoices.len()),
             open: Vec::with_capacity(invoices.len()),
             by_id: map_with(invoices.len()),
             debtors: Vec::with_capacity(debtors.len()),
             debtor_by_id: map_with(debtors.len()),
             debtor_tokens: Vec::with_capacity(debtors.len()),
-            invoices_of_debtor: map_with(debtors.len()),
+            by_debtor: Vec::new(),
+            debtor_runs: map_with(debtors.len()),
             by_tail: map_with(invoices.len()),
             by_number: Vec::with_capacity(invoices.len()),
             by_iban: map_with(debtors.len()),
@@ -172,9 +195,14 @@ impl MatchBook {
             let Ok(i) = u32::try_from(book.invoices.len()) else {
                 break; // more than four billion invoices: not a book this app will meet
             };
-            let compressed = compress(&invoice.number);
-            if let Some(digits) = tail_digits(&compressed) {
-                post(&mut book.by_tail, Box::from(digits), i);
+            let start = book.numbers.len();
+            compress_into(&invoice.number, &mut book.numbers);
+            let Ok(end) = u32::try_from(book.numbers.len()) else {
+                book.numbers.truncate(start);
+                break; // four gigabytes of invoice numbers: not a book this app will meet
+            };
+            if let Some(digits) = tail_digits(&book.numbers[start..]) {
+                post(&mut book.by_tail, TailKey::of(digits), i);
             }
             if invoice.open > Decimal::ZERO {
                 post(
@@ -184,33 +212,41 @@ impl MatchBook {
                 );
             }
             book.by_id.insert(invoice.id, i);
-            book.invoices_of_debtor
-                .entry(invoice.debtor_id)
-                .or_default()
-                .push(i);
             book.open.push(invoice.open);
-            book.compressed.push(compressed.into_boxed_str());
+            book.number_end.push(end);
             book.invoices.push(invoice);
         }
-        for list in book.invoices_of_debtor.values_mut() {
-            list.sort_by_key(|i| {
-                let inv = &book.invoices[*i as usize];
-                (inv.due_date, inv.id)
-            });
-        }
-        book.by_number = (0..book.invoices.len())
+        let all: Vec<u32> = (0..book.invoices.len())
             .filter_map(|i| u32::try_from(i).ok())
             .collect();
-        {
-            let compressed = &book.compressed;
-            let invoices = &book.invoices;
-            book.by_number.sort_unstable_by(|a, b| {
-                let (a, b) = (*a as usize, *b as usize);
-                compressed[a]
-                    .cmp(&compressed[b])
-                    .then(invoices[a].id.cmp(&invoices[b].id))
-            });
+        let mut by_debtor = all.clone();
+        by_debtor.sort_unstable_by_key(|i| {
+            let inv = &book.invoices[*i as usize];
+            (inv.debtor_id, inv.due_date, inv.id)
+        });
+        book.by_debtor = by_debtor;
+        let mut k = 0;
+        while k < book.by_debtor.len() {
+            let debtor = book.invoices[book.by_debtor[k] as usize].debtor_id;
+            let start = k;
+            while k < book.by_debtor.len()
+                && book.invoices[book.by_debtor[k] as usize].debtor_id == debtor
+            {
+                k += 1;
+            }
+            // Both fit: there are fewer than four billion invoices (see above).
+            let run = (start as u32, k as u32);
+            book.debtor_runs.insert(debtor, run);
         }
+        let mut by_number = all;
+        by_number.sort_unstable_by(|a, b| {
+            book.compressed(*a).cmp(book.compressed(*b)).then(
+                book.invoices[*a as usize]
+                    .id
+                    .cmp(&book.invoices[*b as usize].id),
+            )
+        });
+        book.by_number = by_number;
         for debtor in debtors {
             if book.debtor_by_id.contains_key(&debtor.id) {
                 continue;
@@ -301,29 +337,38 @@ impl MatchBook {
 
     /// True when the book knows the debtor (a profile or at least one invoice).
     pub(crate) fn knows_debtor(&self, debtor_id: i64) -> bool {
-        self.debtor_by_id.contains_key(&debtor_id)
-            || self.invoices_of_debtor.contains_key(&debtor_id)
+        self.debtor_by_id.contains_key(&debtor_id) || self.debtor_runs.contains_key(&debtor_id)
     }
 
     /// The debtor's invoices, oldest due first (open or not; filter by [`Self::open`]).
     pub(crate) fn invoices_of(&self, debtor_id: i64) -> &[u32] {
-        self.invoices_of_debtor
+        self.debtor_runs
             .get(&debtor_id)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |(a, b)| &self.by_debtor[*a as usize..*b as usize])
+    }
+
+    /// Invoice `i`'s number as uppercase letters and digits.
+    pub(crate) fn compressed(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.number_end[i - 1] as usize
+        };
+        &self.numbers[start..self.number_end[i] as usize]
     }
 
     /// The invoices whose compressed number is `compressed`, then those longer that start
     /// with it (a slice of [`Self::by_number`]: `(equal, longer)`).
     fn numbers_from(&self, compressed: &str) -> (&[u32], &[u32]) {
-        let numbers = &self.compressed;
         let start = self
             .by_number
-            .partition_point(|i| &*numbers[*i as usize] < compressed);
+            .partition_point(|i| self.compressed(*i) < compressed);
         let range = &self.by_number[start..];
-        let len = range.partition_point(|i| numbers[*i as usize].starts_with(compressed));
+        let len = range.partition_point(|i| self.compressed(*i).starts_with(compressed));
         let range = &range[..len];
         // The number itself (same length) sorts first.
-        let equal = range.partition_point(|i| numbers[*i as usize].len() == compressed.len());
+        let equal = range.partition_point(|i| self.compressed(*i).len() == compressed.len());
         range.split_at(equal)
     }
 
@@ -348,7 +393,9 @@ impl MatchBook {
 
     /// Invoices whose number's key ends in the digit run `digits` (zeros stripped).
     pub(crate) fn invoices_by_tail(&self, digits: &str) -> &[u32] {
-        self.by_tail.get(digits).map_or(&[], Postings::as_slice)
+        self.by_tail
+            .get(&TailKey::of(digits))
+            .map_or(&[], Postings::as_slice)
     }
 
     /// Invoices whose compressed number starts with `prefix` and is longer than it, when

@@ -531,7 +531,7 @@ fn scan_numbers(book: &MatchBook, text: &CompressedText) -> (Vec<u32>, Option<(S
                 let mut with_suffix: Vec<(u32, usize)> = Vec::new();
                 let mut without_suffix: Vec<(u32, usize)> = Vec::new();
                 for &i in book.invoices_by_tail(digits) {
-                    let Some(key) = NumberKey::of_compressed(&book.compressed[i as usize]) else {
+                    let Some(key) = NumberKey::of_compressed(book.compressed(i)) else {
                         continue;
                     };
                     if key.len() < MIN_NUMBER_KEY_LEN {
@@ -563,7 +563,7 @@ fn scan_numbers(book: &MatchBook, text: &CompressedText) -> (Vec<u32>, Option<(S
                 };
                 for (i, end) in hits {
                     ends_with_number |= end == chars.len();
-                    if let Some(key) = NumberKey::of_compressed(&book.compressed[i as usize]) {
+                    if let Some(key) = NumberKey::of_compressed(book.compressed(i)) {
                         if !key.prefix.is_empty() {
                             listed.push((key.prefix, end));
                         }

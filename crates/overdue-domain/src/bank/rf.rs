@@ -69,21 +69,28 @@ pub fn from_body(body: &str) -> Option<String> {
 /// Letters and digits of `text`, uppercased, with accented Latin letters transliterated
 /// (`"Ä"` -> `"A"`, `"ß"` -> `"SS"`, `"Ł"` -> `"L"`); everything else dropped.
 pub(crate) fn compress(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    compress_into(text, &mut out);
+    out
+}
+
+/// [`compress`], appended to `out` (the match book keeps every number in one string).
+pub(crate) fn compress_into(text: &str, out: &mut String) {
     if text.is_ascii() {
-        // Nothing to transliterate (most invoice numbers): one pass, one allocation.
-        let mut out = String::with_capacity(text.len());
+        // Nothing to transliterate (most invoice numbers): one pass, no allocation.
         out.extend(
             text.bytes()
                 .filter(u8::is_ascii_alphanumeric)
                 .map(|b| char::from(b.to_ascii_uppercase())),
         );
-        return out;
+        return;
     }
-    fold_for_search(text)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    out.extend(
+        fold_for_search(text)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase()),
+    );
 }
 
 /// The body an invoice number maps to: the number uppercased with only ASCII letters and
