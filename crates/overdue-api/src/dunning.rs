@@ -1044,6 +1044,15 @@ impl Api {
             ]
             .concat(),
         };
+        // One run that writes at a time per book: a second one is told who runs it.
+        let _run = if req.mode == DunningRunMode::Preview {
+            None
+        } else {
+            match store.try_job_lock(overdue_store::Job::DunningRun).await? {
+                Ok(lock) => Some(lock),
+                Err(holder) => return Err(run_in_progress(&holder)),
+            }
+        };
         let debtors = store.dunning_debtors(&req.account_manager, None).await?;
         let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();
         if req.mode != DunningRunMode::Preview {
@@ -2051,4 +2060,20 @@ impl Api {
             notify(result);
         }
     }
+}
+
+/// The answer to a dunning run started while another one plans or sends.
+fn run_in_progress(holder: &overdue_store::JobHolder) -> ApiError {
+    let who = match (holder.login.as_str(), holder.client.as_str()) {
+        ("", _) => String::new(),
+        (login, "") => format!(" by {login}"),
+        (login, client) => format!(" by {login} (from {client})"),
+    };
+    ApiError::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "Another dunning run is in progress on this book{who}. Nothing was planned or sent; \
+             start the run again when it has finished (a preview can run meanwhile)."
+        ),
+    )
 }

@@ -156,7 +156,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO agency_cases (agency_id, debtor_id, handed_over_on, currency, principal_minor, \
                  interest_minor, compensation_minor, status, reason, created_at) \
@@ -294,7 +294,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE agency_cases SET status = $1, recalled_on = $2, recall_reason = $3 \
                  WHERE id = $4 AND status = 'open'",

@@ -946,7 +946,7 @@ impl Store {
     /// Deletes an ignore rule (entries it ignored stay ignored).
     pub async fn bank_ignore_rule_delete(&self, id: i64) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE bank_entries SET ignore_rule_id = NULL WHERE ignore_rule_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -1001,7 +1001,7 @@ impl Store {
     ) -> Result<BankImportOutcome, StoreError> {
         let mut out = BankImportOutcome::default();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for a in &import.accounts {
                 sqlx::query(
                     "INSERT INTO bank_accounts (account_key, iban, name, currency, created_at) \
@@ -1336,7 +1336,7 @@ impl Store {
             ..NewBankEntry::from_stored(&e)
         };
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Claim the entry first: a second reviewer (or window) finds it matched.
             let claimed = sqlx::query(
                 "UPDATE bank_entries SET status = 'unmatched', ignore_rule_id = NULL \
@@ -1380,7 +1380,7 @@ impl Store {
         }
         let debtor_id = e.debtor_id.unwrap_or_default();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE bank_entries SET status = 'unmatched', payment_id = NULL WHERE id = $1 AND status = 'matched'",
             )
@@ -1421,7 +1421,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rule_id: Option<i64> = match rule {
                 Some((counterparty, text, label)) => Some(
                     sqlx::query_scalar(

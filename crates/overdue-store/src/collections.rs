@@ -421,7 +421,7 @@ impl Store {
         );
         let code = plan.currency.code().to_string();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for (invoice_id, _) in &plan.invoices {
                 let row: Option<(i64, String, i64, String)> = sqlx::query_as(
                     "SELECT debtor_id, currency, open_minor, number FROM invoices WHERE id = $1",
@@ -588,7 +588,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let plan = self.plan(plan_id).await?;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(
                 "UPDATE payment_plans SET recorded_status = $1 WHERE id = $2 AND recorded_status <> $1 \
                  AND recorded_status <> 'completed'",
@@ -630,7 +630,7 @@ impl Store {
         }
         let summary = format!("Promised to pay {} by {}", p.amount, p.due_on);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if let Some(ev) = p.event_id {
                 let owner: Option<i64> = sqlx::query_scalar("SELECT debtor_id FROM events WHERE id = $1")
                     .bind(ev)
@@ -699,7 +699,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let debtor: Option<i64> = sqlx::query_scalar(
                 "UPDATE promises SET recorded_outcome = $1 WHERE id = $2 AND recorded_outcome = '' RETURNING debtor_id",
             )
@@ -756,7 +756,7 @@ impl Store {
             s.deadline
         );
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO settlement_offers (debtor_id, currency, claim_minor, amount_minor, percent, mode, \
                  offered_on, deadline, offered_by, note, created_at) \
@@ -877,7 +877,7 @@ impl Store {
         }
         let summary = format!("Settlement accepted: {} to pay by {}", s.amount, s.deadline);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE settlement_offers SET accepted_on = $1, accepted_by = $2 WHERE id = $3 AND accepted_on IS NULL")
                 .bind(on)
                 .bind(by.trim())
@@ -930,7 +930,7 @@ impl Store {
             Money::from_minor_units(total, c)
         );
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(
                 "UPDATE settlement_offers SET fulfilled_on = $1, written_off_minor = $2 WHERE id = $3 AND fulfilled_on IS NULL",
             )
@@ -972,7 +972,7 @@ impl Store {
         }
         let summary = format!("Dunning on hold until {}: {}", h.until_on, h.reason.trim());
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO collection_holds (debtor_id, reason, from_on, until_on, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1024,7 +1024,7 @@ impl Store {
             }
         );
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE collection_holds SET released_on = $1, release_reason = $2 WHERE id = $3")
                 .bind(on)
                 .bind(reason.trim())
@@ -1106,7 +1106,7 @@ impl Store {
             ),
         };
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE invoice_disputes SET resolved_on = $2, resolution = $3 WHERE invoice_id = $1 AND resolved_on IS NULL",
             )

@@ -235,7 +235,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for s in scores {
                 sqlx::query(
                     "INSERT INTO score_history (debtor_id, as_of, score, weighted_dbt, experiences, computed_at) \
@@ -385,7 +385,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM debtors WHERE id = $1")
                 .bind(debtor_id)
                 .fetch_optional(&mut *tx)

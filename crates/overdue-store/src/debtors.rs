@@ -360,7 +360,7 @@ impl Store {
         let v = DebtorValues::from(draft)?;
         let backend = self.backend();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let insert = sqlx::query_scalar(
                 "INSERT INTO debtors (kind, name, external_ref, language, currency, \
                  payment_terms_days, credit_limit_minor, address_lines, postal_code, city, \
@@ -389,7 +389,7 @@ impl Store {
         let v = DebtorValues::from(draft)?;
         let backend = self.backend();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let update = sqlx::query(
                 "UPDATE debtors SET kind = $1, name = $2, external_ref = $3, language = $4, \
                  currency = $5, payment_terms_days = $6, credit_limit_minor = $7, \

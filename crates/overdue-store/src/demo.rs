@@ -89,7 +89,7 @@ impl Store {
         // stored SQL before commit. PostgreSQL's triggers work per statement and stay.
         let direct = backend == Backend::Sqlite;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let set_aside: Vec<(String, String)> = if direct {
                 let rows: Vec<(String, String)> = sqlx::query_as(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'allocations' \

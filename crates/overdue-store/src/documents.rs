@@ -115,7 +115,7 @@ impl Store {
             }
         }
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut out = Vec::with_capacity(docs.len());
             for d in docs {
                 let sha = sha256_hex(&d.content);
@@ -204,7 +204,7 @@ impl Store {
         let sha = sha256_hex(&a.content);
         let size = i64::try_from(a.content.len()).unwrap_or(i64::MAX);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             if let Some(inv) = a.invoice_id {
                 let owner: Option<i64> = sqlx::query_scalar("SELECT debtor_id FROM invoices WHERE id = $1")
                     .bind(inv)

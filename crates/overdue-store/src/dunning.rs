@@ -421,7 +421,7 @@ impl Store {
     /// Replaces a policy's levels (and name) in one transaction; the caller validated it.
     pub async fn save_dunning_policy(&self, id: i64, policy: &Policy) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE dunning_policies SET name = $1 WHERE id = $2")
                 .bind(policy.name.trim())
                 .bind(id)
@@ -450,7 +450,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO dunning_policies (name, is_default, created_at) VALUES ($1, $2, $3) RETURNING id",
             )
@@ -470,7 +470,7 @@ impl Store {
     /// past outbox rows keep their history and lose only the link to the policy.
     pub async fn delete_dunning_policy(&self, id: i64) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(String, bool)> =
                 sqlx::query_as("SELECT name, is_default FROM dunning_policies WHERE id = $1")
                     .bind(id)
@@ -511,7 +511,7 @@ impl Store {
     /// Makes a policy the default (the one debtors without an assignment follow).
     pub async fn set_default_dunning_policy(&self, id: i64) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM dunning_policies WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -554,7 +554,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM debtor_dunning_policy WHERE debtor_id = $1")
                 .bind(debtor_id)
                 .execute(&mut *tx)
@@ -724,7 +724,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ActionRecord, StoreError> {
         let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
+            // Two sessions planning the same step: the second waits and finds the first's.
+            crate::locks::lock_debtor!(self, tx, a.debtor_id);
             let existing: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM dunning_actions WHERE debtor_id = $1 AND level = $2 AND cycle = $3",
             )
@@ -783,7 +785,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE dunning_actions SET state = 'sent', sent_at = $2, updated_at = $2, note = $3 \
                  WHERE id = $1 AND state IN ('planned', 'sending', 'failed')",
@@ -834,7 +836,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE dunning_actions SET bounced_at = $2, bounce = $3, updated_at = $2 \
                  WHERE id = $1 AND bounced_at IS NULL AND message_id IS NOT NULL",
@@ -863,7 +865,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE dunning_actions SET state = 'failed', error = $2, updated_at = $3 \
                  WHERE id = $1 AND state IN ('planned', 'sending', 'failed')",
@@ -891,7 +893,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ActionRecord, StoreError> {
         let id: i64 = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let existing: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, state FROM dunning_actions WHERE debtor_id = $1 AND level = $2 AND cycle = $3",
             )
@@ -937,7 +939,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE dunning_actions SET done_at = $2, updated_at = $2, note = $3 \
                  WHERE id = $1 AND state = 'sent' AND done_at IS NULL",

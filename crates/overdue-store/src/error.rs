@@ -56,7 +56,33 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database error.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+/// A database error becomes [`StoreError::Database`], except the ones concurrency causes,
+/// which become a [`StoreError::Conflict`] in words: no person is shown "database is
+/// locked" or "deadlock detected".
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        let sqlx::Error::Database(db) = &e else {
+            return StoreError::Database(e);
+        };
+        let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+        match code.as_str() {
+            // SQLite: SQLITE_BUSY and its extended codes, SQLITE_LOCKED.
+            "5" | "6" | "261" | "262" | "517" => StoreError::Conflict(
+                "the book is busy: another window or process has been writing to it for longer than 10 seconds \
+                 (a large import?). Nothing was written; try again when it has finished."
+                    .into(),
+            ),
+            // PostgreSQL: serialization failure, deadlock, lock not available.
+            "40001" | "40P01" | "55P03" => StoreError::Conflict(
+                "someone else changed the same records at the same moment. Nothing was written; try again."
+                    .into(),
+            ),
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 impl StoreError {

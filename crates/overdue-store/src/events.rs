@@ -122,7 +122,7 @@ impl Store {
             return Err(StoreError::Rejected("an event needs a kind".into()));
         }
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = insert_event!(tx, event, now)?;
             tx.commit().await?;
             Ok(id)

@@ -138,7 +138,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.debtor(debtor_id).await?;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM debtor_late_fee_policy WHERE debtor_id = $1")
                 .bind(debtor_id)
                 .execute(&mut *tx)
@@ -176,7 +176,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for r in rows {
                 sqlx::query(
                     "DELETE FROM user_rate_rows WHERE series = $1 AND valid_from <= $2 \
@@ -272,7 +272,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut ids = Vec::with_capacity(charges.len());
             for c in charges {
                 let minor = c.amount.to_minor_units().map_err(|e| StoreError::Rejected(e.to_string()))?;
@@ -344,7 +344,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query(
                 "UPDATE charges SET reversed_on = $2, reversal_reason = $3 \
                  WHERE id = $1 AND reversed_on IS NULL AND charged_on <= $2",

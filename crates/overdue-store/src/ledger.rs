@@ -646,7 +646,7 @@ impl Store {
         }
         let mut written = 0u64;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for chunk in rows.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO invoices (debtor_id, number, issue_date, due_date, currency, \
@@ -956,8 +956,16 @@ impl Store {
         debtor_ids.sort_unstable();
         debtor_ids.dedup();
         let named: Vec<i64> = payments.iter().filter_map(|p| p.invoice_id).collect();
+        // PostgreSQL: the open items are read locked, so a payment recorded at the same
+        // moment by another login waits, and this one then reads the balance it left (an
+        // unlocked read let both allocate the same open amount and the second was refused
+        // by the balance check). SQLite: the write lock taken at BEGIN does the same.
+        let lock = match backend {
+            Backend::Postgres => " ORDER BY id FOR UPDATE",
+            Backend::Sqlite => "",
+        };
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Open items of every debtor concerned, plus the named invoices even when settled
             // (the allocation engine then gives them nothing instead of refusing).
             let mut rows: Vec<OpenRow> = Vec::new();
@@ -972,6 +980,7 @@ impl Store {
                     sep.push_bind(*id);
                 }
                 qb.push(")");
+                qb.push(lock);
                 rows.extend(qb.build_query_as::<OpenRow>().fetch_all(&mut *tx).await?);
             }
             for chunk in named.chunks(CHUNK) {
@@ -985,6 +994,7 @@ impl Store {
                     sep.push_bind(*id);
                 }
                 qb.push(")");
+                qb.push(lock);
                 rows.extend(qb.build_query_as::<OpenRow>().fetch_all(&mut *tx).await?);
             }
             let plan = plan_allocations(payments, rows)?;
@@ -1092,7 +1102,7 @@ impl Store {
             )));
         }
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // An allocation that only started counting after `on` (to an invoice issued
             // later) ends the day it started.
             sqlx::query(
@@ -1193,7 +1203,7 @@ impl Store {
         let detail = self.invoice(invoice_id).await?;
         let number = detail.invoice.number;
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             match reason {
                 Some(reason) => {
                     sqlx::query(

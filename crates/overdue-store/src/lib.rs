@@ -43,6 +43,7 @@ pub mod events;
 mod latefees;
 mod ledger;
 mod limitation;
+pub(crate) mod locks;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -78,6 +79,7 @@ pub use ledger::{
     NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
 };
 pub use limitation::LimitationRow;
+pub use locks::{Job, JobHolder, JobLock};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -105,12 +107,49 @@ pub enum Store {
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::Store::Sqlite($pool) => $body,
-            $crate::Store::Postgres($pool) => $body,
+            $crate::Store::Sqlite($pool) => {
+                #[allow(unused_imports)]
+                use $crate::BeginWrite as _;
+                $body
+            }
+            $crate::Store::Postgres($pool) => {
+                #[allow(unused_imports)]
+                use $crate::BeginWrite as _;
+                $body
+            }
         }
     };
 }
 pub(crate) use with_pool;
+
+/// A transaction that will write.
+///
+/// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`), so a second process
+/// writing the same file waits its turn under the busy timeout instead of failing: a
+/// deferred transaction that has read and then writes after another writer committed gets
+/// "database is locked" at once (SQLITE_BUSY_SNAPSHOT), which no timeout helps. Readers
+/// are not held up (WAL). On PostgreSQL it is a plain `BEGIN`; rows are locked as written.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
+           + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
 
 /// What happened when a database was opened.
 #[derive(Debug, Clone, Default)]
