@@ -207,6 +207,9 @@ impl Store {
             .await
             .map_err(|e| StoreError::open(&path.display().to_string(), e))?;
         let store = Store::Sqlite(pool);
+        store
+            .check_schema_version(&path.display().to_string())
+            .await?;
         let pending = store.pending_migrations().await?;
         let mut report = OpenReport {
             created,
@@ -247,9 +250,15 @@ impl Store {
             .await
             .map_err(|e| StoreError::open(&redact_url(url), e))?;
         let store = Store::Postgres(pool);
+        store.check_schema_version(&redact_url(url)).await?;
         let pending = store.pending_migrations().await?;
-        if let Store::Postgres(pool) = &store {
-            POSTGRES_MIGRATIONS.run(pool).await?;
+        // Only the book's owner upgrades it; a staff login opens an up-to-date book
+        // without touching the schema (running the migrator at all needs CREATE rights).
+        if pending > 0 {
+            store.check_may_upgrade(&redact_url(url), pending).await?;
+            if let Store::Postgres(pool) = &store {
+                POSTGRES_MIGRATIONS.run(pool).await?;
+            }
         }
         Ok((
             store,
@@ -317,6 +326,57 @@ impl Store {
                 .await?
         });
         Ok(versions)
+    }
+
+    /// Refuses a book upgraded by a newer Overdue than this one, in words, before the
+    /// migrator would fail on a version it does not know.
+    async fn check_schema_version(&self, target: &str) -> Result<(), StoreError> {
+        let applied = self.applied_versions().await?;
+        let known: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
+        let newest_known = known.iter().copied().max().unwrap_or(0);
+        if let Some(newer) = applied.iter().copied().filter(|v| !known.contains(v)).max() {
+            return Err(StoreError::open(
+                target,
+                format!(
+                    "this app is older than the book: a newer version of Overdue upgraded it to schema {newer}, \
+                     and this one knows up to {newest_known}. Install the newer Overdue to open it; nothing was changed."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: refuses an upgrade by a login that is not the book's owner, in words,
+    /// before a migration fails half-way on "permission denied".
+    async fn check_may_upgrade(&self, target: &str, pending: usize) -> Result<(), StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Ok(());
+        };
+        let (may, owner): (bool, String) = sqlx::query_as(
+            "SELECT CASE WHEN t.tableowner IS NULL \
+                 THEN has_schema_privilege(current_schema(), 'CREATE') \
+                 ELSE pg_has_role(current_user, t.tableowner, 'USAGE') END, \
+             coalesce(t.tableowner::text, (SELECT pg_get_userbyid(d.datdba)::text FROM pg_database d \
+                 WHERE d.datname = current_database())) \
+             FROM (SELECT 1) one LEFT JOIN pg_tables t \
+             ON t.tablename = '_sqlx_migrations' AND t.schemaname = current_schema()",
+        )
+        .fetch_one(pool)
+        .await?;
+        if may {
+            return Ok(());
+        }
+        let me: String = sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(pool)
+            .await?;
+        Err(StoreError::open(
+            target,
+            format!(
+                "the book needs an upgrade by its owner: this version of Overdue brings {pending} change(s) to its \
+                 schema, which only the owner ({owner}) may make, and you are signed in as {me}. Ask {owner} to open \
+                 the book once with this version; nothing was changed."
+            ),
+        ))
     }
 
     /// Number of embedded migrations not yet applied to this database.

@@ -345,3 +345,126 @@ async fn upgrading_an_older_file_backs_it_up_first() {
         .unwrap();
     assert_eq!(versions, vec![1], "the backup is the pre-upgrade file");
 }
+
+/// A book upgraded by a newer Overdue is refused in words, and left as it was.
+#[tokio::test]
+async fn a_book_from_a_newer_app_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    let (store, _) = Store::open(path.to_str().unwrap(), now()).await.unwrap();
+    store.close().await;
+    {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .connect_with(opts)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+             VALUES (99990101, 'from the future', '2030-01-01', 1, x'00', 0)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let err = Store::open(path.to_str().unwrap(), now())
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("this app is older than the book") && text.contains("99990101"),
+        "{text}"
+    );
+    assert!(!text.contains("previously applied"), "{text}");
+}
+
+/// On PostgreSQL a staff login opens an up-to-date book without touching its schema, and
+/// a book that needs an upgrade is refused in words naming the owner, not "permission
+/// denied for schema public" half-way through a migration.
+#[tokio::test]
+async fn only_the_owner_upgrades_a_shared_book() {
+    let Some(db) = common::PgTestDb::create("overdue_owner_upgrade").await else {
+        return;
+    };
+    let (store, _) = Store::open(&db.url, now()).await.unwrap();
+    let owner: String = match &store {
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Store::Sqlite(_) => unreachable!(),
+    };
+    let clerk = format!("overdue_clerk_{}", std::process::id());
+    if let Store::Postgres(pool) = &store {
+        for sql in [
+            format!("DROP ROLE IF EXISTS {clerk}"),
+            format!("CREATE ROLE {clerk} LOGIN"),
+            format!("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {clerk}"),
+            // PostgreSQL 15 and later give no one CREATE on public; older ones give it to
+            // every login, which would let the clerk create tables: take it back here.
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC".to_string(),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+    }
+    store.close().await;
+    let i = db.url.find("://").unwrap() + 3;
+    let at = db.url.find('@').unwrap();
+    let clerk_url = format!("{}{clerk}{}", &db.url[..i], &db.url[at..]);
+    // Up to date: the clerk reads.
+    let (staff, report) = Store::open(&clerk_url, now()).await.unwrap();
+    assert_eq!(report.migrations_applied, 0);
+    assert!(staff.counts().await.is_ok());
+    staff.close().await;
+    // One change behind: the clerk is told who must upgrade it.
+    let (store, _) = Store::open(&db.url, now()).await.unwrap();
+    if let Store::Postgres(pool) = &store {
+        for sql in [
+            "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+            "DROP INDEX IF EXISTS invoices_disputed",
+        ] {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+    }
+    store.close().await;
+    let text = Store::open(&clerk_url, now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("the book needs an upgrade by its owner") && text.contains(&owner),
+        "{text}"
+    );
+    assert!(!text.contains("permission denied"), "{text}");
+    // The owner upgrades it; then the clerk opens it again.
+    let (store, report) = Store::open(&db.url, now()).await.unwrap();
+    assert_eq!(report.migrations_applied, 1);
+    if let Store::Postgres(pool) = &store {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "GRANT SELECT ON ALL TABLES IN SCHEMA public TO {clerk}"
+        )))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    store.close().await;
+    let (staff, _) = Store::open(&clerk_url, now()).await.unwrap();
+    staff.close().await;
+    if let Store::Postgres(pool) = &Store::open(&db.url, now()).await.unwrap().0 {
+        for sql in [
+            format!("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {clerk}"),
+            format!("DROP ROLE {clerk}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+    }
+    db.drop().await;
+}
