@@ -26,6 +26,19 @@ pub fn default_database_path() -> Result<PathBuf, ApiError> {
     Ok(dirs()?.data_dir().join("overdue.db"))
 }
 
+/// Where the scheduled daily run records its last outcome (beside the default book).
+pub fn daily_run_file() -> Result<PathBuf, ApiError> {
+    Ok(dirs()?.data_dir().join("daily-run.json"))
+}
+
+/// The user's configuration folder (`~/.config` on Linux), where per-user scheduled
+/// jobs live.
+pub fn user_config_dir() -> Result<PathBuf, ApiError> {
+    directories::BaseDirs::new()
+        .map(|b| b.config_dir().to_path_buf())
+        .ok_or_else(|| ApiError::new(ErrorCode::Io, "Cannot find your home folder."))
+}
+
 /// The config file's path.
 pub fn config_path() -> Result<PathBuf, ApiError> {
     Ok(dirs()?.config_dir().join("config.json"))

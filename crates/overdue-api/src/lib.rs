@@ -51,6 +51,7 @@ pub mod letters_ui;
 pub mod limitation;
 pub mod logging;
 pub mod reports;
+pub mod schedule;
 pub mod templates;
 
 use std::sync::Arc;

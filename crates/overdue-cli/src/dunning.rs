@@ -44,6 +44,24 @@ pub enum DunningCommand {
         /// Show the rendered messages too (text output).
         #[arg(long)]
         show_messages: bool,
+        /// Run as the scheduled daily job: the outcome (or why it failed) is recorded for
+        /// `dunning schedule` and the window.
+        #[arg(long)]
+        scheduled: bool,
+    },
+    /// The daily run when Overdue is closed: a per-user scheduled job (a systemd user
+    /// timer on Linux) at the dunning settings' run time; `--print` shows the job files
+    /// for Linux, macOS and Windows.
+    Schedule {
+        /// Install the job at this time (HH:MM, local); default: the settings' run time.
+        #[arg(long, conflicts_with = "off")]
+        at: Option<String>,
+        /// Remove the job.
+        #[arg(long)]
+        off: bool,
+        /// Print the job files instead of installing them.
+        #[arg(long, conflicts_with = "off")]
+        print: bool,
     },
     /// The outbox: planned, sent and failed actions.
     Actions {
@@ -504,6 +522,7 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             manager,
             debtors,
             show_messages,
+            scheduled,
         } => {
             let mut ids = Vec::new();
             for d in &debtors {
@@ -523,6 +542,9 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                     debtor_ids: ids,
                 })
                 .await?;
+            if scheduled {
+                let _ = SCHEDULED_OUTCOME.set(scheduled_outcome(&r));
+            }
             if json {
                 return print_json(&RunOutput {
                     as_of: r.as_of,
@@ -661,6 +683,10 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 Ok(())
             }
         }
+        DunningCommand::Schedule { .. } => Err(ApiError::new(
+            ErrorCode::Internal,
+            "dunning schedule is handled where the book's location is known",
+        )),
         DunningCommand::Escalate {
             debtor,
             level,
@@ -1090,4 +1116,120 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             }
         }
     }
+}
+
+/// What a scheduled run did, for its record: `Ok(summary)`, or `Err(why)` when an email
+/// failed (it is tried again at the next run; the outbox never sends one twice).
+pub static SCHEDULED_OUTCOME: std::sync::OnceLock<Result<String, String>> =
+    std::sync::OnceLock::new();
+
+fn scheduled_outcome(r: &overdue_api::dunning::DunningRunResult) -> Result<String, String> {
+    let count = |status: &str| r.actions.iter().filter(|a| a.status == status).count();
+    let (sent, planned, failed) = (count("sent"), count("planned"), count("failed"));
+    let summary = format!(
+        "{sent} sent, {planned} planned for approval, {failed} failed, {} skipped",
+        r.skipped.len()
+    );
+    match r.actions.iter().find(|a| a.status == "failed") {
+        Some(a) => Err(format!(
+            "{summary}: {} could not be sent ({}); failed messages are tried again at the next run",
+            a.debtor, a.error
+        )),
+        None => Ok(summary),
+    }
+}
+
+/// `dunning schedule`.
+pub async fn schedule(
+    api: &Api,
+    db: &str,
+    at: Option<String>,
+    off: bool,
+    print: bool,
+    json: bool,
+) -> Result<(), ApiError> {
+    use overdue_api::schedule;
+    let config_dir = overdue_api::config::user_config_dir()?;
+    let report = if off {
+        schedule::uninstall_systemd(&config_dir)?
+    } else {
+        let settings = api.dunning_settings().await?;
+        let text = at.unwrap_or_else(|| settings.run_time.clone());
+        let text = if text.trim().is_empty() {
+            "08:00".to_string()
+        } else {
+            text
+        };
+        let time = chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+            ApiError::field(
+                "at",
+                format!("\"{text}\" is not a time of day: write HH:MM, e.g. 08:00."),
+            )
+        })?;
+        let cli = std::env::current_exe().map_err(|e| {
+            ApiError::new(ErrorCode::Io, format!("the overdue program's path: {e}"))
+        })?;
+        // The job runs from another folder: a file book is named by its absolute path.
+        let db = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            db.to_string()
+        } else {
+            std::path::absolute(db)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{db}: {e}")))?
+                .display()
+                .to_string()
+        };
+        let job = schedule::DailyJob {
+            cli,
+            db,
+            at: time,
+            send: settings.auto_send,
+        };
+        if print {
+            println!(
+                "# systemd user units (Linux): ~/.config/systemd/user/{0}.service and {0}.timer",
+                schedule::UNIT
+            );
+            println!("{}", schedule::systemd_service(&job));
+            println!("{}", schedule::systemd_timer(&job));
+            println!("# launchd agent (macOS): ~/Library/LaunchAgents/app.overdue.daily-run.plist");
+            println!("{}", schedule::launchd_plist(&job));
+            println!(
+                "# Task Scheduler (Windows): schtasks /Create /XML FILE /TN \"Overdue daily run\""
+            );
+            println!("{}", schedule::windows_task(&job));
+            return Ok(());
+        }
+        if !cfg!(target_os = "linux") {
+            return Err(ApiError::invalid(
+                "Installing the daily job is automated on Linux only so far: `dunning schedule --print` writes \
+                 the launchd agent and the Task Scheduler task to load by hand.",
+            ));
+        }
+        schedule::install_systemd(&job, &config_dir)?
+    };
+    let last = overdue_api::config::daily_run_file()
+        .ok()
+        .and_then(|f| schedule::last_run(&f));
+    if json {
+        return print_json(&serde_json::json!({ "schedule": report, "last_run": last }));
+    }
+    if report.installed {
+        println!("The daily run is scheduled: {}", report.files.join(", "));
+    } else if report.files.is_empty() {
+        println!("No daily run was scheduled.");
+    } else {
+        println!(
+            "The daily run is no longer scheduled (removed {}).",
+            report.files.join(", ")
+        );
+    }
+    if !report.note.is_empty() {
+        println!("Note: {}", report.note);
+    }
+    match last {
+        Some(l) if l.ok => println!("Last run: {} on {}: {}", l.at, l.db, l.summary),
+        Some(l) => println!("Last run: {} on {}: FAILED: {}", l.at, l.db, l.error),
+        None => println!("Last run: none recorded yet."),
+    }
+    Ok(())
 }

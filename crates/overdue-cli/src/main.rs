@@ -580,9 +580,42 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             ));
         }
     }
-    let api = Api::open(&target, Arc::new(SystemClock::from_env())).await?;
-    let result = dispatch(&api, cli.command, cli.json).await;
-    api.close().await;
+    let scheduled = matches!(&cli.command, Command::Dunning(c)
+        if matches!(**c, dunning::DunningCommand::Run { scheduled: true, .. }));
+    let clock = Arc::new(SystemClock::from_env());
+    let result = match Api::open(&target, clock.clone()).await {
+        Ok(api) => {
+            let result = match cli.command {
+                Command::Dunning(c) => match *c {
+                    dunning::DunningCommand::Schedule { at, off, print } => {
+                        dunning::schedule(&api, &target, at, off, print, cli.json).await
+                    }
+                    other => dunning::run(&api, other, cli.json).await,
+                },
+                other => dispatch(&api, other, cli.json).await,
+            };
+            api.close().await;
+            result
+        }
+        Err(e) => Err(e),
+    };
+    if scheduled {
+        // Recorded whatever happened, also when the book could not be opened (locked, the
+        // server unreachable), so the window and `dunning schedule` can say why.
+        use overdue_api::Clock;
+        let outcome = match (&result, dunning::SCHEDULED_OUTCOME.get()) {
+            (Ok(()), Some(Ok(summary))) => Ok(summary.clone()),
+            (Ok(()), Some(Err(why))) => Err(ApiError::new(ErrorCode::Internal, why.clone())),
+            (Ok(()), None) => Ok(String::new()),
+            (Err(e), _) => Err(e.clone()),
+        };
+        let record = overdue_api::schedule::outcome(clock.now(), &target, outcome.as_deref());
+        let file = config::daily_run_file()?;
+        if let Err(e) = overdue_api::schedule::record_last_run(&file, &record) {
+            tracing::warn!(error = %e.message, "the daily run's outcome could not be recorded");
+        }
+        tracing::info!(ok = record.ok, "scheduled run recorded");
+    }
     result
 }
 

@@ -1,0 +1,393 @@
+//! The daily run without the window: a per-user scheduled job that runs the `overdue`
+//! command-line tool at the time set in the dunning settings (issue 17).
+//!
+//! The job files are built from the same settings for every platform: a systemd user
+//! service and timer on Linux (installed under `~/.config/systemd/user` and enabled by
+//! the `timers.target.wants` link, so no running user session is needed to install it),
+//! a launchd agent on macOS and a Task Scheduler task on Windows (written by
+//! `dunning schedule --print` for the user to load; installing them is not automated
+//! yet). Each runs `overdue --db BOOK --log dunning run [--send] --scheduled`, which
+//! records its outcome in `daily-run.json` beside the default book, also when the book
+//! cannot be opened, so the window and `dunning schedule` can say when it last ran and
+//! what it did. The outbox's claim-before-send keeps a retried run from sending twice.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveTime, SecondsFormat, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::{ApiError, ErrorCode};
+
+/// The systemd units' name.
+pub const UNIT: &str = "overdue-daily-run";
+
+/// What the scheduled job runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyJob {
+    /// The `overdue` command-line tool.
+    pub cli: PathBuf,
+    /// The book: a SQLite path or a `postgres://` URL without password.
+    pub db: String,
+    /// When, local time.
+    pub at: NaiveTime,
+    /// Send (true) or only plan for approval (false).
+    pub send: bool,
+}
+
+impl DailyJob {
+    /// The arguments after the program.
+    pub fn args(&self) -> Vec<String> {
+        let mut a = vec![
+            "--db".to_string(),
+            self.db.clone(),
+            "--log".to_string(),
+            "dunning".to_string(),
+            "run".to_string(),
+        ];
+        if self.send {
+            a.push("--send".to_string());
+        }
+        a.push("--scheduled".to_string());
+        a
+    }
+}
+
+/// A word as systemd's `ExecStart=` reads it: quoted when it holds a space, a quote or a
+/// backslash, with `%` doubled (systemd expands `%` specifiers).
+fn systemd_word(w: &str) -> String {
+    let w = w.replace('%', "%%");
+    if w.is_empty() || w.contains([' ', '"', '\\', '\'', '\t']) {
+        format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        w
+    }
+}
+
+/// The systemd user service.
+pub fn systemd_service(job: &DailyJob) -> String {
+    let mut exec = vec![systemd_word(&job.cli.display().to_string())];
+    exec.extend(job.args().iter().map(|a| systemd_word(a)));
+    format!(
+        "# Written by Overdue (Settings > Dunning > Daily run); `overdue dunning schedule --off` removes it.\n\
+         [Unit]\n\
+         Description=Overdue: the daily dunning run\n\
+         After=network-online.target\n\
+         \n\
+         [Service]\n\
+         Type=oneshot\n\
+         ExecStart={}\n",
+        exec.join(" ")
+    )
+}
+
+/// The systemd user timer: every day at the time; a day missed while the machine was off
+/// runs at the next start (`Persistent=true`).
+pub fn systemd_timer(job: &DailyJob) -> String {
+    format!(
+        "# Written by Overdue (Settings > Dunning > Daily run); `overdue dunning schedule --off` removes it.\n\
+         [Unit]\n\
+         Description=Overdue: the daily dunning run at {at}\n\
+         \n\
+         [Timer]\n\
+         OnCalendar=*-*-* {at}:00\n\
+         Persistent=true\n\
+         \n\
+         [Install]\n\
+         WantedBy=timers.target\n",
+        at = job.at.format("%H:%M")
+    )
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The launchd agent (`~/Library/LaunchAgents/app.overdue.daily-run.plist`).
+pub fn launchd_plist(job: &DailyJob) -> String {
+    let mut args = format!(
+        "    <string>{}</string>\n",
+        xml(&job.cli.display().to_string())
+    );
+    for a in job.args() {
+        args.push_str(&format!("    <string>{}</string>\n", xml(&a)));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
+         <plist version=\"1.0\">\n<dict>\n\
+         \x20 <key>Label</key>\n  <string>app.overdue.daily-run</string>\n\
+         \x20 <key>ProgramArguments</key>\n  <array>\n{args}  </array>\n\
+         \x20 <key>StartCalendarInterval</key>\n  <dict>\n\
+         \x20   <key>Hour</key>\n    <integer>{}</integer>\n\
+         \x20   <key>Minute</key>\n    <integer>{}</integer>\n  </dict>\n\
+         </dict>\n</plist>\n",
+        job.at.hour(),
+        job.at.minute()
+    )
+}
+
+/// A Windows argument as `CommandLineToArgvW` reads it.
+fn windows_word(w: &str) -> String {
+    if !w.is_empty() && !w.contains([' ', '\t', '"']) {
+        return w.to_string();
+    }
+    let mut out = String::from("\"");
+    let mut backslashes = 0;
+    for c in w.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.push_str(&"\\".repeat(backslashes * 2 + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            _ => {
+                out.push_str(&"\\".repeat(backslashes));
+                out.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    out.push_str(&"\\".repeat(backslashes * 2));
+    out.push('"');
+    out
+}
+
+/// The Task Scheduler task (`schtasks /Create /XML FILE /TN "Overdue daily run"`).
+pub fn windows_task(job: &DailyJob) -> String {
+    let args: Vec<String> = job.args().iter().map(|a| windows_word(a)).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n\
+         <Task version=\"1.2\" xmlns=\"http://schemas.microsoft.com/windows/2004/02/mit/task\">\n\
+         \x20 <RegistrationInfo><Description>Overdue: the daily dunning run</Description></RegistrationInfo>\n\
+         \x20 <Triggers>\n    <CalendarTrigger>\n\
+         \x20     <StartBoundary>2026-01-01T{}:00</StartBoundary>\n\
+         \x20     <ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>\n\
+         \x20   </CalendarTrigger>\n  </Triggers>\n\
+         \x20 <Settings>\n    <StartWhenAvailable>true</StartWhenAvailable>\n\
+         \x20   <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>\n  </Settings>\n\
+         \x20 <Actions Context=\"Author\">\n    <Exec>\n\
+         \x20     <Command>{}</Command>\n      <Arguments>{}</Arguments>\n\
+         \x20   </Exec>\n  </Actions>\n</Task>\n",
+        job.at.format("%H:%M"),
+        xml(&job.cli.display().to_string()),
+        xml(&args.join(" "))
+    )
+}
+
+/// Where the job's files went and whether the scheduler took it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScheduleReport {
+    /// The job is installed.
+    pub installed: bool,
+    /// Files written or removed.
+    pub files: Vec<String>,
+    /// What the scheduler said ("" when it took the change).
+    pub note: String,
+}
+
+fn io(path: &Path, e: std::io::Error) -> ApiError {
+    ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()))
+}
+
+/// Writes and enables the systemd user units under `config_dir` (`~/.config`): the
+/// `timers.target.wants` link enables the timer without a running session; a running
+/// one is asked to reload and start it.
+pub fn install_systemd(job: &DailyJob, config_dir: &Path) -> Result<ScheduleReport, ApiError> {
+    let dir = config_dir.join("systemd").join("user");
+    let wants = dir.join("timers.target.wants");
+    std::fs::create_dir_all(&wants).map_err(|e| io(&wants, e))?;
+    let service = dir.join(format!("{UNIT}.service"));
+    let timer = dir.join(format!("{UNIT}.timer"));
+    std::fs::write(&service, systemd_service(job)).map_err(|e| io(&service, e))?;
+    std::fs::write(&timer, systemd_timer(job)).map_err(|e| io(&timer, e))?;
+    let link = wants.join(format!("{UNIT}.timer"));
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&timer, &link).map_err(|e| io(&link, e))?;
+    let note = systemctl(&["daemon-reload"])
+        .and_then(|()| systemctl(&["restart", &format!("{UNIT}.timer")]))
+        .err()
+        .map(|e| {
+            format!(
+                "the timer is enabled and starts with your next login ({e}); \
+                 `systemctl --user start {UNIT}.timer` starts it now"
+            )
+        })
+        .unwrap_or_default();
+    Ok(ScheduleReport {
+        installed: true,
+        files: vec![service.display().to_string(), timer.display().to_string()],
+        note,
+    })
+}
+
+/// Stops and removes the systemd user units.
+pub fn uninstall_systemd(config_dir: &Path) -> Result<ScheduleReport, ApiError> {
+    let dir = config_dir.join("systemd").join("user");
+    let _ = systemctl(&["stop", &format!("{UNIT}.timer")]);
+    let mut files = Vec::new();
+    for path in [
+        dir.join("timers.target.wants")
+            .join(format!("{UNIT}.timer")),
+        dir.join(format!("{UNIT}.timer")),
+        dir.join(format!("{UNIT}.service")),
+    ] {
+        match std::fs::remove_file(&path) {
+            Ok(()) => files.push(path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&path, e)),
+        }
+    }
+    let _ = systemctl(&["daemon-reload"]);
+    Ok(ScheduleReport {
+        installed: false,
+        files,
+        note: String::new(),
+    })
+}
+
+/// True when the units are installed under `config_dir`.
+pub fn systemd_installed(config_dir: &Path) -> bool {
+    config_dir
+        .join("systemd")
+        .join("user")
+        .join(format!("{UNIT}.timer"))
+        .exists()
+}
+
+fn systemctl(args: &[&str]) -> Result<(), String> {
+    let out = std::process::Command::new("systemctl")
+        .arg("--user")
+        .args(args)
+        .output()
+        .map_err(|e| format!("systemctl: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        Err(if err.is_empty() {
+            "no systemd user session".to_string()
+        } else {
+            err
+        })
+    }
+}
+
+/// The outcome of the last scheduled run, kept beside the default book.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LastRun {
+    /// When it ran (UTC, RFC 3339 to the second).
+    pub at: String,
+    /// The book it ran on.
+    pub db: String,
+    /// It completed.
+    pub ok: bool,
+    /// What it did, in words ("3 emails sent, 1 call to make").
+    pub summary: String,
+    /// Why it did not complete ("" when it did): the book locked, the server unreachable,
+    /// email failing.
+    pub error: String,
+}
+
+/// Records a run's outcome in `file`.
+pub fn record_last_run(file: &Path, run: &LastRun) -> Result<(), ApiError> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    let text = serde_json::to_string_pretty(run)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    std::fs::write(file, text).map_err(|e| io(file, e))
+}
+
+/// The last recorded run, if any.
+pub fn last_run(file: &Path) -> Option<LastRun> {
+    serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()
+}
+
+/// A run's record.
+pub fn outcome(at: DateTime<Utc>, db: &str, result: Result<&str, &ApiError>) -> LastRun {
+    match result {
+        Ok(summary) => LastRun {
+            at: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            db: db.to_string(),
+            ok: true,
+            summary: summary.to_string(),
+            error: String::new(),
+        },
+        Err(e) => LastRun {
+            at: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            db: db.to_string(),
+            ok: false,
+            summary: String::new(),
+            error: e.message.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> DailyJob {
+        DailyJob {
+            cli: PathBuf::from("/usr/bin/overdue"),
+            db: "/home/anna/Bücher/Firma 100%.db".into(),
+            at: NaiveTime::from_hms_opt(8, 5, 0).unwrap(),
+            send: true,
+        }
+    }
+
+    #[test]
+    fn the_systemd_units_run_the_cli_at_the_time() {
+        let s = systemd_service(&job());
+        assert!(
+            s.contains(
+                "ExecStart=/usr/bin/overdue --db \"/home/anna/Bücher/Firma 100%%.db\" --log dunning run --send --scheduled\n"
+            ),
+            "{s}"
+        );
+        let t = systemd_timer(&job());
+        assert!(t.contains("OnCalendar=*-*-* 08:05:00\n") && t.contains("Persistent=true"));
+        assert!(t.contains("WantedBy=timers.target"));
+        let plan_only = DailyJob {
+            send: false,
+            ..job()
+        };
+        assert!(!systemd_service(&plan_only).contains("--send"));
+    }
+
+    #[test]
+    fn the_launchd_agent_and_the_windows_task_hold_the_same_command() {
+        let p = launchd_plist(&job());
+        assert!(p.contains("<string>/home/anna/Bücher/Firma 100%.db</string>"));
+        assert!(p.contains("<key>Hour</key>\n    <integer>8</integer>"));
+        assert!(p.contains("<key>Minute</key>\n    <integer>5</integer>"));
+        let w = windows_task(&job());
+        assert!(w.contains("<StartBoundary>2026-01-01T08:05:00</StartBoundary>"));
+        assert!(w.contains(
+            "<Arguments>--db &quot;/home/anna/Bücher/Firma 100%.db&quot; --log dunning run --send --scheduled</Arguments>"
+        ));
+        assert_eq!(windows_word(r#"C:\a b\"x""#), r#""C:\a b\\\"x\"""#);
+    }
+
+    #[test]
+    fn installing_writes_and_links_the_units_and_removing_takes_them_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = install_systemd(&job(), dir.path()).unwrap();
+        assert!(r.installed && systemd_installed(dir.path()));
+        let link = dir
+            .path()
+            .join("systemd/user/timers.target.wants/overdue-daily-run.timer");
+        assert!(std::fs::symlink_metadata(&link).is_ok());
+        let r = uninstall_systemd(dir.path()).unwrap();
+        assert_eq!(r.files.len(), 3);
+        assert!(!systemd_installed(dir.path()));
+    }
+}

@@ -1,0 +1,226 @@
+//! The daily run when the window is closed (issue 17): `dunning schedule` writes the
+//! systemd user units, the command they hold runs and records its outcome, a run that
+//! cannot reach its book records why, and `--off` removes the job. The home, config and
+//! data folders are a temporary folder, so nothing of the user's is touched; CI has no
+//! systemd user session, so the units are checked as files and their command is run here.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn overdue(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_overdue"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("OVERDUE_TODAY", "2026-12-06")
+        .output()
+        .expect("the overdue binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `ExecStart=` split as systemd splits it (double quotes, `\"`, `%%`).
+fn exec_start(service: &str) -> Vec<String> {
+    let line = service
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .expect("an ExecStart line");
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut any) = (false, false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            '\\' if quoted => cur.extend(chars.next()),
+            ' ' if !quoted => {
+                if any || !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        words.push(cur);
+    }
+    words.into_iter().map(|w| w.replace("%%", "%")).collect()
+}
+
+fn last_run(home: &Path) -> serde_json::Value {
+    let file = home.join("data/overdue/daily-run.json");
+    serde_json::from_str(&std::fs::read_to_string(&file).expect("the run was recorded")).unwrap()
+}
+
+#[test]
+fn the_daily_job_is_written_runs_and_records_what_it_did() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let db = home.join("Bücher mit Leerzeichen 100%.db");
+    let db_s = db.display().to_string();
+    let o = overdue(
+        home,
+        &[
+            "--db",
+            &db_s,
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "A1",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    for (n, due) in [("INV-1", "2026-09-01"), ("INV-2", "2026-10-01")] {
+        let o = overdue(
+            home,
+            &[
+                "--db",
+                &db_s,
+                "invoices",
+                "add",
+                "--debtor",
+                "A1",
+                "--number",
+                n,
+                "--issue-date",
+                due,
+                "--amount",
+                "500.00",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    // The files for every platform, without installing anything.
+    let o = overdue(
+        home,
+        &[
+            "--db", &db_s, "dunning", "schedule", "--print", "--at", "07:30",
+        ],
+    );
+    let printed = text(&o);
+    assert!(o.status.success(), "{printed}");
+    assert!(printed.contains("OnCalendar=*-*-* 07:30:00"), "{printed}");
+    assert!(
+        printed.contains("<key>Hour</key>\n    <integer>7</integer>"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("<StartBoundary>2026-01-01T07:30:00</StartBoundary>"),
+        "{printed}"
+    );
+    assert!(
+        !home.join("config/systemd").exists(),
+        "--print installs nothing"
+    );
+
+    // A bad time is refused, naming the field.
+    let o = overdue(
+        home,
+        &["--db", &db_s, "dunning", "schedule", "--at", "7.30h"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("not a time of day"), "{}", text(&o));
+
+    // Installed: the units and the link that enables the timer.
+    let o = overdue(
+        home,
+        &["--db", &db_s, "dunning", "schedule", "--at", "07:30"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("The daily run is scheduled"),
+        "{}",
+        text(&o)
+    );
+    let units = home.join("config/systemd/user");
+    let service = std::fs::read_to_string(units.join("overdue-daily-run.service")).unwrap();
+    let timer = std::fs::read_to_string(units.join("overdue-daily-run.timer")).unwrap();
+    assert!(timer.contains("OnCalendar=*-*-* 07:30:00") && timer.contains("Persistent=true"));
+    assert!(
+        std::fs::symlink_metadata(units.join("timers.target.wants/overdue-daily-run.timer"))
+            .is_ok()
+    );
+
+    // The command the service holds, run as systemd would run it.
+    let words = exec_start(&service);
+    assert_eq!(words[0], env!("CARGO_BIN_EXE_overdue"));
+    assert_eq!(&words[1..3], ["--db", db_s.as_str()]);
+    assert_eq!(words.last().unwrap(), "--scheduled");
+    let o = Command::new(&words[0])
+        .args(&words[1..])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("OVERDUE_TODAY", "2026-12-06")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let run = last_run(home);
+    assert_eq!(run["ok"], true, "{run}");
+    assert_eq!(run["db"], db_s.as_str());
+    assert!(
+        run["summary"]
+            .as_str()
+            .unwrap()
+            .contains("planned for approval"),
+        "{run}"
+    );
+    let planned = overdue(home, &["--db", &db_s, "--json", "dunning", "actions"]);
+    assert!(String::from_utf8_lossy(&planned.stdout).contains("A1"));
+
+    // `dunning schedule` without changes says when it last ran.
+    let o = overdue(
+        home,
+        &["--db", &db_s, "dunning", "schedule", "--at", "07:30"],
+    );
+    assert!(text(&o).contains("Last run: "), "{}", text(&o));
+
+    // A run that cannot reach its book records why.
+    let o = overdue(
+        home,
+        &[
+            "--db",
+            "postgres://nobody@127.0.0.1:1/book",
+            "dunning",
+            "run",
+            "--scheduled",
+        ],
+    );
+    assert!(!o.status.success());
+    let run = last_run(home);
+    assert_eq!(run["ok"], false, "{run}");
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains("no PostgreSQL server answers"),
+        "{run}"
+    );
+
+    // Off: the units and the link are gone.
+    let o = overdue(home, &["--db", &db_s, "dunning", "schedule", "--off"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("no longer scheduled"), "{}", text(&o));
+    assert!(!units.join("overdue-daily-run.timer").exists());
+    assert!(!units.join("overdue-daily-run.service").exists());
+    assert!(
+        std::fs::symlink_metadata(units.join("timers.target.wants/overdue-daily-run.timer"))
+            .is_err()
+    );
+}
