@@ -5,7 +5,7 @@
  */
 export type LastRun = { 
 /**
- * When it ran (UTC).
+ * When it ran (UTC, RFC 3339 to the second).
  */
 at: string, 
 /**
