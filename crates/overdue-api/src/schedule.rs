@@ -196,9 +196,14 @@ fn io(path: &Path, e: std::io::Error) -> ApiError {
 }
 
 /// Writes and enables the systemd user units under `config_dir` (`~/.config`): the
-/// `timers.target.wants` link enables the timer without a running session; a running
-/// one is asked to reload and start it.
-pub fn install_systemd(job: &DailyJob, config_dir: &Path) -> Result<ScheduleReport, ApiError> {
+/// `timers.target.wants` link enables the timer without a running session; with
+/// `activate`, a running one is asked to reload and start it (tests leave the user's
+/// session alone).
+pub fn install_systemd(
+    job: &DailyJob,
+    config_dir: &Path,
+    activate: bool,
+) -> Result<ScheduleReport, ApiError> {
     let dir = config_dir.join("systemd").join("user");
     let wants = dir.join("timers.target.wants");
     std::fs::create_dir_all(&wants).map_err(|e| io(&wants, e))?;
@@ -210,6 +215,13 @@ pub fn install_systemd(job: &DailyJob, config_dir: &Path) -> Result<ScheduleRepo
     let _ = std::fs::remove_file(&link);
     #[cfg(unix)]
     std::os::unix::fs::symlink(&timer, &link).map_err(|e| io(&link, e))?;
+    if !activate {
+        return Ok(ScheduleReport {
+            installed: true,
+            files: vec![service.display().to_string(), timer.display().to_string()],
+            note: "the timer is enabled and starts with your next login".into(),
+        });
+    }
     let note = systemctl(&["daemon-reload"])
         .and_then(|()| systemctl(&["restart", &format!("{UNIT}.timer")]))
         .err()
@@ -227,10 +239,12 @@ pub fn install_systemd(job: &DailyJob, config_dir: &Path) -> Result<ScheduleRepo
     })
 }
 
-/// Stops and removes the systemd user units.
-pub fn uninstall_systemd(config_dir: &Path) -> Result<ScheduleReport, ApiError> {
+/// Stops (with `activate`) and removes the systemd user units.
+pub fn uninstall_systemd(config_dir: &Path, activate: bool) -> Result<ScheduleReport, ApiError> {
     let dir = config_dir.join("systemd").join("user");
-    let _ = systemctl(&["stop", &format!("{UNIT}.timer")]);
+    if activate {
+        let _ = systemctl(&["stop", &format!("{UNIT}.timer")]);
+    }
     let mut files = Vec::new();
     for path in [
         dir.join("timers.target.wants")
@@ -244,7 +258,9 @@ pub fn uninstall_systemd(config_dir: &Path) -> Result<ScheduleReport, ApiError> 
             Err(e) => return Err(io(&path, e)),
         }
     }
-    let _ = systemctl(&["daemon-reload"]);
+    if activate {
+        let _ = systemctl(&["daemon-reload"]);
+    }
     Ok(ScheduleReport {
         installed: false,
         files,
@@ -380,13 +396,13 @@ mod tests {
     #[test]
     fn installing_writes_and_links_the_units_and_removing_takes_them_away() {
         let dir = tempfile::tempdir().unwrap();
-        let r = install_systemd(&job(), dir.path()).unwrap();
+        let r = install_systemd(&job(), dir.path(), false).unwrap();
         assert!(r.installed && systemd_installed(dir.path()));
         let link = dir
             .path()
             .join("systemd/user/timers.target.wants/overdue-daily-run.timer");
         assert!(std::fs::symlink_metadata(&link).is_ok());
-        let r = uninstall_systemd(dir.path()).unwrap();
+        let r = uninstall_systemd(dir.path(), false).unwrap();
         assert_eq!(r.files.len(), 3);
         assert!(!systemd_installed(dir.path()));
     }

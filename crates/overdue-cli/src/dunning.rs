@@ -1150,8 +1150,10 @@ pub async fn schedule(
 ) -> Result<(), ApiError> {
     use overdue_api::schedule;
     let config_dir = overdue_api::config::user_config_dir()?;
+    // Tests install into a temporary home and must not reach the user's systemd session.
+    let activate = std::env::var_os("OVERDUE_NO_SYSTEMCTL").is_none();
     let report = if off {
-        schedule::uninstall_systemd(&config_dir)?
+        schedule::uninstall_systemd(&config_dir, activate)?
     } else {
         let settings = api.dunning_settings().await?;
         let text = at.unwrap_or_else(|| settings.run_time.clone());
@@ -1205,7 +1207,7 @@ pub async fn schedule(
                  the launchd agent and the Task Scheduler task to load by hand.",
             ));
         }
-        schedule::install_systemd(&job, &config_dir)?
+        schedule::install_systemd(&job, &config_dir, activate)?
     };
     let last = overdue_api::config::daily_run_file()
         .ok()

@@ -14,6 +14,7 @@ fn overdue(home: &Path, args: &[&str]) -> Output {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("OVERDUE_NO_SYSTEMCTL", "1")
         .env("OVERDUE_TODAY", "2026-12-06")
         .output()
         .expect("the overdue binary runs")
