@@ -177,7 +177,7 @@ impl Store {
                 sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Rejected(
                     "the debtor already has an open case with an agency: recall it first".into(),
                 ),
-                _ => StoreError::Database(e),
+                _ => StoreError::from(e),
             })?;
             for invoice_id in &c.invoice_ids {
                 sqlx::query("INSERT INTO agency_case_invoices (case_id, invoice_id) VALUES ($1, $2)")

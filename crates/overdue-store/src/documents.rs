@@ -295,6 +295,6 @@ fn missing_debtor(e: sqlx::Error, debtor_id: i64) -> StoreError {
             entity: "debtor",
             key: debtor_id.to_string(),
         },
-        _ => StoreError::Database(e),
+        _ => StoreError::from(e),
     }
 }

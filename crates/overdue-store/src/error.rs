@@ -100,12 +100,13 @@ impl StoreError {
                 what,
                 value: value.to_string(),
             },
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         }
     }
 
     /// Maps a CHECK or trigger refusal (a balance would go below zero, a currency or debtor
-    /// mismatch) to [`StoreError::Rejected`] with `message`; other errors stay database errors.
+    /// mismatch) to [`StoreError::Rejected`] with `message`; other errors are converted as
+    /// any database error is (a busy book or a deadlock becomes a [`StoreError::Conflict`]).
     pub(crate) fn refused(e: sqlx::Error, message: impl FnOnce(&str) -> String) -> Self {
         match &e {
             sqlx::Error::Database(db) => {
@@ -114,10 +115,10 @@ impl StoreError {
                 if db.is_check_violation() || trigger {
                     StoreError::Rejected(message(db.message()))
                 } else {
-                    StoreError::Database(e)
+                    StoreError::from(e)
                 }
             }
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         }
     }
 }

@@ -1220,7 +1220,7 @@ impl Store {
                         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Rejected(
                             format!("invoice {number} is already disputed"),
                         ),
-                        _ => StoreError::Database(e),
+                        _ => StoreError::from(e),
                     })?;
                     let at = on.and_time(chrono::NaiveTime::MIN).and_utc();
                     sqlx::query("UPDATE invoices SET disputed_at = $1, dispute_reason = $2 WHERE id = $3")
