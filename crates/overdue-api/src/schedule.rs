@@ -215,23 +215,20 @@ pub fn install_systemd(
     let _ = std::fs::remove_file(&link);
     #[cfg(unix)]
     std::os::unix::fs::symlink(&timer, &link).map_err(|e| io(&link, e))?;
-    if !activate {
-        return Ok(ScheduleReport {
-            installed: true,
-            files: vec![service.display().to_string(), timer.display().to_string()],
-            note: "the timer is enabled and starts with your next login".into(),
-        });
-    }
-    let note = systemctl(&["daemon-reload"])
-        .and_then(|()| systemctl(&["restart", &format!("{UNIT}.timer")]))
-        .err()
-        .map(|e| {
-            format!(
-                "the timer is enabled and starts with your next login ({e}); \
-                 `systemctl --user start {UNIT}.timer` starts it now"
-            )
-        })
-        .unwrap_or_default();
+    let note = if activate {
+        systemctl(&["daemon-reload"])
+            .and_then(|()| systemctl(&["restart", &format!("{UNIT}.timer")]))
+            .err()
+            .map(|e| {
+                format!(
+                    "the timer is enabled and starts with your next login ({e}); \
+                     `systemctl --user start {UNIT}.timer` starts it now"
+                )
+            })
+            .unwrap_or_default()
+    } else {
+        "the timer is enabled and starts with your next login".into()
+    };
     Ok(ScheduleReport {
         installed: true,
         files: vec![service.display().to_string(), timer.display().to_string()],
@@ -327,8 +324,8 @@ pub fn last_run(file: &Path) -> Option<LastRun> {
     serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()
 }
 
-/// A run's record.
-pub fn outcome(at: DateTime<Utc>, db: &str, result: Result<&str, &ApiError>) -> LastRun {
+/// A run's record: what it did, or why it did not complete.
+pub fn outcome(at: DateTime<Utc>, db: &str, result: Result<&str, &str>) -> LastRun {
     match result {
         Ok(summary) => LastRun {
             at: at.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -342,7 +339,7 @@ pub fn outcome(at: DateTime<Utc>, db: &str, result: Result<&str, &ApiError>) -> 
             db: db.to_string(),
             ok: false,
             summary: String::new(),
-            error: e.message.clone(),
+            error: e.to_string(),
         },
     }
 }

@@ -603,13 +603,13 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         // Recorded whatever happened, also when the book could not be opened (locked, the
         // server unreachable), so the window and `dunning schedule` can say why.
         use overdue_api::Clock;
-        let outcome = match (&result, dunning::SCHEDULED_OUTCOME.get()) {
-            (Ok(()), Some(Ok(summary))) => Ok(summary.clone()),
-            (Ok(()), Some(Err(why))) => Err(ApiError::new(ErrorCode::Internal, why.clone())),
-            (Ok(()), None) => Ok(String::new()),
-            (Err(e), _) => Err(e.clone()),
+        let outcome: Result<&str, &str> = match (&result, dunning::SCHEDULED_OUTCOME.get()) {
+            (Err(e), _) => Err(&e.message),
+            (Ok(()), Some(Ok(summary))) => Ok(summary),
+            (Ok(()), Some(Err(why))) => Err(why),
+            (Ok(()), None) => Ok(""),
         };
-        let record = overdue_api::schedule::outcome(clock.now(), &target, outcome.as_deref());
+        let record = overdue_api::schedule::outcome(clock.now(), &target, outcome);
         let file = config::daily_run_file()?;
         if let Err(e) = overdue_api::schedule::record_last_run(&file, &record) {
             tracing::warn!(error = %e.message, "the daily run's outcome could not be recorded");
