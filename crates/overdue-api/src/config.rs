@@ -39,6 +39,11 @@ pub fn user_config_dir() -> Result<PathBuf, ApiError> {
         .ok_or_else(|| ApiError::new(ErrorCode::Io, "Cannot find your home folder."))
 }
 
+/// True when `target` names a PostgreSQL server rather than a SQLite file.
+pub fn is_server(target: &str) -> bool {
+    overdue_store::is_postgres_url(target)
+}
+
 /// The config file's path.
 pub fn config_path() -> Result<PathBuf, ApiError> {
     Ok(dirs()?.config_dir().join("config.json"))
@@ -246,7 +251,7 @@ impl Api {
             }
             DatabaseTarget::Postgres { url, password } => {
                 let url = url.trim();
-                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                if !is_server(url) {
                     return Err(ApiError::invalid(
                         "A server address starts with postgres://, e.g. postgres://staff@server:5432/overdue",
                     ));

@@ -1172,7 +1172,7 @@ pub async fn schedule(
             ApiError::new(ErrorCode::Io, format!("the overdue program's path: {e}"))
         })?;
         // The job runs from another folder: a file book is named by its absolute path.
-        let db = if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        let db = if overdue_api::config::is_server(db) {
             db.to_string()
         } else {
             std::path::absolute(db)

@@ -569,8 +569,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     let target = database(cli.db)?;
     if reads_only(&cli.command) {
         // A command that only reads never creates a book: a mistyped --db says so.
-        let is_file = !target.starts_with("postgres://") && !target.starts_with("postgresql://");
-        if is_file && !std::path::Path::new(&target).exists() {
+        if !config::is_server(&target) && !std::path::Path::new(&target).exists() {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
                 format!(

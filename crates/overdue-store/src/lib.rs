@@ -162,12 +162,18 @@ pub struct OpenReport {
     pub backup: Option<PathBuf>,
 }
 
+/// True when `target` names a PostgreSQL server (`postgres://` or `postgresql://`), not
+/// a SQLite file.
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
 impl Store {
     /// Opens `target`: a `postgres://` / `postgresql://` URL, or a path to a SQLite file
     /// (created, with its folder, when missing). Pending migrations are applied; an
     /// existing SQLite file is backed up first.
     pub async fn open(target: &str, now: DateTime<Utc>) -> Result<(Store, OpenReport), StoreError> {
-        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+        if is_postgres_url(target) {
             Self::open_postgres(target).await
         } else {
             Self::open_sqlite(Path::new(target), now).await
