@@ -213,15 +213,14 @@ impl Store {
             .await
             .map_err(|e| StoreError::open(&path.display().to_string(), e))?;
         let store = Store::Sqlite(pool);
-        store
-            .check_schema_version(&path.display().to_string())
-            .await?;
-        let pending = store.pending_migrations().await?;
+        let applied = store.applied_versions().await?;
+        store.check_schema_version(&path.display().to_string(), &applied)?;
+        let pending = store.pending_of(&applied);
         let mut report = OpenReport {
             created,
             ..Default::default()
         };
-        if pending > 0 && !created && store.has_applied_migrations().await? {
+        if pending > 0 && !created && !applied.is_empty() {
             let backup = backup_path(path, now);
             store.backup_sqlite(&backup).await?;
             report.backup = Some(backup);
@@ -256,8 +255,9 @@ impl Store {
             .await
             .map_err(|e| StoreError::open(&redact_url(url), e))?;
         let store = Store::Postgres(pool);
-        store.check_schema_version(&redact_url(url)).await?;
-        let pending = store.pending_migrations().await?;
+        let applied = store.applied_versions().await?;
+        store.check_schema_version(&redact_url(url), &applied)?;
+        let pending = store.pending_of(&applied);
         // Only the book's owner upgrades it; a staff login opens an up-to-date book
         // without touching the schema (running the migrator at all needs CREATE rights).
         if pending > 0 {
@@ -311,10 +311,6 @@ impl Store {
         }
     }
 
-    async fn has_applied_migrations(&self) -> Result<bool, StoreError> {
-        Ok(!self.applied_versions().await?.is_empty())
-    }
-
     async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
         let exists: bool = with_pool!(self, pool => {
             let sql = match self.backend() {
@@ -336,8 +332,7 @@ impl Store {
 
     /// Refuses a book upgraded by a newer Overdue than this one, in words, before the
     /// migrator would fail on a version it does not know.
-    async fn check_schema_version(&self, target: &str) -> Result<(), StoreError> {
-        let applied = self.applied_versions().await?;
+    fn check_schema_version(&self, target: &str, applied: &[i64]) -> Result<(), StoreError> {
         let known: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
         let newest_known = known.iter().copied().max().unwrap_or(0);
         if let Some(newer) = applied.iter().copied().filter(|v| !known.contains(v)).max() {
@@ -387,12 +382,15 @@ impl Store {
 
     /// Number of embedded migrations not yet applied to this database.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
-        let applied = self.applied_versions().await?;
-        Ok(self
-            .migrator()
+        Ok(self.pending_of(&self.applied_versions().await?))
+    }
+
+    /// Embedded migrations not among `applied`.
+    fn pending_of(&self, applied: &[i64]) -> usize {
+        self.migrator()
             .iter()
             .filter(|m| !applied.contains(&m.version))
-            .count())
+            .count()
     }
 
     /// Writes a consistent copy of the SQLite database to `dest` (`VACUUM INTO`).
