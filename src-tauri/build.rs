@@ -60,6 +60,8 @@ const COMMANDS: &[&str] = &[
     "smtp_settings",
     "smtp_configure",
     "smtp_send_test",
+    "daily_run",
+    "daily_run_set",
     "plan_preview",
     "plan_create",
     "plan_get",

@@ -19,12 +19,11 @@ fn ok(home: &Home, args: &[&str]) -> String {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn preview_and_send_a_run_from_the_collections_screen() {
-    let sink = SmtpSink::start();
-    let home = Home::new();
+/// Acme GmbH with one invoice overdue since 1 November, mail through `sink`, and the
+/// creditor's name and IBAN: a book with one reminder due.
+fn seed_acme(home: &Home, sink: &SmtpSink) {
     ok(
-        &home,
+        home,
         &[
             "debtors",
             "add",
@@ -39,7 +38,7 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
         ],
     );
     ok(
-        &home,
+        home,
         &[
             "invoices",
             "add",
@@ -56,7 +55,7 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
         ],
     );
     ok(
-        &home,
+        home,
         &[
             "dunning",
             "smtp",
@@ -73,7 +72,7 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
     );
     // Where to pay: a reminder without a bank account is blocked.
     ok(
-        &home,
+        home,
         &[
             "dunning",
             "settings",
@@ -83,6 +82,13 @@ async fn preview_and_send_a_run_from_the_collections_screen() {
             "DE02 1203 0000 0000 2020 51",
         ],
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preview_and_send_a_run_from_the_collections_screen() {
+    let sink = SmtpSink::start();
+    let home = Home::new();
+    seed_acme(&home, &sink);
 
     let app = App::launch(&home, TODAY).await;
     app.click("nav-collections").await;
@@ -392,4 +398,120 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
         log.contains("Escalated by hand to level 6") && log.contains("closing down"),
         "{log}"
     );
+}
+
+/// Settings > Daily run: "send reminders every day at 07:30, also when Overdue is closed"
+/// writes the scheduled job; a mistyped time is refused next to its field; the job's own
+/// command (read back from its unit file) sends the reminder to the SMTP server on
+/// 127.0.0.1 while the window is closed and records what it did; the window, opened
+/// again, shows that run in its banner and in Settings; "Turn off" removes the job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_run_is_scheduled_in_settings_and_runs_while_the_window_is_closed() {
+    let sink = SmtpSink::start();
+    let home = Home::new();
+    seed_acme(&home, &sink);
+    let units = home.config().join("systemd/user");
+
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-settings").await;
+    app.wait_testid("daily-run-settings").await;
+    app.wait_texts("daily-run-last", "no run yet", |t| {
+        t == ["None recorded yet."]
+    })
+    .await;
+    // A time that is not one: refused by the core, said next to the field, nothing written.
+    app.type_into("daily-run-at", "7.30h").await;
+    app.click("daily-run-save").await;
+    app.wait_texts("daily-run-at-error", "the time refused", |t| {
+        t.len() == 1 && t[0].contains("not a time of day")
+    })
+    .await;
+    assert!(!units.join("overdue-daily-run.timer").exists());
+
+    app.type_into("daily-run-at", "07:30").await;
+    app.wait_testid("daily-run-mode")
+        .await
+        .select_by_value("send")
+        .await
+        .expect("choose to send");
+    app.click("daily-run-save").await;
+    app.wait_texts("daily-run-message", "the job saved", |t| {
+        t.len() == 1 && t[0].contains("set for 07:30, also when Overdue is closed")
+    })
+    .await;
+    let status = app.texts("daily-run-status").await.join(" ");
+    assert!(status.contains("overdue-daily-run.timer"), "{status}");
+    let (w, h) = app.client.get_window_size().await.unwrap_or((1280, 800));
+    for (name, (sw, sh)) in [
+        ("daily-run-1024x700.png", (1024, 700)),
+        ("daily-run-1920x1080.png", (1920, 1080)),
+    ] {
+        if app.client.set_window_size(sw, sh).await.is_ok() {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let card = app.wait_testid("daily-run-settings").await;
+            let _ = app
+                .client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'})",
+                    vec![serde_json::to_value(&card).unwrap()],
+                )
+                .await;
+            app.screenshot(name).await;
+        }
+    }
+    let _ = app
+        .client
+        .set_window_size(
+            u32::try_from(w).unwrap_or(1280),
+            u32::try_from(h).unwrap_or(800),
+        )
+        .await;
+    app.quit_without_page_errors().await;
+
+    // The job as systemd would start it at 07:30, the window closed.
+    let service = std::fs::read_to_string(units.join("overdue-daily-run.service"))
+        .expect("the service unit was written");
+    let timer = std::fs::read_to_string(units.join("overdue-daily-run.timer")).unwrap();
+    assert!(timer.contains("OnCalendar=*-*-* 07:30:00"), "{timer}");
+    let words = overdue_api::schedule::exec_start(&service).expect("an ExecStart line");
+    assert!(words[0].ends_with("/overdue"), "{words:?}");
+    let db = home.database();
+    assert_eq!(&words[1..3], ["--db", s(&db)]);
+    assert!(words.contains(&"--send".to_string()), "{words:?}");
+    let out = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .env("XDG_DATA_HOME", home.data())
+        .env("XDG_CONFIG_HOME", home.config())
+        .env("OVERDUE_TODAY", TODAY)
+        .output()
+        .expect("the job's command runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mail = sink.delivered();
+    assert_eq!(mail.len(), 1, "the job sent the reminder");
+    assert!(mail[0].body().contains("E2E-1"), "{}", mail[0].body());
+
+    // Opened again: the banner and Settings say what the job did.
+    let app = App::launch(&home, TODAY).await;
+    app.wait_texts("banner-success", "the job's run in the banner", |t| {
+        t.iter().any(|b| b.starts_with("Daily run: 1 sent"))
+    })
+    .await;
+    app.screenshot("daily-run-banner.png").await;
+    app.click("nav-settings").await;
+    app.wait_texts("daily-run-last", "the last run in Settings", |t| {
+        t.len() == 1 && t[0].contains("1 sent") && t[0].contains(s(&db))
+    })
+    .await;
+    app.click("daily-run-off").await;
+    app.wait_texts("daily-run-message", "the job removed", |t| {
+        t == ["The daily run is off."]
+    })
+    .await;
+    app.quit_without_page_errors().await;
+    assert!(!units.join("overdue-daily-run.timer").exists());
+    assert!(!units.join("overdue-daily-run.service").exists());
 }

@@ -27,6 +27,7 @@ use overdue_api::collections::{
 };
 use overdue_api::court::{CourtClaimDto, CourtClaimRequest};
 use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
+use overdue_api::daily_run::{DailyRunDto, DailyRunInput, JobTarget};
 use overdue_api::documents::{LetterRequest, LetterheadDto, ProducedDocument};
 use overdue_api::dto::{
     AppInfo, DatabaseTarget, Debtor, DebtorInput, DebtorListQuery, DebtorPage, DemoRequest,
@@ -59,7 +60,7 @@ use overdue_api::reports::{
     AgingDrillDto, AgingQuery, AgingReportDto, MetricsReportDto, StatementDto,
 };
 use overdue_api::templates::{DunningMessage, DunningTemplateDto};
-use overdue_api::{config, Api, ApiError, SystemClock};
+use overdue_api::{config, Api, ApiError, ErrorCode, SystemClock};
 use tauri::ipc::Channel;
 use tauri::menu::{MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -730,6 +731,29 @@ async fn dunning_settings_save(
 }
 
 #[tauri::command]
+async fn daily_run(s: State<'_, Shell>) -> Res<DailyRunDto> {
+    s.api.daily_run().await
+}
+
+/// Saves Settings > Daily run; the scheduled job runs the `overdue` tool installed beside
+/// this program on the book open now.
+#[tauri::command]
+async fn daily_run_set(s: State<'_, Shell>, input: DailyRunInput) -> Res<DailyRunDto> {
+    let target = if input.when_closed {
+        let exe = std::env::current_exe()
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("this program's path: {e}")))?;
+        Some(JobTarget {
+            program: overdue_api::daily_run::program_beside(&exe)?,
+            db: s.api.info().await?.location,
+            activate: std::env::var_os("OVERDUE_NO_SYSTEMCTL").is_none(),
+        })
+    } else {
+        None
+    };
+    s.api.daily_run_set(input, target).await
+}
+
+#[tauri::command]
 async fn smtp_settings(s: State<'_, Shell>) -> Res<Option<SmtpSettings>> {
     s.api.smtp_settings().await
 }
@@ -1165,6 +1189,7 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(Shell {
             api,
             config_file,
@@ -1189,7 +1214,22 @@ pub fn run() {
                     .api
                     .dunning_daily_loop(|r| {
                         let _ = match r {
-                            Ok(r) => handle.emit("dunning-run", r),
+                            Ok(event) => {
+                                // The scheduled job notified the desktop itself.
+                                if !event.by_job {
+                                    use tauri_plugin_notification::NotificationExt;
+                                    if let Err(e) = handle
+                                        .notification()
+                                        .builder()
+                                        .title(&event.digest.title)
+                                        .body(&event.digest.body)
+                                        .show()
+                                    {
+                                        tracing::warn!(error = %e, "no desktop notification");
+                                    }
+                                }
+                                handle.emit("dunning-run", event.digest)
+                            }
                             Err(e) => handle.emit("app-error", e),
                         };
                     })

@@ -145,6 +145,9 @@ impl App {
             .env("XDG_CONFIG_HOME", home.config())
             .env("OVERDUE_TODAY", today)
             .env("OVERDUE_E2E_SAVE_DIR", home.saved())
+            // A scheduled job is written as files only: never into the user's own
+            // systemd session.
+            .env("OVERDUE_NO_SYSTEMCTL", "1")
             .stdout(Stdio::null())
             // To a file, not the test's pipes: a stray WebKit process must not hold them open.
             .stderr(

@@ -2023,16 +2023,37 @@ fn message_context(
 impl Api {
     /// The daily run while the app is open: each minute it checks the configured time
     /// (the machine's local time); once a day, at or after it, it runs the policy for
-    /// today, planning or sending per the settings, and hands the result to `notify` (the
-    /// shell emits it to the window). Never returns; the shell spawns it.
+    /// today, planning or sending per the settings, and hands what it did to `notify` (the
+    /// shell shows it in the window and as a desktop notification). When the scheduled
+    /// job runs the daily run (Settings > Daily run, "also when Overdue is closed"), the
+    /// window leaves it to the job, so a day is never run twice, and reports each run the
+    /// job records instead. Never returns; the shell spawns it.
     pub async fn dunning_daily_loop<F>(&self, notify: F)
     where
-        F: Fn(Result<DunningRunResult, ApiError>) + Send + Sync,
+        F: Fn(Result<crate::daily_run::DailyRunEvent, ApiError>) + Send + Sync,
     {
+        use crate::daily_run::DailyRunEvent;
+        let config_dir = crate::config::user_config_dir().ok();
+        let record = crate::config::daily_run_file().ok();
+        let job_run = || record.as_deref().and_then(crate::schedule::last_run);
+        let mut seen = job_run().map(|l| l.at);
         let mut last_run: Option<NaiveDate> = None;
         loop {
             // Re-read each minute: the time may be changed in Settings while the app runs.
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            if config_dir
+                .as_deref()
+                .is_some_and(crate::schedule::systemd_installed)
+            {
+                if let Some(l) = job_run().filter(|l| Some(&l.at) != seen.as_ref()) {
+                    seen = Some(l.at.clone());
+                    notify(Ok(DailyRunEvent {
+                        digest: l.digest(),
+                        by_job: true,
+                    }));
+                }
+                continue;
+            }
             let Ok(settings) = self.dunning_settings().await else {
                 continue;
             };
@@ -2057,7 +2078,10 @@ impl Api {
                     ..Default::default()
                 })
                 .await;
-            notify(result);
+            notify(result.map(|r| DailyRunEvent {
+                digest: r.digest(),
+                by_job: false,
+            }));
         }
     }
 }

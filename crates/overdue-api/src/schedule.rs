@@ -298,6 +298,9 @@ fn systemctl(args: &[&str]) -> Result<(), String> {
 pub struct LastRun {
     /// When it ran (UTC, RFC 3339 to the second).
     pub at: String,
+    /// The notification's title ("Overdue: 3 reminders sent").
+    #[serde(default)]
+    pub title: String,
     /// The book it ran on.
     pub db: String,
     /// It completed.
@@ -324,24 +327,81 @@ pub fn last_run(file: &Path) -> Option<LastRun> {
     serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()
 }
 
-/// A run's record: what it did, or why it did not complete.
-pub fn outcome(at: DateTime<Utc>, db: &str, result: Result<&str, &str>) -> LastRun {
+/// A run's record: what it did (a run where an email failed did not complete: it is
+/// tried again at the next run), or why it could not run.
+pub fn outcome(
+    at: DateTime<Utc>,
+    db: &str,
+    result: Result<&crate::daily_run::RunDigest, &str>,
+) -> LastRun {
+    let at = at.to_rfc3339_opts(SecondsFormat::Secs, true);
     match result {
-        Ok(summary) => LastRun {
-            at: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        Ok(d) => LastRun {
+            at,
+            title: d.title.clone(),
             db: db.to_string(),
-            ok: true,
-            summary: summary.to_string(),
-            error: String::new(),
+            ok: !d.failed,
+            summary: if d.failed {
+                String::new()
+            } else {
+                d.body.clone()
+            },
+            error: if d.failed {
+                d.body.clone()
+            } else {
+                String::new()
+            },
         },
         Err(e) => LastRun {
-            at: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            at,
+            title: String::new(),
             db: db.to_string(),
             ok: false,
             summary: String::new(),
             error: e.to_string(),
         },
     }
+}
+
+/// The command a service's `ExecStart=` holds, split as systemd splits it (double quotes,
+/// `\"` inside them, `%%` for `%`): what the job will run, read back from its file.
+pub fn exec_start(service: &str) -> Option<Vec<String>> {
+    let line = service.lines().find_map(|l| l.strip_prefix("ExecStart="))?;
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut any) = (false, false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            '\\' if quoted => cur.extend(chars.next()),
+            ' ' if !quoted => {
+                if any || !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if any || !cur.is_empty() {
+        words.push(cur);
+    }
+    Some(words.into_iter().map(|w| w.replace("%%", "%")).collect())
+}
+
+/// The job's files under `config_dir`, as installed.
+pub fn systemd_files(config_dir: &Path) -> Vec<String> {
+    let dir = config_dir.join("systemd").join("user");
+    [format!("{UNIT}.service"), format!("{UNIT}.timer")]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -374,6 +434,11 @@ mod tests {
             ..job()
         };
         assert!(!systemd_service(&plan_only).contains("--send"));
+        // Read back as systemd splits it: the program and the arguments, `%` and spaces whole.
+        let mut want = vec!["/usr/bin/overdue".to_string()];
+        want.extend(job().args());
+        assert_eq!(exec_start(&s), Some(want));
+        assert_eq!(exec_start("[Unit]\n"), None);
     }
 
     #[test]

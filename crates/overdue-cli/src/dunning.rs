@@ -543,7 +543,7 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                 })
                 .await?;
             if scheduled {
-                let _ = SCHEDULED_OUTCOME.set(scheduled_outcome(&r));
+                let _ = SCHEDULED_OUTCOME.set(r.digest());
             }
             if json {
                 return print_json(&RunOutput {
@@ -1118,28 +1118,11 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
     }
 }
 
-/// What a scheduled run did, for its record: `Ok(summary)`, or `Err(why)` when an email
-/// failed (it is tried again at the next run; the outbox never sends one twice).
-pub static SCHEDULED_OUTCOME: std::sync::OnceLock<Result<String, String>> =
+/// What a scheduled run did, for its record and the desktop notification.
+pub static SCHEDULED_OUTCOME: std::sync::OnceLock<overdue_api::daily_run::RunDigest> =
     std::sync::OnceLock::new();
 
-fn scheduled_outcome(r: &overdue_api::dunning::DunningRunResult) -> Result<String, String> {
-    let count = |status: &str| r.actions.iter().filter(|a| a.status == status).count();
-    let (sent, planned, failed) = (count("sent"), count("planned"), count("failed"));
-    let summary = format!(
-        "{sent} sent, {planned} planned for approval, {failed} failed, {} skipped",
-        r.skipped.len()
-    );
-    match r.actions.iter().find(|a| a.status == "failed") {
-        Some(a) => Err(format!(
-            "{summary}: {} could not be sent ({}); failed messages are tried again at the next run",
-            a.debtor, a.error
-        )),
-        None => Ok(summary),
-    }
-}
-
-/// `dunning schedule`.
+/// `dunning schedule`: Settings > Daily run from the command line (the same use case).
 pub async fn schedule(
     api: &Api,
     db: &str,
@@ -1148,87 +1131,81 @@ pub async fn schedule(
     print: bool,
     json: bool,
 ) -> Result<(), ApiError> {
+    use overdue_api::daily_run::{DailyRunInput, JobTarget};
     use overdue_api::schedule;
-    let config_dir = overdue_api::config::user_config_dir()?;
-    // Tests install into a temporary home and must not reach the user's systemd session.
-    let activate = std::env::var_os("OVERDUE_NO_SYSTEMCTL").is_none();
-    let report = if off {
-        schedule::uninstall_systemd(&config_dir, activate)?
-    } else {
-        let settings = api.dunning_settings().await?;
-        let text = at.unwrap_or_else(|| settings.run_time.clone());
-        let text = if text.trim().is_empty() {
+    let now = api.daily_run().await?;
+    let at = at.unwrap_or_else(|| {
+        if now.at.is_empty() {
             "08:00".to_string()
         } else {
-            text
-        };
-        let time = chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+            now.at.clone()
+        }
+    });
+    let cli = std::env::current_exe()
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("the overdue program's path: {e}")))?;
+    if print {
+        let time = chrono::NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| {
             ApiError::field(
                 "at",
-                format!("\"{text}\" is not a time of day: write HH:MM, e.g. 08:00."),
+                format!("\"{at}\" is not a time of day: write HH:MM, e.g. 08:00."),
             )
         })?;
-        let cli = std::env::current_exe().map_err(|e| {
-            ApiError::new(ErrorCode::Io, format!("the overdue program's path: {e}"))
-        })?;
-        // The job runs from another folder: a file book is named by its absolute path.
-        let db = if overdue_api::config::is_server(db) {
-            db.to_string()
-        } else {
-            std::path::absolute(db)
-                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{db}: {e}")))?
-                .display()
-                .to_string()
-        };
         let job = schedule::DailyJob {
             cli,
-            db,
+            db: overdue_api::daily_run::job_book(db)?,
             at: time,
-            send: settings.auto_send,
+            send: now.send,
         };
-        if print {
-            println!(
-                "# systemd user units (Linux): ~/.config/systemd/user/{0}.service and {0}.timer",
-                schedule::UNIT
-            );
-            println!("{}", schedule::systemd_service(&job));
-            println!("{}", schedule::systemd_timer(&job));
-            println!("# launchd agent (macOS): ~/Library/LaunchAgents/app.overdue.daily-run.plist");
-            println!("{}", schedule::launchd_plist(&job));
-            println!(
-                "# Task Scheduler (Windows): schtasks /Create /XML FILE /TN \"Overdue daily run\""
-            );
-            println!("{}", schedule::windows_task(&job));
-            return Ok(());
-        }
-        if !cfg!(target_os = "linux") {
-            return Err(ApiError::invalid(
-                "Installing the daily job is automated on Linux only so far: `dunning schedule --print` writes \
-                 the launchd agent and the Task Scheduler task to load by hand.",
-            ));
-        }
-        schedule::install_systemd(&job, &config_dir, activate)?
-    };
-    let last = overdue_api::config::daily_run_file()
-        .ok()
-        .and_then(|f| schedule::last_run(&f));
-    if json {
-        return print_json(&serde_json::json!({ "schedule": report, "last_run": last }));
-    }
-    if report.installed {
-        println!("The daily run is scheduled: {}", report.files.join(", "));
-    } else if report.files.is_empty() {
-        println!("No daily run was scheduled.");
-    } else {
         println!(
-            "The daily run is no longer scheduled (removed {}).",
-            report.files.join(", ")
+            "# systemd user units (Linux): ~/.config/systemd/user/{0}.service and {0}.timer",
+            schedule::UNIT
         );
+        println!("{}", schedule::systemd_service(&job));
+        println!("{}", schedule::systemd_timer(&job));
+        println!("# launchd agent (macOS): ~/Library/LaunchAgents/app.overdue.daily-run.plist");
+        println!("{}", schedule::launchd_plist(&job));
+        println!(
+            "# Task Scheduler (Windows): schtasks /Create /XML FILE /TN \"Overdue daily run\""
+        );
+        println!("{}", schedule::windows_task(&job));
+        return Ok(());
     }
-    if !report.note.is_empty() {
-        println!("Note: {}", report.note);
+    let was_installed = now.when_closed;
+    let set = api
+        .daily_run_set(
+            DailyRunInput {
+                // Turning the job off keeps the time for the open window.
+                at: if off { now.at.clone() } else { at },
+                send: now.send,
+                when_closed: !off,
+            },
+            Some(JobTarget {
+                program: cli,
+                db: db.to_string(),
+                // Tests install into a temporary home and must not reach the user's
+                // systemd session.
+                activate: std::env::var_os("OVERDUE_NO_SYSTEMCTL").is_none(),
+            }),
+        )
+        .await?;
+    if json {
+        return print_json(&set);
     }
-    match last {
+    if set.when_closed {
+        println!(
+            "The daily run is scheduled at {}: {}",
+            set.at,
+            set.files.join(", ")
+        );
+    } else if was_installed {
+        println!("The daily run is no longer scheduled.");
+    } else {
+        println!("No daily run was scheduled.");
+    }
+    if !set.note.is_empty() {
+        println!("Note: {}", set.note);
+    }
+    match &set.last_run {
         Some(l) if l.ok => println!("Last run: {} on {}: {}", l.at, l.db, l.summary),
         Some(l) => println!("Last run: {} on {}: FAILED: {}", l.at, l.db, l.error),
         None => println!("Last run: none recorded yet."),

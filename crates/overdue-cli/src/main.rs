@@ -11,6 +11,7 @@ mod credit;
 mod dunning;
 mod latefees;
 mod ledger;
+mod notify;
 mod pdf;
 
 use std::process::ExitCode;
@@ -602,11 +603,10 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         // Recorded whatever happened, also when the book could not be opened (locked, the
         // server unreachable), so the window and `dunning schedule` can say why.
         use overdue_api::Clock;
-        let outcome: Result<&str, &str> = match (&result, dunning::SCHEDULED_OUTCOME.get()) {
-            (Err(e), _) => Err(&e.message),
-            (Ok(()), Some(Ok(summary))) => Ok(summary),
-            (Ok(()), Some(Err(why))) => Err(why),
-            (Ok(()), None) => Ok(""),
+        let outcome = match (&result, dunning::SCHEDULED_OUTCOME.get()) {
+            (Err(e), _) => Err(e.message.as_str()),
+            (Ok(()), Some(digest)) => Ok(digest),
+            (Ok(()), None) => Err("the run ended without a result"),
         };
         let record = overdue_api::schedule::outcome(clock.now(), &target, outcome);
         let file = config::daily_run_file()?;
@@ -614,6 +614,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             tracing::warn!(error = %e.message, "the daily run's outcome could not be recorded");
         }
         tracing::info!(ok = record.ok, "scheduled run recorded");
+        notify::desktop(&record.digest());
     }
     result
 }

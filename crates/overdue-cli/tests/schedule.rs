@@ -28,36 +28,9 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// `ExecStart=` split as systemd splits it (double quotes, `\"`, `%%`).
+/// `ExecStart=` split as systemd splits it.
 fn exec_start(service: &str) -> Vec<String> {
-    let line = service
-        .lines()
-        .find_map(|l| l.strip_prefix("ExecStart="))
-        .expect("an ExecStart line");
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let (mut quoted, mut any) = (false, false);
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            '\\' if quoted => cur.extend(chars.next()),
-            ' ' if !quoted => {
-                if any || !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-                any = false;
-            }
-            c => cur.push(c),
-        }
-    }
-    if any || !cur.is_empty() {
-        words.push(cur);
-    }
-    words.into_iter().map(|w| w.replace("%%", "%")).collect()
+    overdue_api::schedule::exec_start(service).expect("an ExecStart line")
 }
 
 fn last_run(home: &Path) -> serde_json::Value {
@@ -223,5 +196,105 @@ fn the_daily_job_is_written_runs_and_records_what_it_did() {
     assert!(
         std::fs::symlink_metadata(units.join("timers.target.wants/overdue-daily-run.timer"))
             .is_err()
+    );
+}
+
+/// After a scheduled run the desktop is told what was done and what needs a person: a
+/// freedesktop `Notify` call on the session bus, read by `dbus-monitor` as a notification
+/// service would receive it. The test script runs the Rust tests inside a D-Bus session
+/// (`dbus-run-session`, for the keyring) and says so with OVERDUE_TEST_KEYRING; elsewhere,
+/// without a session bus, there is no desktop to tell and the test says it was not run.
+#[test]
+fn a_scheduled_run_notifies_the_desktop_with_what_needs_a_person() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(
+            std::env::var_os("OVERDUE_TEST_KEYRING").is_none(),
+            "the test script promised a D-Bus session"
+        );
+        eprintln!("no D-Bus session bus: the desktop notification is not tried");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let db = home.join("book.db");
+    let db_s = db.display().to_string();
+    for args in [
+        &["debtors", "add", "--name", "Acme GmbH", "--ref", "A1"][..],
+        &[
+            "invoices",
+            "add",
+            "--debtor",
+            "A1",
+            "--number",
+            "INV-1",
+            "--issue-date",
+            "2026-09-01",
+            "--amount",
+            "500.00",
+        ][..],
+    ] {
+        let mut all = vec!["--db", db_s.as_str()];
+        all.extend_from_slice(args);
+        let o = overdue(home, &all);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let mut monitor = Command::new("dbus-monitor")
+        .args([
+            "--session",
+            "type=method_call,interface=org.freedesktop.Notifications,member=Notify",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dbus-monitor runs (package dbus-bin)");
+    let mut stdout = monitor.stdout.take().unwrap();
+    // The monitor is listening once the bus has told it its name.
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0
+                || tx
+                    .send(String::from_utf8_lossy(&buf[..n]).into_owned())
+                    .is_err()
+            {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("NameAcquired") && std::time::Instant::now() < until {
+        if let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            seen.push_str(&chunk);
+        }
+    }
+    let o = overdue(home, &["--db", &db_s, "dunning", "run", "--scheduled"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !seen.contains("member=Notify") || !seen.contains("int32") {
+        if std::time::Instant::now() > until {
+            break;
+        }
+        if let Ok(chunk) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            seen.push_str(&chunk);
+        }
+    }
+    let _ = monitor.kill();
+    let _ = monitor.wait();
+    let notify = seen
+        .split("method call")
+        .find(|m| m.contains("member=Notify"))
+        .unwrap_or_else(|| panic!("no Notify call on the session bus: {seen}"));
+    assert!(notify.contains("string \"Overdue\""), "{notify}");
+    assert!(
+        notify.contains("string \"Overdue: reminders are ready for approval\""),
+        "{notify}"
+    );
+    assert!(
+        notify.contains("string \"1 planned for approval")
+            && notify.contains("Needs a person: 1 email to approve."),
+        "{notify}"
     );
 }

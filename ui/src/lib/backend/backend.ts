@@ -49,6 +49,9 @@ import type { ExportDone } from "../bindings/ExportDone";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
+import type { RunDigest } from "../bindings/RunDigest";
+import type { DailyRunDto } from "../bindings/DailyRunDto";
+import type { DailyRunInput } from "../bindings/DailyRunInput";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningEscalate } from "../bindings/DunningEscalate";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
@@ -211,8 +214,12 @@ export interface Backend extends LettersBackend, BankBackend {
   smtpConfigure(input: SmtpSettingsInput): Promise<SmtpSettings>;
   /** Sends a test email with the saved settings. */
   smtpSendTest(to: string): Promise<TestEmailResult>;
-  /** Called when the daily dunning run finished. */
-  onDunningRun(callback: (result: DunningRunResult) => void): Promise<() => void>;
+  /** Called when the daily dunning run finished, with what it did in words. */
+  onDunningRun(callback: (digest: RunDigest) => void): Promise<() => void>;
+  /** Settings > Daily run: time, mode, the scheduled job and its last run. */
+  dailyRun(): Promise<DailyRunDto>;
+  /** Saves the daily run and installs, rewrites or removes the scheduled job. */
+  dailyRunSet(input: DailyRunInput): Promise<DailyRunDto>;
   /** The default late-fee policy. */
   lateFeeDefault(): Promise<LateFeePolicyDto>;
   lateFeeDefaultSet(policy: LateFeePolicyDto): Promise<LateFeePolicyDto>;

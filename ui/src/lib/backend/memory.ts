@@ -45,6 +45,9 @@ import type { AgreementKind } from "../bindings/AgreementKind";
 import type { AgingDrillDto } from "../bindings/AgingDrillDto";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
 import type { DunningRunResult } from "../bindings/DunningRunResult";
+import type { RunDigest } from "../bindings/RunDigest";
+import type { DailyRunDto } from "../bindings/DailyRunDto";
+import type { DailyRunInput } from "../bindings/DailyRunInput";
 import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningEscalate } from "../bindings/DunningEscalate";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
@@ -749,8 +752,19 @@ export class MemoryBackend implements Backend {
     if (!this.smtp) fail("invalid_input", "Email is not set up: enter the SMTP server in Settings first.");
     return { message_id: `test.1@${this.smtp.from_address.split("@")[1] ?? "memory"}`, to };
   }
-  async onDunningRun(_callback: (result: DunningRunResult) => void): Promise<() => void> {
+  async onDunningRun(_callback: (digest: RunDigest) => void): Promise<() => void> {
     return () => {};
+  }
+
+  // The scheduled job is the core's (it writes systemd units): the browser preview keeps
+  // the choice only.
+  private daily: DailyRunDto = { at: "", send: false, when_closed: false, automated: false, files: [], note: "", last_run: null, banner: null };
+  async dailyRun(): Promise<DailyRunDto> {
+    return { ...this.daily };
+  }
+  async dailyRunSet(input: DailyRunInput): Promise<DailyRunDto> {
+    this.daily = { ...this.daily, at: input.at, send: input.send, when_closed: false };
+    return { ...this.daily };
   }
 
   // Interest needs the Rust engine and its rate table; the preview keeps only the policy.

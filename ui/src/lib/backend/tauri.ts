@@ -7,7 +7,7 @@ import { tauriLetters } from "./tauri-letters";
 import { tauriBank } from "./tauri-bank";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { ApiError } from "../bindings/ApiError";
-import type { DunningRunResult } from "../bindings/DunningRunResult";
+import type { RunDigest } from "../bindings/RunDigest";
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -103,7 +103,9 @@ export const tauriBackend: Backend = {
   smtpSettings: () => call("smtp_settings"),
   smtpConfigure: (input) => call("smtp_configure", { input }),
   smtpSendTest: (to) => call("smtp_send_test", { to }),
-  onDunningRun: (callback) => listen<DunningRunResult>("dunning-run", (event) => callback(event.payload)),
+  onDunningRun: (callback) => listen<RunDigest>("dunning-run", (event) => callback(event.payload)),
+  dailyRun: () => call("daily_run"),
+  dailyRunSet: (input) => call("daily_run_set", { input }),
   lateFeeDefault: () => call("late_fee_default"),
   lateFeeDefaultSet: (policy) => call("late_fee_default_set", { policy }),
   lateFeeOf: (debtorId) => call("late_fee_of", { debtorId }),

@@ -9,6 +9,10 @@ export type LastRun = {
  */
 at: string, 
 /**
+ * The notification's title ("Overdue: 3 reminders sent").
+ */
+title: string, 
+/**
  * The book it ran on.
  */
 db: string, 

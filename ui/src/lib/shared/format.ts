@@ -41,6 +41,13 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(d);
 }
 
+/** "2026-12-07T07:00:03Z" -> a short local date and time. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
 export function formatCount(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
 }
