@@ -242,3 +242,165 @@ async fn reports_and_invoices_read_the_demo_ledger() {
     app.screenshot("invoices.png").await;
     app.quit_without_page_errors().await;
 }
+
+/// Twenty script-injection payloads, each setting `window.__xss` if it ever ran.
+const PAYLOADS: [&str; 20] = [
+    "<script>window.__xss=1</script>",
+    "<img src=x onerror=\"window.__xss=2\">",
+    "<svg onload=window.__xss=3>",
+    "\"><script>window.__xss=4</script>",
+    "'><img src=x onerror=window.__xss=5>",
+    "javascript:window.__xss=6",
+    "<iframe src=\"javascript:window.parent.__xss=7\"></iframe>",
+    "{{constructor.constructor('window.__xss=8')()}}",
+    "${window.__xss=9}",
+    "<a href=\"javascript:window.__xss=10\">pay here</a>",
+    "<body onload=window.__xss=11>",
+    "<details open ontoggle=window.__xss=12>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=13>",
+    "</textarea><script>window.__xss=14</script>",
+    "<input autofocus onfocus=window.__xss=15>",
+    "<object data=\"javascript:window.__xss=16\"></object>",
+    "<style>@import 'javascript:window.__xss=17'</style>",
+    "\" onmouseover=\"window.__xss=18",
+    "<scr<script>ipt>window.__xss=19</scr</script>ipt>",
+    "=cmd|' /C calc'!A0<img src=x onerror=window.__xss=20>",
+];
+
+/// No payload ran, and the page holds no element a payload could have made.
+async fn nothing_ran(app: &App, after: &str) {
+    let v = app
+        .client
+        .execute(
+            "return [window.__xss === undefined ? null : String(window.__xss), \
+             document.querySelectorAll('img[src=x], svg[onload], iframe, object, details[ontoggle], \
+             input[onfocus], a[href^=javascript], body[onload], math').length]",
+            vec![],
+        )
+        .await
+        .expect("read the page");
+    assert_eq!(
+        v,
+        serde_json::json!([null, 0]),
+        "after {after}: a payload ran or made an element"
+    );
+}
+
+/// Types a payload (in turn) into every visible free-text field on the page; returns how
+/// many, and checks that none ran.
+async fn sweep(app: &App, screen: &str, k: &mut usize) -> usize {
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let fields = app
+        .client
+        .find_all(fantoccini::Locator::Css(
+            "input:not([type]), input[type=text], input[type=search], input[type=email], \
+             input[type=url], input[type=tel], textarea",
+        ))
+        .await
+        .expect("find the fields");
+    let mut n = 0;
+    for f in fields {
+        if !f.is_displayed().await.unwrap_or(false) || !f.is_enabled().await.unwrap_or(false) {
+            continue;
+        }
+        let payload = PAYLOADS[*k % PAYLOADS.len()];
+        if f.send_keys(payload).await.is_err() {
+            continue;
+        }
+        *k += 1;
+        n += 1;
+        let value = f.prop("value").await.ok().flatten().unwrap_or_default();
+        // A field with a length limit (a currency code) keeps what fits.
+        let limited = f.attr("maxlength").await.ok().flatten().is_some();
+        assert!(
+            limited || value.contains(payload),
+            "on {screen}, the field holds what was typed: {value:?}"
+        );
+    }
+    nothing_ran(app, &format!("typing into {screen}")).await;
+    n
+}
+
+/// Issue 17: twenty script-injection payloads typed into the window never run and show as
+/// the text that was typed. Five debtors are created in the form with payloads as name,
+/// contact, address and city (all twenty), found in the list and on their page as text;
+/// then every free-text field of every screen gets a payload typed into it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn script_payloads_typed_into_the_window_never_run_and_show_as_text() {
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+
+    for chunk in PAYLOADS.chunks(4) {
+        let [name, contact, address, city] = chunk else {
+            unreachable!()
+        };
+        app.click("debtor-new").await;
+        app.type_into("field-name", name).await;
+        app.type_into("field-contact-0-name", contact).await;
+        app.type_into("field-address", address).await;
+        app.type_into("field-city", city).await;
+        app.click("debtor-save").await;
+        app.wait_texts("detail-name", "the saved debtor", |t| t == [*name])
+            .await;
+        let page = app
+            .client
+            .execute("return document.body.textContent", vec![])
+            .await
+            .expect("page text");
+        let page = page.as_str().unwrap_or_default();
+        for p in [name, contact, city] {
+            assert!(
+                page.contains(*p),
+                "{p:?} shows as text on the debtor's page"
+            );
+        }
+        nothing_ran(&app, &format!("saving the debtor {name:?}")).await;
+    }
+    app.click("nav-debtors").await;
+    let rows = app
+        .wait_texts("debtor-row", "the five debtors", |t| t.len() == 5)
+        .await;
+    for chunk in PAYLOADS.chunks(4) {
+        assert!(rows.contains(&chunk[0].to_string()), "{rows:?}");
+    }
+    app.screenshot("script-payloads-debtors.png").await;
+
+    // Every free-text field of every screen, and of a debtor's page with each tab.
+    let mut k = 0;
+    let mut typed = Vec::new();
+    for screen in [
+        "dashboard",
+        "debtors",
+        "invoices",
+        "collections",
+        "bank",
+        "letters",
+        "reports",
+        "calculators",
+        "settings",
+    ] {
+        app.click(&format!("nav-{screen}")).await;
+        typed.push((screen.to_string(), sweep(&app, screen, &mut k).await));
+    }
+    app.click("nav-debtors").await;
+    app.click("debtor-row").await;
+    for tab in [
+        "account",
+        "interest",
+        "timeline",
+        "statement",
+        "credit",
+        "documents",
+    ] {
+        app.click(&format!("tab-{tab}")).await;
+        typed.push((format!("debtor {tab}"), sweep(&app, tab, &mut k).await));
+    }
+    eprintln!("payloads typed, by screen: {typed:?}");
+    assert!(
+        k >= 50,
+        "payloads typed into {k} fields: the screens' forms were not found"
+    );
+    app.quit_without_page_errors().await;
+}
