@@ -1027,8 +1027,31 @@ impl Api {
             .ok_or_else(|| ApiError::invalid("No collection policy is set up."))
     }
 
-    /// Runs the policy as of a date: preview, plan or send.
+    /// Runs the policy as of a date: preview, plan or send. One run that writes at a time
+    /// per book: a second one is told who runs it. The lock is given back before the
+    /// result is (on every path), so a run started right after this one returns finds
+    /// the book free.
     pub async fn dunning_run(&self, req: DunningRunRequest) -> Result<DunningRunResult, ApiError> {
+        let lock = if req.mode == DunningRunMode::Preview {
+            None
+        } else {
+            let store = self.store().await;
+            match store.try_job_lock(overdue_store::Job::DunningRun).await? {
+                Ok(lock) => Some(lock),
+                Err(holder) => return Err(run_in_progress(&holder)),
+            }
+        };
+        let result = self.dunning_run_unlocked(req).await;
+        if let Some(lock) = lock {
+            lock.release().await;
+        }
+        result
+    }
+
+    async fn dunning_run_unlocked(
+        &self,
+        req: DunningRunRequest,
+    ) -> Result<DunningRunResult, ApiError> {
         let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
         let store = self.store().await;
         let mut result = DunningRunResult {
@@ -1043,15 +1066,6 @@ impl Api {
                 self.limitation_warnings(as_of, None).await?,
             ]
             .concat(),
-        };
-        // One run that writes at a time per book: a second one is told who runs it.
-        let _run = if req.mode == DunningRunMode::Preview {
-            None
-        } else {
-            match store.try_job_lock(overdue_store::Job::DunningRun).await? {
-                Ok(lock) => Some(lock),
-                Err(holder) => return Err(run_in_progress(&holder)),
-            }
         };
         let debtors = store.dunning_debtors(&req.account_manager, None).await?;
         let by_id: HashMap<i64, &DunningDebtor> = debtors.iter().map(|d| (d.id, d)).collect();

@@ -31,10 +31,31 @@ impl Job {
     }
 }
 
-/// Held while a [`Job`] runs; dropping it releases the job.
+/// Held while a [`Job`] runs. [`JobLock::release`] gives it back and waits for the
+/// server to confirm; dropping it (a panic, a cancelled task) closes its connection,
+/// which releases it too, but in the background.
 #[derive(Debug)]
 pub struct JobLock {
-    _conn: Option<PoolConnection<Postgres>>,
+    conn: Option<(PoolConnection<Postgres>, i64)>,
+}
+
+impl JobLock {
+    /// Releases the job's lock before returning. Should the unlock fail, the connection
+    /// is closed, which releases the lock as well.
+    pub async fn release(mut self) {
+        if let Some((mut conn, key)) = self.conn.take() {
+            let unlocked = sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
+                .bind(key)
+                .fetch_one(&mut *conn)
+                .await;
+            match unlocked {
+                Ok(true) => {
+                    let _ = conn.close().await;
+                }
+                _ => drop(conn),
+            }
+        }
+    }
 }
 
 /// Who holds a job's lock, as PostgreSQL knows them.
@@ -50,7 +71,7 @@ impl Store {
     /// Takes the lock of `job`, or says who holds it (`Err`), without waiting.
     pub async fn try_job_lock(&self, job: Job) -> Result<Result<JobLock, JobHolder>, StoreError> {
         let Store::Postgres(pool) = self else {
-            return Ok(Ok(JobLock { _conn: None }));
+            return Ok(Ok(JobLock { conn: None }));
         };
         let mut conn = pool.acquire().await?;
         let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
@@ -60,7 +81,9 @@ impl Store {
         if got {
             // Closed when dropped, never handed to another job with the lock still held.
             conn.close_on_drop();
-            return Ok(Ok(JobLock { _conn: Some(conn) }));
+            return Ok(Ok(JobLock {
+                conn: Some((conn, job.key())),
+            }));
         }
         let holder: Option<(String, String)> = sqlx::query_as(
             "SELECT coalesce(a.usename::text, ''), coalesce(host(a.client_addr), '') \
