@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine and runs every check and test: formatting, lints,
 # UI type-check and unit tests, Rust tests against SQLite and a real PostgreSQL server,
-# generated-type freshness, and the end-to-end tests of the real app window and the CLI.
+# generated-type freshness, a short fuzz run of every parser target, and the end-to-end
+# tests of the real app window and the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -50,6 +51,9 @@ if ! git diff --exit-code --stat -- ui/src/lib/bindings || [ -n "$(git ls-files 
   echo "ui/src/lib/bindings is stale: run 'cargo test -p overdue-api' and commit the result." >&2
   exit 1
 fi
+
+step "fuzz: every parser target from its committed corpus (fixed seed, fixed runs)"
+bash scripts/fuzz.sh
 
 step "build the app and the CLI for the end-to-end tests"
 cargo build -p overdue-app --features custom-protocol

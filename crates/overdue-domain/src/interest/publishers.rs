@@ -741,6 +741,11 @@ fn parse_half(text: &str) -> Option<HalfYear> {
         .filter(|c| !matches!(c, ' ' | '-'))
         .collect::<String>()
         .to_ascii_uppercase();
+    // Byte positions below: a label with other characters is no half-year (found by the
+    // rate_file fuzz target: "UNI\u{FFFD}" sliced inside a character panicked).
+    if !compact.is_ascii() {
+        return None;
+    }
     let (year, half) = if compact.len() == 6 && compact.starts_with(['S', 'H']) {
         (&compact[2..], &compact[1..2])
     } else if compact.len() == 6 && compact[4..].starts_with(['S', 'H']) {
@@ -2341,6 +2346,10 @@ mod tests {
         }
         for text in ["2025-13-01", "31/02/2025", "Stand vom", "", "2025-S3"] {
             assert_eq!(parse_period(text), None, "{text}");
+        }
+        // Found by the rate_file fuzz target: six bytes that are not six characters.
+        for text in ["UNI\u{FFFD}", "Uni\u{8c};", "S\u{e9}2025", "2025\u{e9}"] {
+            assert_eq!(parse_period(text), None, "{text:?}");
         }
         for (text, rate) in [
             ("2,15", "2.15"),
