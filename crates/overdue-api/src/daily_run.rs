@@ -27,8 +27,8 @@ pub struct DailyRunDto {
     pub send: bool,
     /// A scheduled job runs it also while Overdue is closed.
     pub when_closed: bool,
-    /// This computer's scheduler is set up by Overdue itself (Linux: a systemd user
-    /// timer); elsewhere `overdue dunning schedule --print` writes the job to load by hand.
+    /// This computer's scheduler is set up by Overdue itself (a systemd user timer on
+    /// Linux, a launchd agent on macOS, a Task Scheduler task on Windows).
     pub automated: bool,
     /// The job's files on this computer.
     pub files: Vec<String>,
@@ -265,8 +265,9 @@ impl Api {
     /// The daily run's settings, whether the scheduled job is installed, and its last run.
     pub async fn daily_run(&self) -> Result<DailyRunDto, ApiError> {
         let settings = self.dunning_settings().await?;
-        let config_dir = crate::config::user_config_dir()?;
-        let when_closed = schedule::systemd_installed(&config_dir);
+        let dirs = schedule::JobDirs::of_user()?;
+        let scheduler = schedule::Scheduler::of_this_computer();
+        let when_closed = scheduler.installed(&dirs);
         let last_run = crate::config::daily_run_file()
             .ok()
             .and_then(|f| schedule::last_run(&f));
@@ -284,12 +285,8 @@ impl Api {
             at: settings.run_time.trim().to_string(),
             send: settings.auto_send,
             when_closed,
-            automated: cfg!(target_os = "linux"),
-            files: if when_closed {
-                schedule::systemd_files(&config_dir)
-            } else {
-                Vec::new()
-            },
+            automated: true,
+            files: scheduler.files(&dirs),
             note: String::new(),
             last_run,
             banner,
@@ -314,23 +311,16 @@ impl Api {
                 "Choose the time of the daily run (HH:MM, e.g. 08:00) to run it also while Overdue is closed.",
             ));
         }
-        let config_dir = crate::config::user_config_dir()?;
-        let installed = schedule::systemd_installed(&config_dir);
+        let dirs = schedule::JobDirs::of_user()?;
+        let scheduler = schedule::Scheduler::of_this_computer();
+        let installed = scheduler.installed(&dirs);
         let job = match (input.when_closed, at, target.as_ref()) {
-            (true, Some(at), Some(t)) => {
-                if !cfg!(target_os = "linux") {
-                    return Err(ApiError::invalid(
-                        "Overdue sets up the scheduled job itself on Linux only so far: on this computer, \
-                         `overdue dunning schedule --print` writes the job to load by hand.",
-                    ));
-                }
-                Some(DailyJob {
-                    cli: t.program.clone(),
-                    db: job_book(&t.db)?,
-                    at,
-                    send: input.send,
-                })
-            }
+            (true, Some(at), Some(t)) => Some(DailyJob {
+                cli: t.program.clone(),
+                db: job_book(&t.db)?,
+                at,
+                send: input.send,
+            }),
             (true, _, None) => {
                 return Err(ApiError::invalid(
                     "The daily run cannot be scheduled from here: the program and the book are unknown.",
@@ -346,8 +336,8 @@ impl Api {
         self.dunning_settings_save(settings).await?;
         let activate = target.as_ref().is_none_or(|t| t.activate);
         let report = match job {
-            Some(job) => schedule::install_systemd(&job, &config_dir, activate)?,
-            None if installed => schedule::uninstall_systemd(&config_dir, activate)?,
+            Some(job) => scheduler.install(&job, &dirs, activate)?,
+            None if installed => scheduler.uninstall(&dirs, activate)?,
             None => schedule::ScheduleReport::default(),
         };
         tracing::info!(

@@ -2047,7 +2047,8 @@ impl Api {
         F: Fn(Result<crate::daily_run::DailyRunEvent, ApiError>) + Send + Sync,
     {
         use crate::daily_run::DailyRunEvent;
-        let config_dir = crate::config::user_config_dir().ok();
+        let dirs = crate::schedule::JobDirs::of_user().ok();
+        let scheduler = crate::schedule::Scheduler::of_this_computer();
         let record = crate::config::daily_run_file().ok();
         let job_run = || record.as_deref().and_then(crate::schedule::last_run);
         let mut seen = job_run().map(|l| l.at);
@@ -2055,10 +2056,7 @@ impl Api {
         loop {
             // Re-read each minute: the time may be changed in Settings while the app runs.
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            if config_dir
-                .as_deref()
-                .is_some_and(crate::schedule::systemd_installed)
-            {
+            if dirs.as_ref().is_some_and(|d| scheduler.installed(d)) {
                 if let Some(l) = job_run().filter(|l| Some(&l.at) != seen.as_ref()) {
                     seen = Some(l.at.clone());
                     notify(Ok(DailyRunEvent {

@@ -4,9 +4,10 @@
 //! The job files are built from the same settings for every platform: a systemd user
 //! service and timer on Linux (installed under `~/.config/systemd/user` and enabled by
 //! the `timers.target.wants` link, so no running user session is needed to install it),
-//! a launchd agent on macOS and a Task Scheduler task on Windows (written by
-//! `dunning schedule --print` for the user to load; installing them is not automated
-//! yet). Each runs `overdue --db BOOK --log dunning run [--send] --scheduled`, which
+//! a launchd agent on macOS (`~/Library/LaunchAgents`, loaded with `launchctl load -w`)
+//! and a Task Scheduler task on Windows (its UTF-16 XML kept under `%APPDATA%\Overdue`
+//! and registered with `schtasks /Create /XML`); [`Scheduler`] picks the computer's
+//! own. Only the Linux commands have been run for real here. Each runs `overdue --db BOOK --log dunning run [--send] --scheduled`, which
 //! records its outcome in `daily-run.json` beside the default book, also when the book
 //! cannot be opened, so the window and `dunning schedule` can say when it last ran and
 //! what it did. The outbox's claim-before-send keeps a retried run from sending twice.
@@ -274,6 +275,197 @@ pub fn systemd_installed(config_dir: &Path) -> bool {
         .exists()
 }
 
+/// The launchd agent's label, and the Task Scheduler task's name.
+pub const LAUNCHD_LABEL: &str = "app.overdue.daily-run";
+/// The Task Scheduler task's name.
+pub const WINDOWS_TASK: &str = "Overdue daily run";
+
+/// Which scheduler keeps the job on a computer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheduler {
+    /// A systemd user timer (Linux).
+    Systemd,
+    /// A launchd agent (macOS).
+    Launchd,
+    /// A Task Scheduler task (Windows).
+    TaskScheduler,
+}
+
+/// The folders a job's files go under: the user's configuration folder (`~/.config`,
+/// `%APPDATA%`) and home folder (`~`, for `~/Library/LaunchAgents`).
+#[derive(Debug, Clone)]
+pub struct JobDirs {
+    /// `~/.config` on Linux, `%APPDATA%` on Windows.
+    pub config: PathBuf,
+    /// The home folder.
+    pub home: PathBuf,
+}
+
+impl JobDirs {
+    /// This user's folders.
+    pub fn of_user() -> Result<JobDirs, ApiError> {
+        let b = directories::BaseDirs::new()
+            .ok_or_else(|| ApiError::new(ErrorCode::Io, "Cannot find your home folder."))?;
+        Ok(JobDirs {
+            config: b.config_dir().to_path_buf(),
+            home: b.home_dir().to_path_buf(),
+        })
+    }
+}
+
+impl Scheduler {
+    /// The scheduler of the computer this runs on.
+    pub fn of_this_computer() -> Scheduler {
+        if cfg!(target_os = "macos") {
+            Scheduler::Launchd
+        } else if cfg!(windows) {
+            Scheduler::TaskScheduler
+        } else {
+            Scheduler::Systemd
+        }
+    }
+
+    fn paths(self, dirs: &JobDirs) -> Vec<PathBuf> {
+        match self {
+            Scheduler::Systemd => {
+                let dir = dirs.config.join("systemd").join("user");
+                vec![
+                    dir.join(format!("{UNIT}.service")),
+                    dir.join(format!("{UNIT}.timer")),
+                ]
+            }
+            Scheduler::Launchd => vec![dirs
+                .home
+                .join("Library")
+                .join("LaunchAgents")
+                .join(format!("{LAUNCHD_LABEL}.plist"))],
+            // The task as registered, kept beside the settings: its presence says the
+            // job is on, and `schtasks /Create /XML` reads it.
+            Scheduler::TaskScheduler => {
+                vec![dirs.config.join("Overdue").join("daily-run-task.xml")]
+            }
+        }
+    }
+
+    /// The job's files as installed.
+    pub fn files(self, dirs: &JobDirs) -> Vec<String> {
+        self.paths(dirs)
+            .into_iter()
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect()
+    }
+
+    /// True when the job is installed.
+    pub fn installed(self, dirs: &JobDirs) -> bool {
+        self.paths(dirs).last().is_some_and(|p| p.exists())
+    }
+
+    /// Writes the job's files and, with `activate`, hands them to the scheduler
+    /// (`systemctl --user`, `launchctl load -w`, `schtasks /Create /XML`). Tests write the
+    /// files only.
+    pub fn install(
+        self,
+        job: &DailyJob,
+        dirs: &JobDirs,
+        activate: bool,
+    ) -> Result<ScheduleReport, ApiError> {
+        let file = self.paths(dirs).remove(0);
+        let write = |path: &Path, bytes: &[u8]| -> Result<(), ApiError> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            }
+            std::fs::write(path, bytes).map_err(|e| io(path, e))
+        };
+        let note = match self {
+            Scheduler::Systemd => return install_systemd(job, &dirs.config, activate),
+            Scheduler::Launchd => {
+                write(&file, launchd_plist(job).as_bytes())?;
+                let path = file.display().to_string();
+                if activate {
+                    // A changed agent is read again only after an unload.
+                    let _ = run("launchctl", &["unload", &path]);
+                    run("launchctl", &["load", "-w", &path])
+                        .err()
+                        .map(|e| format!("the agent starts with your next login ({e})"))
+                        .unwrap_or_default()
+                } else {
+                    "the agent starts with your next login".into()
+                }
+            }
+            Scheduler::TaskScheduler => {
+                // The task XML declares UTF-16, as schtasks expects: little-endian with a BOM.
+                let mut bytes = vec![0xFF, 0xFE];
+                bytes.extend(windows_task(job).encode_utf16().flat_map(u16::to_le_bytes));
+                write(&file, &bytes)?;
+                let path = file.display().to_string();
+                if activate {
+                    run(
+                        "schtasks",
+                        &["/Create", "/XML", &path, "/TN", WINDOWS_TASK, "/F"],
+                    )
+                    .err()
+                    .map(|e| {
+                        format!("Task Scheduler refused the task ({e}); it is saved in {path}")
+                    })
+                    .unwrap_or_default()
+                } else {
+                    format!("the task is saved in {path}; `schtasks /Create /XML` registers it")
+                }
+            }
+        };
+        Ok(ScheduleReport {
+            installed: true,
+            files: vec![file.display().to_string()],
+            note,
+        })
+    }
+
+    /// Takes the job from the scheduler (with `activate`) and removes its files.
+    pub fn uninstall(self, dirs: &JobDirs, activate: bool) -> Result<ScheduleReport, ApiError> {
+        let file = self.paths(dirs).remove(0);
+        let path = file.display().to_string();
+        match self {
+            Scheduler::Systemd => return uninstall_systemd(&dirs.config, activate),
+            Scheduler::Launchd if activate => {
+                let _ = run("launchctl", &["unload", "-w", &path]);
+            }
+            Scheduler::TaskScheduler if activate => {
+                let _ = run("schtasks", &["/Delete", "/TN", WINDOWS_TASK, "/F"]);
+            }
+            _ => {}
+        }
+        let files = match std::fs::remove_file(&file) {
+            Ok(()) => vec![path],
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io(&file, e)),
+        };
+        Ok(ScheduleReport {
+            installed: false,
+            files,
+            note: String::new(),
+        })
+    }
+}
+
+/// Runs a scheduler's command; `Err` carries what it said.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        Err(if err.is_empty() {
+            format!("{program} failed")
+        } else {
+            err
+        })
+    }
+}
+
 fn systemctl(args: &[&str]) -> Result<(), String> {
     let out = std::process::Command::new("systemctl")
         .arg("--user")
@@ -393,17 +585,6 @@ pub fn exec_start(service: &str) -> Option<Vec<String>> {
     Some(words.into_iter().map(|w| w.replace("%%", "%")).collect())
 }
 
-/// The job's files under `config_dir`, as installed.
-pub fn systemd_files(config_dir: &Path) -> Vec<String> {
-    let dir = config_dir.join("systemd").join("user");
-    [format!("{UNIT}.service"), format!("{UNIT}.timer")]
-        .iter()
-        .map(|f| dir.join(f))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +634,40 @@ mod tests {
             "<Arguments>--db &quot;/home/anna/Bücher/Firma 100%.db&quot; --log dunning run --send --scheduled</Arguments>"
         ));
         assert_eq!(windows_word(r#"C:\a b\"x""#), r#""C:\a b\\\"x\"""#);
+    }
+
+    #[test]
+    fn the_launchd_agent_and_the_windows_task_are_written_and_removed() {
+        let home = tempfile::tempdir().unwrap();
+        let dirs = JobDirs {
+            config: home.path().join("config"),
+            home: home.path().to_path_buf(),
+        };
+        let r = Scheduler::Launchd.install(&job(), &dirs, false).unwrap();
+        let plist = home
+            .path()
+            .join("Library/LaunchAgents/app.overdue.daily-run.plist");
+        assert_eq!(r.files, vec![plist.display().to_string()]);
+        assert_eq!(
+            std::fs::read_to_string(&plist).unwrap(),
+            launchd_plist(&job())
+        );
+        assert!(Scheduler::Launchd.installed(&dirs) && !Scheduler::Systemd.installed(&dirs));
+        let r = Scheduler::TaskScheduler
+            .install(&job(), &dirs, false)
+            .unwrap();
+        let bytes = std::fs::read(&r.files[0]).unwrap();
+        assert_eq!(&bytes[..2], [0xFF, 0xFE], "UTF-16LE with a byte order mark");
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        assert_eq!(String::from_utf16(&units).unwrap(), windows_task(&job()));
+        assert!(r.note.contains("schtasks /Create /XML"), "{}", r.note);
+        for s in [Scheduler::Launchd, Scheduler::TaskScheduler] {
+            assert_eq!(s.uninstall(&dirs, false).unwrap().files.len(), 1);
+            assert!(!s.installed(&dirs) && s.files(&dirs).is_empty());
+        }
     }
 
     #[test]

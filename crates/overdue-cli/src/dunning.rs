@@ -50,8 +50,8 @@ pub enum DunningCommand {
         scheduled: bool,
     },
     /// The daily run when Overdue is closed: a per-user scheduled job (a systemd user
-    /// timer on Linux) at the dunning settings' run time; `--print` shows the job files
-    /// for Linux, macOS and Windows.
+    /// timer on Linux, a launchd agent on macOS, a Task Scheduler task on Windows) at the
+    /// dunning settings' run time; `--print` shows the job files for all three.
     Schedule {
         /// Install the job at this time (HH:MM, local); default: the settings' run time.
         #[arg(long, conflicts_with = "off")]

@@ -19,8 +19,8 @@ send: boolean,
  */
 when_closed: boolean, 
 /**
- * This computer's scheduler is set up by Overdue itself (Linux: a systemd user
- * timer); elsewhere `overdue dunning schedule --print` writes the job to load by hand.
+ * This computer's scheduler is set up by Overdue itself (a systemd user timer on
+ * Linux, a launchd agent on macOS, a Task Scheduler task on Windows).
  */
 automated: boolean, 
 /**
