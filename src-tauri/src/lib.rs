@@ -1189,7 +1189,6 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_notification::init())
         .manage(Shell {
             api,
             config_file,
@@ -1215,13 +1214,15 @@ pub fn run() {
                     .dunning_daily_loop(|r| {
                         let _ = match r {
                             Ok(event) => {
-                                // The scheduled job notified the desktop itself.
+                                // The scheduled job notified the desktop itself. The
+                                // window's own run notifies through notify-rust, as the
+                                // CLI does (the crate tauri-plugin-notification wraps;
+                                // the plugin would also inject a script into the page
+                                // that needs a permission the UI has no use for).
                                 if !event.by_job {
-                                    use tauri_plugin_notification::NotificationExt;
-                                    if let Err(e) = handle
-                                        .notification()
-                                        .builder()
-                                        .title(&event.digest.title)
+                                    if let Err(e) = notify_rust::Notification::new()
+                                        .appname("Overdue")
+                                        .summary(&event.digest.title)
                                         .body(&event.digest.body)
                                         .show()
                                     {

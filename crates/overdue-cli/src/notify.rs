@@ -1,7 +1,8 @@
 //! The desktop notification after a scheduled daily run (issue 17): what was sent and
 //! what needs a person, in the words of [`overdue_api::daily_run::RunDigest`], shown by
 //! the desktop's notification service (freedesktop notifications over D-Bus on Linux,
-//! through notify-rust, the crate tauri-plugin-notification uses in the window). A
+//! through notify-rust, the crate tauri-plugin-notification wraps; the window's shell
+//! uses it the same way). A
 //! computer without a notification service (a server, CI) loses only the popup: the run
 //! is recorded in `daily-run.json` either way, and the window's banner shows it.
 

@@ -33,6 +33,79 @@ fn exec_start(service: &str) -> Vec<String> {
     overdue_api::schedule::exec_start(service).expect("an ExecStart line")
 }
 
+/// The launchd agent's `ProgramArguments`, XML entities decoded.
+fn plist_arguments(printed: &str) -> Vec<String> {
+    let from = printed
+        .find("<key>ProgramArguments</key>")
+        .expect("an agent");
+    let array = &printed[from..printed[from..].find("</array>").unwrap() + from];
+    array
+        .split("<string>")
+        .skip(1)
+        .map(|s| {
+            s[..s.find("</string>").unwrap()]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// The Windows task's `Command` and `Arguments`, the arguments split as
+/// `CommandLineToArgvW` splits them (2n backslashes and a quote: n backslashes and a
+/// quote that opens or closes; 2n+1: n backslashes and a literal quote).
+fn windows_command(printed: &str) -> Vec<String> {
+    let unxml = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let from = printed.find(&open).expect("a task") + open.len();
+        unxml(&printed[from..from + printed[from..].find('<').unwrap()])
+    };
+    let mut words = vec![tag("Command")];
+    let line: Vec<char> = tag("Arguments").chars().collect();
+    let (mut cur, mut quoted, mut any, mut i) = (String::new(), false, false, 0);
+    while i < line.len() {
+        match line[i] {
+            '\\' => {
+                let n = line[i..].iter().take_while(|c| **c == '\\').count();
+                i += n;
+                if line.get(i) == Some(&'"') {
+                    cur.push_str(&"\\".repeat(n / 2));
+                    if n % 2 == 1 {
+                        cur.push('"');
+                        i += 1;
+                    }
+                } else {
+                    cur.push_str(&"\\".repeat(n));
+                }
+                continue;
+            }
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' | '\t' if !quoted => {
+                if any || !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => cur.push(c),
+        }
+        i += 1;
+    }
+    if any || !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
 fn last_run(home: &Path) -> serde_json::Value {
     let file = home.join("data/overdue/daily-run.json");
     serde_json::from_str(&std::fs::read_to_string(&file).expect("the run was recorded")).unwrap()
@@ -101,6 +174,25 @@ fn the_daily_job_is_written_runs_and_records_what_it_did() {
         !home.join("config/systemd").exists(),
         "--print installs nothing"
     );
+
+    // The launchd agent's and the Windows task's commands, read back as launchd and
+    // CommandLineToArgvW read them, are the same command, and it runs here.
+    let agent = plist_arguments(&printed);
+    let task = windows_command(&printed);
+    assert_eq!(agent, task, "the agent and the task run the same command");
+    assert_eq!(agent[0], env!("CARGO_BIN_EXE_overdue"));
+    assert_eq!(&agent[1..3], ["--db", db_s.as_str()]);
+    let o = Command::new(&agent[0])
+        .args(&agent[1..])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("OVERDUE_TODAY", "2026-12-06")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(last_run(home)["ok"], true);
 
     // A bad time is refused, naming the field.
     let o = overdue(
