@@ -53,6 +53,7 @@ pub mod limitation;
 pub mod logging;
 pub mod reports;
 pub mod schedule;
+mod template_env;
 pub mod templates;
 
 use std::sync::Arc;

@@ -16,7 +16,7 @@
 // a float.
 #![allow(clippy::disallowed_types)]
 
-use minijinja::{Environment, UndefinedBehavior};
+use crate::template_env::environment;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -302,14 +302,6 @@ pub fn shipped_keys() -> Vec<(String, String)> {
     out
 }
 
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    // Plain-text messages: nothing is HTML-escaped.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    env
-}
-
 /// Renders a template against a context.
 pub fn render(subject: &str, body: &str, ctx: &MessageContext) -> Result<DunningMessage, ApiError> {
     let env = environment();
@@ -364,6 +356,19 @@ pub fn validate(subject: &str, body: &str) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `template` fuzz target renders against the sample context as JSON: the file
+    /// follows the context's shape (rewritten here when it changed; commit it).
+    #[test]
+    fn the_fuzz_targets_sample_context_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/template_sample.json");
+        let now = serde_json::to_string_pretty(&MessageContext::sample()).unwrap() + "\n";
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(now.as_str()) {
+            std::fs::write(&path, &now).unwrap();
+            panic!("{} was stale and is rewritten: commit it", path.display());
+        }
+    }
 
     #[test]
     fn every_shipped_template_renders_against_the_sample() {
