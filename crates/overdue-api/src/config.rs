@@ -31,14 +31,6 @@ pub fn daily_run_file() -> Result<PathBuf, ApiError> {
     Ok(dirs()?.data_dir().join("daily-run.json"))
 }
 
-/// The user's configuration folder (`~/.config` on Linux), where per-user scheduled
-/// jobs live.
-pub fn user_config_dir() -> Result<PathBuf, ApiError> {
-    directories::BaseDirs::new()
-        .map(|b| b.config_dir().to_path_buf())
-        .ok_or_else(|| ApiError::new(ErrorCode::Io, "Cannot find your home folder."))
-}
-
 /// True when `target` names a PostgreSQL server rather than a SQLite file.
 pub fn is_server(target: &str) -> bool {
     overdue_store::is_postgres_url(target)

@@ -27,9 +27,6 @@ pub struct DailyRunDto {
     pub send: bool,
     /// A scheduled job runs it also while Overdue is closed.
     pub when_closed: bool,
-    /// This computer's scheduler is set up by Overdue itself (a systemd user timer on
-    /// Linux, a launchd agent on macOS, a Task Scheduler task on Windows).
-    pub automated: bool,
     /// The job's files on this computer.
     pub files: Vec<String>,
     /// What the scheduler said when the job was changed ("" = it took the change).
@@ -212,7 +209,8 @@ impl DunningRunResult {
     }
 }
 
-fn parse_time(text: &str) -> Result<NaiveTime, ApiError> {
+/// A time of day as typed (`HH:MM`); the error names the field `at`.
+pub fn parse_time(text: &str) -> Result<NaiveTime, ApiError> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
         ApiError::field(
             "at",
@@ -285,7 +283,6 @@ impl Api {
             at: settings.run_time.trim().to_string(),
             send: settings.auto_send,
             when_closed,
-            automated: true,
             files: scheduler.files(&dirs),
             note: String::new(),
             last_run,

@@ -7,8 +7,8 @@
 //! a launchd agent on macOS (`~/Library/LaunchAgents`, loaded with `launchctl load -w`)
 //! and a Task Scheduler task on Windows (its UTF-16 XML kept under `%APPDATA%\Overdue`
 //! and registered with `schtasks /Create /XML`); [`Scheduler`] picks the computer's
-//! own. Only the Linux commands have been run for real here. Each runs `overdue --db BOOK --log dunning run [--send] --scheduled`, which
-//! records its outcome in `daily-run.json` beside the default book, also when the book
+//! own. Only the Linux commands have been run for real here. Each runs
+//! `overdue --db BOOK --log dunning run [--send] --scheduled`, which records its outcome in `daily-run.json` beside the default book, also when the book
 //! cannot be opened, so the window and `dunning schedule` can say when it last ran and
 //! what it did. The outbox's claim-before-send keeps a retried run from sending twice.
 
@@ -120,7 +120,7 @@ pub fn launchd_plist(job: &DailyJob) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n\
          <plist version=\"1.0\">\n<dict>\n\
-         \x20 <key>Label</key>\n  <string>app.overdue.daily-run</string>\n\
+         \x20 <key>Label</key>\n  <string>{LAUNCHD_LABEL}</string>\n\
          \x20 <key>ProgramArguments</key>\n  <array>\n{args}  </array>\n\
          \x20 <key>StartCalendarInterval</key>\n  <dict>\n\
          \x20   <key>Hour</key>\n    <integer>{}</integer>\n\
@@ -200,12 +200,12 @@ fn io(path: &Path, e: std::io::Error) -> ApiError {
 /// `timers.target.wants` link enables the timer without a running session; with
 /// `activate`, a running one is asked to reload and start it (tests leave the user's
 /// session alone).
-pub fn install_systemd(
+fn install_systemd(
     job: &DailyJob,
     config_dir: &Path,
     activate: bool,
 ) -> Result<ScheduleReport, ApiError> {
-    let dir = config_dir.join("systemd").join("user");
+    let dir = systemd_dir(config_dir);
     let wants = dir.join("timers.target.wants");
     std::fs::create_dir_all(&wants).map_err(|e| io(&wants, e))?;
     let service = dir.join(format!("{UNIT}.service"));
@@ -238,8 +238,8 @@ pub fn install_systemd(
 }
 
 /// Stops (with `activate`) and removes the systemd user units.
-pub fn uninstall_systemd(config_dir: &Path, activate: bool) -> Result<ScheduleReport, ApiError> {
-    let dir = config_dir.join("systemd").join("user");
+fn uninstall_systemd(config_dir: &Path, activate: bool) -> Result<ScheduleReport, ApiError> {
+    let dir = systemd_dir(config_dir);
     if activate {
         let _ = systemctl(&["stop", &format!("{UNIT}.timer")]);
     }
@@ -266,16 +266,12 @@ pub fn uninstall_systemd(config_dir: &Path, activate: bool) -> Result<ScheduleRe
     })
 }
 
-/// True when the units are installed under `config_dir`.
-pub fn systemd_installed(config_dir: &Path) -> bool {
-    config_dir
-        .join("systemd")
-        .join("user")
-        .join(format!("{UNIT}.timer"))
-        .exists()
+/// Where systemd keeps a user's units under the configuration folder.
+fn systemd_dir(config_dir: &Path) -> PathBuf {
+    config_dir.join("systemd").join("user")
 }
 
-/// The launchd agent's label, and the Task Scheduler task's name.
+/// The launchd agent's label (and its file's name).
 pub const LAUNCHD_LABEL: &str = "app.overdue.daily-run";
 /// The Task Scheduler task's name.
 pub const WINDOWS_TASK: &str = "Overdue daily run";
@@ -328,7 +324,7 @@ impl Scheduler {
     fn paths(self, dirs: &JobDirs) -> Vec<PathBuf> {
         match self {
             Scheduler::Systemd => {
-                let dir = dirs.config.join("systemd").join("user");
+                let dir = systemd_dir(&dirs.config);
                 vec![
                     dir.join(format!("{UNIT}.service")),
                     dir.join(format!("{UNIT}.timer")),
@@ -448,8 +444,9 @@ impl Scheduler {
     }
 }
 
-/// Runs a scheduler's command; `Err` carries what it said.
-fn run(program: &str, args: &[&str]) -> Result<(), String> {
+/// Runs a scheduler's command; `Err` carries what it said on stderr, or `silent` when
+/// it failed without a word.
+fn run_saying(program: &str, args: &[&str], silent: &str) -> Result<(), String> {
     let out = std::process::Command::new(program)
         .args(args)
         .output()
@@ -459,29 +456,22 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     } else {
         let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
         Err(if err.is_empty() {
-            format!("{program} failed")
+            silent.to_string()
         } else {
             err
         })
     }
 }
 
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_saying(program, args, &format!("{program} failed"))
+}
+
 fn systemctl(args: &[&str]) -> Result<(), String> {
-    let out = std::process::Command::new("systemctl")
-        .arg("--user")
-        .args(args)
-        .output()
-        .map_err(|e| format!("systemctl: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        Err(if err.is_empty() {
-            "no systemd user session".to_string()
-        } else {
-            err
-        })
-    }
+    let args: Vec<&str> = std::iter::once("--user")
+        .chain(args.iter().copied())
+        .collect();
+    run_saying("systemctl", &args, "no systemd user session")
 }
 
 /// The outcome of the last scheduled run, kept beside the default book.
@@ -528,22 +518,21 @@ pub fn outcome(
 ) -> LastRun {
     let at = at.to_rfc3339_opts(SecondsFormat::Secs, true);
     match result {
-        Ok(d) => LastRun {
-            at,
-            title: d.title.clone(),
-            db: db.to_string(),
-            ok: !d.failed,
-            summary: if d.failed {
-                String::new()
+        Ok(d) => {
+            let (summary, error) = if d.failed {
+                (String::new(), d.body.clone())
             } else {
-                d.body.clone()
-            },
-            error: if d.failed {
-                d.body.clone()
-            } else {
-                String::new()
-            },
-        },
+                (d.body.clone(), String::new())
+            };
+            LastRun {
+                at,
+                title: d.title.clone(),
+                db: db.to_string(),
+                ok: !d.failed,
+                summary,
+                error,
+            }
+        }
         Err(e) => LastRun {
             at,
             title: String::new(),
@@ -673,14 +662,18 @@ mod tests {
     #[test]
     fn installing_writes_and_links_the_units_and_removing_takes_them_away() {
         let dir = tempfile::tempdir().unwrap();
-        let r = install_systemd(&job(), dir.path(), false).unwrap();
-        assert!(r.installed && systemd_installed(dir.path()));
+        let dirs = JobDirs {
+            config: dir.path().to_path_buf(),
+            home: dir.path().to_path_buf(),
+        };
+        let r = Scheduler::Systemd.install(&job(), &dirs, false).unwrap();
+        assert!(r.installed && Scheduler::Systemd.installed(&dirs));
         let link = dir
             .path()
             .join("systemd/user/timers.target.wants/overdue-daily-run.timer");
         assert!(std::fs::symlink_metadata(&link).is_ok());
-        let r = uninstall_systemd(dir.path(), false).unwrap();
+        let r = Scheduler::Systemd.uninstall(&dirs, false).unwrap();
         assert_eq!(r.files.len(), 3);
-        assert!(!systemd_installed(dir.path()));
+        assert!(!Scheduler::Systemd.installed(&dirs));
     }
 }

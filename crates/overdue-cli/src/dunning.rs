@@ -1144,16 +1144,10 @@ pub async fn schedule(
     let cli = std::env::current_exe()
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("the overdue program's path: {e}")))?;
     if print {
-        let time = chrono::NaiveTime::parse_from_str(at.trim(), "%H:%M").map_err(|_| {
-            ApiError::field(
-                "at",
-                format!("\"{at}\" is not a time of day: write HH:MM, e.g. 08:00."),
-            )
-        })?;
         let job = schedule::DailyJob {
             cli,
             db: overdue_api::daily_run::job_book(db)?,
-            at: time,
+            at: overdue_api::daily_run::parse_time(&at)?,
             send: now.send,
         };
         println!(
@@ -1162,10 +1156,14 @@ pub async fn schedule(
         );
         println!("{}", schedule::systemd_service(&job));
         println!("{}", schedule::systemd_timer(&job));
-        println!("# launchd agent (macOS): ~/Library/LaunchAgents/app.overdue.daily-run.plist");
+        println!(
+            "# launchd agent (macOS): ~/Library/LaunchAgents/{}.plist",
+            schedule::LAUNCHD_LABEL
+        );
         println!("{}", schedule::launchd_plist(&job));
         println!(
-            "# Task Scheduler (Windows): schtasks /Create /XML FILE /TN \"Overdue daily run\""
+            "# Task Scheduler (Windows): schtasks /Create /XML FILE /TN \"{}\"",
+            schedule::WINDOWS_TASK
         );
         println!("{}", schedule::windows_task(&job));
         return Ok(());

@@ -40,19 +40,16 @@ pub struct JobLock {
 }
 
 impl JobLock {
-    /// Releases the job's lock before returning. Should the unlock fail, the connection
-    /// is closed, which releases the lock as well.
+    /// Releases the job's lock before returning. Should the unlock fail, dropping the
+    /// connection closes it, which releases the lock as well.
     pub async fn release(mut self) {
         if let Some((mut conn, key)) = self.conn.take() {
             let unlocked = sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
                 .bind(key)
                 .fetch_one(&mut *conn)
                 .await;
-            match unlocked {
-                Ok(true) => {
-                    let _ = conn.close().await;
-                }
-                _ => drop(conn),
+            if matches!(unlocked, Ok(true)) {
+                let _ = conn.close().await;
             }
         }
     }

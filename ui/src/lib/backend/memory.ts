@@ -758,7 +758,7 @@ export class MemoryBackend implements Backend {
 
   // The scheduled job is the core's (it writes systemd units): the browser preview keeps
   // the choice only.
-  private daily: DailyRunDto = { at: "", send: false, when_closed: false, automated: false, files: [], note: "", last_run: null, banner: null };
+  private daily: DailyRunDto = { at: "", send: false, when_closed: false, files: [], note: "", last_run: null, banner: null };
   async dailyRun(): Promise<DailyRunDto> {
     return { ...this.daily };
   }

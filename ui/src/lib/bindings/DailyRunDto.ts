@@ -19,11 +19,6 @@ send: boolean,
  */
 when_closed: boolean, 
 /**
- * This computer's scheduler is set up by Overdue itself (a systemd user timer on
- * Linux, a launchd agent on macOS, a Task Scheduler task on Windows).
- */
-automated: boolean, 
-/**
  * The job's files on this computer.
  */
 files: Array<string>, 
