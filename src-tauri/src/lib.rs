@@ -1214,20 +1214,9 @@ pub fn run() {
                     .dunning_daily_loop(|r| {
                         let _ = match r {
                             Ok(event) => {
-                                // The scheduled job notified the desktop itself. The
-                                // window's own run notifies through notify-rust, as the
-                                // CLI does (the crate tauri-plugin-notification wraps;
-                                // the plugin would also inject a script into the page
-                                // that needs a permission the UI has no use for).
+                                // The scheduled job notified the desktop itself.
                                 if !event.by_job {
-                                    if let Err(e) = notify_rust::Notification::new()
-                                        .appname("Overdue")
-                                        .summary(&event.digest.title)
-                                        .body(&event.digest.body)
-                                        .show()
-                                    {
-                                        tracing::warn!(error = %e, "no desktop notification");
-                                    }
+                                    overdue_api::daily_run::notify_desktop(&event.digest);
                                 }
                                 handle.emit("dunning-run", event.digest)
                             }

@@ -209,6 +209,30 @@ impl DunningRunResult {
     }
 }
 
+/// Shows what a run did as a desktop notification: the freedesktop notification
+/// service over D-Bus on Linux (and the platform's own elsewhere), through notify-rust,
+/// the crate tauri-plugin-notification wraps. The scheduled job calls it after each run,
+/// the window after its own; the plugin itself is not used, as it would inject a script
+/// into the page that needs a permission the UI has no use for. A computer without a
+/// notification service (a server, CI) loses only the popup: the run is recorded in
+/// `daily-run.json` either way, and the window's banner shows it. Never fails.
+pub fn notify_desktop(digest: &RunDigest) {
+    let mut n = notify_rust::Notification::new();
+    n.appname("Overdue")
+        .summary(&digest.title)
+        .body(&digest.body);
+    #[cfg(all(unix, not(target_os = "macos")))]
+    n.urgency(if digest.attention {
+        notify_rust::Urgency::Critical
+    } else {
+        notify_rust::Urgency::Normal
+    });
+    match n.show() {
+        Ok(_) => tracing::info!(title = %digest.title, "desktop notification shown"),
+        Err(e) => tracing::warn!(error = %e, "no desktop notification (no notification service)"),
+    }
+}
+
 /// A time of day as typed (`HH:MM`); the error names the field `at`.
 pub fn parse_time(text: &str) -> Result<NaiveTime, ApiError> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {

@@ -11,7 +11,6 @@ mod credit;
 mod dunning;
 mod latefees;
 mod ledger;
-mod notify;
 mod pdf;
 
 use std::process::ExitCode;
@@ -614,7 +613,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             tracing::warn!(error = %e.message, "the daily run's outcome could not be recorded");
         }
         tracing::info!(ok = record.ok, "scheduled run recorded");
-        notify::desktop(&record.digest());
+        overdue_api::daily_run::notify_desktop(&record.digest());
     }
     result
 }
