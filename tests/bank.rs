@@ -5,8 +5,6 @@
 //! lists the debtors who paid and warns that the statement is old. The CLI reads the
 //! same file to check each entry's status.
 
-use std::time::Duration;
-
 use fantoccini::Locator;
 use overdue_e2e::{cli, cli_json, s, App, Home};
 
@@ -336,9 +334,8 @@ async fn a_statement_is_imported_reviewed_and_the_dunning_preview_changes() {
     app.screenshot("bank-3-reviewed.png").await;
 
     // The screen at the smallest supported size.
-    let (w, h) = app.client.get_window_size().await.unwrap_or((1280, 800));
-    if app.client.set_window_size(1024, 700).await.is_ok() {
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = app.window_size().await;
+    if app.resize((1024, 700)).await {
         app.screenshot("bank-4-1024x700.png").await;
         let overview = app.wait_testid("bank-overview").await;
         overview
@@ -356,18 +353,10 @@ async fn a_statement_is_imported_reviewed_and_the_dunning_preview_changes() {
         app.click("match-close").await;
         app.wait_gone("match-dialog").await;
         // And at full HD (the test script's screen is 1920x1080).
-        if app.client.set_window_size(1920, 1080).await.is_ok() {
-            tokio::time::sleep(Duration::from_millis(500)).await;
+        if app.resize((1920, 1080)).await {
             app.screenshot("bank-4b-1920x1080.png").await;
         }
-        let _ = app
-            .client
-            .set_window_size(
-                u32::try_from(w).unwrap_or(1280),
-                u32::try_from(h).unwrap_or(800),
-            )
-            .await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        app.resize(before).await;
     }
 
     // After: Acme and Beta paid; only Gamma is reminded, and the statement is old.

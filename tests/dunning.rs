@@ -441,13 +441,12 @@ async fn the_daily_run_is_scheduled_in_settings_and_runs_while_the_window_is_clo
     .await;
     let status = app.texts("daily-run-status").await.join(" ");
     assert!(status.contains("overdue-daily-run.timer"), "{status}");
-    let (w, h) = app.client.get_window_size().await.unwrap_or((1280, 800));
-    for (name, (sw, sh)) in [
+    let before = app.window_size().await;
+    for (name, size) in [
         ("daily-run-1024x700.png", (1024, 700)),
         ("daily-run-1920x1080.png", (1920, 1080)),
     ] {
-        if app.client.set_window_size(sw, sh).await.is_ok() {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if app.resize(size).await {
             let card = app.wait_testid("daily-run-settings").await;
             let _ = app
                 .client
@@ -459,13 +458,7 @@ async fn the_daily_run_is_scheduled_in_settings_and_runs_while_the_window_is_clo
             app.screenshot(name).await;
         }
     }
-    let _ = app
-        .client
-        .set_window_size(
-            u32::try_from(w).unwrap_or(1280),
-            u32::try_from(h).unwrap_or(800),
-        )
-        .await;
+    app.resize(before).await;
     app.quit_without_page_errors().await;
 
     // The job as systemd would start it at 07:30, the window closed.

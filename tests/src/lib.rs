@@ -360,6 +360,25 @@ impl App {
         app
     }
 
+    /// The window's size now, to give back with [`App::resize`] after looking at others.
+    pub async fn window_size(&self) -> (u32, u32) {
+        let (w, h) = self.client.get_window_size().await.unwrap_or((1280, 800));
+        (
+            u32::try_from(w).unwrap_or(1280),
+            u32::try_from(h).unwrap_or(800),
+        )
+    }
+
+    /// Sizes the window and lets the layout settle; false when the window manager
+    /// refused the size.
+    pub async fn resize(&self, (w, h): (u32, u32)) -> bool {
+        let ok = self.client.set_window_size(w, h).await.is_ok();
+        if ok {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        ok
+    }
+
     /// Saves a PNG screenshot of the window under `tests/artifacts/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // WebKitGTK under Xvfb can hand out the last painted frame: let two frames render

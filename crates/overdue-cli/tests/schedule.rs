@@ -7,15 +7,30 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn overdue(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_overdue"))
-        .args(args)
-        .env("HOME", home)
+/// `program` in the test's home: its config, data and state folders, and a fixed today.
+fn in_home(home: &Path, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new(program);
+    c.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_STATE_HOME", home.join("state"))
+        .env("OVERDUE_TODAY", "2026-12-06");
+    c
+}
+
+/// A job's command (`words[0]` the program) run as its scheduler would.
+fn run_job(home: &Path, words: &[String]) -> Output {
+    in_home(home, &words[0])
+        .args(&words[1..])
+        .output()
+        .expect("the job's program runs")
+}
+
+/// `overdue ARGS`, never reaching the user's own systemd session.
+fn overdue(home: &Path, args: &[&str]) -> Output {
+    in_home(home, env!("CARGO_BIN_EXE_overdue"))
+        .args(args)
         .env("OVERDUE_NO_SYSTEMCTL", "1")
-        .env("OVERDUE_TODAY", "2026-12-06")
         .output()
         .expect("the overdue binary runs")
 }
@@ -182,15 +197,7 @@ fn the_daily_job_is_written_runs_and_records_what_it_did() {
     assert_eq!(agent, task, "the agent and the task run the same command");
     assert_eq!(agent[0], env!("CARGO_BIN_EXE_overdue"));
     assert_eq!(&agent[1..3], ["--db", db_s.as_str()]);
-    let o = Command::new(&agent[0])
-        .args(&agent[1..])
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("OVERDUE_TODAY", "2026-12-06")
-        .output()
-        .unwrap();
+    let o = run_job(home, &agent);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(last_run(home)["ok"], true);
 
@@ -227,15 +234,7 @@ fn the_daily_job_is_written_runs_and_records_what_it_did() {
     assert_eq!(words[0], env!("CARGO_BIN_EXE_overdue"));
     assert_eq!(&words[1..3], ["--db", db_s.as_str()]);
     assert_eq!(words.last().unwrap(), "--scheduled");
-    let o = Command::new(&words[0])
-        .args(&words[1..])
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("OVERDUE_TODAY", "2026-12-06")
-        .output()
-        .unwrap();
+    let o = run_job(home, &words);
     assert!(o.status.success(), "{}", text(&o));
     let run = last_run(home);
     assert_eq!(run["ok"], true, "{run}");
