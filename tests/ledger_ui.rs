@@ -103,16 +103,20 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     };
     let before = aging_total();
 
+    // As Excel saves "CSV" on a German Windows: semicolons, decimal commas, Windows-1252
+    // (the ä of Fälligkeit and Währung is the one byte 0xE4, not UTF-8).
     let file = home.data().join("export.csv");
-    std::fs::write(
-        &file,
-        format!(
-            "Rechnungsnummer;Kundennummer;Rechnungsdatum;Fälligkeit;Betrag;Währung\n\
-             E2E-1;{reference};2026-08-01;2026-08-31;1.000,50;EUR\n\
-             E2E-2;{reference};2026-10-01;2026-10-31;234,25;EUR\n"
-        ),
-    )
-    .unwrap();
+    let text = format!(
+        "Rechnungsnummer;Kundennummer;Rechnungsdatum;Fälligkeit;Betrag;Währung\r\n\
+         E2E-1;{reference};2026-08-01;2026-08-31;1.000,50;EUR\r\n\
+         E2E-2;{reference};2026-10-01;2026-10-31;234,25;EUR\r\n"
+    );
+    let windows_1252: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1 text"))
+        .collect();
+    assert!(std::str::from_utf8(&windows_1252).is_err());
+    std::fs::write(&file, windows_1252).unwrap();
 
     app.click("nav-reports").await;
     let shown_before = app
@@ -126,6 +130,16 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
         t.len() == 1 && t[0].contains("export.csv:2: amount")
     })
     .await;
+    app.wait_texts("import-encoding", "the encoding read", |t| {
+        t.len() == 1 && t[0] == "Text encoding: windows-1252 (detected from the file)"
+    })
+    .await;
+    let due = app.wait_testid("map-due_date").await;
+    assert_eq!(
+        due.prop("value").await.unwrap().as_deref(),
+        Some("Fälligkeit"),
+        "the header is read in its encoding and mapped"
+    );
     app.click("import-decimal-comma").await;
     app.wait_texts("import-check", "every row checks out", |t| {
         t.len() == 1 && t[0].contains("2 to import")
@@ -134,7 +148,9 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     app.screenshot("import-wizard.png").await;
     app.click("import-run").await;
     app.wait_texts("import-summary", "the import summary", |t| {
-        t.len() == 1 && t[0].contains("Imported 2 invoices")
+        t.len() == 1
+            && t[0].contains("Imported 2 invoices")
+            && t[0].contains("(read as windows-1252)")
     })
     .await;
 

@@ -6,6 +6,9 @@
 //! - invoices: `number,debtor_external_id,issue_date,due_date,amount,currency,description`
 //! - payments: `debtor_external_id,date,amount,currency,reference,invoice_number`
 //!
+//! Files in UTF-8 (with or without a BOM), UTF-16 and Windows-1252 (what Excel and most
+//! accounting programs on Windows save as CSV) are read; the summary says which it was.
+//!
 //! Dates are ISO (`2026-03-31`), amounts use a dot for decimals and no thousands
 //! separators. Every row is checked before anything is written; any problem refuses the
 //! whole file with one `file:line: column: what is wrong` entry per problem (in
@@ -32,17 +35,12 @@ use overdue_store::{DemoDebtor, NewInvoice, NewPayment};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::csv_rows::{self, delimiter_of, header_of, read_rows, suggest, Problems, Shape};
 use crate::error::FieldErrorDto;
 use crate::ledger::{parse_date, parse_positive};
 use crate::{Api, ApiError, ErrorCode};
 
-/// A line longer than this is refused (nothing in these files comes near it; a longer one
-/// is a wrong file or an attack on memory).
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
-/// A field longer than this is refused.
-pub const MAX_FIELD_BYTES: usize = 2000;
-/// At most this many problems are listed; the message says how many there were in all.
-const MAX_ERRORS: usize = 200;
+pub use crate::csv_rows::{MAX_FIELD_BYTES, MAX_LINE_BYTES};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -60,54 +58,22 @@ pub enum ImportKind {
 impl ImportKind {
     /// The canonical header row.
     pub fn header(self) -> &'static [&'static str] {
-        match self {
-            ImportKind::Debtors => &[
-                "external_id",
-                "name",
-                "kind",
-                "email",
-                "phone",
-                "address",
-                "postal_code",
-                "city",
-                "country",
-                "currency",
-                "payment_terms_days",
-                "credit_limit",
-            ],
-            ImportKind::Invoices => &[
-                "number",
-                "debtor_external_id",
-                "issue_date",
-                "due_date",
-                "amount",
-                "currency",
-                "description",
-            ],
-            ImportKind::Payments => &[
-                "debtor_external_id",
-                "date",
-                "amount",
-                "currency",
-                "reference",
-                "invoice_number",
-            ],
-        }
+        self.shape().header
     }
 
     fn required(self) -> &'static [&'static str] {
-        match self {
-            ImportKind::Debtors => &["external_id", "name", "currency"],
-            ImportKind::Invoices => &["number", "debtor_external_id", "issue_date", "amount"],
-            ImportKind::Payments => &["debtor_external_id", "date", "amount"],
-        }
+        self.shape().required
     }
 
     fn noun(self) -> &'static str {
+        self.shape().noun
+    }
+
+    fn shape(self) -> Shape {
         match self {
-            ImportKind::Debtors => "debtors",
-            ImportKind::Invoices => "invoices",
-            ImportKind::Payments => "payments",
+            ImportKind::Debtors => csv_rows::DEBTORS,
+            ImportKind::Invoices => csv_rows::INVOICES,
+            ImportKind::Payments => csv_rows::PAYMENTS,
         }
     }
 }
@@ -124,6 +90,9 @@ pub struct ImportSummary {
     pub imported: u32,
     /// Rows identical to what was already stored, left alone.
     pub skipped: u32,
+    /// The encoding the file was read in ("UTF-8", "windows-1252", "UTF-16LE"): files
+    /// exported on Windows are read as they were written, not refused.
+    pub encoding: String,
 }
 
 /// One data row: its line and its fields by canonical column.
@@ -145,30 +114,10 @@ impl Row<'_> {
     }
 }
 
-/// Collects `file:line: column: what is wrong` entries.
-struct Problems {
-    file: String,
-    list: Vec<(u64, FieldErrorDto)>,
-    count: usize,
-}
-
 impl Problems {
-    fn add(&mut self, line: u64, column: &str, what: impl Into<String>) {
-        self.count += 1;
-        if self.list.len() < MAX_ERRORS {
-            self.list.push((
-                line,
-                FieldErrorDto {
-                    field: format!("{}:{line}: {column}", self.file),
-                    message: what.into(),
-                },
-            ));
-        }
-    }
-
     fn into_error(mut self, kind: ImportKind) -> ApiError {
         // Checks run column by column and then across rows: list the problems in file order.
-        self.list.sort_by_key(|(line, _)| *line);
+        self.list.sort_by_key(|(line, _, _)| *line);
         let more = if self.count > self.list.len() {
             format!(" (the first {} are listed)", self.list.len())
         } else {
@@ -183,176 +132,13 @@ impl Problems {
                 self.file,
                 kind.noun()
             ),
-            fields: self.list.into_iter().map(|(_, f)| f).collect(),
+            fields: self
+                .list
+                .into_iter()
+                .map(|(_, field, message)| FieldErrorDto { field, message })
+                .collect(),
         }
     }
-}
-
-fn normalise(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// A row as read: its line, each field (`None` when unreadable) and the column names.
-type RawRow = (u64, Vec<Option<String>>, Vec<&'static str>);
-
-/// Splits the file into header-mapped rows, reporting encoding, size and shape problems.
-fn read_rows(kind: ImportKind, bytes: &[u8], problems: &mut Problems) -> Vec<RawRow> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        problems.add(
-            1,
-            "header",
-            format!(
-                "the file is empty: the first line must be the header {}",
-                kind.header().join(",")
-            ),
-        );
-        return Vec::new();
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut header: Option<Vec<&'static str>> = None;
-    let mut lines = LineCounter::new(bytes);
-    let mut out = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                problems.add(line, "line", format!("cannot be read as CSV: {e}"));
-                break;
-            }
-        }
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        // From the byte offset: the csv reader's own line count skips blank lines.
-        let line = lines.at(start).max(line);
-        let end = reader.position().byte() as usize;
-        if end.saturating_sub(start) > MAX_LINE_BYTES || record.as_slice().len() > MAX_LINE_BYTES {
-            problems.add(
-                line,
-                "line",
-                format!(
-                    "is longer than {MAX_LINE_BYTES} bytes: this does not look like a {} file",
-                    kind.noun()
-                ),
-            );
-            continue;
-        }
-        let Some(columns) = &header else {
-            header = Some(map_header(kind, &record, line, problems));
-            if problems.count > 0 {
-                return Vec::new();
-            }
-            continue;
-        };
-        // A blank line (one empty field) is not a row.
-        if record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        if record.len() != columns.len() {
-            // A value that runs over line ends is a quote opened and never closed: the
-            // reader took the following lines into it.
-            let runaway = record.iter().position(|f| f.contains(&b'\n')).map(|i| {
-                columns
-                    .get(i)
-                    .map_or_else(|| "a value".to_string(), |c| c.to_string())
-            });
-            let message = match runaway {
-                Some(column) => format!(
-                    "a quote (\") opens the value of {column} and is never closed, so the lines after it were read as part of that value: close the quote or remove it"
-                ),
-                None => format!(
-                    "has {} fields but the header has {} (a comma inside a value needs quotes)",
-                    record.len(),
-                    columns.len()
-                ),
-            };
-            problems.add(line, "line", message);
-            continue;
-        }
-        let mut fields = Vec::with_capacity(record.len());
-        for (raw, column) in record.iter().zip(columns) {
-            if raw.len() > MAX_FIELD_BYTES {
-                problems.add(
-                    line,
-                    column,
-                    format!("is longer than {MAX_FIELD_BYTES} bytes"),
-                );
-                fields.push(None);
-                continue;
-            }
-            match std::str::from_utf8(raw) {
-                Ok(s)
-                    if s.chars()
-                        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
-                {
-                    problems.add(line, column, "contains control characters");
-                    fields.push(None);
-                }
-                Ok(s) => fields.push(Some(s.to_string())),
-                Err(_) => {
-                    problems.add(
-                        line,
-                        column,
-                        "is not valid UTF-8 text (save the file as CSV UTF-8)",
-                    );
-                    fields.push(None);
-                }
-            }
-        }
-        out.push((line, fields, columns.clone()));
-    }
-    if header.is_none() && problems.count == 0 {
-        problems.add(1, "header", "the header row is missing");
-    }
-    out
-}
-
-fn map_header(
-    kind: ImportKind,
-    record: &csv::ByteRecord,
-    line: u64,
-    problems: &mut Problems,
-) -> Vec<&'static str> {
-    let canonical = kind.header();
-    let mut columns = Vec::with_capacity(record.len());
-    let mut seen = HashSet::new();
-    for raw in record.iter() {
-        let Ok(text) = std::str::from_utf8(raw) else {
-            problems.add(line, "header", "is not valid UTF-8 text");
-            continue;
-        };
-        let key = normalise(text);
-        match canonical.iter().find(|c| normalise(c) == key) {
-            Some(c) if !seen.insert(*c) => {
-                problems.add(line, c, "appears twice in the header");
-            }
-            Some(c) => columns.push(*c),
-            None => problems.add(
-                line,
-                &format!("\"{}\"", text.trim()),
-                format!(
-                    "is not a column of a {} file; expected {}",
-                    kind.noun(),
-                    canonical.join(",")
-                ),
-            ),
-        }
-    }
-    for required in kind.required() {
-        if !columns.contains(required) {
-            problems.add(line, required, "column is missing from the header");
-        }
-    }
-    columns
 }
 
 /// The debtors an invoice or payment file refers to (by `debtor_external_id`).
@@ -568,7 +354,9 @@ impl Api {
             dry_run: false,
             progress: &|_| {},
         };
-        self.import_bytes(kind, file_name, bytes, &run).await
+        let (text, encoding) = overdue_bankfile::decode_text(bytes);
+        self.import_bytes(kind, file_name, text.as_bytes(), encoding, &run)
+            .await
     }
 
     /// [`Api::import_csv`] of a file in another shape: columns renamed by `options.mapping`,
@@ -581,12 +369,15 @@ impl Api {
         options: &ImportOptions,
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> Result<ImportSummary, ApiError> {
-        let bytes = reshape(kind, bytes, options)?;
+        let (text, encoding) = overdue_bankfile::decode_text(bytes);
+        let bytes = reshape(kind, text.as_bytes(), options)?;
         let run = Run {
             dry_run: false,
             progress,
         };
-        let summary = self.import_bytes(kind, file_name, &bytes, &run).await?;
+        let summary = self
+            .import_bytes(kind, file_name, &bytes, encoding, &run)
+            .await?;
         progress(ImportProgress::phase(
             "done",
             u64::from(summary.imported),
@@ -605,7 +396,9 @@ impl Api {
         bytes: &[u8],
         options: &ImportOptions,
     ) -> Result<ImportPreview, ApiError> {
-        let delimiter = delimiter_of(bytes, &options.delimiter)?;
+        let (text, encoding) = overdue_bankfile::decode_text(bytes);
+        let bytes = text.as_bytes();
+        let delimiter = delimiter_of(bytes, &options.delimiter).map_err(ApiError::invalid)?;
         let source_headers = header_of(bytes, delimiter);
         let mapping: Vec<ColumnMapping> = kind
             .header()
@@ -659,7 +452,10 @@ impl Api {
             dry_run: true,
             progress: &|_| {},
         };
-        let (summary, problems) = match self.import_bytes(kind, file_name, &bytes, &run).await {
+        let checked = self
+            .import_bytes(kind, file_name, &bytes, encoding, &run)
+            .await;
+        let (summary, problems) = match checked {
             Ok(s) => (Some(s), None),
             Err(e) if e.code == ErrorCode::Validation => (None, Some(e)),
             Err(e) => return Err(e),
@@ -677,6 +473,7 @@ impl Api {
                 })
                 .collect(),
             delimiter: (delimiter as char).to_string(),
+            encoding: encoding.to_string(),
             columns,
             sample,
             rows: summary.as_ref().map_or(0, |s| s.rows),
@@ -691,15 +488,12 @@ impl Api {
         kind: ImportKind,
         file_name: &str,
         bytes: &[u8],
+        encoding: &str,
         run: &Run<'_>,
     ) -> Result<ImportSummary, ApiError> {
         (run.progress)(ImportProgress::phase("checking", 0, 0));
-        let mut problems = Problems {
-            file: file_name.to_string(),
-            list: Vec::new(),
-            count: 0,
-        };
-        let raw = read_rows(kind, bytes, &mut problems);
+        let mut problems = Problems::new(file_name);
+        let raw = read_rows(&kind.shape(), bytes, &mut problems);
         let rows: Vec<Row> = raw
             .iter()
             .map(|(line, fields, columns)| Row {
@@ -732,6 +526,7 @@ impl Api {
                 rows: total,
                 imported,
                 skipped,
+                encoding: encoding.to_string(),
             });
         }
         if kind != ImportKind::Debtors && imported > 0 {
@@ -743,6 +538,7 @@ impl Api {
             rows: total,
             imported,
             skipped,
+            encoding: encoding.to_string(),
         })
     }
 
@@ -1252,6 +1048,8 @@ pub struct ImportPreview {
     pub mapping: Vec<ColumnMappingDto>,
     /// The delimiter in use.
     pub delimiter: String,
+    /// The encoding the file is read in ("UTF-8", "windows-1252").
+    pub encoding: String,
     /// The canonical columns read from the file, in the order of `sample`'s fields.
     pub columns: Vec<String>,
     /// The first rows as they will be read.
@@ -1290,385 +1088,24 @@ impl ImportProgress {
     }
 }
 
-/// The delimiter: the one given, or the most frequent of `,` `;` tab on the first line.
-fn delimiter_of(bytes: &[u8], given: &str) -> Result<u8, ApiError> {
-    match given {
-        "," => return Ok(b','),
-        ";" => return Ok(b';'),
-        "\t" | "tab" => return Ok(b'\t'),
-        "" => {}
-        other => {
-            return Err(ApiError::invalid(format!(
-                "\"{other}\" is not a delimiter: use a comma, a semicolon or tab"
-            )))
-        }
-    }
-    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |d: u8| first.iter().filter(|b| **b == d).count();
-    Ok([b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| (count(*d), *d == b','))
-        .unwrap_or(b','))
-}
-
-/// The header line's fields, as text.
-fn header_of(bytes: &[u8], delimiter: u8) -> Vec<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Other spellings of the canonical headers seen in exports of accounting software.
-const SYNONYMS: &[(&str, &[&str])] = &[
-    (
-        "external_id",
-        &[
-            "id",
-            "customerid",
-            "customer",
-            "customerno",
-            "customernumber",
-            "account",
-            "accountno",
-            "kundennummer",
-            "debtorid",
-            "reference",
-            "ref",
-        ],
-    ),
-    (
-        "name",
-        &[
-            "company",
-            "companyname",
-            "customername",
-            "debtor",
-            "debtorname",
-            "firma",
-        ],
-    ),
-    (
-        "debtor_external_id",
-        &[
-            "customer",
-            "customerid",
-            "customerno",
-            "account",
-            "accountno",
-            "debtor",
-            "debtorid",
-            "kundennummer",
-            "externalid",
-        ],
-    ),
-    (
-        "number",
-        &[
-            "invoice",
-            "invoiceno",
-            "invoicenumber",
-            "invoicenr",
-            "documentno",
-            "rechnungsnummer",
-            "no",
-        ],
-    ),
-    (
-        "issue_date",
-        &[
-            "date",
-            "invoicedate",
-            "issued",
-            "documentdate",
-            "rechnungsdatum",
-        ],
-    ),
-    (
-        "due_date",
-        &["due", "duedate", "payableby", "faelligkeit", "fälligkeit"],
-    ),
-    (
-        "amount",
-        &[
-            "total",
-            "gross",
-            "amountgross",
-            "totalamount",
-            "sum",
-            "betrag",
-            "value",
-        ],
-    ),
-    (
-        "currency",
-        &["cur", "ccy", "currencycode", "waehrung", "währung"],
-    ),
-    (
-        "date",
-        &["paymentdate", "paidon", "valuedate", "bookingdate", "datum"],
-    ),
-    (
-        "reference",
-        &[
-            "paymentreference",
-            "remittance",
-            "memo",
-            "verwendungszweck",
-            "ref",
-        ],
-    ),
-    (
-        "invoice_number",
-        &["invoice", "invoiceno", "invoicenumber", "rechnungsnummer"],
-    ),
-    ("postal_code", &["zip", "zipcode", "postcode", "plz"]),
-    (
-        "payment_terms_days",
-        &["terms", "paymentterms", "termsdays", "zahlungsziel"],
-    ),
-    ("credit_limit", &["limit", "creditline", "kreditlimit"]),
-    ("email", &["mail", "emailaddress"]),
-    ("phone", &["telephone", "tel", "phonenumber", "telefon"]),
-    (
-        "address",
-        &["street", "address1", "addressline", "strasse", "straße"],
-    ),
-];
-
-/// The file's header that most likely fills `column` ("" when none does).
-fn suggest(column: &str, headers: &[String]) -> String {
-    let key = normalise(column);
-    if let Some(h) = headers.iter().find(|h| normalise(h) == key) {
-        return h.clone();
-    }
-    let synonyms = SYNONYMS
-        .iter()
-        .find(|(c, _)| *c == column)
-        .map_or(&[][..], |(_, s)| *s);
-    headers
-        .iter()
-        .find(|h| synonyms.contains(&normalise(h).as_str()))
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// Rewrites a file into the canonical shape (comma-separated, canonical headers, dot
-/// decimals), keeping every data row on its original line number so errors still point
-/// into the user's file. A canonical file is returned as it is.
+/// The file rewritten into the canonical shape by `options` (see [`csv_rows::reshape`]).
 fn reshape<'a>(
     kind: ImportKind,
     bytes: &'a [u8],
     options: &ImportOptions,
 ) -> Result<std::borrow::Cow<'a, [u8]>, ApiError> {
-    let delimiter = delimiter_of(bytes, &options.delimiter)?;
-    let mapped: Vec<&ColumnMapping> = options
+    let delimiter = delimiter_of(bytes, &options.delimiter).map_err(ApiError::invalid)?;
+    let mapping: Vec<(&str, &str)> = options
         .mapping
         .iter()
-        .filter(|m| !m.source.trim().is_empty())
+        .map(|m| (m.column.as_str(), m.source.as_str()))
         .collect();
-    if mapped.is_empty() && delimiter == b',' && !options.decimal_comma {
-        return Ok(std::borrow::Cow::Borrowed(bytes));
-    }
-    for m in &mapped {
-        if !kind.header().contains(&m.column.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "\"{}\" is not a column of a {} file; expected {}",
-                m.column,
-                kind.noun(),
-                kind.header().join(",")
-            )));
-        }
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(body);
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::with_capacity(body.len() + 64));
-    let mut record = csv::ByteRecord::new();
-    // Which source field fills each output column (None: keep the file's own columns).
-    let mut picks: Option<Vec<usize>> = None;
-    let mut amount_columns: Vec<usize> = Vec::new();
-    let mut line_out: u64 = 1;
-    let mut lines = LineCounter::new(body);
-    let write_err = |e: csv::Error| ApiError::new(ErrorCode::Internal, e.to_string());
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            // Left for the importer to report with its line.
-            Err(_) => break,
-        }
-        let line = lines.at(record.position().map_or(0, |p| p.byte() as usize));
-        while line_out < line {
-            // A blank line (one empty field), which the importer skips.
-            writer.write_record([b"" as &[u8]]).map_err(write_err)?;
-            line_out += 1;
-        }
-        let Some(cols) = &picks else {
-            let header: Vec<String> = record
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_string())
-                .collect();
-            let (names, cols): (Vec<String>, Vec<usize>) = if mapped.is_empty() {
-                (header.clone(), (0..header.len()).collect())
-            } else {
-                let mut names = Vec::new();
-                let mut cols = Vec::new();
-                for m in &mapped {
-                    let Some(i) = header.iter().position(|h| h == m.source.trim()) else {
-                        return Err(ApiError::invalid(format!(
-                            "The file has no column \"{}\" (mapped to {}); its columns are {}",
-                            m.source,
-                            m.column,
-                            header.join(", ")
-                        )));
-                    };
-                    names.push(m.column.clone());
-                    cols.push(i);
-                }
-                (names, cols)
-            };
-            amount_columns = names
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| matches!(normalise(n).as_str(), "amount" | "creditlimit"))
-                .map(|(i, _)| i)
-                .collect();
-            writer.write_record(&names).map_err(write_err)?;
-            line_out += newlines(&names);
-            picks = Some(cols);
-            continue;
-        };
-        let fields: Vec<Vec<u8>> = if record.len() == 1 && record[0].is_empty() {
-            vec![Vec::new()]
-        } else if cols.iter().all(|i| *i < record.len())
-            && (mapped.is_empty() || record.len() >= cols.len())
-        {
-            cols.iter()
-                .enumerate()
-                .map(|(k, i)| {
-                    let f = &record[*i];
-                    if options.decimal_comma && amount_columns.contains(&k) {
-                        comma_to_dot(f)
-                    } else {
-                        f.to_vec()
-                    }
-                })
-                .collect()
-        } else {
-            // A short row stays short, so the importer reports its field count.
-            record.iter().map(<[u8]>::to_vec).collect()
-        };
-        writer.write_record(&fields).map_err(write_err)?;
-        line_out += 1 + fields
-            .iter()
-            .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
-            .sum::<u64>();
-    }
-    writer
-        .into_inner()
-        .map(std::borrow::Cow::Owned)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
-}
-
-/// Line numbers of byte offsets, counted forward (offsets must not decrease).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line a record starting at `offset` is on. The csv reader's record
-    /// position includes blank lines skipped before the record, so those are passed over.
-    fn at(&mut self, offset: usize) -> u64 {
-        let mut end = offset.min(self.bytes.len());
-        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        if end > self.pos {
-            self.line += self.bytes[self.pos..end]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            self.pos = end;
-        }
-        self.line
-    }
-}
-
-fn newlines(fields: &[String]) -> u64 {
-    1 + fields
-        .iter()
-        .map(|f| f.matches('\n').count() as u64)
-        .sum::<u64>()
-}
-
-/// `1.234,56` -> `1234.56`; `-12,5` -> `-12.5`. Anything else is left for the amount check.
-fn comma_to_dot(field: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(field);
-    let t = text.trim();
-    if t.contains(',') {
-        t.replace(['.', ' ', '\u{a0}'], "")
-            .replace(',', ".")
-            .into_bytes()
-    } else if t.matches('.').count() >= 1 && t.rsplit('.').next().is_some_and(|d| d.len() == 3) {
-        // `1.234` with a decimal comma is one thousand two hundred and thirty-four.
-        t.replace('.', "").into_bytes()
-    } else {
-        field.to_vec()
-    }
-}
-
-#[cfg(test)]
-mod reshape_tests {
-    use super::*;
-
-    #[test]
-    fn rows_keep_their_line_numbers() {
-        let bad = "Nr;Kunde;Datum;Betrag;Text\nA-1;K-1;2026-03-01;10,00;\"eins\nzwei\"\nA-1b;K-1;2026-03-01;5,00;\n\nA-2;K-9;2026-03-02;zehn;\n";
-        let opts = ImportOptions {
-            mapping: vec![
-                ColumnMapping {
-                    column: "number".into(),
-                    source: "Nr".into(),
-                },
-                ColumnMapping {
-                    column: "amount".into(),
-                    source: "Betrag".into(),
-                },
-            ],
-            delimiter: String::new(),
-            decimal_comma: true,
-        };
-        let out = reshape(ImportKind::Invoices, bad.as_bytes(), &opts).unwrap();
-        let text = String::from_utf8(out.into_owned()).unwrap();
-        assert_eq!(
-            text, "number,amount\nA-1,10.00\n\"\"\nA-1b,5.00\n\"\"\nA-2,zehn\n",
-            "A-1b stays on line 4 and A-2 on line 6"
-        );
-    }
+    csv_rows::reshape(
+        &kind.shape(),
+        bytes,
+        &mapping,
+        delimiter,
+        options.decimal_comma,
+    )
+    .map_err(ApiError::invalid)
 }

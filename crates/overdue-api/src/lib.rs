@@ -34,6 +34,7 @@ pub mod collections;
 pub mod config;
 pub mod court;
 pub mod credit;
+pub mod csv_rows;
 pub mod daily_run;
 mod debtors;
 pub mod demo;

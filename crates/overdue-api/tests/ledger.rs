@@ -335,8 +335,6 @@ async fn a_refused_import_changes_nothing() {
         "{header}X-1,D1,2026-03-01,,1.00,EUR,{}\n",
         "x".repeat(10 << 20)
     );
-    let mut invalid_utf8 = format!("{header}X-1,D1,2026-03-01,,1.00,EUR,").into_bytes();
-    invalid_utf8.extend_from_slice(b"caf\xe9\n");
     let corpus: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "empty"),
         ("blank", b"\r\n\r\n".to_vec(), "empty"),
@@ -411,7 +409,6 @@ async fn a_refused_import_changes_nothing() {
             "not a column",
         ),
         ("10 MB line", long_line.into_bytes(), "longer than"),
-        ("invalid UTF-8", invalid_utf8, "UTF-8"),
         (
             "one bad row among good ones",
             format!("{header}X-1,D1,2026-03-01,,1.00,EUR,\nX-2,D1,2026-03-01,,zero,EUR,\n").into(),
@@ -454,8 +451,68 @@ async fn a_refused_import_changes_nothing() {
         .unwrap_err();
     assert_eq!(
         err.fields[0].field, "bad.csv:2: amount",
-        "invalid UTF-8 names its line and column"
+        "a file that is not UTF-8 is read as Windows-1252, where 1\\xff is \"1ÿ\": not an amount"
     );
+    assert!(err.fields[0].message.contains("1ÿ"), "{:?}", err.fields[0]);
+}
+
+#[tokio::test]
+async fn files_saved_on_windows_are_read_in_their_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = api_at(&dir, (2026, 4, 30)).await;
+    // Excel's "CSV" on a German Windows: Windows-1252, where ü is the one byte 0xFC.
+    let text = "external_id;name;city;currency\r\nK-1;Müller & Söhne GmbH;Köln;EUR\r\nK-2;Café Ölmühle;Zürich;EUR\r\n";
+    let windows_1252: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    assert!(std::str::from_utf8(&windows_1252).is_err());
+    let s = api
+        .import_csv_with(
+            ImportKind::Debtors,
+            "kunden.csv",
+            &windows_1252,
+            &overdue_api::import::ImportOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.imported, s.encoding.as_str()), (2, "windows-1252"));
+    // UTF-16 with its BOM (Excel's "Unicode text"), tab-separated.
+    let utf16 = "external_id\tname\tcurrency\nK-3\tDvořák s.r.o.\tEUR\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(utf16.encode_utf16().flat_map(u16::to_le_bytes));
+    let s = api
+        .import_csv_with(
+            ImportKind::Debtors,
+            "unicode.txt",
+            &bytes,
+            &overdue_api::import::ImportOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.imported, s.encoding.as_str()), (1, "UTF-16LE"));
+    let names: Vec<String> = api
+        .debtors_list(Default::default())
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    for name in ["Müller & Söhne GmbH", "Café Ölmühle", "Dvořák s.r.o."] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    // The same file imported again is recognised row by row: nothing new.
+    let again = api
+        .import_csv_with(
+            ImportKind::Debtors,
+            "kunden.csv",
+            &windows_1252,
+            &overdue_api::import::ImportOptions::default(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((again.imported, again.skipped), (0, 2));
 }
 
 #[tokio::test]

@@ -96,6 +96,16 @@ pub use csvfile::{csv_guess_skip_rows, csv_preview, suggest_csv_mapping};
 pub use detect::detect;
 pub use model::{Balance, CsvMapping, CsvPreview, Entry, Format, ParseError, Parsed, Statement};
 
+/// A text file's bytes as UTF-8, whatever they were written in: a BOM (UTF-8, UTF-16)
+/// decides, then valid UTF-8 stays as it is, then UTF-16 without a BOM, else a declared
+/// charset or Windows-1252 (what Excel and most accounting programs write as "CSV" on
+/// Windows). Returns the text and the encoding's name ("UTF-8", "windows-1252"). Line
+/// ends are kept, so line numbers in the text are the file's own.
+pub fn decode_text(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
+    let decoded = decode::decode(bytes);
+    (decoded.text, decoded.encoding.name())
+}
+
 /// The message for bytes that are none of the formats this crate reads.
 pub(crate) const NOT_A_STATEMENT: &str =
     "not a bank statement format Overdue reads (camt.053, camt.054, MT940, MT942, OFX, CSV)";

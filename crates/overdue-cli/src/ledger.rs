@@ -27,7 +27,7 @@ pub enum LedgerCommand {
         /// What the file holds.
         #[arg(value_enum)]
         kind: KindArg,
-        /// The CSV file (header row required; UTF-8).
+        /// The CSV file (header row required; UTF-8, UTF-16 or Windows-1252).
         path: PathBuf,
         /// Map a canonical column to the file's header, e.g. --map amount=Betrag (repeatable;
         /// with any --map, only mapped columns are read).
@@ -527,8 +527,13 @@ fn print_summary(s: &ImportSummary) {
         ImportKind::Invoices => "invoices",
         ImportKind::Payments => "payments",
     };
+    let read_as = if s.encoding == "UTF-8" {
+        String::new()
+    } else {
+        format!(" The file was read as {}.", s.encoding)
+    };
     println!(
-        "Imported {} {noun} ({} rows; {} already stored, skipped).",
+        "Imported {} {noun} ({} rows; {} already stored, skipped).{read_as}",
         s.imported, s.rows, s.skipped
     );
 }

@@ -28,6 +28,10 @@ mapping: Array<ColumnMappingDto>,
  */
 delimiter: string, 
 /**
+ * The encoding the file is read in ("UTF-8", "windows-1252").
+ */
+encoding: string, 
+/**
  * The canonical columns read from the file, in the order of `sample`'s fields.
  */
 columns: Array<string>, 

@@ -20,4 +20,9 @@ imported: number,
 /**
  * Rows identical to what was already stored, left alone.
  */
-skipped: number, };
+skipped: number, 
+/**
+ * The encoding the file was read in ("UTF-8", "windows-1252", "UTF-16LE"): files
+ * exported on Windows are read as they were written, not refused.
+ */
+encoding: string, };
