@@ -179,6 +179,69 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     })
     .await;
     app.screenshot("aging-drill-down.png").await;
+
+    // A payments export listing one payment twice: the wizard names the repeated line and
+    // asks; "the same payment listed twice" imports it once.
+    let payments = home.data().join("zahlungen.csv");
+    std::fs::write(
+        &payments,
+        format!(
+            "Kundennummer;Datum;Betrag;W\u{e4}hrung;Verwendungszweck;Rechnungsnummer\r\n\
+             {reference};2026-11-20;500,00;EUR;Abschlag E2E-1;E2E-1\r\n\
+             {reference};2026-11-20;500,00;EUR;Abschlag E2E-1;E2E-1\r\n\
+             {reference};2026-11-21;34,25;EUR;Rest E2E-2;E2E-2\r\n"
+        ),
+    )
+    .unwrap();
+    app.click("import-open").await;
+    app.wait_testid("import-kind")
+        .await
+        .select_by_value("payments")
+        .await
+        .expect("the wizard imports payments");
+    app.choose_file("import-file", &payments).await;
+    app.click("import-decimal-comma").await;
+    app.wait_texts("import-repeats", "the repeated row named", |t| {
+        t.len() == 1 && t[0].contains("line 3 = line 2")
+    })
+    .await;
+    app.wait_texts("import-problems", "refused until the user chooses", |t| {
+        t.len() == 1 && t[0].contains("zahlungen.csv:3: row")
+    })
+    .await;
+    for size in [(1024, 700), (1920, 1080)] {
+        let restore = app.window_size().await;
+        if app.resize(size).await {
+            app.client
+                .execute(
+                    "document.querySelector('[data-testid=import-repeats]').scrollIntoView({block: 'center'})",
+                    vec![],
+                )
+                .await
+                .expect("scroll to the question");
+            app.screenshot(&format!("import-repeats-{}x{}.png", size.0, size.1))
+                .await;
+        }
+        app.resize(restore).await;
+    }
+    app.click("import-repeats-once").await;
+    app.wait_texts("import-check", "the rows check out once chosen", |t| {
+        t.len() == 1 && t[0].contains("2 to import")
+    })
+    .await;
+    app.click("import-run").await;
+    app.wait_texts("import-summary", "the payments summary", |t| {
+        t.len() == 1
+            && t[0].contains("Imported 2 payments")
+            && t[0].contains("1 repeated rows imported once")
+    })
+    .await;
+    app.click("import-close").await;
+    let e2e1 = cli_json(&home, &["invoices", "show", "E2E-1"]);
+    assert_eq!(
+        e2e1["invoice"]["open"], "500.50",
+        "paid once, not twice: {e2e1}"
+    );
     app.quit_without_page_errors().await;
 }
 

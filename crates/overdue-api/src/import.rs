@@ -21,8 +21,11 @@
 //! `external_id` exists, or an invoice whose number exists, with DIFFERENT details is an
 //! error (never a silent update). Payments have no natural key: a payment row is identical
 //! to a stored, not reversed payment with the same debtor, date, amount, currency,
-//! reference and invoice; each stored payment matches at most one row, so a file with two
-//! identical rows imports two payments the first time and none the second.
+//! reference and invoice; each stored payment matches at most one row. Two identical
+//! rows in one file (two payments of the same amount on the same day, or one payment
+//! exported twice) are refused, naming both lines, until the user chooses
+//! ([`ImportOptions::duplicates`]): once, or each time; a file imported before is
+//! recognised row by row without asking.
 
 // serde's derives expand to code naming f64 in generic content handling; no DTO here has
 // a float field.
@@ -90,6 +93,9 @@ pub struct ImportSummary {
     pub imported: u32,
     /// Rows identical to what was already stored, left alone.
     pub skipped: u32,
+    /// Payment rows that repeated an earlier row of the file and were left out, as the
+    /// user chose.
+    pub repeated: u32,
     /// The encoding the file was read in ("UTF-8", "windows-1252", "UTF-16LE"): files
     /// exported on Windows are read as they were written, not refused.
     pub encoding: String,
@@ -350,10 +356,7 @@ impl Api {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<ImportSummary, ApiError> {
-        let run = Run {
-            dry_run: false,
-            progress: &|_| {},
-        };
+        let run = Run::new(false, &|_| {}, None);
         let (text, encoding) = overdue_bankfile::decode_text(bytes);
         self.import_bytes(kind, file_name, text.as_bytes(), encoding, &run)
             .await
@@ -371,10 +374,7 @@ impl Api {
     ) -> Result<ImportSummary, ApiError> {
         let (text, encoding) = overdue_bankfile::decode_text(bytes);
         let bytes = reshape(kind, text.as_bytes(), options)?;
-        let run = Run {
-            dry_run: false,
-            progress,
-        };
+        let run = Run::new(false, progress, options.duplicates);
         let summary = self
             .import_bytes(kind, file_name, &bytes, encoding, &run)
             .await?;
@@ -420,6 +420,7 @@ impl Api {
             mapping: mapping.clone(),
             delimiter: (delimiter as char).to_string(),
             decimal_comma: options.decimal_comma,
+            duplicates: options.duplicates,
         };
         let bytes = reshape(kind, bytes, &options)?;
         let mut sample = Vec::new();
@@ -448,10 +449,7 @@ impl Api {
                     .collect(),
             );
         }
-        let run = Run {
-            dry_run: true,
-            progress: &|_| {},
-        };
+        let run = Run::new(true, &|_| {}, options.duplicates);
         let checked = self
             .import_bytes(kind, file_name, &bytes, encoding, &run)
             .await;
@@ -474,6 +472,7 @@ impl Api {
                 .collect(),
             delimiter: (delimiter as char).to_string(),
             encoding: encoding.to_string(),
+            repeated_rows: run.repeated.lock().map(|r| r.clone()).unwrap_or_default(),
             columns,
             sample,
             rows: summary.as_ref().map_or(0, |s| s.rows),
@@ -526,6 +525,7 @@ impl Api {
                 rows: total,
                 imported,
                 skipped,
+                repeated: run.repeated_left_out(),
                 encoding: encoding.to_string(),
             });
         }
@@ -538,6 +538,7 @@ impl Api {
             rows: total,
             imported,
             skipped,
+            repeated: run.repeated_left_out(),
             encoding: encoding.to_string(),
         })
     }
@@ -869,6 +870,9 @@ impl Api {
         }
         let mut new = Vec::new();
         let mut skipped = 0u32;
+        // The first line of each payment in the file, to find rows that repeat it.
+        let mut first_line: HashMap<Key, u64> = HashMap::new();
+        let mut repeated = Vec::new();
         for row in rows {
             let ok = required(row, "debtor_external_id", &mut problems)
                 & required(row, "date", &mut problems)
@@ -925,10 +929,34 @@ impl Api {
                 text.clone(),
                 invoice_id,
             );
+            let first = *first_line.entry(key.clone()).or_insert(row.line);
+            // Stored already (a file imported before): left alone without asking.
             if let Some(n) = stored.get_mut(&key).filter(|n| **n > 0) {
                 *n -= 1;
                 skipped += 1;
                 continue;
+            }
+            if first != row.line {
+                repeated.push(RepeatedRow {
+                    line: u32::try_from(row.line).unwrap_or(u32::MAX),
+                    same_as: u32::try_from(first).unwrap_or(u32::MAX),
+                });
+                match run.duplicates {
+                    None => {
+                        problems.add(
+                            row.line,
+                            "row",
+                            format!(
+                                "duplicate row: the same payment as line {first} (debtor, date, \
+                                 amount, currency, reference and invoice); choose whether to \
+                                 import it once or each time it appears"
+                            ),
+                        );
+                        continue;
+                    }
+                    Some(DuplicateRows::Once) => continue,
+                    Some(DuplicateRows::Each) => {}
+                }
             }
             new.push(NewPayment {
                 debtor_id,
@@ -938,6 +966,9 @@ impl Api {
                 reference: text,
                 invoice_id,
             });
+        }
+        if let Ok(mut r) = run.repeated.lock() {
+            *r = repeated;
         }
         if problems.count > 0 {
             return Err(problems.into_error(kind));
@@ -998,6 +1029,59 @@ const PREVIEW_ROWS: usize = 20;
 struct Run<'a> {
     dry_run: bool,
     progress: &'a (dyn Fn(ImportProgress) + Send + Sync),
+    /// What to do with a payment row that repeats an earlier row of the file.
+    duplicates: Option<DuplicateRows>,
+    /// The repeated rows found (line, the earlier line it repeats), for the wizard.
+    repeated: std::sync::Mutex<Vec<RepeatedRow>>,
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        dry_run: bool,
+        progress: &'a (dyn Fn(ImportProgress) + Send + Sync),
+        duplicates: Option<DuplicateRows>,
+    ) -> Self {
+        Run {
+            dry_run,
+            progress,
+            duplicates,
+            repeated: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// How many repeated rows were left out (the user chose to import them once).
+    fn repeated_left_out(&self) -> u32 {
+        match self.duplicates {
+            Some(DuplicateRows::Once) => self
+                .repeated
+                .lock()
+                .map_or(0, |r| u32::try_from(r.len()).unwrap_or(u32::MAX)),
+            _ => 0,
+        }
+    }
+}
+
+/// What to do with a payment row identical to an earlier row of the same file (debtor,
+/// date, amount, currency, reference and invoice): two real payments of the same amount
+/// on the same day, or the same payment exported twice. Only the user knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DuplicateRows {
+    /// The same payment listed twice: import it once.
+    Once,
+    /// Separate payments: import each row.
+    Each,
+}
+
+/// A payment row that repeats an earlier row of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RepeatedRow {
+    /// The row's line.
+    pub line: u32,
+    /// The earlier line it repeats.
+    pub same_as: u32,
 }
 
 /// Which column of the file fills a canonical column.
@@ -1020,6 +1104,10 @@ pub struct ImportOptions {
     pub delimiter: String,
     /// Amounts are written with a decimal comma (`1.234,56`).
     pub decimal_comma: bool,
+    /// What to do with payment rows that repeat an earlier row of the file; `None` while
+    /// the user has not chosen (a file with such rows is then refused, naming them).
+    #[serde(default)]
+    pub duplicates: Option<DuplicateRows>,
 }
 
 /// A canonical column in the wizard's mapping table.
@@ -1050,6 +1138,9 @@ pub struct ImportPreview {
     pub delimiter: String,
     /// The encoding the file is read in ("UTF-8", "windows-1252").
     pub encoding: String,
+    /// Payment rows that repeat an earlier row of the file: the wizard asks whether to
+    /// import them once or each time.
+    pub repeated_rows: Vec<RepeatedRow>,
     /// The canonical columns read from the file, in the order of `sample`'s fields.
     pub columns: Vec<String>,
     /// The first rows as they will be read.

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{TimeZone, Utc};
 use overdue_api::clock::FixedClock;
-use overdue_api::import::{ColumnMapping, ImportKind, ImportOptions, ImportProgress};
+use overdue_api::import::{
+    ColumnMapping, DuplicateRows, ImportKind, ImportOptions, ImportProgress, RepeatedRow,
+};
 use overdue_api::Api;
 
 async fn api(dir: &tempfile::TempDir) -> Api {
@@ -90,6 +92,7 @@ async fn a_foreign_export_is_mapped_previewed_and_imported() {
         mapping,
         delimiter: ";".into(),
         decimal_comma: true,
+        duplicates: None,
     };
     let seen = Mutex::new(Vec::<ImportProgress>::new());
     let summary = api
@@ -165,6 +168,7 @@ async fn errors_name_the_users_own_lines_and_nothing_is_written() {
         ],
         delimiter: String::new(),
         decimal_comma: true,
+        duplicates: None,
     };
     let p = api
         .import_preview(ImportKind::Invoices, "bad.csv", bad.as_bytes(), &options)
@@ -211,4 +215,112 @@ async fn errors_name_the_users_own_lines_and_nothing_is_written() {
         "{}",
         e.message
     );
+}
+
+/// Two identical payment rows in one file: the same payment exported twice, or two
+/// payments of the same amount on the same day. Only the user knows: the file is refused
+/// naming both lines until they choose, and the choice is kept on a second import.
+#[tokio::test]
+async fn repeated_payment_rows_are_named_and_imported_as_the_user_chooses() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = api(&dir).await;
+    api.import_csv(ImportKind::Debtors, "d.csv", DEBTORS.as_bytes())
+        .await
+        .unwrap();
+    let file = "debtor_external_id,date,amount,currency,reference\n\
+                K-1,2026-04-01,100.00,EUR,Abschlag\n\
+                K-2,2026-04-01,100.00,EUR,Abschlag\n\
+                K-1,2026-04-01,100.00,EUR,Abschlag\n\
+                K-1,2026-04-02,100.00,EUR,Abschlag\n";
+    let ask = ImportOptions::default();
+    let p = api
+        .import_preview(ImportKind::Payments, "pay.csv", file.as_bytes(), &ask)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.repeated_rows,
+        vec![RepeatedRow {
+            line: 4,
+            same_as: 2
+        }]
+    );
+    let problems = p.problems.expect("refused until the user chooses");
+    assert_eq!(problems.fields.len(), 1);
+    assert_eq!(problems.fields[0].field, "pay.csv:4: row");
+    assert!(
+        problems.fields[0]
+            .message
+            .starts_with("duplicate row: the same payment as line 2"),
+        "{:?}",
+        problems.fields[0]
+    );
+    let err = api
+        .import_csv_with(
+            ImportKind::Payments,
+            "pay.csv",
+            file.as_bytes(),
+            &ask,
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.fields, problems.fields,
+        "the import refuses what the preview showed"
+    );
+
+    let once = ImportOptions {
+        duplicates: Some(DuplicateRows::Once),
+        ..ImportOptions::default()
+    };
+    let p = api
+        .import_preview(ImportKind::Payments, "pay.csv", file.as_bytes(), &once)
+        .await
+        .unwrap();
+    assert!(p.problems.is_none());
+    assert_eq!((p.would_import, p.repeated_rows.len()), (3, 1));
+    let s = api
+        .import_csv_with(
+            ImportKind::Payments,
+            "pay.csv",
+            file.as_bytes(),
+            &once,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.imported, s.skipped, s.repeated),
+        (3, 0, 1),
+        "nothing was written by the refused import"
+    );
+
+    // The same file again, now as separate payments: only the repeated row is new.
+    let each = ImportOptions {
+        duplicates: Some(DuplicateRows::Each),
+        ..ImportOptions::default()
+    };
+    let s = api
+        .import_csv_with(
+            ImportKind::Payments,
+            "pay.csv",
+            file.as_bytes(),
+            &each,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.imported, s.skipped, s.repeated), (1, 3, 0));
+    // And once more without a choice: every row is stored, nothing is asked.
+    let s = api
+        .import_csv_with(
+            ImportKind::Payments,
+            "pay.csv",
+            file.as_bytes(),
+            &ask,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.imported, s.skipped), (0, 4));
 }

@@ -568,14 +568,24 @@ async fn import_accepts_bom_crlf_any_column_order_and_quoted_text() {
     assert_eq!((d.imported, d.skipped), (0, 2));
     let pays = "debtor_external_id,date,amount,currency,reference,invoice_number\n\
                 D1,2026-03-10,200.00,EUR,R1,\nD1,2026-03-10,200.00,EUR,R1,\nD2,2026-03-11,10,GBP,R2,Q-2\n";
+    let each = overdue_api::import::ImportOptions {
+        duplicates: Some(overdue_api::import::DuplicateRows::Each),
+        ..Default::default()
+    };
     let p = api
-        .import_csv(ImportKind::Payments, "p.csv", pays.as_bytes())
+        .import_csv_with(
+            ImportKind::Payments,
+            "p.csv",
+            pays.as_bytes(),
+            &each,
+            &|_| {},
+        )
         .await
         .unwrap();
     assert_eq!(
         (p.imported, p.skipped),
         (3, 0),
-        "two identical rows are two payments"
+        "two identical rows are two payments when the user says so"
     );
     let p = api
         .import_csv(ImportKind::Payments, "p.csv", pays.as_bytes())
@@ -584,7 +594,7 @@ async fn import_accepts_bom_crlf_any_column_order_and_quoted_text() {
     assert_eq!(
         (p.imported, p.skipped),
         (0, 3),
-        "and the re-import adds none"
+        "and the re-import adds none, without asking again"
     );
     assert_eq!(
         api.invoice_by_number("Q-1").await.unwrap().invoice.open,

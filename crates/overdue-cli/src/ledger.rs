@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use overdue_api::export::{
     aging_table, invoice_table, statement_table, ExportFormat, ExportRequest, Table,
 };
-use overdue_api::import::{ColumnMapping, ImportKind, ImportOptions, ImportSummary};
+use overdue_api::import::{ColumnMapping, DuplicateRows, ImportKind, ImportOptions, ImportSummary};
 use overdue_api::ledger::{
     AdjustmentInput, AdjustmentKindDto, InvoiceDetailDto, InvoiceInput, InvoiceListQuery,
     InvoiceStatusDto, PaymentInput,
@@ -36,6 +36,11 @@ pub enum LedgerCommand {
         /// Field delimiter: "," ";" or "tab" (default: detected from the header line).
         #[arg(long, default_value = "")]
         delimiter: String,
+        /// Payment rows that repeat an earlier row of the file: import them once (the same
+        /// payment listed twice) or each time (separate payments). Without it, such a
+        /// file is refused, naming the rows.
+        #[arg(long, value_enum)]
+        duplicates: Option<DuplicatesArg>,
         /// Amounts use a decimal comma (1.234,56).
         #[arg(long)]
         decimal_comma: bool,
@@ -133,6 +138,15 @@ pub struct OutArgs {
     /// Output file.
     #[arg(long)]
     out: PathBuf,
+}
+
+/// What to do with payment rows that repeat an earlier row.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DuplicatesArg {
+    /// The same payment listed twice: import it once.
+    Once,
+    /// Separate payments: import each row.
+    Each,
 }
 
 /// Export file formats.
@@ -380,6 +394,7 @@ pub async fn run(api: &Api, command: LedgerCommand, json: bool) -> Result<(), Ap
             map,
             delimiter,
             decimal_comma,
+            duplicates,
         } => {
             let mut mapping = Vec::new();
             for m in &map {
@@ -401,6 +416,10 @@ pub async fn run(api: &Api, command: LedgerCommand, json: bool) -> Result<(), Ap
                     delimiter
                 },
                 decimal_comma,
+                duplicates: duplicates.map(|d| match d {
+                    DuplicatesArg::Once => DuplicateRows::Once,
+                    DuplicatesArg::Each => DuplicateRows::Each,
+                }),
             };
             import(api, kind, &path, &options, json).await
         }
@@ -515,6 +534,15 @@ async fn import(
             for f in &e.fields {
                 eprintln!("{}: {}", f.field, f.message);
             }
+            if e.fields
+                .iter()
+                .any(|f| f.message.starts_with("duplicate row"))
+            {
+                eprintln!(
+                    "Choose with --duplicates once (the same payment listed twice) or \
+                     --duplicates each (separate payments)."
+                );
+            }
             e.fields.clear();
             Err(e)
         }
@@ -522,10 +550,13 @@ async fn import(
 }
 
 fn print_summary(s: &ImportSummary) {
-    let noun = match s.kind {
-        ImportKind::Debtors => "debtors",
-        ImportKind::Invoices => "invoices",
-        ImportKind::Payments => "payments",
+    let noun = match (s.kind, s.imported == 1) {
+        (ImportKind::Debtors, false) => "debtors",
+        (ImportKind::Debtors, true) => "debtor",
+        (ImportKind::Invoices, false) => "invoices",
+        (ImportKind::Invoices, true) => "invoice",
+        (ImportKind::Payments, false) => "payments",
+        (ImportKind::Payments, true) => "payment",
     };
     let read_as = if s.encoding == "UTF-8" {
         String::new()
@@ -536,6 +567,13 @@ fn print_summary(s: &ImportSummary) {
         "Imported {} {noun} ({} rows; {} already stored, skipped).{read_as}",
         s.imported, s.rows, s.skipped
     );
+    if s.repeated > 0 {
+        println!(
+            "{} row{} repeating an earlier row left out, as chosen (--duplicates once).",
+            s.repeated,
+            if s.repeated == 1 { "" } else { "s" }
+        );
+    }
 }
 
 async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiError> {

@@ -52,7 +52,7 @@ fn import_report_and_export_contract() {
     let (code, out, _) = overdue(&db, &["import", "debtors", &debtors]);
     assert_eq!(
         (code, out.trim()),
-        (0, "Imported 1 debtors (1 rows; 0 already stored, skipped).")
+        (0, "Imported 1 debtor (1 rows; 0 already stored, skipped).")
     );
     assert_eq!(overdue(&db, &["import", "invoices", &invoices]).0, 0);
     assert_eq!(overdue(&db, &["import", "payments", &first]).0, 0);
@@ -163,5 +163,59 @@ fn import_report_and_export_contract() {
         overdue(&db, &["report", "aging", "--as-of", "2026-12-31", "--json"]).1,
         before,
         "the database is unchanged"
+    );
+}
+
+/// A payments export from a Windows accounting program: Windows-1252, semicolons, and one
+/// payment listed twice. The file is refused naming both lines and how to choose; with
+/// `--duplicates once` the repeat is left out and the summary says so.
+#[test]
+fn a_windows_export_with_a_repeated_row_is_read_and_the_user_chooses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("book.db");
+    let debtors = dir.path().join("kunden.csv");
+    std::fs::write(
+        &debtors,
+        b"external_id;name;currency\r\nK-1;M\xfcller & S\xf6hne GmbH;EUR\r\n",
+    )
+    .unwrap();
+    let (code, out, err) = overdue(&db, &["import", "debtors", debtors.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        "Imported 1 debtor (1 rows; 0 already stored, skipped). The file was read as windows-1252."
+    );
+    let (_, list, _) = overdue(&db, &["debtors", "list"]);
+    assert!(list.contains("Müller & Söhne GmbH"), "{list}");
+
+    let payments = dir.path().join("zahlungen.csv");
+    std::fs::write(
+        &payments,
+        "debtor_external_id;date;amount;currency;reference\r\n\
+         K-1;2026-04-01;250.00;EUR;Abschlag M\u{e4}rz\r\n\
+         K-1;2026-04-01;250.00;EUR;Abschlag M\u{e4}rz\r\n"
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let path = payments.to_str().unwrap();
+    let (code, out, err) = overdue(&db, &["import", "payments", path]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.contains("zahlungen.csv:3: row: duplicate row: the same payment as line 2"),
+        "{err}"
+    );
+    assert!(err.contains("--duplicates once"), "{err}");
+    assert!(err.contains("no payments were imported"), "{err}");
+    let (code, out, err) = overdue(&db, &["import", "payments", path, "--duplicates", "once"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(
+            "Imported 1 payment (2 rows; 0 already stored, skipped). The file was read as \
+             windows-1252.\n\
+             1 row repeating an earlier row left out, as chosen (--duplicates once).\n"
+        ),
+        "{out}"
     );
 }

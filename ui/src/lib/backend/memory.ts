@@ -462,7 +462,7 @@ export class MemoryBackend implements Backend {
     return {
       kind, file_name: this.staged.name, source_headers: headers,
       mapping: headers.map((h) => ({ column: h, source: h, required: false })),
-      delimiter: ",", encoding: "UTF-8", columns: headers, sample: lines.slice(1, 21).map((l) => l.split(",")),
+      delimiter: ",", encoding: "UTF-8", repeated_rows: [], columns: headers, sample: lines.slice(1, 21).map((l) => l.split(",")),
       rows: lines.length - 1, would_import: lines.length - 1, would_skip: 0, problems: null,
     };
   }

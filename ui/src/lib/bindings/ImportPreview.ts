@@ -2,6 +2,7 @@
 import type { ApiError } from "./ApiError";
 import type { ColumnMappingDto } from "./ColumnMappingDto";
 import type { ImportKind } from "./ImportKind";
+import type { RepeatedRow } from "./RepeatedRow";
 
 /**
  * What the wizard shows before the import.
@@ -31,6 +32,11 @@ delimiter: string,
  * The encoding the file is read in ("UTF-8", "windows-1252").
  */
 encoding: string, 
+/**
+ * Payment rows that repeat an earlier row of the file: the wizard asks whether to
+ * import them once or each time.
+ */
+repeated_rows: Array<RepeatedRow>, 
 /**
  * The canonical columns read from the file, in the order of `sample`'s fields.
  */

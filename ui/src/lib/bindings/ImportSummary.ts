@@ -22,6 +22,11 @@ imported: number,
  */
 skipped: number, 
 /**
+ * Payment rows that repeated an earlier row of the file and were left out, as the
+ * user chose.
+ */
+repeated: number, 
+/**
  * The encoding the file was read in ("UTF-8", "windows-1252", "UTF-16LE"): files
  * exported on Windows are read as they were written, not refused.
  */
