@@ -13,6 +13,11 @@ use crate::{with_pool, Backend, Store, StoreError};
 /// A macro because the transaction type differs per backend.
 macro_rules! write_contacts_and_index {
     ($tx:ident, $backend:expr, $id:expr, $draft:expr, $v:expr) => {
+        sqlx::query("UPDATE debtors SET sort_name = $1 WHERE id = $2")
+            .bind(sort_name(&$draft.name))
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
         for (pos, c) in $draft.contacts.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO debtor_contacts (debtor_id, position, name, role, email, phone) \
@@ -310,6 +315,16 @@ fn emails(draft: &DebtorDraft) -> String {
         .join(" ")
 }
 
+/// A debtor name's sort key, the same on both backends (compared byte by byte): folded
+/// as for search (case, accents and letters such as Ł, Ø, ß), leading quotes and
+/// punctuation passed over, so "Łódź Trading" sorts among the L's and "\"Acme\"" with A.
+pub fn sort_name(name: &str) -> String {
+    let folded = fold(name.trim());
+    folded
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}
+
 /// The SQLite FTS5 columns (name, reference, emails, city), folded for accent-free search.
 pub(crate) fn fts_columns(draft: &DebtorDraft) -> (String, String, String, String) {
     (
@@ -418,6 +433,30 @@ impl Store {
         })
     }
 
+    /// Gives every debtor without one its name's sort key (after migration 0017 added the
+    /// column to a book with debtors), in one transaction. Returns how many were filled.
+    pub(crate) async fn fill_sort_names(&self) -> Result<u64, StoreError> {
+        with_pool!(self, pool => {
+            let rows: Vec<(i64, String)> =
+                sqlx::query_as("SELECT id, name FROM debtors WHERE sort_name IS NULL")
+                    .fetch_all(pool)
+                    .await?;
+            if rows.is_empty() {
+                return Ok(0);
+            }
+            let mut tx = pool.begin_write().await?;
+            for (id, name) in &rows {
+                sqlx::query("UPDATE debtors SET sort_name = $1 WHERE id = $2")
+                    .bind(sort_name(name))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(rows.len() as u64)
+        })
+    }
+
     /// Archives (or restores) a debtor. Archived debtors keep their history.
     pub async fn set_debtor_archived(
         &self,
@@ -516,7 +555,10 @@ impl Store {
             Backend::Postgres => format!("lower({col})"),
         };
         let order_col = match q.sort {
-            DebtorSort::Name => text_order("d.name"),
+            DebtorSort::Name => match backend {
+                Backend::Sqlite => "d.sort_name".to_string(),
+                Backend::Postgres => "d.sort_name COLLATE \"C\"".to_string(),
+            },
             DebtorSort::Reference => text_order("coalesce(d.external_ref, '')"),
             DebtorSort::City => text_order("d.city"),
             DebtorSort::Country => "d.country".to_string(),

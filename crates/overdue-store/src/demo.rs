@@ -115,7 +115,7 @@ impl Store {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO debtors (id, kind, name, external_ref, language, currency, \
                      payment_terms_days, credit_limit_minor, address_lines, postal_code, city, \
-                     country, tags, notes, account_manager, created_at, updated_at) ",
+                     country, tags, notes, account_manager, created_at, updated_at, sort_name) ",
                 );
                 qb.push_values(chunk.iter().enumerate(), |mut b, (k, d)| {
                     let draft = &d.draft;
@@ -138,7 +138,8 @@ impl Store {
                         .push_bind(draft.notes.clone())
                         .push_bind(d.account_manager.clone())
                         .push_bind(now)
-                        .push_bind(now);
+                        .push_bind(now)
+                        .push_bind(crate::debtors::sort_name(&draft.name));
                 });
                 qb.build().execute(&mut *tx).await
                     .map_err(|e| StoreError::unique(e, "demo reference", "(already loaded)"))?;

@@ -228,6 +228,9 @@ impl Store {
         if let Store::Sqlite(pool) = &store {
             SQLITE_MIGRATIONS.run(pool).await?;
         }
+        if pending > 0 {
+            store.fill_sort_names().await?;
+        }
         report.migrations_applied = pending;
         Ok((store, report))
     }
@@ -265,6 +268,7 @@ impl Store {
             if let Store::Postgres(pool) = &store {
                 POSTGRES_MIGRATIONS.run(pool).await?;
             }
+            store.fill_sort_names().await?;
         }
         Ok((
             store,

@@ -279,6 +279,78 @@ async fn story_on_postgres() {
     db.drop().await;
 }
 
+/// Names sort the same on SQLite and PostgreSQL, whatever the server's collation: Ł
+/// among the L's, Ø and Ö among the O's, Ş among the S's, case and leading quotes
+/// ignored. An update keeps the key current.
+async fn names_sort_by_their_letters(store: Store) {
+    let written = [
+        "Zeta Sp. z o.o.",
+        "Łódź Trading",
+        "lambda GmbH",
+        "Øster Bygg A/S",
+        "Şahin Ltd",
+        "Oak & Co",
+        "\"Acme\" Ltd",
+        "Müller KG",
+        "Sørensen ApS",
+        "Smith plc",
+        "Öztürk AŞ",
+    ];
+    let mut ids = Vec::new();
+    for name in written {
+        ids.push(
+            store
+                .create_debtor(&draft(name, "", "", ""), "", now())
+                .await
+                .unwrap(),
+        );
+    }
+    let expected = [
+        "\"Acme\" Ltd",
+        "lambda GmbH",
+        "Łódź Trading",
+        "Müller KG",
+        "Oak & Co",
+        "Øster Bygg A/S",
+        "Öztürk AŞ",
+        "Şahin Ltd",
+        "Smith plc",
+        "Sørensen ApS",
+        "Zeta Sp. z o.o.",
+    ];
+    assert_eq!(names(&store, &query("")).await, expected);
+    let mut q = query("");
+    q.direction = SortDirection::Desc;
+    let mut reversed = expected.to_vec();
+    reversed.reverse();
+    assert_eq!(names(&store, &q).await, reversed);
+    // Renamed: sorted by its new name.
+    store
+        .update_debtor(ids[0], &draft("Ałfa Sp. z o.o.", "", "", ""), "", now())
+        .await
+        .unwrap();
+    assert_eq!(names(&store, &query("")).await[1], "Ałfa Sp. z o.o.");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn names_sort_by_their_letters_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sort.db");
+    let (store, _) = Store::open(path.to_str().unwrap(), now()).await.unwrap();
+    names_sort_by_their_letters(store).await;
+}
+
+#[tokio::test]
+async fn names_sort_by_their_letters_on_postgres() {
+    let Some(db) = common::PgTestDb::create("overdue_sort").await else {
+        return;
+    };
+    let (store, _) = Store::open(&db.url, now()).await.unwrap();
+    names_sort_by_their_letters(store).await;
+    db.drop().await;
+}
+
 /// A file made by an older Overdue (only the first migration applied) is copied next to
 /// itself before the upgrade runs, and the copy holds the data as it was.
 #[tokio::test]
@@ -324,6 +396,22 @@ async fn upgrading_an_older_file_backs_it_up_first() {
         "the upgrade keeps the data"
     );
     store.close().await;
+    {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .connect_with(sqlx::sqlite::SqliteConnectOptions::new().filename(&path))
+            .await
+            .unwrap();
+        let (key,): (Option<String>,) = sqlx::query_as("SELECT sort_name FROM debtors")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            key.as_deref(),
+            Some("kept gmbh"),
+            "the upgrade gives existing debtors their sort key"
+        );
+        pool.close().await;
+    }
     let opts = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(&backup)
         .read_only(true);
@@ -425,7 +513,8 @@ async fn only_the_owner_upgrades_a_shared_book() {
     if let Store::Postgres(pool) = &store {
         for sql in [
             "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
-            "DROP INDEX IF EXISTS invoices_disputed",
+            // Undoes the newest migration (0017_debtor_sort_name).
+            "ALTER TABLE debtors DROP COLUMN IF EXISTS sort_name",
         ] {
             sqlx::query(sql).execute(pool).await.unwrap();
         }
