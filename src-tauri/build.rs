@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "export_save",
     "interest_pdf_save",
     "agreement_save",
+    "statement_save",
     "report_aging_invoices",
     "dunning_run",
     "dunning_actions",

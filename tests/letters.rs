@@ -264,3 +264,108 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
 
     app.quit_without_page_errors().await;
 }
+
+/// The statement of account a debtor receives, saved from the debtor's Statement tab: it
+/// is refused before any file dialog while the letterhead has no account to pay into;
+/// once there is one, the PDF (in the debtor's language) asks only for the overdue
+/// invoices, with the reference of what it asks for, and is kept in Documents.
+#[tokio::test]
+async fn a_statement_pdf_saved_from_the_window_asks_only_for_what_is_due() {
+    let home = Home::new();
+    let app = App::launch_with_demo(&home, TODAY).await;
+    let list = cli_json(&home, &["debtors", "list", "--limit", "250"]);
+    let de = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["country"] == "DE" && r["currency"] == "EUR" && r["overdue_balance"] != "0.00")
+        .expect("a German debtor with overdue invoices");
+    let name = de["name"].as_str().unwrap().to_string();
+    let reference = de["external_ref"].as_str().unwrap();
+
+    app.click("nav-debtors").await;
+    app.type_into("debtor-search", reference).await;
+    app.wait_texts("debtor-row", "the debtor found", |t| t.len() == 1)
+        .await;
+    app.click("debtor-row").await;
+    app.wait_texts("detail-name", "the debtor's page", |t| t == [name.as_str()])
+        .await;
+    app.click("tab-statement").await;
+    app.type_into("statement-from", "2026-06-01").await;
+    app.click("statement-show").await;
+    app.wait_testid("statement").await;
+    app.click("statement-pdf").await;
+    app.wait_texts("account-error", "the refusal", |t| {
+        t.len() == 1 && t[0].contains("no bank account") && t[0].contains("Settings > Letterhead")
+    })
+    .await;
+    assert_eq!(
+        std::fs::read_dir(home.saved()).unwrap().count(),
+        0,
+        "refused before any file is written"
+    );
+
+    let head = home.data().join("letterhead.json");
+    std::fs::write(
+        &head,
+        r#"{"name":"Nordlicht Handel GmbH","address_lines":"Hafenstraße 12","postal_code":"20457",
+            "city":"Hamburg","country":"DE","email":"buchhaltung@nordlicht.example",
+            "iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX","bank_name":"Commerzbank",
+            "signatory":"Jana Petersen"}"#,
+    )
+    .unwrap();
+    cli_json(
+        &home,
+        &["pdf", "letterhead", "--set", head.to_str().unwrap()],
+    );
+    app.click("statement-pdf").await;
+    app.wait_texts("statement-saved", "the saved statement", |t| {
+        t.len() == 1 && t[0].contains("kept in Documents")
+    })
+    .await;
+    for size in [(1024, 700), (1920, 1080)] {
+        let restore = app.window_size().await;
+        if app.resize(size).await {
+            app.client
+                .execute(
+                    "document.querySelector('[data-testid=statement-saved]').scrollIntoView({block: 'start'})",
+                    vec![],
+                )
+                .await
+                .expect("scroll to the statement");
+            app.screenshot(&format!("statement-saved-{}x{}.png", size.0, size.1))
+                .await;
+        }
+        app.resize(restore).await;
+    }
+    let saved: Vec<_> = std::fs::read_dir(home.saved())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    let out = Command::new("pdftotext")
+        .args(["-raw", saved[0].to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    assert!(text.contains("Kontoauszug"), "in German: {text}");
+    assert!(text.contains("Fällig und jetzt zu zahlen"), "{text}");
+    assert!(text.contains("DE89 3704 0044 0532 0130 00"), "{text}");
+    let overdue = de["overdue_balance"].as_str().unwrap();
+    let german = {
+        let (units, cents) = overdue.split_once('.').unwrap();
+        let mut grouped = String::new();
+        for (i, c) in units.chars().enumerate() {
+            if i > 0 && (units.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(c);
+        }
+        format!("{grouped},{cents} €")
+    };
+    assert!(
+        text.contains(&format!("Fällig und jetzt zu zahlen: {german}")),
+        "asks for the overdue balance {german}, not the whole balance: {text}"
+    );
+    app.quit_without_page_errors().await;
+}

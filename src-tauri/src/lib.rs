@@ -1006,10 +1006,34 @@ async fn agreement_save(
     kind: AgreementKind,
     id: Option<i64>,
 ) -> Res<Option<SavedPdf>> {
+    // Checked first: a refusal (no account to pay into) comes before any file dialog.
+    s.api.agreement_check(debtor_id, kind, id).await?;
     match letters_save_path(&app, &kind.suggested_name(debtor_id, id)).await {
         Some(path) => s
             .api
             .agreement_save_to(debtor_id, kind, id, &path)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Save As of a statement of account as PDF; `None` when the user cancelled. Rendered
+/// first, so a refusal (it asks for payment and the letterhead has no account) comes
+/// before the file dialog.
+#[tauri::command]
+async fn statement_save(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    debtor_id: i64,
+    from: String,
+    to: String,
+) -> Res<Option<SavedPdf>> {
+    let file = s.api.statement_pdf(debtor_id, &from, &to, false).await?;
+    match letters_save_path(&app, &file.file_name).await {
+        Some(path) => s
+            .api
+            .statement_save_to(debtor_id, &from, &to, &path)
             .await
             .map(Some),
         None => Ok(None),

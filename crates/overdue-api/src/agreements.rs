@@ -314,6 +314,23 @@ impl AgreementKind {
 }
 
 impl Api {
+    /// Checks an agreement as Save would make it, without keeping it: an error (no
+    /// account to pay into, no plan) before the window opens a file dialog.
+    pub async fn agreement_check(
+        &self,
+        debtor_id: i64,
+        kind: AgreementKind,
+        id: Option<i64>,
+    ) -> Result<(), ApiError> {
+        match kind {
+            AgreementKind::Plan => self.plan_agreement_pdf(debtor_id, id, false).await?,
+            AgreementKind::Settlement => {
+                self.settlement_agreement_pdf(debtor_id, id, false).await?
+            }
+        };
+        Ok(())
+    }
+
     /// Save As of an agreement (the plan `id` or offer `id`, else the debtor's latest):
     /// produced and kept on the debtor's record, then exactly those bytes written to `path`.
     pub async fn agreement_save_to(

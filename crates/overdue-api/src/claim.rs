@@ -184,15 +184,9 @@ impl Claim {
 
     /// The rules this claim breaks; empty when a message built from it may go out.
     pub fn problems(&self) -> Vec<Problem> {
-        let mut out = Vec::new();
-        if self.payment.iban.trim().is_empty() && self.payment.account.trim().is_empty() {
-            out.push(Problem {
-                rule: "payment_details",
-                message: "Blocked: no bank account to pay into. Enter the IBAN in Settings > \
-                          Letterhead; a reminder must say where to pay."
-                    .into(),
-            });
-        }
+        let mut out: Vec<Problem> = payment_problem(&self.payment, "a reminder")
+            .into_iter()
+            .collect();
         if !self.paused.is_empty() && self.override_reason.trim().is_empty() {
             out.push(Problem {
                 rule: "paused",
@@ -243,7 +237,19 @@ impl Claim {
     }
 }
 
-fn sum(currency: Currency, items: impl IntoIterator<Item = Money>) -> Money {
+/// The rule every message that asks for money keeps: it says where to pay. `what` names
+/// the message in the fix ("a reminder", "an agreement").
+pub(crate) fn payment_problem(payment: &MergePayment, what: &str) -> Option<Problem> {
+    (payment.iban.trim().is_empty() && payment.account.trim().is_empty()).then(|| Problem {
+        rule: "payment_details",
+        message: format!(
+            "Blocked: no bank account to pay into. Enter the IBAN in Settings > Letterhead; \
+             {what} must say where to pay."
+        ),
+    })
+}
+
+pub(crate) fn sum(currency: Currency, items: impl IntoIterator<Item = Money>) -> Money {
     items
         .into_iter()
         .fold(Money::zero(currency), |a, m| a.checked_add(&m).unwrap_or(a))

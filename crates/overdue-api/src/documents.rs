@@ -305,6 +305,46 @@ fn logo_bytes(base64_text: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// What a statement asks for, from the claim on its closing date: the overdue invoices
+/// the claim demands (none while the whole debtor is paused by a plan, a promise or a
+/// hold), what is open but not yet due, and what is overdue but paused.
+async fn statement_payable(
+    store: &Store,
+    claim: &crate::claim::Claim,
+    currency: Currency,
+) -> Result<overdue_docs::StatementPayable, ApiError> {
+    use crate::claim::sum;
+    let open = store
+        .open_balances(claim.as_of, Some(claim.debtor_id))
+        .await?;
+    let mine = || open.iter().filter(|o| o.open.currency() == currency);
+    let not_yet_due = sum(
+        currency,
+        mine().filter(|o| o.due_date >= claim.as_of).map(|o| o.open),
+    );
+    let excluded = sum(
+        currency,
+        mine()
+            .filter(|o| claim.excluded.iter().any(|e| e.invoice_id == o.invoice_id))
+            .map(|o| o.open),
+    );
+    Ok(if claim.paused.is_empty() {
+        overdue_docs::StatementPayable {
+            due_now: claim.principal(),
+            invoices: claim.lines.iter().map(|l| l.number.clone()).collect(),
+            not_yet_due,
+            paused: excluded,
+        }
+    } else {
+        overdue_docs::StatementPayable {
+            due_now: Money::zero(currency),
+            invoices: Vec::new(),
+            not_yet_due,
+            paused: sum(currency, [excluded, claim.principal()]),
+        }
+    })
+}
+
 /// Whether an IBAN is valid: the country's length and format as well as the check digits
 /// (the same rule as the bank statements' reader, `iban_validate`).
 fn iban_ok(iban: &str) -> bool {
@@ -809,6 +849,7 @@ impl Api {
             opening: opening.unwrap_or(balance),
             rows,
             closing: balance,
+            payable: None,
         })
     }
 
@@ -1078,6 +1119,23 @@ impl Api {
         .await
     }
 
+    /// A statement of account saved to `path` and kept (the window's Save PDF, after
+    /// [`Api::statement_pdf`] without keeping checked it before the file dialog opened).
+    pub async fn statement_save_to(
+        &self,
+        debtor_id: i64,
+        from: &str,
+        to: &str,
+        path: &std::path::Path,
+    ) -> Result<crate::interest_pdf::SavedPdf, ApiError> {
+        let pdf = self.statement_pdf(debtor_id, from, to, true).await?;
+        crate::letters_ui::write_atomically(path, &pdf.bytes)?;
+        Ok(crate::interest_pdf::SavedPdf {
+            path: path.display().to_string(),
+            sha256: pdf.sha256,
+        })
+    }
+
     /// A statement of account over a period, kept and logged.
     pub async fn statement_pdf(
         &self,
@@ -1094,15 +1152,39 @@ impl Api {
         let store = self.store().await;
         let debtor = store.debtor(debtor_id).await?;
         let head = self.letterhead_get().await?;
-        let statement = self
+        let mut statement = self
             .statement_model(&store, debtor_id, debtor.draft.currency, from, to)
             .await?;
+        // What is asked for comes from the claim on the closing date: overdue invoices
+        // that are not paused, never the whole balance.
+        let claim = self
+            .claim(&store, debtor_id, to, crate::claim::ClaimScope::default())
+            .await?;
+        let payable = statement_payable(&store, &claim, debtor.draft.currency).await?;
+        if !payable.due_now.is_zero() {
+            if let Some(p) =
+                crate::claim::payment_problem(&claim.payment, "a statement that asks for payment")
+            {
+                return Err(ApiError::new(ErrorCode::Validation, p.message));
+            }
+        }
+        let payment_reference = if payable.due_now.is_zero() {
+            overdue_domain::bank::rf::for_debtor(debtor_id)
+        } else {
+            let named: Vec<(&str, i64)> = claim
+                .lines
+                .iter()
+                .map(|l| (l.number.as_str(), l.invoice_id))
+                .collect();
+            overdue_domain::bank::rf::for_demand(&named, debtor_id)
+        };
+        statement.payable = Some(payable);
         let doc = Document {
             kind: DocumentKind::Statement,
             page_size: head.page_size(),
             letterhead: head.for_currency(debtor.draft.currency.code()).to_model(),
             recipient: recipient(&debtor, &head.country),
-            payment_reference: overdue_domain::bank::rf::for_debtor(debtor_id),
+            payment_reference,
             reference: if debtor.draft.external_ref.is_empty() {
                 format!("D{debtor_id}")
             } else {

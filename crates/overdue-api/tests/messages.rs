@@ -815,3 +815,138 @@ proptest! {
         });
     }
 }
+
+/// A statement sent on its own shows the whole account but asks only for what the claim
+/// asks for: overdue invoices that are not paused. What is not yet due, and what a
+/// dispute, plan, promise or hold pauses, is named as such; the payment box holds the
+/// amount asked for, never the balance. A statement or agreement that asks for money and
+/// cannot say where to pay is refused before any file is written.
+async fn statement_story(api: &Api) {
+    let no_bank = LetterheadDto {
+        name: "Seller AG".into(),
+        address_lines: "Hauptstr. 1".into(),
+        postal_code: "10115".into(),
+        city: "Berlin".into(),
+        country: "DE".into(),
+        ..Default::default()
+    };
+    api.letterhead_set(no_bank.clone()).await.unwrap();
+    let s = debtor(api, "S1", "Schulz Bau GmbH", "de", "DE", "EUR").await;
+    let s1 = invoice(api, s, "S-1", "2026-09-01", "2026-10-01", "500.00").await;
+    let s2 = invoice(api, s, "S-2", "2026-09-15", "2026-10-15", "300.00").await;
+    invoice(api, s, "S-3", "2026-11-20", "2026-12-20", "200.00").await;
+    api.invoice_dispute(s2, "2026-11-01", "Lieferung unvollständig")
+        .await
+        .unwrap();
+
+    let refused = api
+        .statement_pdf(s, "2026-09-01", "2026-12-06", false)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("Settings > Letterhead")
+            && refused
+                .message
+                .contains("a statement that asks for payment"),
+        "{}",
+        refused.message
+    );
+    assert!(api.stored_documents(s).await.unwrap().is_empty());
+
+    letterhead(api).await;
+    let st = api
+        .statement_pdf(s, "2026-09-01", "2026-12-06", true)
+        .await
+        .unwrap();
+    let text = pdf_text(&st.bytes).replace('\n', " ");
+    for expected in [
+        "Saldo Ihres Kontos am 06.12.2026: 1.000,00 €",
+        "Davon sind 200,00 € noch nicht fällig",
+        "Davon werden 300,00 € derzeit nicht gefordert",
+        "Fällig und jetzt zu zahlen: 500,00 € (Rechnungen S-1)",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    assert!(
+        !text.contains("1.000,00 € (Rechnungen"),
+        "never the whole balance: {text}"
+    );
+    let rf =
+        overdue_domain::bank::rf::grouped(&overdue_domain::bank::rf::for_demand(&[("S-1", s1)], s));
+    assert!(
+        text.contains(&rf),
+        "the reference of what is asked: {rf} in {text}"
+    );
+    assert!(text.contains("Empfänger"), "the payment box: {text}");
+    assert_eq!(api.stored_documents(s).await.unwrap().len(), 1, "kept");
+
+    // A promise pauses the whole debtor: the statement asks for nothing.
+    api.promise_add(PromiseInput {
+        debtor_id: s,
+        amount: "500.00".into(),
+        date: "2026-12-15".into(),
+        ..PromiseInput::default()
+    })
+    .await
+    .unwrap();
+    let st = api
+        .statement_pdf(s, "2026-09-01", "2026-12-06", false)
+        .await
+        .unwrap();
+    let text = pdf_text(&st.bytes).replace('\n', " ");
+    assert!(
+        text.contains("Davon werden 800,00 € derzeit nicht gefordert")
+            && text.contains("Derzeit ist nichts zu zahlen."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Empfänger") && !text.contains("jetzt zu zahlen"),
+        "no payment box (the IBAN stays in the letterhead's footer): {text}"
+    );
+    // Asking for nothing, it needs no bank account.
+    api.letterhead_set(no_bank).await.unwrap();
+    api.statement_pdf(s, "2026-09-01", "2026-12-06", false)
+        .await
+        .unwrap();
+
+    // An agreement asks for instalments: refused without an account to pay into.
+    api.plan_create(PlanInput {
+        debtor_id: s,
+        invoice_ids: vec![s1],
+        installments: "2".into(),
+        first_due: "2026-12-20".into(),
+        grace_days: 7,
+        ..PlanInput::default()
+    })
+    .await
+    .unwrap();
+    let refused = api.plan_agreement_pdf(s, None, false).await.unwrap_err();
+    assert!(
+        refused
+            .message
+            .contains("needs payment instructions (bank account: Settings > Letterhead)"),
+        "{}",
+        refused.message
+    );
+    letterhead(api).await;
+    let plan = api.plan_agreement_pdf(s, None, false).await.unwrap();
+    assert!(pdf_text(&plan.bytes).contains("Ratenzahlung"));
+}
+
+#[tokio::test]
+async fn a_statement_asks_only_for_what_is_overdue_and_not_paused_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("s.db").to_str().unwrap(), (2026, 12, 6)).await;
+    statement_story(&api).await;
+}
+
+#[tokio::test]
+async fn a_statement_asks_only_for_what_is_overdue_and_not_paused_postgres() {
+    let Some(db) = pg::TestDb::create("messages_statement").await else {
+        return;
+    };
+    let api = open(&db.url, (2026, 12, 6)).await;
+    statement_story(&api).await;
+    api.close().await;
+    db.drop().await;
+}

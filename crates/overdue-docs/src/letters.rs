@@ -749,7 +749,11 @@ fn statement_doc(f: &mut Flow, doc: &Document, lang: Lang) {
         ));
         statement_table(f, s, lang);
         let closing_balance = s.closing;
-        if closing_balance.amount() > rust_decimal::Decimal::ZERO {
+        if closing_balance.amount() <= rust_decimal::Decimal::ZERO {
+            f.para(&lang.t("statement_nothing", &[]));
+            return;
+        }
+        let Some(p) = &s.payable else {
             f.para(&lang.t(
                 "statement_due",
                 &[("amount", &lang.money(&closing_balance))],
@@ -757,9 +761,40 @@ fn statement_doc(f: &mut Flow, doc: &Document, lang: Lang) {
             if doc.letterhead.bank.is_usable() {
                 payment_box(f, doc, lang, &closing_balance);
             }
-        } else {
-            f.para(&lang.t("statement_nothing", &[]));
+            return;
+        };
+        // The balance, then only what is asked for now; the rest says why it is not.
+        f.para(&lang.t(
+            "statement_balance",
+            &[
+                ("date", &lang.date(s.to)),
+                ("amount", &lang.money(&closing_balance)),
+            ],
+        ));
+        if !p.not_yet_due.is_zero() {
+            f.para(&lang.t(
+                "statement_not_due",
+                &[("amount", &lang.money(&p.not_yet_due))],
+            ));
         }
+        if !p.paused.is_zero() {
+            f.para(&lang.t("statement_paused", &[("amount", &lang.money(&p.paused))]));
+        }
+        if p.due_now.is_zero() {
+            f.para(&lang.t("statement_nothing_now", &[]));
+        } else {
+            f.para(&lang.t(
+                "statement_payable",
+                &[
+                    ("amount", &lang.money(&p.due_now)),
+                    ("invoices", &p.invoices.join(", ")),
+                ],
+            ));
+            if doc.letterhead.bank.is_usable() {
+                payment_box(f, doc, lang, &p.due_now);
+            }
+        }
+        f.para(&lang.t("statement_differ", &[]));
     }
 }
 

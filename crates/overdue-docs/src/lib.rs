@@ -56,7 +56,7 @@ pub use appendix::{Appended, Appendix};
 pub use format::Lang;
 pub use model::{
     BankDetails, ChargeLine, Document, DocumentKind, Instalment, ItemLine, Letterhead, PageSize,
-    Recipient, Statement, StatementRow,
+    Recipient, Statement, StatementPayable, StatementRow,
 };
 pub use pdf::{Bookmark, Metadata};
 pub use report::{Block, Report};

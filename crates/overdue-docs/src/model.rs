@@ -173,6 +173,23 @@ pub struct Statement {
     pub rows: Vec<StatementRow>,
     /// Balance at `to`.
     pub closing: Money,
+    /// What of the balance is asked for now, and why the rest is not (a statement sent on
+    /// its own; `None` for one enclosed in a letter, which makes its own demand).
+    pub payable: Option<StatementPayable>,
+}
+
+/// The part of a statement's balance asked for, from the claim on its closing date: only
+/// overdue invoices that are not paused by a plan, promise, dispute or hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementPayable {
+    /// Overdue and asked for now.
+    pub due_now: Money,
+    /// The invoices it is made of.
+    pub invoices: Vec<String>,
+    /// Open but not yet due.
+    pub not_yet_due: Money,
+    /// Overdue but not asked for now: under an agreed plan, a promise, a dispute or a hold.
+    pub paused: Money,
 }
 
 /// One instalment of a payment plan.

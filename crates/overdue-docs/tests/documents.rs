@@ -126,6 +126,7 @@ pub fn sample(kind: DocumentKind, currency: &str) -> Document {
                 },
             ],
             closing: m(dec!(1534.56)),
+            payable: None,
         }),
         instalments: vec![
             Instalment { due: d(2026, 12, 1), amount: m(dec!(800.00)) },

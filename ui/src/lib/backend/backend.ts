@@ -171,6 +171,7 @@ export interface Backend extends LettersBackend, BankBackend {
   interestPdfSave(what: InterestPrint): Promise<SavedPdf | null>;
   /** Save As (native dialog) of a payment plan or settlement agreement (kept on the debtor's record); `null` when cancelled. */
   agreementSave(debtorId: number, kind: AgreementKind, id: number | null): Promise<SavedPdf | null>;
+  statementSave(debtorId: number, from: string, to: string): Promise<SavedPdf | null>;
   /** The invoices behind one aging bucket. */
   reportAgingInvoices(query: AgingQuery, currency: string, label: string, debtorId: number | null): Promise<AgingDrillDto>;
   /** Runs the collection policy: preview (writes nothing), plan, or send. */

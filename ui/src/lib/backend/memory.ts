@@ -476,6 +476,9 @@ export class MemoryBackend implements Backend {
   async interestPdfSave(_what: InterestPrint): Promise<SavedPdf | null> {
     return null;
   }
+  async statementSave(_debtorId: number, _from: string, _to: string): Promise<SavedPdf | null> {
+    return null;
+  }
   async agreementSave(_debtorId: number, _kind: AgreementKind, _id: number | null): Promise<SavedPdf | null> {
     return null;
   }

@@ -80,6 +80,7 @@ export const tauriBackend: Backend = {
   exportSave: (request, format) => call("export_save", { request, format }),
   interestPdfSave: (what) => call("interest_pdf_save", { what }),
   agreementSave: (debtorId, kind, id) => call("agreement_save", { debtorId, kind, id }),
+  statementSave: (debtorId, from, to) => call("statement_save", { debtorId, from, to }),
   reportAgingInvoices: (query, currency, label, debtorId) =>
     call("report_aging_invoices", { query, currency, label, debtorId }),
   dunningRun: (request) => call("dunning_run", { request }),
