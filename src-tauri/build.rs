@@ -101,6 +101,8 @@ const COMMANDS: &[&str] = &[
     "agency_report",
     "court_claim_preview",
     "court_claim_save",
+    "court_status",
+    "legal_cost_add",
     "letter_kinds",
     "letter_preview",
     "letter_save",

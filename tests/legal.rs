@@ -200,6 +200,55 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Money Claim Online"), "{text}");
 
+    // After filing: the issue recorded on the timeline and the court fee booked as a
+    // charge, each said next to its button; a wrong amount is refused, naming the field.
+    app.wait_testid("court-step")
+        .await
+        .select_by_value("issued")
+        .await
+        .expect("the steps list issued");
+    app.type_into(
+        "court-step-note",
+        "Claim K12AB345, County Court Business Centre",
+    )
+    .await;
+    app.click("court-step-record").await;
+    app.wait_texts("court-filed", "the step recorded", |t| {
+        t == ["Claim issued: recorded on the timeline."]
+    })
+    .await;
+    app.type_into("legal-cost-amount", "thirty-five").await;
+    app.click("legal-cost-add").await;
+    app.wait_texts("court-filed-error", "the refused amount", |t| {
+        t.len() == 1 && t[0].starts_with("Amount:")
+    })
+    .await;
+    app.type_into("legal-cost-amount", "35.00").await;
+    app.type_into("legal-cost-note", "MCOL issue fee").await;
+    app.click("legal-cost-add").await;
+    app.wait_texts("court-filed", "the fee booked", |t| {
+        t.len() == 1
+            && t[0].starts_with("Legal cost: court fee (MCOL issue fee)")
+            && t[0].ends_with("booked as a charge on the account.")
+    })
+    .await;
+    app.client
+        .execute(
+            "document.querySelector('[data-testid=court-filed]').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await
+        .expect("scroll to the filing");
+    app.screenshot("legal-after-filing.png").await;
+    app.click("tab-timeline").await;
+    app.wait_texts("timeline", "the timeline with the step and the fee", |t| {
+        t.len() == 1
+            && t[0].contains("Claim issued")
+            && t[0].contains("K12AB345")
+            && t[0].contains("MCOL issue fee")
+    })
+    .await;
+
     // The CLI reads what the window recorded.
     let (code, out, err) = run(&["agency", "report", "--json"], TODAY);
     assert_eq!(code, 0, "{err}");

@@ -25,7 +25,7 @@ use overdue_api::collections::{
     CollectionStateDto, HoldDto, HoldInput, PaymentPlanDto, PlanInput, PlanPreview, PromiseDto,
     PromiseInput, SettlementDto, SettlementInput,
 };
-use overdue_api::court::{CourtClaimDto, CourtClaimRequest};
+use overdue_api::court::{CourtClaimDto, CourtClaimRequest, CourtStatusInput, LegalCostInput};
 use overdue_api::credit::{CreditAlertsDto, CreditInputsDto, CreditPolicyDto, DebtorCreditDto};
 use overdue_api::daily_run::{DailyRunDto, DailyRunInput, JobTarget};
 use overdue_api::documents::{LetterRequest, LetterheadDto, ProducedDocument};
@@ -472,14 +472,29 @@ async fn court_claim_save(
     let preview = s.api.court_claim_preview(&request).await?;
     match letters_save_path(&app, &overdue_api::Api::court_claim_file_name(&preview)).await {
         Some(path) => {
-            let claim = s.api.court_claim(&request).await?;
+            // The claim shown is the one saved and logged: worked out once.
             s.api
-                .court_claim_pdf_to(&claim, request.debtor_id, &path)
+                .court_claim_pdf_to(&preview, request.debtor_id, &path)
                 .await?;
-            Ok(Some(claim))
+            s.api.court_claim_log(&request, &preview).await?;
+            Ok(Some(preview))
         }
         None => Ok(None),
     }
+}
+
+/// Records a step of the court case (issued, judgment, enforcement, paid, withdrawn) on
+/// the debtor's timeline.
+#[tauri::command]
+async fn court_status(s: State<'_, Shell>, input: CourtStatusInput) -> Res<()> {
+    s.api.court_status(&input).await
+}
+
+/// Books a court fee, lawyer's fee or enforcement cost as a charge on the debtor's
+/// account; returns what was booked, in words.
+#[tauri::command]
+async fn legal_cost_add(s: State<'_, Shell>, input: LegalCostInput) -> Res<String> {
+    s.api.legal_cost_add(&input).await
 }
 
 /// Open invoices by the last day a claim can be issued (today's date; `within` days ahead,

@@ -197,15 +197,9 @@ impl Api {
     /// The data for a court claim against a debtor's overdue invoices (those not paused),
     /// logged on the debtor's contact log.
     pub async fn court_claim(&self, req: &CourtClaimRequest) -> Result<CourtClaimDto, ApiError> {
-        self.court_claim_logged(req, true).await
-    }
-
-    /// [`Api::court_claim`] for looking at in the window: the same answer, not logged.
-    pub async fn court_claim_preview(
-        &self,
-        req: &CourtClaimRequest,
-    ) -> Result<CourtClaimDto, ApiError> {
-        self.court_claim_logged(req, false).await
+        let dto = self.court_claim_preview(req).await?;
+        self.court_claim_log(req, &dto).await?;
+        Ok(dto)
     }
 
     /// The suggested file name of a claim's worksheet.
@@ -213,17 +207,30 @@ impl Api {
         format!("court-claim-{}-{}.pdf", claim.court, claim.as_of)
     }
 
-    async fn court_claim_logged(
+    /// [`Api::court_claim`] for looking at in the window: the same answer, not logged. An
+    /// empty `court` is the form of the debtor's own jurisdiction ([`Court::for_debtor`]).
+    pub async fn court_claim_preview(
         &self,
         req: &CourtClaimRequest,
-        log: bool,
     ) -> Result<CourtClaimDto, ApiError> {
-        let court = Court::parse(&req.court).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "Court: \"{}\" is not a form Overdue fills: use uk-mcol, de-mahnverfahren or fr-injonction",
-                req.court
-            ))
-        })?;
+        let court = if req.court.trim().is_empty() {
+            let debtor = self.store().await.debtor(req.debtor_id).await?;
+            let region = self.late_fee_of(req.debtor_id).await?.policy.uk_region;
+            let country = debtor.draft.address.country;
+            Court::for_debtor(&country, &region).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "Court: {} is in {country}, where Overdue fills no court form: choose England and Wales (uk-mcol), Germany (de-mahnverfahren) or France (fr-injonction)",
+                    debtor.draft.name
+                ))
+            })?
+        } else {
+            Court::parse(&req.court).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "Court: \"{}\" is not a form Overdue fills: use uk-mcol, de-mahnverfahren or fr-injonction",
+                    req.court
+                ))
+            })?
+        };
         let as_of = self
             .date_or_today("As of", &req.as_of)
             .map_err(|e| ApiError::invalid(format!("As of: {}", e.message)))?;
@@ -592,10 +599,19 @@ impl Api {
             documents,
             warnings,
         };
-        if !log {
-            return Ok(dto);
-        }
-        store
+        Ok(dto)
+    }
+
+    /// Logs a prepared claim on the debtor's contact log (the window logs the claim it
+    /// showed once the worksheet is saved, without working it out again).
+    pub async fn court_claim_log(
+        &self,
+        req: &CourtClaimRequest,
+        dto: &CourtClaimDto,
+    ) -> Result<(), ApiError> {
+        let reason = req.reason.trim();
+        self.store()
+            .await
             .append_event(
                 &overdue_store::NewEvent {
                     debtor_id: req.debtor_id,
@@ -624,7 +640,7 @@ impl Api {
             court = dto.court,
             "court claim prepared"
         );
-        Ok(dto)
+        Ok(())
     }
 
     /// Books a court fee, lawyer's fee or enforcement cost as a charge on the debtor's

@@ -390,6 +390,34 @@ async fn continental(target: &str) {
         .particulars
         .iter()
         .any(|l| l.contains("Facture NL-2026-240 du 15/06/2026")));
+
+    // No court named: the form of the debtor's own country, the same claim.
+    let own = api.court_claim_preview(&request(fr, "", "")).await.unwrap();
+    assert_eq!(
+        (own.court.as_str(), own.total.as_str()),
+        ("fr-injonction", c.total.as_str())
+    );
+    let own = api.court_claim_preview(&request(de, "", "")).await.unwrap();
+    assert_eq!(own.court, "de-mahnverfahren");
+    let pl = debtor_at(
+        &api,
+        Company,
+        "PL1",
+        "Kowalski Sp. z o.o.",
+        ("pl", "PL", "EUR"),
+        ("ul. Długa 1", "00-001", "Warszawa"),
+    )
+    .await;
+    let e = api
+        .court_claim_preview(&request(pl, "", ""))
+        .await
+        .unwrap_err();
+    assert!(
+        e.message
+            .contains("is in PL, where Overdue fills no court form"),
+        "{}",
+        e.message
+    );
     api.close().await;
 }
 

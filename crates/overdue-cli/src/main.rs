@@ -205,8 +205,9 @@ enum CourtCommand {
         /// The debtor (its reference, or #id).
         #[arg(long)]
         debtor: String,
-        /// uk-mcol, de-mahnverfahren or fr-injonction.
-        #[arg(long)]
+        /// uk-mcol, de-mahnverfahren or fr-injonction (default: the form of the debtor's
+        /// own country: England and Wales, Germany or France).
+        #[arg(long, default_value = "")]
         court: String,
         /// The date (YYYY-MM-DD; default today).
         #[arg(long, default_value = "")]

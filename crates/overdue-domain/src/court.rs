@@ -33,6 +33,26 @@ impl Court {
         }
     }
 
+    /// The form for a debtor in `country` (ISO code) whose policy names `uk_region`
+    /// ("" for England and Wales): MCOL for England and Wales, the Mahnantrag for Germany,
+    /// the injonction de payer for France; `None` elsewhere (Scotland and Northern Ireland
+    /// have their own courts, which Overdue does not fill).
+    pub fn for_debtor(country: &str, uk_region: &str) -> Option<Court> {
+        match country.trim().to_ascii_uppercase().as_str() {
+            "GB" | "UK" => {
+                let region = uk_region.trim().to_ascii_lowercase();
+                (region.is_empty()
+                    || region.contains("england")
+                    || region.contains("wales")
+                    || region == "uk")
+                    .then_some(Court::UkMcol)
+            }
+            "DE" => Some(Court::DeMahnverfahren),
+            "FR" => Some(Court::FrInjonction),
+            _ => None,
+        }
+    }
+
     /// Parses [`Court::code`].
     pub fn parse(code: &str) -> Option<Court> {
         [Court::UkMcol, Court::DeMahnverfahren, Court::FrInjonction]
@@ -316,6 +336,11 @@ mod tests {
 
     #[test]
     fn the_mahngericht_follows_the_applicants_seat() {
+        assert_eq!(Court::for_debtor("gb", ""), Some(Court::UkMcol));
+        assert_eq!(Court::for_debtor("GB", "scotland"), None);
+        assert_eq!(Court::for_debtor("DE", ""), Some(Court::DeMahnverfahren));
+        assert_eq!(Court::for_debtor("FR", ""), Some(Court::FrInjonction));
+        assert_eq!(Court::for_debtor("PL", ""), None);
         assert_eq!(mahngericht("DE", "10115").0, "Amtsgericht Wedding");
         assert_eq!(mahngericht("DE", "20457").0, "Amtsgericht Hamburg");
         assert_eq!(mahngericht("DE", "80331").0, "Amtsgericht Coburg");

@@ -83,6 +83,8 @@ import type { HandoverDto } from "../bindings/HandoverDto";
 import type { HandoverRequest } from "../bindings/HandoverRequest";
 import type { CourtClaimDto } from "../bindings/CourtClaimDto";
 import type { CourtClaimRequest } from "../bindings/CourtClaimRequest";
+import type { CourtStatusInput } from "../bindings/CourtStatusInput";
+import type { LegalCostInput } from "../bindings/LegalCostInput";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -260,6 +262,10 @@ export interface Backend extends LettersBackend, BankBackend {
   courtClaimPreview(request: CourtClaimRequest): Promise<CourtClaimDto>;
   /** Prepares the claim (logged) and saves its worksheet (null: cancelled). */
   courtClaimSave(request: CourtClaimRequest): Promise<CourtClaimDto | null>;
+  /** Records a step of the court case (issued, judgment, ...) on the timeline. */
+  courtStatus(input: CourtStatusInput): Promise<void>;
+  /** Books a court fee, lawyer's fee or enforcement cost as a charge; says what was booked. */
+  legalCostAdd(input: LegalCostInput): Promise<string>;
   /** The schedule a payment plan for these invoices would have (not stored). */
   planPreview(input: PlanInput): Promise<PlanPreview>;
   /** Agrees a payment plan and stores its schedule. */

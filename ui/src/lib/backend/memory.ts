@@ -80,6 +80,8 @@ import type { HandoverDto } from "../bindings/HandoverDto";
 import type { HandoverRequest } from "../bindings/HandoverRequest";
 import type { CourtClaimDto } from "../bindings/CourtClaimDto";
 import type { CourtClaimRequest } from "../bindings/CourtClaimRequest";
+import type { CourtStatusInput } from "../bindings/CourtStatusInput";
+import type { LegalCostInput } from "../bindings/LegalCostInput";
 import type { RateRowDto } from "../bindings/RateRowDto";
 import type { RateRowInput } from "../bindings/RateRowInput";
 import type { PlanInput } from "../bindings/PlanInput";
@@ -848,6 +850,12 @@ export class MemoryBackend implements Backend {
     this.noEngine();
   }
   async courtClaimSave(_request: CourtClaimRequest): Promise<CourtClaimDto | null> {
+    this.noEngine();
+  }
+  async courtStatus(_input: CourtStatusInput): Promise<void> {
+    this.noEngine();
+  }
+  async legalCostAdd(_input: LegalCostInput): Promise<string> {
     this.noEngine();
   }
 

@@ -130,6 +130,8 @@ export const tauriBackend: Backend = {
   agencyReport: () => call("agency_report"),
   courtClaimPreview: (request) => call("court_claim_preview", { request }),
   courtClaimSave: (request) => call("court_claim_save", { request }),
+  courtStatus: (input) => call("court_status", { input }),
+  legalCostAdd: (input) => call("legal_cost_add", { input }),
   onDatabaseChanged: (callback) =>
     listen<AppInfo>("database-changed", (event) => callback(event.payload)),
   onError: (callback) => listen<ApiError>("app-error", (event) => callback(event.payload)),
