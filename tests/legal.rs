@@ -104,12 +104,30 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     app.type_into("agency-new-commission", "15").await;
     app.click("agency-new-save").await;
     app.wait_testid("agency-select").await;
+    // Only the older invoice goes to the agency: the other is unticked.
+    app.wait_texts("handover-invoices", "the invoices to choose from", |t| {
+        t.len() == 1 && t[0].contains("BW-2026-101") && t[0].contains("BW-2026-118")
+    })
+    .await;
+    app.click("handover-invoice-BW-2026-118").await;
+    let size = app.window_size().await;
+    if app.resize((1024, 700)).await {
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=handover-invoices]').scrollIntoView({block: 'center'})",
+                vec![],
+            )
+            .await
+            .expect("scroll to the choice");
+        app.screenshot("legal-handover-choice-1024x700.png").await;
+    }
+    app.resize(size).await;
     app.click("agency-handover").await;
     let said = app
         .wait_texts("agency-handed", "the handover", |t| t.len() == 1)
         .await;
     assert!(
-        said[0].contains("Inkasso Nord") && said[0].contains("2 invoices"),
+        said[0].contains("Inkasso Nord") && said[0].contains("1 invoice,"),
         "{said:?}"
     );
     let package = std::fs::read_dir(home.saved())
@@ -119,8 +137,8 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
         .unwrap_or_else(|| panic!("no package folder; the window said {said:?}"));
     let csv = std::fs::read_to_string(package.join("claim.csv")).unwrap();
     assert!(
-        csv.contains("BW-2026-101") && csv.contains("TOTAL"),
-        "{csv}"
+        csv.contains("BW-2026-101") && csv.contains("TOTAL") && !csv.contains("BW-2026-118"),
+        "only the chosen invoice: {csv}"
     );
     assert!(package.join("case-file.pdf").exists());
     app.wait_texts("agency-case", "the open case", |t| {
@@ -144,15 +162,18 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     })
     .await;
 
-    // A court claim: handed-over invoices are the agency's, so the claim names why none
-    // is left; the reason flows through and the message says which invoices are out.
+    // A court claim: the handed-over invoice is the agency's, so only the other is
+    // claimed, and the claim says which is out and why.
     app.click("court-prepare").await;
-    let refused = app
-        .wait_texts("court-error", "the claim's refusal", |t| t.len() == 1)
-        .await;
+    app.wait_texts("court-warning", "the invoice left out", |t| {
+        t.iter()
+            .any(|w| w.contains("BW-2026-101") && w.contains("handed over to Inkasso Nord"))
+    })
+    .await;
+    let particulars = app.texts("court-particulars").await;
     assert!(
-        refused[0].contains("handed over to Inkasso Nord"),
-        "{refused:?}"
+        particulars[0].contains("BW-2026-118") && !particulars[0].contains("BW-2026-101"),
+        "{particulars:?}"
     );
     // Recalled, the claim is prepared and its worksheet saved.
     app.type_into("agency-recall-reason", "Going to court ourselves")
