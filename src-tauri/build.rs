@@ -98,6 +98,7 @@ const COMMANDS: &[&str] = &[
     "agency_case_of",
     "agency_collected",
     "agency_recall",
+    "agency_update",
     "agency_report",
     "court_claim_preview",
     "court_claim_save",

@@ -102,6 +102,8 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     app.type_into("agency-new-email", "cases@inkasso-nord.test")
         .await;
     app.type_into("agency-new-commission", "15").await;
+    app.type_into("agency-new-minimum", "50.00").await;
+    app.type_into("agency-new-contact", "Jana Kühn").await;
     app.click("agency-new-save").await;
     app.wait_testid("agency-select").await;
     // Only the older invoice goes to the agency: the other is unticked.
@@ -156,6 +158,23 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
         said[0].contains("75.00") && said[0].contains("425.00"),
         "{said:?}"
     );
+    // What the agency reports goes on the timeline; the case names the contact person.
+    app.wait_texts("agency-case", "the contact", |t| {
+        t.len() == 1 && t[0].contains("Contact: Jana Kühn.")
+    })
+    .await;
+    app.wait_testid("agency-update-status")
+        .await
+        .select_by_value("promised")
+        .await
+        .expect("the reports list a promise");
+    app.type_into("agency-update-note", "the rest by the end of February")
+        .await;
+    app.click("agency-update").await;
+    app.wait_texts("agency-said", "the update recorded", |t| {
+        t == ["Recorded on the timeline: Inkasso Nord reports: debtor promised to pay (the rest by the end of February)."]
+    })
+    .await;
     // The debtor's account shows the payment at once.
     app.wait_texts("debtor-account", "the account after the collection", |t| {
         t.len() == 1 && t[0].contains("1,340.00")

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use overdue_api::account::{PaymentPreviewDto, TimelineEntryDto};
 use overdue_api::agencies::{
-    AgencyCaseDto, AgencyDto, AgencyInput, AgencyReportDto, CollectedDto, CollectedInput,
-    HandoverDto, HandoverRequest,
+    AgencyCaseDto, AgencyDto, AgencyInput, AgencyReportDto, AgencyUpdateInput, CollectedDto,
+    CollectedInput, HandoverDto, HandoverRequest,
 };
 use overdue_api::agreements::AgreementKind;
 use overdue_api::bank::{
@@ -443,6 +443,13 @@ async fn agency_collected(s: State<'_, Shell>, input: CollectedInput) -> Res<Col
     s.api.agency_collected(&input).await
 }
 
+/// Records what the agency reports on the debtor's open case, on its timeline.
+#[tauri::command]
+async fn agency_update(s: State<'_, Shell>, input: AgencyUpdateInput) -> Res<String> {
+    s.api.agency_update(&input).await
+}
+
+/// Recalls the debtor's open case; our reminders resume.
 #[tauri::command]
 async fn agency_recall(s: State<'_, Shell>, debtor_id: i64, reason: String) -> Res<()> {
     s.api.agency_recall(debtor_id, &reason).await

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use overdue_domain::{Currency, Money};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -34,6 +34,12 @@ pub struct AgencyInput {
     pub terms: String,
     /// Countries covered ("DE, AT").
     pub countries: String,
+    /// The person at the agency who handles our cases ("" = none named).
+    #[serde(default)]
+    pub contact: String,
+    /// The least a case costs once the agency collects anything ("" = no minimum).
+    #[serde(default)]
+    pub min_commission: String,
 }
 
 /// An agency.
@@ -55,6 +61,10 @@ pub struct AgencyDto {
     pub terms: String,
     /// Countries.
     pub countries: String,
+    /// Contact person ("" = none named).
+    pub contact: String,
+    /// Minimum commission per case ("0.00" = none).
+    pub min_commission: String,
 }
 
 /// What to hand over.
@@ -249,19 +259,81 @@ fn amount_of(field: &str, text: &str, currency: Currency) -> Result<Money, ApiEr
 }
 
 fn agency_dto(a: &overdue_store::AgencyRecord) -> AgencyDto {
+    let two_places = |m: i64| format!("{}.{:02}", m / 100, m % 100);
     AgencyDto {
         id: a.id,
         name: a.name.clone(),
         email: a.email.clone(),
         commission: a.commission_pct.clone(),
-        fee_per_case: format!(
-            "{}.{:02}",
-            a.fee_per_case_minor / 100,
-            a.fee_per_case_minor % 100
-        ),
+        fee_per_case: two_places(a.fee_per_case_minor),
         terms: a.terms.clone(),
         countries: a.countries.clone(),
+        contact: a.contact.clone(),
+        min_commission: two_places(a.min_commission_minor),
     }
+}
+
+/// An agency's terms as the commission rule reads them.
+fn terms_of(a: &overdue_store::AgencyRecord) -> overdue_domain::agency::Terms {
+    overdue_domain::agency::Terms {
+        percent: a.commission_pct.parse().unwrap_or(Decimal::ZERO),
+        fee_per_case_minor: a.fee_per_case_minor,
+        min_commission_minor: a.min_commission_minor,
+    }
+}
+
+/// What an agency reports about a case while it has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum AgencyStatus {
+    /// The agency reached the debtor.
+    Contacted,
+    /// The debtor promised to pay.
+    Promised,
+    /// The debtor agreed instalments with the agency.
+    Instalments,
+    /// The debtor disputes the claim.
+    Disputed,
+    /// The debtor cannot be found.
+    Untraceable,
+    /// The debtor is insolvent.
+    Insolvent,
+    /// The agency advises court action.
+    CourtAdvised,
+    /// Anything else (the note says what).
+    Other,
+}
+
+impl AgencyStatus {
+    /// In words, for the timeline.
+    pub fn words(self) -> &'static str {
+        match self {
+            AgencyStatus::Contacted => "debtor contacted",
+            AgencyStatus::Promised => "debtor promised to pay",
+            AgencyStatus::Instalments => "instalments agreed with the agency",
+            AgencyStatus::Disputed => "debtor disputes the claim",
+            AgencyStatus::Untraceable => "debtor cannot be found",
+            AgencyStatus::Insolvent => "debtor insolvent",
+            AgencyStatus::CourtAdvised => "court action advised",
+            AgencyStatus::Other => "update",
+        }
+    }
+}
+
+/// An update from the agency on a debtor's open case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AgencyUpdateInput {
+    /// The debtor.
+    #[ts(type = "number")]
+    pub debtor_id: i64,
+    /// What the agency reports.
+    pub status: AgencyStatus,
+    /// The day ("" = today).
+    pub date: String,
+    /// Details in the agency's words.
+    pub note: String,
 }
 
 fn minor(currency: Currency, m: i64) -> Money {
@@ -309,6 +381,11 @@ impl Api {
             &input.fee_per_case,
             Currency::from_code("EUR")?,
         )?;
+        let minimum = amount_of(
+            "min_commission",
+            &input.min_commission,
+            Currency::from_code("EUR")?,
+        )?;
         let id = self
             .store()
             .await
@@ -322,6 +399,10 @@ impl Api {
                         .map_err(|e| ApiError::invalid(e.to_string()))?,
                     terms: input.terms.clone(),
                     countries: input.countries.clone(),
+                    contact: input.contact.trim().to_string(),
+                    min_commission_minor: minimum
+                        .to_minor_units()
+                        .map_err(|e| ApiError::invalid(e.to_string()))?,
                 },
                 self.clock().now(),
             )
@@ -826,16 +907,15 @@ impl Api {
             .into_iter()
             .find(|a| a.id == case.agency_id)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the case's agency is missing"))?;
-        let pct: Decimal = agency.commission_pct.parse().unwrap_or(Decimal::ZERO);
         let gross_minor = gross
             .to_minor_units()
             .map_err(|e| ApiError::invalid(e.to_string()))?;
-        let share = (Decimal::from(gross_minor) * pct / Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-        let share = i64::try_from(share.mantissa()).unwrap_or(i64::MAX);
-        let first = case.collected_minor == 0;
-        let commission =
-            (share + if first { agency.fee_per_case_minor } else { 0 }).min(gross_minor);
+        let commission = overdue_domain::agency::commission(
+            &terms_of(&agency),
+            gross_minor,
+            case.commission_minor,
+            case.collected_minor == 0,
+        );
         let open_invoice = {
             let ids = self.store().await.agency_case_invoices(case.id).await?;
             let open = self
@@ -875,6 +955,58 @@ impl Api {
             net: money_string(&minor(currency, gross_minor - commission)),
             currency: currency.code().into(),
         })
+    }
+
+    /// Records what the agency reports on the debtor's open case (contacted, a promise,
+    /// instalments, a dispute, ...) on the debtor's timeline.
+    pub async fn agency_update(&self, input: &AgencyUpdateInput) -> Result<String, ApiError> {
+        let case = self.open_case(input.debtor_id).await?;
+        let on = self
+            .date_or_today("Date", &input.date)
+            .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
+        if on < case.handed_over_on {
+            return Err(ApiError::field(
+                "date",
+                format!(
+                    "Date: {on} is before the handover on {}",
+                    case.handed_over_on
+                ),
+            ));
+        }
+        let note = input.note.trim();
+        if input.status == AgencyStatus::Other && note.is_empty() {
+            return Err(ApiError::field(
+                "note",
+                "Note: say what the agency reported.",
+            ));
+        }
+        let summary = format!(
+            "{} reports: {}{}",
+            case.agency,
+            input.status.words(),
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            }
+        );
+        let now = self.clock().now();
+        let occurred_at = on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
+        self.store()
+            .await
+            .append_event(
+                &overdue_store::NewEvent {
+                    debtor_id: input.debtor_id,
+                    occurred_at,
+                    kind: "note".into(),
+                    author: self.author(),
+                    summary: summary.clone(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await?;
+        Ok(summary)
     }
 
     /// Recalls the debtor's open case; our own reminders resume for its invoices.

@@ -391,3 +391,146 @@ async fn a_claim_goes_to_an_agency_and_what_it_collects_comes_back_net_postgres(
     story(&db.url, dir.path()).await;
     db.drop().await;
 }
+
+/// An agency's minimum commission and contact person, and what it reports while it has
+/// the case: a collection costs at least the minimum a case, topped up once; the agency's
+/// updates go on the debtor's timeline; a dated update before the handover, an "other"
+/// without words and an update on a recalled case are refused.
+async fn minimum_and_updates(target: &str, files: &std::path::Path) {
+    let api = open(target, (2027, 1, 10)).await;
+    uk_creditor(&api).await;
+    let d = debtor_at(
+        &api,
+        Company,
+        "UK9",
+        "Tanner Joinery Ltd",
+        ("en", "GB", "GBP"),
+        ("4 Mill Lane", "LS1 4AP", "Leeds"),
+    )
+    .await;
+    invoice(&api, d, "TJ-1", "2026-08-01", "2026-08-31", "900.00").await;
+    let a = api
+        .agency_add(&AgencyInput {
+            name: "Inkasso Süd".into(),
+            email: "faelle@inkasso-sued.test".into(),
+            commission: "15".into(),
+            contact: "Jana Kühn".into(),
+            min_commission: "50.00".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (a.contact.as_str(), a.min_commission.as_str()),
+        ("Jana Kühn", "50.00")
+    );
+    let bad = api
+        .agency_add(&AgencyInput {
+            name: "Other".into(),
+            min_commission: "fifty".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.fields[0].field, "min_commission");
+    api.agency_handover(&HandoverRequest {
+        debtor_id: d,
+        agency: "Inkasso Süd".into(),
+        invoices: vec![],
+        out_dir: files.join("sued").display().to_string(),
+        zip: false,
+        send: false,
+        reason: "The debtor stopped answering".into(),
+    })
+    .await
+    .unwrap();
+
+    // 15% of 100.00 is 15.00: the case's minimum, 50.00, is charged instead; then 15%.
+    let first = api
+        .agency_collected(&CollectedInput {
+            debtor_id: d,
+            amount: "100.00".into(),
+            date: "2027-01-20".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.commission.as_str(), first.net.as_str()),
+        ("50.00", "50.00")
+    );
+    let second = api
+        .agency_collected(&CollectedInput {
+            debtor_id: d,
+            amount: "200.00".into(),
+            date: "2027-01-25".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.commission, "30.00");
+
+    use overdue_api::agencies::{AgencyStatus, AgencyUpdateInput};
+    let said = api
+        .agency_update(&AgencyUpdateInput {
+            debtor_id: d,
+            status: AgencyStatus::Promised,
+            date: "2027-01-26".into(),
+            note: "the rest by the end of February".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        said,
+        "Inkasso Süd reports: debtor promised to pay (the rest by the end of February)"
+    );
+    let log = api.debtor_timeline(d).await.unwrap();
+    assert!(log.iter().any(|e| e.title == said), "{log:?}");
+    let early = api
+        .agency_update(&AgencyUpdateInput {
+            debtor_id: d,
+            status: AgencyStatus::Contacted,
+            date: "2026-12-01".into(),
+            note: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(early.fields[0].field, "date", "{early:?}");
+    let wordless = api
+        .agency_update(&AgencyUpdateInput {
+            debtor_id: d,
+            status: AgencyStatus::Other,
+            date: String::new(),
+            note: " ".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(wordless.fields[0].field, "note", "{wordless:?}");
+    api.agency_recall(d, "Settled with us directly")
+        .await
+        .unwrap();
+    assert!(api
+        .agency_update(&AgencyUpdateInput {
+            debtor_id: d,
+            status: AgencyStatus::Contacted,
+            date: String::new(),
+            note: String::new(),
+        })
+        .await
+        .is_err());
+    api.close().await;
+}
+
+#[tokio::test]
+async fn an_agency_minimum_and_its_updates_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    minimum_and_updates(dir.path().join("m.db").to_str().unwrap(), dir.path()).await;
+}
+
+#[tokio::test]
+async fn an_agency_minimum_and_its_updates_postgres() {
+    let Some(db) = pg::TestDb::create("agency_minimum").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    minimum_and_updates(&db.url, dir.path()).await;
+    db.drop().await;
+}

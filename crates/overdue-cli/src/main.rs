@@ -139,6 +139,12 @@ enum AgencyCommand {
         /// Countries covered ("DE, AT").
         #[arg(long, default_value = "")]
         countries: String,
+        /// The person at the agency who handles our cases.
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// The least a case costs once the agency collects anything.
+        #[arg(long, default_value = "0.00")]
+        min_commission: String,
     },
     /// Lists the agencies.
     List,
@@ -181,6 +187,21 @@ enum AgencyCommand {
         #[arg(long, default_value = "")]
         date: String,
     },
+    /// Records what the agency reports on the debtor's open case, on its timeline.
+    Update {
+        /// The debtor (its reference, or #id).
+        #[arg(long)]
+        debtor: String,
+        /// What the agency reports.
+        #[arg(long, value_enum)]
+        status: AgencyStatusArg,
+        /// The day (YYYY-MM-DD; default today).
+        #[arg(long, default_value = "")]
+        date: String,
+        /// Details in the agency's words (needed with --status other).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Recalls the debtor's case from the agency; our reminders resume.
     Recall {
         /// The debtor (its reference, or #id).
@@ -192,6 +213,27 @@ enum AgencyCommand {
     },
     /// Per agency: handed over, recovered, commission, net, time to recover.
     Report,
+}
+
+/// What an agency reports.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AgencyStatusArg {
+    /// The agency reached the debtor.
+    Contacted,
+    /// The debtor promised to pay.
+    Promised,
+    /// The debtor agreed instalments with the agency.
+    Instalments,
+    /// The debtor disputes the claim.
+    Disputed,
+    /// The debtor cannot be found.
+    Untraceable,
+    /// The debtor is insolvent.
+    Insolvent,
+    /// The agency advises court action.
+    CourtAdvised,
+    /// Anything else (say what in --note).
+    Other,
 }
 
 /// Court claims.
@@ -1038,6 +1080,8 @@ async fn agency(api: &Api, command: AgencyCommand, json: bool) -> Result<(), Api
             fee_per_case,
             terms,
             countries,
+            contact,
+            min_commission,
         } => {
             let a = api
                 .agency_add(&AgencyInput {
@@ -1047,14 +1091,16 @@ async fn agency(api: &Api, command: AgencyCommand, json: bool) -> Result<(), Api
                     fee_per_case,
                     terms,
                     countries,
+                    contact,
+                    min_commission,
                 })
                 .await?;
             if json {
                 return print_json(&a);
             }
             println!(
-                "Added agency {} ({}): {}% commission, {} per case",
-                a.name, a.email, a.commission, a.fee_per_case
+                "Added agency {} ({}): {}% commission, {} per case, at least {} a case",
+                a.name, a.email, a.commission, a.fee_per_case, a.min_commission
             );
         }
         AgencyCommand::List => {
@@ -1137,6 +1183,36 @@ async fn agency(api: &Api, command: AgencyCommand, json: bool) -> Result<(), Api
                 "Recorded {} {} collected (payment {}): commission {}, net {}",
                 c.gross, c.currency, c.payment_id, c.commission, c.net
             );
+        }
+        AgencyCommand::Update {
+            debtor,
+            status,
+            date,
+            note,
+        } => {
+            use overdue_api::agencies::{AgencyStatus, AgencyUpdateInput};
+            let debtor_id = find(api, &debtor).await?.id;
+            let said = api
+                .agency_update(&AgencyUpdateInput {
+                    debtor_id,
+                    status: match status {
+                        AgencyStatusArg::Contacted => AgencyStatus::Contacted,
+                        AgencyStatusArg::Promised => AgencyStatus::Promised,
+                        AgencyStatusArg::Instalments => AgencyStatus::Instalments,
+                        AgencyStatusArg::Disputed => AgencyStatus::Disputed,
+                        AgencyStatusArg::Untraceable => AgencyStatus::Untraceable,
+                        AgencyStatusArg::Insolvent => AgencyStatus::Insolvent,
+                        AgencyStatusArg::CourtAdvised => AgencyStatus::CourtAdvised,
+                        AgencyStatusArg::Other => AgencyStatus::Other,
+                    },
+                    date,
+                    note,
+                })
+                .await?;
+            if json {
+                return print_json(&serde_json::json!({ "recorded": said }));
+            }
+            println!("Recorded on the timeline: {said}.");
         }
         AgencyCommand::Recall { debtor, reason } => {
             let debtor_id = find(api, &debtor).await?.id;

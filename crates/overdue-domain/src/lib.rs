@@ -31,6 +31,7 @@
 
 #![deny(missing_docs)]
 
+pub mod agency;
 pub mod aging;
 pub mod bank;
 pub mod collection;

@@ -24,6 +24,10 @@ pub struct AgencyRecord {
     pub terms: String,
     /// Countries covered ("DE, AT").
     pub countries: String,
+    /// The person at the agency who handles our cases.
+    pub contact: String,
+    /// The least a case costs once the agency collects anything, minor units.
+    pub min_commission_minor: i64,
 }
 
 /// A new agency.
@@ -41,6 +45,10 @@ pub struct NewAgency {
     pub terms: String,
     /// Countries.
     pub countries: String,
+    /// Contact person.
+    pub contact: String,
+    /// Minimum commission per case, minor units.
+    pub min_commission_minor: i64,
 }
 
 /// A case handed over.
@@ -120,8 +128,8 @@ impl Store {
     pub async fn agency_add(&self, a: &NewAgency, now: DateTime<Utc>) -> Result<i64, StoreError> {
         with_pool!(self, pool => {
             sqlx::query_scalar(
-                "INSERT INTO agencies (name, email, commission_pct, fee_per_case_minor, terms, countries, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                "INSERT INTO agencies (name, email, commission_pct, fee_per_case_minor, terms, countries, created_at, contact, min_commission_minor) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(a.name.trim())
             .bind(a.email.trim())
@@ -130,6 +138,8 @@ impl Store {
             .bind(&a.terms)
             .bind(&a.countries)
             .bind(now)
+            .bind(a.contact.trim())
+            .bind(a.min_commission_minor)
             .fetch_one(pool)
             .await
             .map_err(|e| StoreError::unique(e, "agency name", a.name.trim()))
@@ -140,8 +150,8 @@ impl Store {
     pub async fn agencies(&self) -> Result<Vec<AgencyRecord>, StoreError> {
         with_pool!(self, pool => {
             Ok(sqlx::query_as(
-                "SELECT id, name, email, commission_pct, fee_per_case_minor, terms, countries \
-                 FROM agencies ORDER BY name",
+                "SELECT id, name, email, commission_pct, fee_per_case_minor, terms, countries, \
+                 contact, min_commission_minor FROM agencies ORDER BY name",
             )
             .fetch_all(pool)
             .await?)

@@ -76,6 +76,7 @@ import type { LimitationReportDto } from "../bindings/LimitationReportDto";
 import type { AgencyDto } from "../bindings/AgencyDto";
 import type { AgencyInput } from "../bindings/AgencyInput";
 import type { AgencyCaseDto } from "../bindings/AgencyCaseDto";
+import type { AgencyUpdateInput } from "../bindings/AgencyUpdateInput";
 import type { AgencyReportDto } from "../bindings/AgencyReportDto";
 import type { CollectedDto } from "../bindings/CollectedDto";
 import type { CollectedInput } from "../bindings/CollectedInput";
@@ -257,6 +258,8 @@ export interface Backend extends LettersBackend, BankBackend {
   agencyCaseOf(debtorId: number): Promise<AgencyCaseDto | null>;
   agencyCollected(input: CollectedInput): Promise<CollectedDto>;
   agencyRecall(debtorId: number, reason: string): Promise<void>;
+  /** Records what the agency reports on the open case; says what was recorded. */
+  agencyUpdate(input: AgencyUpdateInput): Promise<string>;
   agencyReport(): Promise<AgencyReportDto[]>;
   /** A court claim's data, to look at (not logged). */
   courtClaimPreview(request: CourtClaimRequest): Promise<CourtClaimDto>;

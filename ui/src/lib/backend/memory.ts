@@ -73,6 +73,7 @@ import type { LimitationReportDto } from "../bindings/LimitationReportDto";
 import type { AgencyDto } from "../bindings/AgencyDto";
 import type { AgencyInput } from "../bindings/AgencyInput";
 import type { AgencyCaseDto } from "../bindings/AgencyCaseDto";
+import type { AgencyUpdateInput } from "../bindings/AgencyUpdateInput";
 import type { AgencyReportDto } from "../bindings/AgencyReportDto";
 import type { CollectedDto } from "../bindings/CollectedDto";
 import type { CollectedInput } from "../bindings/CollectedInput";
@@ -841,6 +842,9 @@ export class MemoryBackend implements Backend {
     this.noEngine();
   }
   async agencyRecall(_debtorId: number, _reason: string): Promise<void> {
+    this.noEngine();
+  }
+  async agencyUpdate(_input: AgencyUpdateInput): Promise<string> {
     this.noEngine();
   }
   async agencyReport(): Promise<AgencyReportDto[]> {

@@ -127,6 +127,7 @@ export const tauriBackend: Backend = {
   agencyCaseOf: (debtorId) => call("agency_case_of", { debtorId }),
   agencyCollected: (input) => call("agency_collected", { input }),
   agencyRecall: (debtorId, reason) => call("agency_recall", { debtorId, reason }),
+  agencyUpdate: (input) => call("agency_update", { input }),
   agencyReport: () => call("agency_report"),
   courtClaimPreview: (request) => call("court_claim_preview", { request }),
   courtClaimSave: (request) => call("court_claim_save", { request }),

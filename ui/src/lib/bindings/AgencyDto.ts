@@ -31,4 +31,12 @@ terms: string,
 /**
  * Countries.
  */
-countries: string, };
+countries: string, 
+/**
+ * Contact person ("" = none named).
+ */
+contact: string, 
+/**
+ * Minimum commission per case ("0.00" = none).
+ */
+min_commission: string, };

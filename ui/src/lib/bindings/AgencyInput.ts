@@ -27,4 +27,12 @@ terms: string,
 /**
  * Countries covered ("DE, AT").
  */
-countries: string, };
+countries: string, 
+/**
+ * The person at the agency who handles our cases ("" = none named).
+ */
+contact: string, 
+/**
+ * The least a case costs once the agency collects anything ("" = no minimum).
+ */
+min_commission: string, };
