@@ -104,8 +104,38 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     app.type_into("agency-new-commission", "15").await;
     app.type_into("agency-new-minimum", "50.00").await;
     app.type_into("agency-new-contact", "Jana Kühn").await;
+    app.type_into("agency-new-countries", "GB, IE").await;
+    app.type_into(
+        "agency-new-terms",
+        "No win, no fee; 15% of what is collected, at least GBP 50 a case",
+    )
+    .await;
+    let size = app.window_size().await;
+    if app.resize((1024, 700)).await {
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=agency-new-terms]').scrollIntoView({block: 'center'})",
+                vec![],
+            )
+            .await
+            .expect("scroll to the new agency");
+        app.screenshot("legal-agency-new-1024x700.png").await;
+    }
+    app.resize(size).await;
     app.click("agency-new-save").await;
     app.wait_testid("agency-select").await;
+    let (code, out, err) = run(&["agency", "list", "--json"], TODAY);
+    assert_eq!(code, 0, "{err}");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            listed[0]["contact"].as_str(),
+            listed[0]["countries"].as_str(),
+            listed[0]["min_commission"].as_str()
+        ),
+        (Some("Jana Kühn"), Some("GB, IE"), Some("50.00")),
+        "{listed}"
+    );
     // Only the older invoice goes to the agency: the other is unticked.
     app.wait_texts("handover-invoices", "the invoices to choose from", |t| {
         t.len() == 1 && t[0].contains("BW-2026-101") && t[0].contains("BW-2026-118")
