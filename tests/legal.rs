@@ -284,7 +284,9 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     .await;
     app.click("court-step-record").await;
     app.wait_texts("court-filed", "the step recorded", |t| {
-        t == ["Claim issued: recorded on the timeline."]
+        t.len() == 1
+            && t[0]
+                .starts_with("Recorded on the timeline: Claim issued on 2027-01-10: Claim K12AB345")
     })
     .await;
     app.type_into("legal-cost-amount", "thirty-five").await;

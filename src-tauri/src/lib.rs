@@ -493,7 +493,7 @@ async fn court_claim_save(
 /// Records a step of the court case (issued, judgment, enforcement, paid, withdrawn) on
 /// the debtor's timeline.
 #[tauri::command]
-async fn court_status(s: State<'_, Shell>, input: CourtStatusInput) -> Res<()> {
+async fn court_status(s: State<'_, Shell>, input: CourtStatusInput) -> Res<String> {
     s.api.court_status(&input).await
 }
 

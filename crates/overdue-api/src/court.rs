@@ -121,8 +121,8 @@ pub struct LegalCostInput {
     /// The debtor.
     #[ts(type = "number")]
     pub debtor_id: i64,
-    /// `court-fee`, `lawyer` or `enforcement`.
-    pub kind: String,
+    /// What the cost was.
+    pub kind: LegalCostKind,
     /// Amount, in the debtor's currency.
     pub amount: String,
     /// The day it arose ("" = today).
@@ -138,12 +138,68 @@ pub struct CourtStatusInput {
     /// The debtor.
     #[ts(type = "number")]
     pub debtor_id: i64,
-    /// `issued`, `judgment`, `enforcement`, `paid` or `withdrawn`.
-    pub status: String,
+    /// The step.
+    pub status: CourtStep,
     /// The day ("" = today).
     pub date: String,
     /// Details (claim number, court, what was ordered).
     pub note: String,
+}
+
+/// A legal cost booked as a charge on the debtor's account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum LegalCostKind {
+    /// A court fee.
+    #[default]
+    CourtFee,
+    /// A lawyer's fee.
+    Lawyer,
+    /// A cost of enforcement.
+    Enforcement,
+}
+
+impl LegalCostKind {
+    /// In words, in the charge's basis.
+    pub fn words(self) -> &'static str {
+        match self {
+            LegalCostKind::CourtFee => "court fee",
+            LegalCostKind::Lawyer => "lawyer's fee",
+            LegalCostKind::Enforcement => "enforcement cost",
+        }
+    }
+}
+
+/// A step of a court case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CourtStep {
+    /// The claim was issued.
+    #[default]
+    Issued,
+    /// Judgment was obtained.
+    Judgment,
+    /// Enforcement started.
+    Enforcement,
+    /// The judgment was paid.
+    Paid,
+    /// The claim was withdrawn.
+    Withdrawn,
+}
+
+impl CourtStep {
+    /// In words, on the timeline.
+    pub fn words(self) -> &'static str {
+        match self {
+            CourtStep::Issued => "Claim issued",
+            CourtStep::Judgment => "Judgment obtained",
+            CourtStep::Enforcement => "Enforcement started",
+            CourtStep::Paid => "Judgment paid",
+            CourtStep::Withdrawn => "Claim withdrawn",
+        }
+    }
 }
 
 fn add(a: Money, b: Money) -> Result<Money, ApiError> {
@@ -646,19 +702,7 @@ impl Api {
     /// Books a court fee, lawyer's fee or enforcement cost as a charge on the debtor's
     /// account (against its oldest open invoice), shown on statements and the timeline.
     pub async fn legal_cost_add(&self, input: &LegalCostInput) -> Result<String, ApiError> {
-        let words = match input.kind.trim() {
-            "court-fee" => "court fee",
-            "lawyer" => "lawyer's fee",
-            "enforcement" => "enforcement cost",
-            other => {
-                return Err(ApiError::field(
-                    "kind",
-                    format!(
-                    "Kind: \"{other}\" is not a legal cost: use court-fee, lawyer or enforcement"
-                ),
-                ))
-            }
-        };
+        let words = input.kind.words();
         let store = self.store().await;
         let debtor = store.debtor(input.debtor_id).await?;
         let currency = debtor.draft.currency;
@@ -713,20 +757,8 @@ impl Api {
 
     /// Records a step of the court case (issued, judgment, enforcement, paid, withdrawn)
     /// on the debtor's timeline.
-    pub async fn court_status(&self, input: &CourtStatusInput) -> Result<(), ApiError> {
-        let words = match input.status.trim() {
-            "issued" => "Claim issued",
-            "judgment" => "Judgment obtained",
-            "enforcement" => "Enforcement started",
-            "paid" => "Judgment paid",
-            "withdrawn" => "Claim withdrawn",
-            other => {
-                return Err(ApiError::field(
-                    "status",
-                    format!("Status: \"{other}\" is not one Overdue records: use issued, judgment, enforcement, paid or withdrawn"),
-                ))
-            }
-        };
+    pub async fn court_status(&self, input: &CourtStatusInput) -> Result<String, ApiError> {
+        let words = input.status.words();
         let on = self
             .date_or_today("Date", &input.date)
             .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
@@ -736,6 +768,14 @@ impl Api {
             .and_hms_opt(12, 0, 0)
             .map(|t| t.and_utc())
             .unwrap_or_else(|| self.clock().now());
+        let summary = format!(
+            "{words} on {on}{}",
+            if input.note.trim().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", input.note.trim())
+            }
+        );
         store
             .append_event(
                 &overdue_store::NewEvent {
@@ -743,20 +783,13 @@ impl Api {
                     occurred_at: at,
                     kind: "note".into(),
                     author: self.author(),
-                    summary: format!(
-                        "{words} on {on}{}",
-                        if input.note.trim().is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", input.note.trim())
-                        }
-                    ),
+                    summary: summary.clone(),
                     ..Default::default()
                 },
                 self.clock().now(),
             )
             .await?;
-        Ok(())
+        Ok(summary)
     }
 
     /// Dunning fees booked on the claimed invoices and not reversed (the pre-court costs

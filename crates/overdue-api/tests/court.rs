@@ -326,7 +326,7 @@ async fn continental(target: &str) {
     // pre-court costs a Mahnantrag claims; the case's steps go on the timeline.
     api.legal_cost_add(&overdue_api::court::LegalCostInput {
         debtor_id: de,
-        kind: "court-fee".into(),
+        kind: overdue_api::court::LegalCostKind::CourtFee,
         amount: "36.00".into(),
         date: "2027-01-10".into(),
         note: "Mahnbescheid".into(),
@@ -336,13 +336,15 @@ async fn continental(target: &str) {
     let e = api
         .legal_cost_add(&overdue_api::court::LegalCostInput {
             debtor_id: de,
-            kind: "bribe".into(),
-            amount: "1".into(),
+            kind: overdue_api::court::LegalCostKind::Lawyer,
+            amount: "-1".into(),
             ..Default::default()
         })
         .await
         .unwrap_err();
-    assert_eq!(e.fields[0].field, "kind");
+    assert_eq!(e.fields[0].field, "amount");
+    // A kind outside the set does not get past the boundary (IPC or the CLI).
+    assert!(serde_json::from_str::<overdue_api::court::LegalCostKind>("\"bribe\"").is_err());
     let charges = api.charges_of(de).await.unwrap();
     assert!(
         charges.iter().any(
@@ -363,7 +365,7 @@ async fn continental(target: &str) {
     assert!(text.contains("36,00"), "{text}");
     api.court_status(&overdue_api::court::CourtStatusInput {
         debtor_id: de,
-        status: "judgment".into(),
+        status: overdue_api::court::CourtStep::Judgment,
         date: "2027-03-01".into(),
         note: "Vollstreckungsbescheid AG Hamburg".into(),
     })

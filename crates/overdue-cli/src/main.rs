@@ -215,6 +215,32 @@ enum AgencyCommand {
     Report,
 }
 
+/// A legal cost.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LegalCostArg {
+    /// A court fee.
+    CourtFee,
+    /// A lawyer's fee.
+    Lawyer,
+    /// A cost of enforcement.
+    Enforcement,
+}
+
+/// A step of a court case.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CourtStepArg {
+    /// The claim was issued.
+    Issued,
+    /// Judgment was obtained.
+    Judgment,
+    /// Enforcement started.
+    Enforcement,
+    /// The judgment was paid.
+    Paid,
+    /// The claim was withdrawn.
+    Withdrawn,
+}
+
 /// What an agency reports.
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum AgencyStatusArg {
@@ -269,9 +295,9 @@ enum CourtCommand {
         /// The debtor (its reference, or #id).
         #[arg(long)]
         debtor: String,
-        /// court-fee, lawyer or enforcement.
-        #[arg(long)]
-        kind: String,
+        /// What the cost was.
+        #[arg(long, value_enum)]
+        kind: LegalCostArg,
         /// Amount in the debtor's currency.
         #[arg(long)]
         amount: String,
@@ -287,9 +313,9 @@ enum CourtCommand {
         /// The debtor (its reference, or #id).
         #[arg(long)]
         debtor: String,
-        /// issued, judgment, enforcement, paid or withdrawn.
-        #[arg(long)]
-        status: String,
+        /// The step.
+        #[arg(long, value_enum)]
+        status: CourtStepArg,
         /// The day (YYYY-MM-DD; default today).
         #[arg(long, default_value = "")]
         date: String,
@@ -821,7 +847,11 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             let basis = api
                 .legal_cost_add(&overdue_api::court::LegalCostInput {
                     debtor_id,
-                    kind,
+                    kind: match kind {
+                        LegalCostArg::CourtFee => overdue_api::court::LegalCostKind::CourtFee,
+                        LegalCostArg::Lawyer => overdue_api::court::LegalCostKind::Lawyer,
+                        LegalCostArg::Enforcement => overdue_api::court::LegalCostKind::Enforcement,
+                    },
                     amount,
                     date,
                     note,
@@ -840,17 +870,25 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             note,
         }) => {
             let debtor_id = find(api, &debtor).await?.id;
-            api.court_status(&overdue_api::court::CourtStatusInput {
-                debtor_id,
-                status,
-                date,
-                note,
-            })
-            .await?;
+            use overdue_api::court::CourtStep;
+            let recorded = api
+                .court_status(&overdue_api::court::CourtStatusInput {
+                    debtor_id,
+                    status: match status {
+                        CourtStepArg::Issued => CourtStep::Issued,
+                        CourtStepArg::Judgment => CourtStep::Judgment,
+                        CourtStepArg::Enforcement => CourtStep::Enforcement,
+                        CourtStepArg::Paid => CourtStep::Paid,
+                        CourtStepArg::Withdrawn => CourtStep::Withdrawn,
+                    },
+                    date,
+                    note,
+                })
+                .await?;
             if json {
-                return print_json(&serde_json::json!({ "recorded": true }));
+                return print_json(&serde_json::json!({ "recorded": true, "entry": recorded }));
             }
-            println!("Recorded on the timeline.");
+            println!("Recorded on the timeline: {recorded}.");
             Ok(())
         }
         Command::Court(CourtCommand::Claim {

@@ -266,7 +266,7 @@ export interface Backend extends LettersBackend, BankBackend {
   /** Prepares the claim (logged) and saves its worksheet (null: cancelled). */
   courtClaimSave(request: CourtClaimRequest): Promise<CourtClaimDto | null>;
   /** Records a step of the court case (issued, judgment, ...) on the timeline. */
-  courtStatus(input: CourtStatusInput): Promise<void>;
+  courtStatus(input: CourtStatusInput): Promise<string>;
   /** Books a court fee, lawyer's fee or enforcement cost as a charge; says what was booked. */
   legalCostAdd(input: LegalCostInput): Promise<string>;
   /** The schedule a payment plan for these invoices would have (not stored). */

@@ -856,7 +856,7 @@ export class MemoryBackend implements Backend {
   async courtClaimSave(_request: CourtClaimRequest): Promise<CourtClaimDto | null> {
     this.noEngine();
   }
-  async courtStatus(_input: CourtStatusInput): Promise<void> {
+  async courtStatus(_input: CourtStatusInput): Promise<string> {
     this.noEngine();
   }
   async legalCostAdd(_input: LegalCostInput): Promise<string> {
