@@ -441,24 +441,12 @@ async fn the_daily_run_is_scheduled_in_settings_and_runs_while_the_window_is_clo
     .await;
     let status = app.texts("daily-run-status").await.join(" ");
     assert!(status.contains("overdue-daily-run.timer"), "{status}");
-    let before = app.window_size().await;
-    for (name, size) in [
-        ("daily-run-1024x700.png", (1024, 700)),
-        ("daily-run-1920x1080.png", (1920, 1080)),
-    ] {
-        if app.resize(size).await {
-            let card = app.wait_testid("daily-run-settings").await;
-            let _ = app
-                .client
-                .execute(
-                    "arguments[0].scrollIntoView({block: 'center'})",
-                    vec![serde_json::to_value(&card).unwrap()],
-                )
-                .await;
-            app.screenshot(name).await;
-        }
-    }
-    app.resize(before).await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "daily-run-settings",
+        "daily-run",
+    )
+    .await;
     app.quit_without_page_errors().await;
 
     // The job as systemd would start it at 07:30, the window closed.

@@ -209,21 +209,12 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
         t.len() == 1 && t[0].contains("zahlungen.csv:3: row")
     })
     .await;
-    for size in [(1024, 700), (1920, 1080)] {
-        let restore = app.window_size().await;
-        if app.resize(size).await {
-            app.client
-                .execute(
-                    "document.querySelector('[data-testid=import-repeats]').scrollIntoView({block: 'center'})",
-                    vec![],
-                )
-                .await
-                .expect("scroll to the question");
-            app.screenshot(&format!("import-repeats-{}x{}.png", size.0, size.1))
-                .await;
-        }
-        app.resize(restore).await;
-    }
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "import-repeats",
+        "import-repeats",
+    )
+    .await;
     app.click("import-repeats-once").await;
     app.wait_texts("import-check", "the rows check out once chosen", |t| {
         t.len() == 1 && t[0].contains("2 to import")

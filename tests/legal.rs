@@ -110,18 +110,8 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
         "No win, no fee; 15% of what is collected, at least GBP 50 a case",
     )
     .await;
-    let size = app.window_size().await;
-    if app.resize((1024, 700)).await {
-        app.client
-            .execute(
-                "document.querySelector('[data-testid=agency-new-terms]').scrollIntoView({block: 'center'})",
-                vec![],
-            )
-            .await
-            .expect("scroll to the new agency");
-        app.screenshot("legal-agency-new-1024x700.png").await;
-    }
-    app.resize(size).await;
+    app.screenshots_at(&[(1024, 700)], "agency-new-terms", "legal-agency-new")
+        .await;
     app.click("agency-new-save").await;
     app.wait_testid("agency-select").await;
     let (code, out, err) = run(&["agency", "list", "--json"], TODAY);
@@ -142,18 +132,8 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
     })
     .await;
     app.click("handover-invoice-BW-2026-118").await;
-    let size = app.window_size().await;
-    if app.resize((1024, 700)).await {
-        app.client
-            .execute(
-                "document.querySelector('[data-testid=handover-invoices]').scrollIntoView({block: 'center'})",
-                vec![],
-            )
-            .await
-            .expect("scroll to the choice");
-        app.screenshot("legal-handover-choice-1024x700.png").await;
-    }
-    app.resize(size).await;
+    app.screenshots_at(&[(1024, 700)], "handover-invoices", "legal-handover-choice")
+        .await;
     app.click("agency-handover").await;
     let said = app
         .wait_texts("agency-handed", "the handover", |t| t.len() == 1)
@@ -242,19 +222,12 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
         "{particulars:?}"
     );
     assert!(!total[0].is_empty());
-    for (w, h, name) in [(1024, 700, "1024x700"), (1920, 1080, "1920x1080")] {
-        if app.client.set_window_size(w, h).await.is_ok() {
-            let _ = app
-                .client
-                .execute(
-                    "document.querySelector('[data-testid=court-claim]').scrollIntoView()",
-                    vec![],
-                )
-                .await;
-            app.screenshot(&format!("legal-court-claim-{name}.png"))
-                .await;
-        }
-    }
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "court-claim",
+        "legal-court-claim",
+    )
+    .await;
     app.click("court-save").await;
     app.wait_texts("court-saved", "the saved worksheet", |t| t.len() == 1)
         .await;
@@ -304,13 +277,7 @@ async fn a_debtor_is_handed_over_and_a_court_claim_prepared_in_the_window() {
             && t[0].ends_with("booked as a charge on the account.")
     })
     .await;
-    app.client
-        .execute(
-            "document.querySelector('[data-testid=court-filed]').scrollIntoView({block: 'center'})",
-            vec![],
-        )
-        .await
-        .expect("scroll to the filing");
+    app.wait_testid("court-filed").await;
     app.screenshot("legal-after-filing.png").await;
     app.click("tab-timeline").await;
     app.wait_texts("timeline", "the timeline with the step and the fee", |t| {

@@ -323,21 +323,12 @@ async fn a_statement_pdf_saved_from_the_window_asks_only_for_what_is_due() {
         t.len() == 1 && t[0].contains("kept in Documents")
     })
     .await;
-    for size in [(1024, 700), (1920, 1080)] {
-        let restore = app.window_size().await;
-        if app.resize(size).await {
-            app.client
-                .execute(
-                    "document.querySelector('[data-testid=statement-saved]').scrollIntoView({block: 'start'})",
-                    vec![],
-                )
-                .await
-                .expect("scroll to the statement");
-            app.screenshot(&format!("statement-saved-{}x{}.png", size.0, size.1))
-                .await;
-        }
-        app.resize(restore).await;
-    }
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "statement-saved",
+        "statement-saved",
+    )
+    .await;
     let saved: Vec<_> = std::fs::read_dir(home.saved())
         .unwrap()
         .map(|e| e.unwrap().path())

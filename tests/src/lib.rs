@@ -379,6 +379,20 @@ impl App {
         ok
     }
 
+    /// Screenshots `{stem}-{w}x{h}.png` of the window at each size, with `testid` brought
+    /// into view (as [`App::wait_testid`] does), then gives the window its size back. A
+    /// size the window manager refuses is skipped.
+    pub async fn screenshots_at(&self, sizes: &[(u32, u32)], testid: &str, stem: &str) {
+        let before = self.window_size().await;
+        for &(w, h) in sizes {
+            if self.resize((w, h)).await {
+                self.wait_testid(testid).await;
+                self.screenshot(&format!("{stem}-{w}x{h}.png")).await;
+            }
+        }
+        self.resize(before).await;
+    }
+
     /// Saves a PNG screenshot of the window under `tests/artifacts/`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         // WebKitGTK under Xvfb can hand out the last painted frame: let two frames render

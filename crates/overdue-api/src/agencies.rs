@@ -887,18 +887,7 @@ impl Api {
         let currency = Currency::from_code(&case.currency)?;
         let gross = parse_positive(&input.amount, currency)
             .map_err(|m| ApiError::field("amount", format!("Amount: {m}")))?;
-        let on = self
-            .date_or_today("Date", &input.date)
-            .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
-        if on < case.handed_over_on {
-            return Err(ApiError::field(
-                "date",
-                format!(
-                    "Date: {on} is before the handover on {}",
-                    case.handed_over_on
-                ),
-            ));
-        }
+        let on = self.day_of_case(&case, &input.date)?;
         let agency = self
             .store()
             .await
@@ -957,12 +946,14 @@ impl Api {
         })
     }
 
-    /// Records what the agency reports on the debtor's open case (contacted, a promise,
-    /// instalments, a dispute, ...) on the debtor's timeline.
-    pub async fn agency_update(&self, input: &AgencyUpdateInput) -> Result<String, ApiError> {
-        let case = self.open_case(input.debtor_id).await?;
+    /// The day something happened on an open case ("" = today): not before the handover.
+    fn day_of_case(
+        &self,
+        case: &overdue_store::AgencyCaseRecord,
+        date: &str,
+    ) -> Result<chrono::NaiveDate, ApiError> {
         let on = self
-            .date_or_today("Date", &input.date)
+            .date_or_today("Date", date)
             .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
         if on < case.handed_over_on {
             return Err(ApiError::field(
@@ -973,6 +964,14 @@ impl Api {
                 ),
             ));
         }
+        Ok(on)
+    }
+
+    /// Records what the agency reports on the debtor's open case (contacted, a promise,
+    /// instalments, a dispute, ...) on the debtor's timeline.
+    pub async fn agency_update(&self, input: &AgencyUpdateInput) -> Result<String, ApiError> {
+        let case = self.open_case(input.debtor_id).await?;
+        let on = self.day_of_case(&case, &input.date)?;
         let note = input.note.trim();
         if input.status == AgencyStatus::Other && note.is_empty() {
             return Err(ApiError::field(
@@ -991,13 +990,12 @@ impl Api {
             }
         );
         let now = self.clock().now();
-        let occurred_at = on.and_hms_opt(12, 0, 0).map_or(now, |t| t.and_utc());
         self.store()
             .await
             .append_event(
                 &overdue_store::NewEvent {
                     debtor_id: input.debtor_id,
-                    occurred_at,
+                    occurred_at: self.noon_of(on),
                     kind: "note".into(),
                     author: self.author(),
                     summary: summary.clone(),

@@ -764,10 +764,6 @@ impl Api {
             .map_err(|e| ApiError::field("date", format!("Date: {}", e.message)))?;
         let store = self.store().await;
         store.debtor(input.debtor_id).await?;
-        let at = on
-            .and_hms_opt(12, 0, 0)
-            .map(|t| t.and_utc())
-            .unwrap_or_else(|| self.clock().now());
         let summary = format!(
             "{words} on {on}{}",
             if input.note.trim().is_empty() {
@@ -780,7 +776,7 @@ impl Api {
             .append_event(
                 &overdue_store::NewEvent {
                     debtor_id: input.debtor_id,
-                    occurred_at: at,
+                    occurred_at: self.noon_of(on),
                     kind: "note".into(),
                     author: self.author(),
                     summary: summary.clone(),

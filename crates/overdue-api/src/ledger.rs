@@ -424,6 +424,13 @@ impl Api {
         }
     }
 
+    /// When a step dated `day` (a court step, an agency's report) goes on the timeline:
+    /// noon of that day, so it sorts within the day it happened.
+    pub(crate) fn noon_of(&self, day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+        day.and_hms_opt(12, 0, 0)
+            .map_or_else(|| self.clock().now(), |t| t.and_utc())
+    }
+
     /// Creates an invoice; the due date follows the debtor's terms unless given.
     pub async fn invoice_create(&self, input: InvoiceInput) -> Result<Invoice, ApiError> {
         let store = self.store().await;

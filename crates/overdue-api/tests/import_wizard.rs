@@ -217,6 +217,22 @@ async fn errors_name_the_users_own_lines_and_nothing_is_written() {
     );
 }
 
+/// The payments file `file` imported as "pay.csv" with `options`.
+async fn import_pay(
+    api: &Api,
+    file: &str,
+    options: &ImportOptions,
+) -> Result<overdue_api::import::ImportSummary, overdue_api::ApiError> {
+    api.import_csv_with(
+        ImportKind::Payments,
+        "pay.csv",
+        file.as_bytes(),
+        options,
+        &|_| {},
+    )
+    .await
+}
+
 /// Two identical payment rows in one file: the same payment exported twice, or two
 /// payments of the same amount on the same day. Only the user knows: the file is refused
 /// naming both lines until they choose, and the choice is kept on a second import.
@@ -254,16 +270,7 @@ async fn repeated_payment_rows_are_named_and_imported_as_the_user_chooses() {
         "{:?}",
         problems.fields[0]
     );
-    let err = api
-        .import_csv_with(
-            ImportKind::Payments,
-            "pay.csv",
-            file.as_bytes(),
-            &ask,
-            &|_| {},
-        )
-        .await
-        .unwrap_err();
+    let err = import_pay(&api, file, &ask).await.unwrap_err();
     assert_eq!(
         err.fields, problems.fields,
         "the import refuses what the preview showed"
@@ -279,16 +286,7 @@ async fn repeated_payment_rows_are_named_and_imported_as_the_user_chooses() {
         .unwrap();
     assert!(p.problems.is_none());
     assert_eq!((p.would_import, p.repeated_rows.len()), (3, 1));
-    let s = api
-        .import_csv_with(
-            ImportKind::Payments,
-            "pay.csv",
-            file.as_bytes(),
-            &once,
-            &|_| {},
-        )
-        .await
-        .unwrap();
+    let s = import_pay(&api, file, &once).await.unwrap();
     assert_eq!(
         (s.imported, s.skipped, s.repeated),
         (3, 0, 1),
@@ -300,27 +298,9 @@ async fn repeated_payment_rows_are_named_and_imported_as_the_user_chooses() {
         duplicates: Some(DuplicateRows::Each),
         ..ImportOptions::default()
     };
-    let s = api
-        .import_csv_with(
-            ImportKind::Payments,
-            "pay.csv",
-            file.as_bytes(),
-            &each,
-            &|_| {},
-        )
-        .await
-        .unwrap();
+    let s = import_pay(&api, file, &each).await.unwrap();
     assert_eq!((s.imported, s.skipped, s.repeated), (1, 3, 0));
     // And once more without a choice: every row is stored, nothing is asked.
-    let s = api
-        .import_csv_with(
-            ImportKind::Payments,
-            "pay.csv",
-            file.as_bytes(),
-            &ask,
-            &|_| {},
-        )
-        .await
-        .unwrap();
+    let s = import_pay(&api, file, &ask).await.unwrap();
     assert_eq!((s.imported, s.skipped), (0, 4));
 }
