@@ -33,7 +33,7 @@ PGPORT=${OVERDUE_PG_PORT:-55432}
 chown postgres "$PGDIR" 2>/dev/null || true
 as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 as_pg "$PGBIN/initdb -D $PGDIR/data -U overdue --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1\" start" >/dev/null
+as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements\" start" >/dev/null
 stop_pg() { as_pg "$PGBIN/pg_ctl -D $PGDIR/data -m fast stop" >/dev/null 2>&1 || true; }
 trap stop_pg EXIT
 export OVERDUE_TEST_PG_URL="postgres://overdue@127.0.0.1:$PGPORT/postgres"

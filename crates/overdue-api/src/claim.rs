@@ -7,7 +7,7 @@
 //! and the language the debtor reads. [`Claim::problems`] is the check run before anything
 //! is sent, printed or saved.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use overdue_docs::{i18n, Lang};
@@ -56,6 +56,10 @@ pub(crate) struct ClaimLine {
     pub due_date: NaiveDate,
     /// Open balance on the date.
     pub open: Money,
+    /// The invoice's amount.
+    pub amount: Money,
+    /// The invoice's description.
+    pub description: String,
     /// Interest claimed on it (zero when none).
     pub interest: Money,
     /// Fixed compensation or contract fees claimed on it.
@@ -343,133 +347,79 @@ impl Api {
         as_of: NaiveDate,
         scope: ClaimScope<'_>,
     ) -> Result<Claim, ApiError> {
-        let debtor = store.debtor(debtor_id).await?;
-        let currency = debtor.draft.currency;
+        let mut claims = self
+            .claims(store, &[(debtor_id, scope)], as_of, None)
+            .await?;
+        claims
+            .pop()
+            .ok_or_else(|| ApiError::invalid("No claim was worked out."))
+    }
+
+    /// The claims of many messages on `as_of` (a dunning run's), read in a fixed number of
+    /// statements however many debtors there are; in the order asked. `open`: every open
+    /// balance on `as_of`, when the caller has read them already.
+    pub(crate) async fn claims(
+        &self,
+        store: &Store,
+        asks: &[(i64, ClaimScope<'_>)],
+        as_of: NaiveDate,
+        open: Option<&[overdue_store::OpenBalance]>,
+    ) -> Result<Vec<Claim>, ApiError> {
+        let mut ids: Vec<i64> = asks.iter().map(|(id, _)| *id).collect();
+        ids.sort_unstable();
+        ids.dedup();
         let company_country = self.letterhead_get().await?.country;
-        let lang = debtor_lang(&debtor, &company_country);
-        let consumer = debtor.draft.kind == overdue_domain::DebtorKind::Individual;
-        let mut notices: Vec<String> = language_notice(&debtor.draft.language)
-            .into_iter()
-            .collect();
-
-        let gathered;
-        let pauses = match scope.pauses {
-            Some(p) => p,
-            None => {
-                gathered = self.dunning_pauses(as_of, &[debtor_id]).await?;
-                &gathered
-            }
-        };
-        let paused: Vec<String> = pauses
-            .debtors
-            .get(&debtor_id)
-            .map(|ps| ps.iter().map(|p| p.reason.clone()).collect())
-            .unwrap_or_default();
-
-        let mut lines = Vec::new();
-        let mut excluded = Vec::new();
-        let mut open = store.open_balances(as_of, Some(debtor_id)).await?;
-        open.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
-        // The invoices an action names (a friendly reminder names some not yet due), else
-        // every overdue one.
-        let named = |o: &overdue_store::OpenBalance| match scope.only {
-            Some(only) => only.contains(&o.invoice_id),
-            None => o.due_date < as_of,
-        };
-        for o in open
+        let book = self.interest_book(&ids, as_of, open).await?;
+        let unpaused: Vec<i64> = asks
             .iter()
-            .filter(|o| named(o) && o.open.currency() == currency)
-        {
-            if let Some(reason) = pauses.invoices.get(&o.invoice_id) {
-                excluded.push(Excluded {
-                    invoice_id: o.invoice_id,
-                    number: o.number.clone(),
-                    reason: reason.clone(),
-                });
-                continue;
-            }
-            lines.push(ClaimLine {
-                invoice_id: o.invoice_id,
-                number: o.number.clone(),
-                issue_date: o.issue_date,
-                due_date: o.due_date,
-                open: o.open,
-                interest: Money::zero(currency),
-                compensation: Money::zero(currency),
-                calculation: None,
-            });
-        }
-
-        let mut interest_to = None;
-        let mut interest_basis = String::new();
-        let mut compensation_basis = String::new();
-        let mut daily = Money::zero(currency);
-        if scope.interest && !lines.is_empty() {
-            // The debtor's own late-fee policy (or the default) on the effective rate
-            // table: the same numbers as the debtor's Interest tab.
-            let interest = self.debtor_interest(debtor_id, &as_of.to_string()).await?;
-            for p in &interest.problems {
-                if !notices.contains(p) {
-                    notices.push(p.clone());
-                }
-            }
-            for line in &mut lines {
-                let Some(c) = interest
-                    .invoices
-                    .iter()
-                    .find(|c| c.invoice_id == line.invoice_id)
-                else {
-                    continue;
-                };
-                let r = &c.calculation;
-                let money = |s: &str| Money::parse(s, currency).map_err(crate::latefees::internal);
-                line.interest = money(&r.interest)?;
-                line.compensation = money(&r.compensation)?;
-                daily = daily.checked_add(&money(&r.daily_interest)?)?;
-                if r.rate_gap.is_some() {
-                    let to = NaiveDate::parse_from_str(&r.interest_to, "%Y-%m-%d").ok();
-                    interest_to = match (interest_to, to) {
-                        (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
-                        (a, b) => a.or(b),
-                    };
-                }
-                if interest_basis.is_empty() && !line.interest.is_zero() {
-                    interest_basis = interest_words(lang, r, consumer);
-                }
-                if compensation_basis.is_empty() && !line.compensation.is_zero() {
-                    compensation_basis = compensation_words(lang, r, &line.compensation);
-                }
-                line.calculation = Some(r.clone());
-            }
-        }
-
-        let reminded_on = self.reminders_on_record(store, debtor_id, as_of).await?;
-        let settings = self.message_settings_for(currency.code()).await?;
-        let mut payment = settings.payment.clone();
-        let named: Vec<(&str, i64)> = lines
-            .iter()
-            .map(|l| (l.number.as_str(), l.invoice_id))
+            .filter(|(_, s)| s.pauses.is_none())
+            .map(|(id, _)| *id)
             .collect();
-        payment.reference = overdue_domain::bank::rf::grouped(
-            &overdue_domain::bank::rf::for_demand(&named, debtor_id),
-        );
-        Ok(Claim {
-            debtor_id,
-            as_of,
-            currency,
-            lang,
-            lines,
-            excluded,
-            paused,
-            override_reason: scope.override_reason.unwrap_or("").trim().to_string(),
-            reminded_on,
-            interest_to,
-            interest_basis,
-            compensation_basis,
-            daily_interest: daily,
-            notices,
-            payment,
-        })
+        let gathered = if unpaused.is_empty() {
+            crate::dunning::Pauses::default()
+        } else {
+            self.dunning_pauses(as_of, &unpaused, open).await?
+        };
+        let sent = store
+            .dunning_actions(&ActionQuery {
+                // One debtor's when there is one (a letter, a preview), else everyone's.
+                debtor_id: (ids.len() == 1).then(|| ids[0]),
+                states: vec!["sent".into(), "sending".into()],
+                ..Default::default()
+            })
+            .await?;
+        let documents = store.documents_among(&ids).await?;
+        let mut settings: HashMap<Currency, crate::dunning::DunningSettings> = HashMap::new();
+        let mut out = Vec::with_capacity(asks.len());
+        for (debtor_id, scope) in asks {
+            let debtor =
+                book.debtors
+                    .get(debtor_id)
+                    .ok_or_else(|| overdue_store::StoreError::NotFound {
+                        entity: "debtor",
+                        key: debtor_id.to_string(),
+                    })?;
+            let currency = debtor.draft.currency;
+            if let std::collections::hash_map::Entry::Vacant(e) = settings.entry(currency) {
+                e.insert(self.message_settings_for(currency.code()).await?);
+            }
+            let reminded_on = reminders_in(
+                sent.iter().filter(|a| a.debtor_id == *debtor_id),
+                documents.get(debtor_id).map_or(&[][..], Vec::as_slice),
+                as_of,
+            );
+            out.push(claim_in(
+                &book,
+                debtor,
+                &company_country,
+                as_of,
+                scope,
+                scope.pauses.unwrap_or(&gathered),
+                reminded_on,
+                &settings[&currency],
+            )?);
+        }
+        Ok(out)
     }
 
     /// The days a reminder or demand went to the debtor before `as_of`: emails and letters
@@ -480,33 +430,174 @@ impl Api {
         debtor_id: i64,
         as_of: NaiveDate,
     ) -> Result<Vec<NaiveDate>, ApiError> {
-        let mut days = BTreeSet::new();
-        for a in store
+        let sent = store
             .dunning_actions(&ActionQuery {
                 debtor_id: Some(debtor_id),
                 states: vec!["sent".into(), "sending".into()],
                 ..Default::default()
             })
-            .await?
-        {
-            if a.as_of < as_of
-                && matches!(
-                    a.channel,
-                    overdue_domain::dunning::Channel::Email
-                        | overdue_domain::dunning::Channel::Letter
-                )
-            {
-                days.insert(a.as_of);
-            }
-        }
-        for d in store.documents_of(debtor_id).await? {
-            let day = d.created_at.date_naive();
-            if REMINDER_KINDS.contains(&d.kind.as_str()) && day < as_of {
-                days.insert(day);
-            }
-        }
-        Ok(days.into_iter().collect())
+            .await?;
+        let documents = store.documents_of(debtor_id).await?;
+        Ok(reminders_in(sent.iter(), &documents, as_of))
     }
+}
+
+/// [`Api::reminders_on_record`] from a debtor's actions sent and its documents.
+fn reminders_in<'a>(
+    sent: impl Iterator<Item = &'a overdue_store::dunning::ActionRecord>,
+    documents: &[overdue_store::DocumentRecord],
+    as_of: NaiveDate,
+) -> Vec<NaiveDate> {
+    let mut days = BTreeSet::new();
+    for a in sent {
+        if a.as_of < as_of
+            && matches!(
+                a.channel,
+                overdue_domain::dunning::Channel::Email | overdue_domain::dunning::Channel::Letter
+            )
+        {
+            days.insert(a.as_of);
+        }
+    }
+    for d in documents {
+        let day = d.created_at.date_naive();
+        if REMINDER_KINDS.contains(&d.kind.as_str()) && day < as_of {
+            days.insert(day);
+        }
+    }
+    days.into_iter().collect()
+}
+
+/// One claim from what [`Api::claims`] read: the one place a claim is put together.
+#[allow(clippy::too_many_arguments)]
+fn claim_in(
+    book: &crate::latefees::InterestBook,
+    debtor: &overdue_store::DebtorRecord,
+    company_country: &str,
+    as_of: NaiveDate,
+    scope: &ClaimScope<'_>,
+    pauses: &crate::dunning::Pauses,
+    reminded_on: Vec<NaiveDate>,
+    settings: &crate::dunning::DunningSettings,
+) -> Result<Claim, ApiError> {
+    let debtor_id = debtor.id;
+    let currency = debtor.draft.currency;
+    let lang = debtor_lang(debtor, company_country);
+    let consumer = debtor.draft.kind == overdue_domain::DebtorKind::Individual;
+    let mut notices: Vec<String> = language_notice(&debtor.draft.language)
+        .into_iter()
+        .collect();
+
+    let paused: Vec<String> = pauses
+        .debtors
+        .get(&debtor_id)
+        .map(|ps| ps.iter().map(|p| p.reason.clone()).collect())
+        .unwrap_or_default();
+
+    let mut lines = Vec::new();
+    let mut excluded = Vec::new();
+    let mut open: Vec<&overdue_store::OpenBalance> =
+        book.open.get(&debtor_id).into_iter().flatten().collect();
+    open.sort_by(|a, b| (a.due_date, &a.number).cmp(&(b.due_date, &b.number)));
+    // The invoices an action names (a friendly reminder names some not yet due), else
+    // every overdue one.
+    let named = |o: &&overdue_store::OpenBalance| match scope.only {
+        Some(only) => only.contains(&o.invoice_id),
+        None => o.due_date < as_of,
+    };
+    for o in open
+        .iter()
+        .filter(|o| named(o) && o.open.currency() == currency)
+    {
+        if let Some(reason) = pauses.invoices.get(&o.invoice_id) {
+            excluded.push(Excluded {
+                invoice_id: o.invoice_id,
+                number: o.number.clone(),
+                reason: reason.clone(),
+            });
+            continue;
+        }
+        lines.push(ClaimLine {
+            invoice_id: o.invoice_id,
+            number: o.number.clone(),
+            issue_date: o.issue_date,
+            due_date: o.due_date,
+            open: o.open,
+            amount: o.amount,
+            description: o.description.clone(),
+            interest: Money::zero(currency),
+            compensation: Money::zero(currency),
+            calculation: None,
+        });
+    }
+
+    let mut interest_to = None;
+    let mut interest_basis = String::new();
+    let mut compensation_basis = String::new();
+    let mut daily = Money::zero(currency);
+    if scope.interest && !lines.is_empty() {
+        // The debtor's own late-fee policy (or the default) on the effective rate
+        // table: the same numbers as the debtor's Interest tab.
+        let interest = crate::latefees::interest_in(book, debtor_id, as_of)?.0;
+        for p in &interest.problems {
+            if !notices.contains(p) {
+                notices.push(p.clone());
+            }
+        }
+        for line in &mut lines {
+            let Some(c) = interest
+                .invoices
+                .iter()
+                .find(|c| c.invoice_id == line.invoice_id)
+            else {
+                continue;
+            };
+            let r = &c.calculation;
+            let money = |s: &str| Money::parse(s, currency).map_err(crate::latefees::internal);
+            line.interest = money(&r.interest)?;
+            line.compensation = money(&r.compensation)?;
+            daily = daily.checked_add(&money(&r.daily_interest)?)?;
+            if r.rate_gap.is_some() {
+                let to = NaiveDate::parse_from_str(&r.interest_to, "%Y-%m-%d").ok();
+                interest_to = match (interest_to, to) {
+                    (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            if interest_basis.is_empty() && !line.interest.is_zero() {
+                interest_basis = interest_words(lang, r, consumer);
+            }
+            if compensation_basis.is_empty() && !line.compensation.is_zero() {
+                compensation_basis = compensation_words(lang, r, &line.compensation);
+            }
+            line.calculation = Some(r.clone());
+        }
+    }
+
+    let mut payment = settings.payment.clone();
+    let named: Vec<(&str, i64)> = lines
+        .iter()
+        .map(|l| (l.number.as_str(), l.invoice_id))
+        .collect();
+    payment.reference =
+        overdue_domain::bank::rf::grouped(&overdue_domain::bank::rf::for_demand(&named, debtor_id));
+    Ok(Claim {
+        debtor_id,
+        as_of,
+        currency,
+        lang,
+        lines,
+        excluded,
+        paused,
+        override_reason: scope.override_reason.unwrap_or("").trim().to_string(),
+        reminded_on,
+        interest_to,
+        interest_basis,
+        compensation_basis,
+        daily_interest: daily,
+        notices,
+        payment,
+    })
 }
 
 /// A date of a calculation ("2026-09-01") in the letter's conventions.

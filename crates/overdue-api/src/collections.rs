@@ -13,7 +13,7 @@
 // a float field.
 #![allow(clippy::disallowed_types)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use overdue_domain::collection::{
@@ -23,8 +23,9 @@ use overdue_domain::collection::{
 };
 use overdue_domain::{Currency, Money};
 use overdue_store::{
-    DisputeOutcome, HoldRecord, InvoiceQuery, NewHold, NewPlan, NewPromise, NewSettlement,
-    PlanInstallmentRecord, PlanRecord, PromiseRecord, SettlementRecord, Store, StoreError,
+    CollectionRecords, DisputeOutcome, HoldRecord, NewHold, NewPlan, NewPromise, NewSettlement,
+    OpenBalance, PaymentRecord, PlanInstallmentRecord, PlanRecord, PromiseRecord, SettlementRecord,
+    Store, StoreError,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -560,10 +561,14 @@ async fn receipts(
     c: Currency,
     as_of: NaiveDate,
 ) -> Result<Vec<Receipt>, ApiError> {
-    Ok(store
-        .payments_of(debtor_id)
-        .await?
-        .into_iter()
+    Ok(receipts_of(&store.payments_of(debtor_id).await?, c, as_of))
+}
+
+/// What a debtor had paid in currency `c` as of `as_of`, from its payments (a payment
+/// reversed later still counts on that day).
+fn receipts_of(payments: &[PaymentRecord], c: Currency, as_of: NaiveDate) -> Vec<Receipt> {
+    payments
+        .iter()
         .filter(|p| p.amount.currency() == c && p.reversed_on.is_none_or(|r| r > as_of))
         .filter_map(|p| {
             p.amount.to_minor_units().ok().map(|m| Receipt {
@@ -571,7 +576,7 @@ async fn receipts(
                 amount_minor: m,
             })
         })
-        .collect())
+        .collect()
 }
 
 fn schedule_of(plan: &PlanRecord) -> Vec<ScheduledInstallment> {
@@ -1271,17 +1276,40 @@ impl Api {
     /// default or completed, promises kept / partly kept / broken, and settlements paid
     /// (writing off the remainder). Runs after payments and when the state is evaluated.
     pub async fn collections_sweep(&self, debtor_id: i64) -> Result<(), ApiError> {
+        let records = self
+            .store()
+            .await
+            .collection_records(Some(&[debtor_id]))
+            .await?;
+        self.sweep_records(&records, debtor_id).await?;
+        Ok(())
+    }
+
+    /// [`Api::collections_sweep`] of one debtor from its records read beforehand (for many
+    /// debtors at once). Returns whether anything was recorded, which changes the records.
+    async fn sweep_records(
+        &self,
+        records: &CollectionRecords,
+        debtor_id: i64,
+    ) -> Result<bool, ApiError> {
+        let c = *records
+            .currencies
+            .get(&debtor_id)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "debtor",
+                key: debtor_id.to_string(),
+            })?;
         let store = self.store().await;
-        let debtor = store.debtor(debtor_id).await?;
-        let c = debtor.draft.currency;
         let today = self.clock().today();
         let now = self.clock().now();
-        let rs = receipts(&store, debtor_id, c, today).await?;
-        for plan in store.plans_of(Some(debtor_id)).await? {
+        let none = Vec::new();
+        let rs = receipts_of(records.payments.get(&debtor_id).unwrap_or(&none), c, today);
+        let mut changed = false;
+        for plan in records.plans.get(&debtor_id).into_iter().flatten() {
             if plan.recorded_status == "completed" {
                 continue;
             }
-            let p = track(&plan, &rs, today);
+            let p = track(plan, &rs, today);
             let since = p.status_since.unwrap_or(today);
             match p.status {
                 PlanStatus::Defaulted if plan.recorded_status == "active" => {
@@ -1295,24 +1323,24 @@ impl Api {
                         plan.id,
                         money(p.remaining_minor, plan.currency)
                     );
-                    store
+                    changed |= store
                         .record_plan_status(plan.id, "defaulted", since, summary, now)
                         .await?;
                 }
                 PlanStatus::Completed => {
                     let summary = format!("Payment plan #{} paid off", plan.id);
-                    store
+                    changed |= store
                         .record_plan_status(plan.id, "completed", since, summary, now)
                         .await?;
                 }
                 _ => {}
             }
         }
-        for promise in store.promises_of(debtor_id).await? {
+        for promise in records.promises.get(&debtor_id).into_iter().flatten() {
             if !promise.recorded_outcome.is_empty() {
                 continue;
             }
-            let (status, paid) = coll::promise_status(&promise_of(&promise)?, &rs, today);
+            let (status, paid) = coll::promise_status(&promise_of(promise)?, &rs, today);
             let (outcome, summary) = match status {
                 PromiseStatus::Pending => continue,
                 PromiseStatus::Kept => ("kept", format!("Promise kept: {} paid", promise.amount)),
@@ -1338,15 +1366,15 @@ impl Api {
             } else {
                 promise.due_on.succ_opt().unwrap_or(promise.due_on)
             };
-            store
+            changed |= store
                 .record_promise_outcome(promise.id, outcome, on, summary, now)
                 .await?;
         }
-        for s in store.settlements_of(debtor_id).await? {
+        for s in records.settlements.get(&debtor_id).into_iter().flatten() {
             if s.fulfilled_on.is_some() {
                 continue;
             }
-            let (status, _, reached) = coll::settlement_status(&settlement_of(&s)?, &rs, today);
+            let (status, _, reached) = coll::settlement_status(&settlement_of(s)?, &rs, today);
             let (SettlementStatus::Fulfilled, Some(on)) = (status, reached) else {
                 continue;
             };
@@ -1365,6 +1393,7 @@ impl Api {
                 money_string(&s.amount),
                 money_string(&s.claim)
             );
+            changed = true;
             // Dated the day the agreed amount was reached; if the ledger refuses that date
             // (a payment on an invoice was reversed later), dated today.
             match store
@@ -1381,7 +1410,7 @@ impl Api {
                 }
             }
         }
-        Ok(())
+        Ok(changed)
     }
 
     /// A debtor's collection state on `as_of` ("" = today): what the dunning engine reads
@@ -1401,122 +1430,94 @@ impl Api {
         debtor_id: i64,
         as_of: NaiveDate,
     ) -> Result<CollectionStateDto, ApiError> {
-        if as_of >= self.clock().today() {
-            self.collections_sweep(debtor_id).await?;
-        }
-        let store = self.store().await;
-        let debtor = store.debtor(debtor_id).await?;
-        let c = debtor.draft.currency;
-        let rs = receipts(&store, debtor_id, c, as_of).await?;
-        let open = store.open_balances(as_of, Some(debtor_id)).await?;
-        let (_, disputed) = store
-            .list_invoices(&InvoiceQuery {
-                debtor_id: Some(debtor_id),
-                status: None,
-                overdue: false,
-                disputed: true,
-                as_of,
-                offset: 0,
-                limit: 1000,
+        let mut states = self.collection_states_on(&[debtor_id], as_of, None).await?;
+        states.pop().ok_or_else(|| {
+            ApiError::from(StoreError::NotFound {
+                entity: "debtor",
+                key: debtor_id.to_string(),
             })
-            .await?;
-        let mut facts = CollectionFacts {
-            open_invoices: open
-                .iter()
-                .map(|o| OpenInvoiceFacts {
-                    id: o.invoice_id,
-                    number: o.number.clone(),
-                    dispute: disputed
-                        .iter()
-                        .find(|d| d.id == o.invoice_id)
-                        .and_then(|d| {
-                            d.disputed_on
-                                .filter(|on| *on <= as_of)
-                                .map(|on| (on, d.dispute_reason.clone()))
-                        }),
-                })
-                .collect(),
-            ..Default::default()
-        };
-        let mut default_balance = 0i64;
-        for plan in store.plans_of(Some(debtor_id)).await? {
-            if plan.agreed_on > as_of {
-                continue;
-            }
-            let p = track(&plan, &rs, as_of);
-            if p.status == PlanStatus::Defaulted {
-                default_balance += p.remaining_minor;
-            }
-            facts.plans.push(PlanFacts {
-                id: plan.id,
-                invoice_ids: plan.invoices.iter().map(|i| i.invoice_id).collect(),
-                status: p.status,
-                pause_until: p.next_due.and_then(|i| {
-                    i.due
-                        .checked_add_days(chrono::Days::new(u64::from(plan.grace_days)))
-                }),
-                defaulted_since: (p.status == PlanStatus::Defaulted)
-                    .then_some(p.status_since)
-                    .flatten(),
-            });
-        }
-        for promise in store.promises_of(debtor_id).await? {
-            if promise.made_on > as_of {
-                continue;
-            }
-            let (status, _) = coll::promise_status(&promise_of(&promise)?, &rs, as_of);
-            facts.promises.push(PromiseFacts {
-                id: promise.id,
-                due: promise.due_on,
-                amount_text: promise.amount.to_string(),
-                status,
-            });
-        }
-        facts.holds = store
-            .holds_of(debtor_id)
-            .await?
-            .iter()
-            .map(hold_of)
-            .collect();
-        for s in store.settlements_of(debtor_id).await? {
-            if settlement_status(&s, &rs, as_of)?.0 == SettlementStatus::Fulfilled {
-                facts.settlement_fulfilled = true;
-                facts
-                    .settled_invoice_ids
-                    .extend(s.invoice_ids.iter().copied());
-            }
-        }
-        let status = coll::collection_state(&facts, as_of);
-        let mut paused_invoice_ids: Vec<i64> = status
-            .invoice_pauses
-            .iter()
-            .filter_map(|p| p.invoice_id)
-            .collect();
-        paused_invoice_ids.sort_unstable();
-        paused_invoice_ids.dedup();
-        Ok(CollectionStateDto {
-            debtor_id,
-            as_of: as_of.to_string(),
-            state: match status.state {
-                CollectionState::Active => CollectionStateKind::Active,
-                CollectionState::Paused => CollectionStateKind::Paused,
-                CollectionState::InDefault => CollectionStateKind::InDefault,
-                CollectionState::Settled => CollectionStateKind::Settled,
-            },
-            until: date_string(status.until),
-            reason: status.reason.clone(),
-            pauses: status.pauses.iter().map(pause_dto).collect(),
-            invoice_pauses: status.invoice_pauses.iter().map(pause_dto).collect(),
-            paused_invoice_ids,
-            defaulted_plan_ids: status.defaulted_plan_ids.clone(),
-            default_balance: if default_balance > 0 {
-                money(default_balance, c)
-            } else {
-                String::new()
-            },
-            broken_promises: status.broken_promises,
-            partly_kept_promises: status.partly_kept_promises,
         })
+    }
+
+    /// The collection states of these debtors on `as_of`, in their order, read in a fixed
+    /// number of statements however many debtors there are (a dunning run asks for all of
+    /// them). On or after today the outcomes due are recorded first
+    /// ([`Api::collections_sweep`]). `open`: every open balance on `as_of`, when the caller
+    /// has read them already.
+    pub(crate) async fn collection_states_on(
+        &self,
+        debtor_ids: &[i64],
+        as_of: NaiveDate,
+        open: Option<&[OpenBalance]>,
+    ) -> Result<Vec<CollectionStateDto>, ApiError> {
+        let store = self.store().await;
+        let mut records = store.collection_records(Some(debtor_ids)).await?;
+        if let Some(missing) = debtor_ids
+            .iter()
+            .find(|id| !records.currencies.contains_key(id))
+        {
+            return Err(StoreError::NotFound {
+                entity: "debtor",
+                key: missing.to_string(),
+            }
+            .into());
+        }
+        let mut swept = Vec::new();
+        if as_of >= self.clock().today() {
+            let mut due: Vec<i64> = records
+                .plans
+                .keys()
+                .chain(records.promises.keys())
+                .chain(records.settlements.keys())
+                .copied()
+                .collect();
+            due.sort_unstable();
+            due.dedup();
+            for id in due {
+                if self.sweep_records(&records, id).await? {
+                    swept.push(id);
+                }
+            }
+        }
+        let (fetched, reloaded);
+        let mut balances: Vec<&OpenBalance> = match open {
+            Some(open) => open.iter().collect(),
+            None => {
+                fetched = store.open_balances_among(as_of, debtor_ids).await?;
+                fetched.iter().collect()
+            }
+        };
+        if !swept.is_empty() {
+            // What was recorded (a settlement's write-off) changes these debtors' books.
+            let fresh = store.collection_records(Some(&swept)).await?;
+            for id in &swept {
+                reload(&mut records.plans, &fresh.plans, *id);
+                reload(&mut records.promises, &fresh.promises, *id);
+                reload(&mut records.holds, &fresh.holds, *id);
+                reload(&mut records.settlements, &fresh.settlements, *id);
+                reload(&mut records.payments, &fresh.payments, *id);
+            }
+            records.disputes.retain(|_, (d, _, _)| !swept.contains(d));
+            records.disputes.extend(fresh.disputes);
+            balances.retain(|b| !swept.contains(&b.debtor_id));
+            reloaded = store.open_balances_among(as_of, &swept).await?;
+            balances.extend(reloaded.iter());
+        }
+        let mut by_debtor: HashMap<i64, Vec<&OpenBalance>> = HashMap::new();
+        for b in balances {
+            by_debtor.entry(b.debtor_id).or_default().push(b);
+        }
+        debtor_ids
+            .iter()
+            .map(|id| {
+                state_of(
+                    &records,
+                    *id,
+                    as_of,
+                    by_debtor.get(id).map_or(&[][..], Vec::as_slice),
+                )
+            })
+            .collect()
     }
 
     /// Collection states of several debtors today (the debtor list's column).
@@ -1524,12 +1525,9 @@ impl Api {
         &self,
         debtor_ids: Vec<i64>,
     ) -> Result<Vec<CollectionStateDto>, ApiError> {
-        let today = self.clock().today();
-        let mut out = Vec::with_capacity(debtor_ids.len());
-        for id in debtor_ids.into_iter().take(500) {
-            out.push(self.collection_state_on(id, today).await?);
-        }
-        Ok(out)
+        let ids: Vec<i64> = debtor_ids.into_iter().take(500).collect();
+        self.collection_states_on(&ids, self.clock().today(), None)
+            .await
     }
 
     /// Installment reminders due on `as_of` ("" = today): every unpaid installment of an
@@ -1565,5 +1563,131 @@ impl Api {
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then(a.plan_id.cmp(&b.plan_id)));
         Ok(out)
+    }
+}
+
+/// A debtor's collection state on `as_of` from its records and open balances: the one
+/// place the facts are put together for the domain's rules.
+fn state_of(
+    records: &CollectionRecords,
+    debtor_id: i64,
+    as_of: NaiveDate,
+    open: &[&OpenBalance],
+) -> Result<CollectionStateDto, ApiError> {
+    let c = *records
+        .currencies
+        .get(&debtor_id)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "debtor",
+            key: debtor_id.to_string(),
+        })?;
+    let none = Vec::new();
+    let rs = receipts_of(records.payments.get(&debtor_id).unwrap_or(&none), c, as_of);
+    let mut facts = CollectionFacts {
+        open_invoices: open
+            .iter()
+            .map(|o| OpenInvoiceFacts {
+                id: o.invoice_id,
+                number: o.number.clone(),
+                dispute: records
+                    .disputes
+                    .get(&o.invoice_id)
+                    .filter(|(debtor, on, _)| *debtor == debtor_id && *on <= as_of)
+                    .map(|(_, on, reason)| (*on, reason.clone())),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut default_balance = 0i64;
+    for plan in records.plans.get(&debtor_id).into_iter().flatten() {
+        if plan.agreed_on > as_of {
+            continue;
+        }
+        let p = track(plan, &rs, as_of);
+        if p.status == PlanStatus::Defaulted {
+            default_balance += p.remaining_minor;
+        }
+        facts.plans.push(PlanFacts {
+            id: plan.id,
+            invoice_ids: plan.invoices.iter().map(|i| i.invoice_id).collect(),
+            status: p.status,
+            pause_until: p.next_due.and_then(|i| {
+                i.due
+                    .checked_add_days(chrono::Days::new(u64::from(plan.grace_days)))
+            }),
+            defaulted_since: (p.status == PlanStatus::Defaulted)
+                .then_some(p.status_since)
+                .flatten(),
+        });
+    }
+    for promise in records.promises.get(&debtor_id).into_iter().flatten() {
+        if promise.made_on > as_of {
+            continue;
+        }
+        let (status, _) = coll::promise_status(&promise_of(promise)?, &rs, as_of);
+        facts.promises.push(PromiseFacts {
+            id: promise.id,
+            due: promise.due_on,
+            amount_text: promise.amount.to_string(),
+            status,
+        });
+    }
+    facts.holds = records
+        .holds
+        .get(&debtor_id)
+        .into_iter()
+        .flatten()
+        .map(hold_of)
+        .collect();
+    for s in records.settlements.get(&debtor_id).into_iter().flatten() {
+        if settlement_status(s, &rs, as_of)?.0 == SettlementStatus::Fulfilled {
+            facts.settlement_fulfilled = true;
+            facts
+                .settled_invoice_ids
+                .extend(s.invoice_ids.iter().copied());
+        }
+    }
+    let status = coll::collection_state(&facts, as_of);
+    let mut paused_invoice_ids: Vec<i64> = status
+        .invoice_pauses
+        .iter()
+        .filter_map(|p| p.invoice_id)
+        .collect();
+    paused_invoice_ids.sort_unstable();
+    paused_invoice_ids.dedup();
+    Ok(CollectionStateDto {
+        debtor_id,
+        as_of: as_of.to_string(),
+        state: match status.state {
+            CollectionState::Active => CollectionStateKind::Active,
+            CollectionState::Paused => CollectionStateKind::Paused,
+            CollectionState::InDefault => CollectionStateKind::InDefault,
+            CollectionState::Settled => CollectionStateKind::Settled,
+        },
+        until: date_string(status.until),
+        reason: status.reason.clone(),
+        pauses: status.pauses.iter().map(pause_dto).collect(),
+        invoice_pauses: status.invoice_pauses.iter().map(pause_dto).collect(),
+        paused_invoice_ids,
+        defaulted_plan_ids: status.defaulted_plan_ids.clone(),
+        default_balance: if default_balance > 0 {
+            money(default_balance, c)
+        } else {
+            String::new()
+        },
+        broken_promises: status.broken_promises,
+        partly_kept_promises: status.partly_kept_promises,
+    })
+}
+
+/// Replaces one debtor's entry of `map` by its entry in `fresh` (or none).
+fn reload<T: Clone>(map: &mut HashMap<i64, Vec<T>>, fresh: &HashMap<i64, Vec<T>>, id: i64) {
+    match fresh.get(&id) {
+        Some(v) => {
+            map.insert(id, v.clone());
+        }
+        None => {
+            map.remove(&id);
+        }
     }
 }

@@ -17,9 +17,7 @@ use overdue_docs::{
 };
 use overdue_domain::interest::Jurisdiction;
 use overdue_domain::{Currency, DebtorKind, Money};
-use overdue_store::{
-    DebtorRecord, EntryKind, InvoiceQuery, InvoiceRecord, NewAttachment, NewDocument, Store,
-};
+use overdue_store::{DebtorRecord, EntryKind, InvoiceQuery, NewAttachment, NewDocument, Store};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -632,55 +630,59 @@ impl Api {
         override_reason: Option<&str>,
     ) -> Result<(Document, Claim), ApiError> {
         let debtor = store.debtor(debtor_id).await?;
-        let currency = debtor.draft.currency;
-        // Interest and compensation: not on the gentle first reminders; on the demands.
-        let claims_interest =
-            crate::claim::claims_interest(kind.as_str()) && kind != DocumentKind::SecondReminder;
-        let mut claim = self
-            .claim(
-                store,
-                debtor_id,
-                as_of,
-                ClaimScope {
-                    only: None,
-                    interest: claims_interest,
-                    override_reason,
-                    pauses: None,
-                },
-            )
+        let claim = self
+            .claim(store, debtor_id, as_of, letter_scope(kind, override_reason))
             .await?;
+        self.letter_from(
+            store,
+            head,
+            &debtor,
+            claim,
+            kind,
+            as_of,
+            deadline,
+            agreement_date,
+            page_size,
+            verbose,
+            only,
+        )
+        .await
+    }
+
+    /// A letter of `kind` to `debtor` from its claim (see [`Api::letter_model`]).
+    #[allow(clippy::too_many_arguments)]
+    async fn letter_from(
+        &self,
+        store: &Store,
+        head: &LetterheadDto,
+        debtor: &overdue_store::DebtorRecord,
+        mut claim: Claim,
+        kind: DocumentKind,
+        as_of: NaiveDate,
+        deadline: Option<NaiveDate>,
+        agreement_date: Option<NaiveDate>,
+        page_size: Option<PageSize>,
+        verbose: bool,
+        only: Option<&[String]>,
+    ) -> Result<(Document, Claim), ApiError> {
+        let debtor_id = debtor.id;
+        let currency = debtor.draft.currency;
         if let Some(only) = only {
             // Only the invoices the dunning action names.
             claim.lines.retain(|l| only.contains(&l.number));
         }
-        let invoices = store
-            .list_invoices(&InvoiceQuery {
-                debtor_id: Some(debtor_id),
-                status: None,
-                overdue: false,
-                disputed: false,
-                as_of,
-                offset: 0,
-                limit: 1000,
-            })
-            .await?
-            .1;
-        let by_id: HashMap<i64, &InvoiceRecord> = invoices.iter().map(|i| (i.id, i)).collect();
         let lang = claim.lang;
         let claim_consumer = debtor.draft.kind == DebtorKind::Individual;
         let mut items = Vec::new();
         let mut charges = Vec::new();
         for l in &claim.lines {
-            let Some(inv) = by_id.get(&l.invoice_id) else {
-                continue;
-            };
             items.push(ItemLine {
                 number: l.number.clone(),
                 issue_date: l.issue_date,
                 due_date: l.due_date,
-                amount: inv.amount,
+                amount: l.amount,
                 open: l.open,
-                description: inv.description.clone(),
+                description: l.description.clone(),
             });
             let Some(r) = &l.calculation else {
                 continue;
@@ -779,7 +781,7 @@ impl Api {
             kind,
             page_size: page_size.unwrap_or_else(|| head.page_size()),
             letterhead: head.for_currency(currency.code()).to_model(),
-            recipient: recipient(&debtor, &head.country),
+            recipient: recipient(debtor, &head.country),
             reference,
             payment_reference,
             date: as_of,
@@ -1255,8 +1257,13 @@ impl Api {
             .map(|d| (d.id, d.policy_id))
             .collect();
         let default_policy = policies.iter().find(|p| p.is_default).or(policies.first());
-        let mut docs = Vec::new();
-        for action in run.actions.iter().filter(|a| a.channel == "letter") {
+        let letters: Vec<&crate::dunning::DunningActionDto> = run
+            .actions
+            .iter()
+            .filter(|a| a.channel == "letter")
+            .collect();
+        let mut kinds = Vec::with_capacity(letters.len());
+        for action in &letters {
             let policy = policy_of
                 .get(&action.debtor_id)
                 .copied()
@@ -1267,13 +1274,32 @@ impl Api {
                 .and_then(|p| p.levels.iter().find(|l| l.number == action.level))
                 .map(|l| l.template.as_str())
                 .unwrap_or_default();
-            let kind = letter_kind_for_template(template, &action.level_name);
+            kinds.push(letter_kind_for_template(template, &action.level_name));
+        }
+        // Every letter's debtor and claim read at once (issue 19), then each letter.
+        let ids: Vec<i64> = letters.iter().map(|a| a.debtor_id).collect();
+        let debtors = store.debtors_among(&ids).await?;
+        let asks: Vec<(i64, ClaimScope)> = letters
+            .iter()
+            .zip(&kinds)
+            .map(|(a, k)| (a.debtor_id, letter_scope(*k, None)))
+            .collect();
+        let claims = self.claims(&store, &asks, as_of, None).await?;
+        let mut docs = Vec::new();
+        for ((action, kind), claim) in letters.iter().zip(kinds).zip(claims) {
             let deadline = date_arg("deadline", &action.deadline)?;
+            let debtor = debtors.get(&action.debtor_id).ok_or_else(|| {
+                ApiError::from(overdue_store::StoreError::NotFound {
+                    entity: "debtor",
+                    key: action.debtor_id.to_string(),
+                })
+            })?;
             let (doc, claim) = self
-                .letter_model(
+                .letter_from(
                     &store,
                     &head,
-                    action.debtor_id,
+                    debtor,
+                    claim,
                     kind,
                     as_of,
                     deadline,
@@ -1283,7 +1309,6 @@ impl Api {
                     // Only the invoices the action names: their interest, charges and
                     // the interest that keeps accruing on them.
                     Some(&action.invoices),
-                    None,
                 )
                 .await?;
             if let Some(p) = claim
@@ -1968,6 +1993,18 @@ fn write_zip(files: &[(String, Vec<u8>)], date: NaiveDate) -> Result<Vec<u8>, Ap
             .map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
     }
     Ok(w.finish().map_err(err)?.into_inner())
+}
+
+/// What a letter of `kind` claims: every overdue invoice, with interest and compensation
+/// on the demands (not on the gentle first reminders).
+fn letter_scope(kind: DocumentKind, override_reason: Option<&str>) -> ClaimScope<'_> {
+    ClaimScope {
+        only: None,
+        interest: crate::claim::claims_interest(kind.as_str())
+            && kind != DocumentKind::SecondReminder,
+        override_reason,
+        pauses: None,
+    }
 }
 
 #[cfg(test)]

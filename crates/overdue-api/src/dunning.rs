@@ -817,6 +817,7 @@ impl Api {
         &self,
         as_of: NaiveDate,
         debtor_ids: &[i64],
+        open: Option<&[OpenBalance]>,
     ) -> Result<Pauses, ApiError> {
         let store = self.store().await;
         let mut pauses = Pauses::default();
@@ -825,8 +826,8 @@ impl Api {
                 .invoices
                 .insert(invoice_id, format!("disputed: {reason}"));
         }
-        for &debtor_id in debtor_ids {
-            let state = self.collection_state_on(debtor_id, as_of).await?;
+        for state in self.collection_states_on(debtor_ids, as_of, open).await? {
+            let debtor_id = state.debtor_id;
             for p in state.pauses {
                 // Disputes pause invoices, not the debtor: the others are still reminded.
                 if p.kind == crate::collections::PauseKindDto::Dispute {
@@ -872,21 +873,8 @@ impl Api {
         key: &str,
         language: &str,
     ) -> Result<DunningTemplateDto, ApiError> {
-        if let Some(t) = self.store().await.dunning_template(key, language).await? {
-            return Ok(DunningTemplateDto {
-                key: t.key,
-                language: t.language,
-                subject: t.subject,
-                body: t.body,
-                shipped: false,
-            });
-        }
-        templates::shipped(key, language).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("There is no template \"{key}\"."),
-            )
-        })
+        let edited = self.store().await.dunning_template(key, language).await?;
+        template_or_shipped(edited, key, language)
     }
 
     /// Every template key and language known (shipped or edited), with its current text.
@@ -1103,9 +1091,12 @@ impl Api {
             .map(|d| d.id)
             .filter(|id| open_by_debtor.contains_key(id))
             .collect();
-        let pauses = self.dunning_pauses(as_of, &with_open).await?;
+        let pauses = self
+            .dunning_pauses(as_of, &with_open, Some(&balances))
+            .await?;
         let settings = self.message_settings().await?;
         let mut work = Vec::new();
+        let mut acting = Vec::new();
         for d in &debtors {
             if !req.debtor_ids.is_empty() && !req.debtor_ids.contains(&d.id) {
                 continue;
@@ -1163,42 +1154,74 @@ impl Api {
                             reason,
                         });
                     }
-                    let (message, render_error, notes) = match action.level.channel {
-                        Channel::Email | Channel::Letter => {
-                            let claim = self
-                                .action_claim(&store, &action, as_of, Some(&pauses))
-                                .await?;
-                            let ctx = message_context(d, &action, &claim, &settings);
-                            let language = claim.lang.catalog();
-                            // Shown in the preview in full, but never sent while the claim
-                            // breaks a rule: the message says which and how to fix it.
-                            let blocked = claim
-                                .problems()
-                                .into_iter()
-                                .map(|p| p.message)
-                                .collect::<Vec<_>>();
-                            let blocked = (!blocked.is_empty()).then(|| blocked.join(" "));
-                            match self
-                                .dunning_template(&action.level.template, language)
-                                .await
-                                .and_then(|t| templates::render(&t.subject, &t.body, &ctx))
-                            {
-                                Ok(m) => (Some(m), blocked, claim.notes()),
-                                Err(e) => (None, Some(e.message), claim.notes()),
-                            }
-                        }
-                        _ => (None, None, Vec::new()),
-                    };
-                    work.push(Work {
-                        debtor: d.clone(),
-                        policy_id: record.id,
-                        action,
-                        message,
-                        render_error,
-                        notes,
-                    });
+                    acting.push((d, record.id, action));
                 }
             }
+        }
+        // The claims of every message in one go (issue 19: a fixed number of statements
+        // however many debtors), then each message from its claim.
+        let ids: Vec<Vec<i64>> = acting
+            .iter()
+            .map(|(_, _, a)| a.invoices.iter().map(|i| i.invoice_id).collect())
+            .collect();
+        let asks: Vec<(i64, ClaimScope)> = acting
+            .iter()
+            .zip(&ids)
+            .filter(|((_, _, a), _)| matches!(a.level.channel, Channel::Email | Channel::Letter))
+            .map(|((d, _, a), ids)| (d.id, action_scope(a, ids, Some(&pauses))))
+            .collect();
+        let mut claims = self
+            .claims(&store, &asks, as_of, Some(&balances))
+            .await?
+            .into_iter();
+        let mut edited: HashMap<(String, String), overdue_store::dunning::TemplateRecord> = store
+            .dunning_templates_edited()
+            .await?
+            .into_iter()
+            .map(|t| ((t.key.clone(), t.language.clone()), t))
+            .collect();
+        let mut texts: HashMap<(String, &str), Result<DunningTemplateDto, ApiError>> =
+            HashMap::new();
+        for (d, policy_id, action) in acting {
+            let (message, render_error, notes) = match action.level.channel {
+                Channel::Email | Channel::Letter => {
+                    let claim = claims
+                        .next()
+                        .ok_or_else(|| ApiError::invalid("A claim of the run is missing."))?;
+                    let ctx = message_context(d, &action, &claim, &settings);
+                    let language = claim.lang.catalog();
+                    // Shown in the preview in full, but never sent while the claim
+                    // breaks a rule: the message says which and how to fix it.
+                    let blocked = claim
+                        .problems()
+                        .into_iter()
+                        .map(|p| p.message)
+                        .collect::<Vec<_>>();
+                    let blocked = (!blocked.is_empty()).then(|| blocked.join(" "));
+                    let key = (action.level.template.clone(), language);
+                    if !texts.contains_key(&key) {
+                        let own = edited.remove(&(key.0.clone(), language.to_string()));
+                        let t = template_or_shipped(own, &key.0, language);
+                        texts.insert(key.clone(), t);
+                    }
+                    match texts[&key]
+                        .clone()
+                        .and_then(|t| templates::render(&t.subject, &t.body, &ctx))
+                    {
+                        Ok(m) => (Some(m), blocked, claim.notes()),
+                        Err(e) => (None, Some(e.message), claim.notes()),
+                    }
+                }
+                _ => (None, None, Vec::new()),
+            };
+            work.push(Work {
+                debtor: d.clone(),
+                policy_id,
+                action,
+                message,
+                render_error,
+                notes,
+            });
         }
         if req.mode == DunningRunMode::Send
             && work
@@ -1725,12 +1748,7 @@ impl Api {
             store,
             action.debtor_id,
             as_of,
-            ClaimScope {
-                only: Some(&ids),
-                interest: action.level.trigger_days > 0 && claims_interest(&action.level.template),
-                override_reason: None,
-                pauses,
-            },
+            action_scope(action, &ids, pauses),
         )
         .await
     }
@@ -2112,4 +2130,42 @@ fn run_in_progress(holder: &overdue_store::JobHolder) -> ApiError {
              start the run again when it has finished (a preview can run meanwhile)."
         ),
     )
+}
+
+/// What a dunning action's message claims: the invoices it names, with interest on
+/// demands (not on friendly reminders).
+fn action_scope<'a>(
+    action: &PlannedAction,
+    ids: &'a [i64],
+    pauses: Option<&'a Pauses>,
+) -> ClaimScope<'a> {
+    ClaimScope {
+        only: Some(ids),
+        interest: action.level.trigger_days > 0 && claims_interest(&action.level.template),
+        override_reason: None,
+        pauses,
+    }
+}
+
+/// The edited template for a key and language if there is one, else the shipped one.
+fn template_or_shipped(
+    edited: Option<overdue_store::dunning::TemplateRecord>,
+    key: &str,
+    language: &str,
+) -> Result<DunningTemplateDto, ApiError> {
+    if let Some(t) = edited {
+        return Ok(DunningTemplateDto {
+            key: t.key,
+            language: t.language,
+            subject: t.subject,
+            body: t.body,
+            shipped: false,
+        });
+    }
+    templates::shipped(key, language).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("There is no template \"{key}\"."),
+        )
+    })
 }

@@ -3,12 +3,12 @@
 //! compensation to date on every overdue invoice, and "claim now", which books them as
 //! charges: documents of their own on the debtor's account, reversible.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use overdue_domain::interest::{RateRow, RateSeries, RateTable};
 use overdue_domain::{Currency, DebtorKind, Money};
-use overdue_store::{NewCharge, NewEvent, Store, UserRateRow};
+use overdue_store::{NewCharge, NewEvent, OpenBalance, Store, StoreError, UserRateRow};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -716,151 +716,53 @@ impl Api {
         as_of: &str,
     ) -> Result<(DebtorInterestDto, LateFeePolicyDto, String), ApiError> {
         let as_of = self.date_or_today("the date", as_of)?;
+        let book = self.interest_book(&[debtor_id], as_of, None).await?;
+        interest_in(&book, debtor_id, as_of)
+    }
+
+    /// What the interest of these debtors on `as_of` is worked out from, read in a fixed
+    /// number of statements however many debtors there are. `open`: every open balance on
+    /// `as_of` of (at least) these debtors, when the caller has read them already.
+    pub(crate) async fn interest_book(
+        &self,
+        debtor_ids: &[i64],
+        as_of: NaiveDate,
+        open: Option<&[OpenBalance]>,
+    ) -> Result<InterestBook, ApiError> {
         let store = self.store().await;
-        let debtor = store.debtor(debtor_id).await?;
-        let currency = debtor.draft.currency;
-        let lf = self.late_fee_of(debtor_id).await?;
-        let zero = Money::zero(currency);
-        let mut out = DebtorInterestDto {
-            as_of: as_of.to_string(),
-            currency: currency.code().to_string(),
-            policy: lf.summary.clone(),
-            invoices: Vec::new(),
-            interest: money_string(&zero),
-            compensation: money_string(&zero),
-            claimable: money_string(&zero),
-            problems: Vec::new(),
+        let debtors = store.debtors_among(debtor_ids).await?;
+        let wanted: HashSet<i64> = debtor_ids.iter().copied().collect();
+        let balances = match open {
+            Some(open) => open
+                .iter()
+                .filter(|o| wanted.contains(&o.debtor_id))
+                .cloned()
+                .collect(),
+            None => store.open_balances_among(as_of, debtor_ids).await?,
         };
-        let country = debtor.draft.address.country.clone();
-        let Some(jurisdiction) = jurisdiction_of(&lf.policy, &country) else {
-            return Ok((out, lf.policy, country));
-        };
-        let table = self.effective_rates(&store).await?;
-        let open: Vec<_> = store
-            .open_balances(as_of, Some(debtor_id))
-            .await?
-            .into_iter()
-            .filter(|o| o.due_date < as_of && o.open.currency() == currency)
+        let mut by_debtor: HashMap<i64, Vec<OpenBalance>> = HashMap::new();
+        for o in balances {
+            by_debtor.entry(o.debtor_id).or_default().push(o);
+        }
+        let ids: Vec<i64> = by_debtor
+            .values()
+            .flatten()
+            .filter(|o| o.due_date < as_of)
+            .map(|o| o.invoice_id)
             .collect();
-        let ids: Vec<i64> = open.iter().map(|o| o.invoice_id).collect();
-        let histories = store.invoice_histories(&ids).await?;
-        let charges = store.charges_of(debtor_id).await?;
-        let mut charged: HashMap<(i64, bool), Money> = HashMap::new();
-        for c in charges
-            .iter()
-            .filter(|c| c.reversed_on.is_none_or(|r| r > as_of) && c.charged_on <= as_of)
-        {
-            let key = (c.invoice_id, c.kind == "interest");
-            let sum = charged.get(&key).copied().unwrap_or(zero);
-            charged.insert(key, sum.checked_add(&c.amount).map_err(internal)?);
+        let mut own = HashMap::new();
+        for (id, json) in store.late_fee_policies_among(debtor_ids).await? {
+            own.insert(id, serde_json::from_str(&json).map_err(internal)?);
         }
-        let consumer = debtor.draft.kind == DebtorKind::Individual;
-        let p = &lf.policy;
-        let (mut total_i, mut total_c, mut total_claim) = (zero, zero, zero);
-        for o in &open {
-            let inv = store.invoice(o.invoice_id).await?.invoice;
-            let history = histories.get(&o.invoice_id).cloned().unwrap_or_default();
-            let notes: i64 = history
-                .credit_notes
-                .iter()
-                .filter(|n| n.0 <= as_of)
-                .map(|n| n.1)
-                .sum();
-            let mut principal = inv.amount.to_minor_units().map_err(internal)? - notes;
-            let mut payments = Vec::new();
-            for (on, minor, reversed) in &history.allocations {
-                if *on > as_of || reversed.is_some_and(|r| r <= as_of) {
-                    continue;
-                }
-                if *on <= inv.due_date {
-                    principal -= minor;
-                } else {
-                    payments.push(CalcPayment {
-                        amount: money_string(&Money::from_minor_units(*minor, currency)),
-                        date: on.to_string(),
-                    });
-                }
-            }
-            if principal <= 0 {
-                continue;
-            }
-            let req = InterestCalcRequest {
-                jurisdiction: jurisdiction.clone(),
-                principal: money_string(&Money::from_minor_units(principal, currency)),
-                currency: currency.code().to_string(),
-                due: inv.due_date.to_string(),
-                until: as_of.to_string(),
-                debtor_kind: if consumer {
-                    "consumer".into()
-                } else {
-                    "business".into()
-                },
-                payments,
-                rate: (!p.rate.trim().is_empty()).then(|| p.rate.trim().to_string()),
-                claim_compensation: p.claim_compensation,
-                govuk_rounding: p.govuk_rounding,
-                rates_file: None,
-                grace_days: (p.kind == "contract" && p.grace_days > 0)
-                    .then(|| p.grace_days.to_string()),
-                fee: (p.kind == "contract" && !p.fixed_fee.trim().is_empty())
-                    .then(|| p.fixed_fee.trim().to_string()),
-                fee_percent: (p.kind == "contract" && !p.percentage_fee.trim().is_empty())
-                    .then(|| p.percentage_fee.trim().to_string()),
-                cap: (p.kind == "contract" && !p.cap.trim().is_empty())
-                    .then(|| p.cap.trim().to_string()),
-            };
-            let calc = match interest_with_rates(req, &table) {
-                Ok(c) => c,
-                Err(e) => {
-                    out.problems.push(format!("{}: {}", inv.number, e.message));
-                    continue;
-                }
-            };
-            // One notice per debtor, not one per invoice: the gap is the same for all.
-            if let Some(gap) = &calc.rate_gap {
-                let notice = gap_notice(gap);
-                if !out.problems.contains(&notice) {
-                    out.problems.push(notice);
-                }
-            }
-            if calc.compensation_basis.contains("not added to this claim") {
-                // The statute's fixed sum is in another currency than this debt.
-                if !out.problems.contains(&calc.compensation_basis) {
-                    out.problems.push(calc.compensation_basis.clone());
-                }
-            }
-            let money = |s: &str| Money::parse(s, currency).map_err(internal);
-            let interest = money(&calc.interest)?;
-            let compensation = money(&calc.compensation)?;
-            let ci = charged.get(&(o.invoice_id, true)).copied().unwrap_or(zero);
-            let cc = charged.get(&(o.invoice_id, false)).copied().unwrap_or(zero);
-            let claim_i = interest.checked_sub(&ci).map_err(internal)?;
-            let claim_c = compensation.checked_sub(&cc).map_err(internal)?;
-            let claimable = [claim_i, claim_c]
-                .iter()
-                .filter(|m| !m.is_negative())
-                .try_fold(zero, |a, m| a.checked_add(m))
-                .map_err(internal)?;
-            total_i = total_i.checked_add(&interest).map_err(internal)?;
-            total_c = total_c.checked_add(&compensation).map_err(internal)?;
-            total_claim = total_claim.checked_add(&claimable).map_err(internal)?;
-            out.invoices.push(InvoiceInterestDto {
-                invoice_id: o.invoice_id,
-                number: inv.number.clone(),
-                due_date: inv.due_date.to_string(),
-                open: money_string(&o.open),
-                interest: money_string(&interest),
-                compensation: money_string(&compensation),
-                charged_interest: money_string(&ci),
-                charged_compensation: money_string(&cc),
-                claimable: money_string(&claimable),
-                calculation: calc,
-            });
-        }
-        out.interest = money_string(&total_i);
-        out.compensation = money_string(&total_c);
-        out.claimable = money_string(&total_claim);
-        Ok((out, lf.policy, country))
+        Ok(InterestBook {
+            debtors,
+            own,
+            default: self.late_fee_default().await?,
+            rates: self.effective_rates(&store).await?,
+            open: by_debtor,
+            histories: store.invoice_histories(&ids).await?,
+            charges: store.charges_among(debtor_ids).await?,
+        })
     }
 
     /// Books the interest and compensation claimable today as charges on the debtor's
@@ -1039,6 +941,199 @@ fn read_rate_file(
         file.rows,
         skipped,
     ))
+}
+
+/// What the interest of many debtors is worked out from ([`Api::interest_book`]).
+pub(crate) struct InterestBook {
+    /// The debtors, by id.
+    pub(crate) debtors: HashMap<i64, overdue_store::DebtorRecord>,
+    /// Their own late-fee policies, for those that have one.
+    own: HashMap<i64, LateFeePolicyDto>,
+    /// The default policy.
+    default: LateFeePolicyDto,
+    /// The effective reference-rate table.
+    rates: RateTable,
+    /// Open balances by debtor.
+    pub(crate) open: HashMap<i64, Vec<OpenBalance>>,
+    /// Payments and credit notes of the overdue invoices.
+    histories: HashMap<i64, overdue_store::InvoiceHistory>,
+    /// Charges by debtor.
+    charges: HashMap<i64, Vec<overdue_store::ChargeRecord>>,
+}
+
+impl InterestBook {
+    /// A debtor's late-fee policy: its own, else the default.
+    fn late_fee_of(&self, debtor_id: i64, country: &str) -> Result<DebtorLateFeeDto, ApiError> {
+        let (policy, own) = match self.own.get(&debtor_id) {
+            Some(p) => (p.clone(), true),
+            None => (self.default.clone(), false),
+        };
+        let summary = summary(&policy, country);
+        Ok(DebtorLateFeeDto {
+            policy,
+            own,
+            summary,
+        })
+    }
+}
+
+/// Interest and compensation on a debtor's overdue invoices on `as_of`, from the book:
+/// the one place it is worked out ([`Api::debtor_interest`]).
+pub(crate) fn interest_in(
+    book: &InterestBook,
+    debtor_id: i64,
+    as_of: NaiveDate,
+) -> Result<(DebtorInterestDto, LateFeePolicyDto, String), ApiError> {
+    let debtor = book
+        .debtors
+        .get(&debtor_id)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "debtor",
+            key: debtor_id.to_string(),
+        })?;
+    let currency = debtor.draft.currency;
+    let lf = book.late_fee_of(debtor_id, &debtor.draft.address.country)?;
+    let zero = Money::zero(currency);
+    let mut out = DebtorInterestDto {
+        as_of: as_of.to_string(),
+        currency: currency.code().to_string(),
+        policy: lf.summary.clone(),
+        invoices: Vec::new(),
+        interest: money_string(&zero),
+        compensation: money_string(&zero),
+        claimable: money_string(&zero),
+        problems: Vec::new(),
+    };
+    let country = debtor.draft.address.country.clone();
+    let Some(jurisdiction) = jurisdiction_of(&lf.policy, &country) else {
+        return Ok((out, lf.policy, country));
+    };
+    let table = &book.rates;
+    let open: Vec<&OpenBalance> = book
+        .open
+        .get(&debtor_id)
+        .into_iter()
+        .flatten()
+        .filter(|o| o.due_date < as_of && o.open.currency() == currency)
+        .collect();
+    let histories = &book.histories;
+    let none = Vec::new();
+    let charges = book.charges.get(&debtor_id).unwrap_or(&none);
+    let mut charged: HashMap<(i64, bool), Money> = HashMap::new();
+    for c in charges
+        .iter()
+        .filter(|c| c.reversed_on.is_none_or(|r| r > as_of) && c.charged_on <= as_of)
+    {
+        let key = (c.invoice_id, c.kind == "interest");
+        let sum = charged.get(&key).copied().unwrap_or(zero);
+        charged.insert(key, sum.checked_add(&c.amount).map_err(internal)?);
+    }
+    let consumer = debtor.draft.kind == DebtorKind::Individual;
+    let p = &lf.policy;
+    let (mut total_i, mut total_c, mut total_claim) = (zero, zero, zero);
+    for o in open {
+        let history = histories.get(&o.invoice_id).cloned().unwrap_or_default();
+        let notes: i64 = history
+            .credit_notes
+            .iter()
+            .filter(|n| n.0 <= as_of)
+            .map(|n| n.1)
+            .sum();
+        let mut principal = o.amount.to_minor_units().map_err(internal)? - notes;
+        let mut payments = Vec::new();
+        for (on, minor, reversed) in &history.allocations {
+            if *on > as_of || reversed.is_some_and(|r| r <= as_of) {
+                continue;
+            }
+            if *on <= o.due_date {
+                principal -= minor;
+            } else {
+                payments.push(CalcPayment {
+                    amount: money_string(&Money::from_minor_units(*minor, currency)),
+                    date: on.to_string(),
+                });
+            }
+        }
+        if principal <= 0 {
+            continue;
+        }
+        let req = InterestCalcRequest {
+            jurisdiction: jurisdiction.clone(),
+            principal: money_string(&Money::from_minor_units(principal, currency)),
+            currency: currency.code().to_string(),
+            due: o.due_date.to_string(),
+            until: as_of.to_string(),
+            debtor_kind: if consumer {
+                "consumer".into()
+            } else {
+                "business".into()
+            },
+            payments,
+            rate: (!p.rate.trim().is_empty()).then(|| p.rate.trim().to_string()),
+            claim_compensation: p.claim_compensation,
+            govuk_rounding: p.govuk_rounding,
+            rates_file: None,
+            grace_days: (p.kind == "contract" && p.grace_days > 0)
+                .then(|| p.grace_days.to_string()),
+            fee: (p.kind == "contract" && !p.fixed_fee.trim().is_empty())
+                .then(|| p.fixed_fee.trim().to_string()),
+            fee_percent: (p.kind == "contract" && !p.percentage_fee.trim().is_empty())
+                .then(|| p.percentage_fee.trim().to_string()),
+            cap: (p.kind == "contract" && !p.cap.trim().is_empty())
+                .then(|| p.cap.trim().to_string()),
+        };
+        let calc = match interest_with_rates(req, table) {
+            Ok(c) => c,
+            Err(e) => {
+                out.problems.push(format!("{}: {}", o.number, e.message));
+                continue;
+            }
+        };
+        // One notice per debtor, not one per invoice: the gap is the same for all.
+        if let Some(gap) = &calc.rate_gap {
+            let notice = gap_notice(gap);
+            if !out.problems.contains(&notice) {
+                out.problems.push(notice);
+            }
+        }
+        if calc.compensation_basis.contains("not added to this claim") {
+            // The statute's fixed sum is in another currency than this debt.
+            if !out.problems.contains(&calc.compensation_basis) {
+                out.problems.push(calc.compensation_basis.clone());
+            }
+        }
+        let money = |s: &str| Money::parse(s, currency).map_err(internal);
+        let interest = money(&calc.interest)?;
+        let compensation = money(&calc.compensation)?;
+        let ci = charged.get(&(o.invoice_id, true)).copied().unwrap_or(zero);
+        let cc = charged.get(&(o.invoice_id, false)).copied().unwrap_or(zero);
+        let claim_i = interest.checked_sub(&ci).map_err(internal)?;
+        let claim_c = compensation.checked_sub(&cc).map_err(internal)?;
+        let claimable = [claim_i, claim_c]
+            .iter()
+            .filter(|m| !m.is_negative())
+            .try_fold(zero, |a, m| a.checked_add(m))
+            .map_err(internal)?;
+        total_i = total_i.checked_add(&interest).map_err(internal)?;
+        total_c = total_c.checked_add(&compensation).map_err(internal)?;
+        total_claim = total_claim.checked_add(&claimable).map_err(internal)?;
+        out.invoices.push(InvoiceInterestDto {
+            invoice_id: o.invoice_id,
+            number: o.number.clone(),
+            due_date: o.due_date.to_string(),
+            open: money_string(&o.open),
+            interest: money_string(&interest),
+            compensation: money_string(&compensation),
+            charged_interest: money_string(&ci),
+            charged_compensation: money_string(&cc),
+            claimable: money_string(&claimable),
+            calculation: calc,
+        });
+    }
+    out.interest = money_string(&total_i);
+    out.compensation = money_string(&total_c);
+    out.claimable = money_string(&total_claim);
+    Ok((out, lf.policy, country))
 }
 
 #[cfg(test)]

@@ -9,12 +9,14 @@
 //!
 //! Every write here is one transaction that also appends its event to the contact log.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use overdue_domain::{Currency, Money};
 
 use crate::events::{insert_event, NewEvent};
 use crate::ledger::insert_adjustment;
-use crate::{with_pool, AdjustmentKind, NewAdjustment, Store, StoreError};
+use crate::{with_pool, AdjustmentKind, NewAdjustment, PaymentRecord, Store, StoreError};
 
 fn currency(code: &str) -> Result<Currency, StoreError> {
     Currency::from_code(code).map_err(|e| StoreError::Corrupt(e.to_string()))
@@ -83,6 +85,34 @@ pub struct PlanInvoiceRecord {
     pub number: String,
     /// Its open balance when the plan was agreed, minor units.
     pub open_minor: i64,
+}
+
+/// A plan's invoice as read with the plan it belongs to.
+#[derive(sqlx::FromRow)]
+struct PlanInvoiceRow {
+    plan_id: i64,
+    #[sqlx(flatten)]
+    record: PlanInvoiceRecord,
+}
+
+impl PlanInvoiceRow {
+    fn split(self) -> (i64, PlanInvoiceRecord) {
+        (self.plan_id, self.record)
+    }
+}
+
+/// A plan's installment as read with the plan it belongs to.
+#[derive(sqlx::FromRow)]
+struct PlanInstallmentRow {
+    plan_id: i64,
+    #[sqlx(flatten)]
+    record: PlanInstallmentRecord,
+}
+
+impl PlanInstallmentRow {
+    fn split(self) -> (i64, PlanInstallmentRecord) {
+        (self.plan_id, self.record)
+    }
 }
 
 /// A plan to store once agreed.
@@ -394,6 +424,40 @@ pub enum DisputeOutcome {
     Rejected,
 }
 
+/// The rows [`Store::collection_records`] reads: debtors' currencies, plans, promises,
+/// holds, settlement offers.
+type CollectionRows = (
+    Vec<(i64, String)>,
+    Vec<PlanRow>,
+    Vec<PromiseRow>,
+    Vec<HoldRecord>,
+    Vec<SettlementRow>,
+);
+
+/// What the collection states of many debtors are worked out from, read in a fixed number
+/// of statements whatever the number of debtors (a dunning run over 10,000 debtors makes
+/// the same round trips to the server as one over 1,000). Per debtor, each list is in the
+/// order of the one-debtor reads (`plans_of`, `promises_of`, `holds_of`,
+/// `settlements_of`, `payments_of`: newest first).
+#[derive(Debug, Clone, Default)]
+pub struct CollectionRecords {
+    /// Each debtor's own currency.
+    pub currencies: HashMap<i64, Currency>,
+    /// Payment plans by debtor.
+    pub plans: HashMap<i64, Vec<PlanRecord>>,
+    /// Promises to pay by debtor.
+    pub promises: HashMap<i64, Vec<PromiseRecord>>,
+    /// Manual holds by debtor.
+    pub holds: HashMap<i64, Vec<HoldRecord>>,
+    /// Settlement offers by debtor.
+    pub settlements: HashMap<i64, Vec<SettlementRecord>>,
+    /// Payments by debtor, of the debtors with a plan, a promise or a settlement offer
+    /// (nothing else in a collection state depends on payments).
+    pub payments: HashMap<i64, Vec<PaymentRecord>>,
+    /// Invoices under dispute: invoice id to (debtor, opened on, reason).
+    pub disputes: HashMap<i64, (i64, NaiveDate, String)>,
+}
+
 impl Store {
     // -------------------------------------------------------------------------- plans
 
@@ -509,49 +573,146 @@ impl Store {
             entity: "payment plan",
             key: id.to_string(),
         })?;
-        self.plan_from_row(row).await
+        let mut plans = self.plans_from_rows(vec![row]).await?;
+        plans
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt(format!("payment plan {id} vanished")))
     }
 
-    async fn plan_from_row(&self, r: PlanRow) -> Result<PlanRecord, StoreError> {
-        let (invoices, installments): (Vec<PlanInvoiceRecord>, Vec<PlanInstallmentRecord>) = with_pool!(self, pool => {
-            let invoices = sqlx::query_as(
-                "SELECT p.invoice_id, i.number, p.open_minor FROM payment_plan_invoices p \
-                 JOIN invoices i ON i.id = p.invoice_id WHERE p.plan_id = $1 ORDER BY i.due_date, i.id",
-            )
-            .bind(r.id)
+    /// Plans with their invoices and installments: two statements for all of them.
+    async fn plans_from_rows(&self, rows: Vec<PlanRow>) -> Result<Vec<PlanRecord>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let (among, json) = self.among("plan_id", 1, Some(&ids));
+        let (invoices, installments): (Vec<PlanInvoiceRow>, Vec<PlanInstallmentRow>) = with_pool!(self, pool => {
+            let invoices = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT p.plan_id, p.invoice_id, i.number, p.open_minor FROM payment_plan_invoices p \
+                 JOIN invoices i ON i.id = p.invoice_id WHERE {} ORDER BY i.due_date, i.id",
+                among.replace("plan_id", "p.plan_id")
+            )))
+            .bind(&json)
             .fetch_all(pool)
             .await?;
-            let installments = sqlx::query_as(
-                "SELECT n, due_on, amount_minor, principal_minor, interest_minor, balance_after_minor \
-                 FROM plan_installments WHERE plan_id = $1 ORDER BY n",
-            )
-            .bind(r.id)
+            let installments = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT plan_id, n, due_on, amount_minor, principal_minor, interest_minor, balance_after_minor \
+                 FROM plan_installments WHERE {among} ORDER BY n"
+            )))
+            .bind(&json)
             .fetch_all(pool)
             .await?;
             (invoices, installments)
         });
-        Ok(PlanRecord {
-            id: r.id,
-            debtor_id: r.debtor_id,
-            currency: currency(&r.currency)?,
-            method: r.method,
-            frequency: r.frequency,
-            rate: r.rate,
-            remainder: r.remainder,
-            owed_minor: r.owed_minor,
-            down_payment_minor: r.down_payment_minor,
-            total_minor: r.total_minor,
-            interest_minor: r.interest_minor,
-            grace_days: u32::try_from(r.grace_days)
-                .map_err(|_| StoreError::Corrupt("negative grace days".into()))?,
-            agreed_by: r.agreed_by,
-            agreed_on: r.agreed_on,
-            agreed_at: r.agreed_at,
-            note: r.note,
-            recorded_status: r.recorded_status,
-            invoices,
-            installments,
-        })
+        let mut by_plan: HashMap<i64, (Vec<PlanInvoiceRecord>, Vec<PlanInstallmentRecord>)> =
+            HashMap::new();
+        for (plan, i) in invoices.into_iter().map(PlanInvoiceRow::split) {
+            by_plan.entry(plan).or_default().0.push(i);
+        }
+        for (plan, i) in installments.into_iter().map(PlanInstallmentRow::split) {
+            by_plan.entry(plan).or_default().1.push(i);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let (invoices, installments) = by_plan.remove(&r.id).unwrap_or_default();
+                Ok(PlanRecord {
+                    id: r.id,
+                    debtor_id: r.debtor_id,
+                    currency: currency(&r.currency)?,
+                    method: r.method,
+                    frequency: r.frequency,
+                    rate: r.rate,
+                    remainder: r.remainder,
+                    owed_minor: r.owed_minor,
+                    down_payment_minor: r.down_payment_minor,
+                    total_minor: r.total_minor,
+                    interest_minor: r.interest_minor,
+                    grace_days: u32::try_from(r.grace_days)
+                        .map_err(|_| StoreError::Corrupt("negative grace days".into()))?,
+                    agreed_by: r.agreed_by,
+                    agreed_on: r.agreed_on,
+                    agreed_at: r.agreed_at,
+                    note: r.note,
+                    recorded_status: r.recorded_status,
+                    invoices,
+                    installments,
+                })
+            })
+            .collect()
+    }
+
+    /// The records of [`CollectionRecords`] for these debtors (`None`: every debtor).
+    pub async fn collection_records(
+        &self,
+        debtor_ids: Option<&[i64]>,
+    ) -> Result<CollectionRecords, StoreError> {
+        let (among, json) = self.among("debtor_id", 1, debtor_ids);
+        let (currencies, plans, promises, holds, offers): CollectionRows = with_pool!(self, pool => {
+            let currencies = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, currency FROM debtors WHERE {}",
+                among.replace("debtor_id", "id")
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            let plans = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {PLAN_COLUMNS} WHERE {among} ORDER BY id DESC"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            let promises = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, debtor_id, currency, amount_minor, made_on, due_on, event_id, author, note, \
+                 recorded_outcome FROM promises WHERE {among} ORDER BY made_on DESC, id DESC"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            let holds = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {HOLD_COLUMNS} WHERE {among} ORDER BY from_on DESC, id DESC"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            let offers = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {SETTLEMENT_COLUMNS} WHERE {among} ORDER BY id DESC"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            (currencies, plans, promises, holds, offers)
+        });
+        let mut out = CollectionRecords::default();
+        for (id, code) in currencies {
+            out.currencies.insert(id, currency(&code)?);
+        }
+        for p in self.plans_from_rows(plans).await? {
+            out.plans.entry(p.debtor_id).or_default().push(p);
+        }
+        for p in promises {
+            let p = p.into_record()?;
+            out.promises.entry(p.debtor_id).or_default().push(p);
+        }
+        for h in holds {
+            out.holds.entry(h.debtor_id).or_default().push(h);
+        }
+        for o in self.settlements_from_rows(offers).await? {
+            out.settlements.entry(o.debtor_id).or_default().push(o);
+        }
+        let mut paying: Vec<i64> = out
+            .plans
+            .keys()
+            .chain(out.promises.keys())
+            .chain(out.settlements.keys())
+            .copied()
+            .collect();
+        paying.sort_unstable();
+        paying.dedup();
+        if !paying.is_empty() {
+            out.payments = self.payments_among(Some(&paying)).await?;
+        }
+        out.disputes = self.disputes_among(debtor_ids).await?;
+        Ok(out)
     }
 
     /// A debtor's plans, newest first; or, with `None`, every plan whose last recorded
@@ -569,11 +730,7 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(self.plan_from_row(r).await?);
-        }
-        Ok(out)
+        self.plans_from_rows(rows).await
     }
 
     /// Records (once) that a plan went into default or was completed on `on`, and logs it.
@@ -809,34 +966,56 @@ impl Store {
             entity: "settlement offer",
             key: id.to_string(),
         })?;
-        self.settlement_from_row(row).await
+        let mut offers = self.settlements_from_rows(vec![row]).await?;
+        offers
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt(format!("settlement offer {id} vanished")))
     }
 
-    async fn settlement_from_row(&self, r: SettlementRow) -> Result<SettlementRecord, StoreError> {
-        let invoice_ids: Vec<i64> = with_pool!(self, pool => {
-            sqlx::query_scalar("SELECT invoice_id FROM settlement_offer_invoices WHERE offer_id = $1 ORDER BY invoice_id")
-                .bind(r.id)
-                .fetch_all(pool)
-                .await?
+    /// Settlement offers with the invoices they cover: one statement for all of them.
+    async fn settlements_from_rows(
+        &self,
+        rows: Vec<SettlementRow>,
+    ) -> Result<Vec<SettlementRecord>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let (among, json) = self.among("offer_id", 1, Some(&ids));
+        let pairs: Vec<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT offer_id, invoice_id FROM settlement_offer_invoices WHERE {among} ORDER BY invoice_id"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
         });
-        let c = currency(&r.currency)?;
-        Ok(SettlementRecord {
-            id: r.id,
-            debtor_id: r.debtor_id,
-            claim: Money::from_minor_units(r.claim_minor, c),
-            amount: Money::from_minor_units(r.amount_minor, c),
-            percent: r.percent,
-            mode: r.mode,
-            offered_on: r.offered_on,
-            deadline: r.deadline,
-            offered_by: r.offered_by,
-            note: r.note,
-            accepted_on: r.accepted_on,
-            accepted_by: r.accepted_by,
-            fulfilled_on: r.fulfilled_on,
-            written_off: r.written_off_minor.map(|m| Money::from_minor_units(m, c)),
-            invoice_ids,
-        })
+        let mut invoices: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (offer, invoice) in pairs {
+            invoices.entry(offer).or_default().push(invoice);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let c = currency(&r.currency)?;
+                Ok(SettlementRecord {
+                    id: r.id,
+                    debtor_id: r.debtor_id,
+                    claim: Money::from_minor_units(r.claim_minor, c),
+                    amount: Money::from_minor_units(r.amount_minor, c),
+                    percent: r.percent,
+                    mode: r.mode,
+                    offered_on: r.offered_on,
+                    deadline: r.deadline,
+                    offered_by: r.offered_by,
+                    note: r.note,
+                    accepted_on: r.accepted_on,
+                    accepted_by: r.accepted_by,
+                    fulfilled_on: r.fulfilled_on,
+                    written_off: r.written_off_minor.map(|m| Money::from_minor_units(m, c)),
+                    invoice_ids: invoices.remove(&r.id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     /// A debtor's settlement offers, newest first.
@@ -848,11 +1027,7 @@ impl Store {
         let rows: Vec<SettlementRow> = with_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(debtor_id).fetch_all(pool).await?
         });
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            out.push(self.settlement_from_row(r).await?);
-        }
-        Ok(out)
+        self.settlements_from_rows(rows).await
     }
 
     /// Records that the debtor accepted a settlement offer on `on`, and logs it.

@@ -1,5 +1,7 @@
 //! Debtors: create, update, archive, fetch, and the paged, sorted, searchable list.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind, Money};
 use serde::{Deserialize, Serialize};
@@ -196,6 +198,14 @@ struct DebtorRow {
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// A contact as read with its debtor's id.
+#[derive(sqlx::FromRow)]
+struct DebtorContactRow {
+    debtor_id: i64,
+    #[sqlx(flatten)]
+    contact: ContactRow,
 }
 
 #[derive(sqlx::FromRow)]
@@ -498,6 +508,40 @@ impl Store {
             .await?;
             row.into_record(contacts)
         })
+    }
+
+    /// These debtors with their contacts, by id (those that exist), in two statements.
+    pub async fn debtors_among(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, DebtorRecord>, StoreError> {
+        let (among, json) = self.among("id", 1, Some(ids));
+        let (of_debtor, _) = self.among("debtor_id", 1, Some(ids));
+        let (rows, contacts): (Vec<DebtorRow>, Vec<(i64, ContactRow)>) = with_pool!(self, pool => {
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT * FROM debtors WHERE {among}")))
+                .bind(&json)
+                .fetch_all(pool)
+                .await?;
+            let contacts: Vec<DebtorContactRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT debtor_id, name, role, email, phone FROM debtor_contacts WHERE {of_debtor} \
+                 ORDER BY debtor_id, position"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            (rows, contacts.into_iter().map(|c| (c.debtor_id, c.contact)).collect())
+        });
+        let mut by_debtor: HashMap<i64, Vec<ContactRow>> = HashMap::new();
+        for (id, c) in contacts {
+            by_debtor.entry(id).or_default().push(c);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let id = r.id;
+                let contacts = by_debtor.remove(&id).unwrap_or_default();
+                Ok((id, r.into_record(contacts)?))
+            })
+            .collect()
     }
 
     /// Finds a debtor's id by its external reference.

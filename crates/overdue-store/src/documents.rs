@@ -2,6 +2,8 @@
 //! their SHA-256 (migration 0007). Storing a document or an attachment also logs it on the
 //! debtor's contact log, in the same transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::events::{insert_event, sha256_hex, NewEvent};
@@ -171,6 +173,26 @@ impl Store {
                 .fetch_all(pool)
                 .await?)
         })
+    }
+
+    /// The stored documents of these debtors, oldest first per debtor, in one statement.
+    pub async fn documents_among(
+        &self,
+        debtor_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<DocumentRecord>>, StoreError> {
+        let (among, json) = self.among("debtor_id", 1, Some(debtor_ids));
+        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE {among} ORDER BY id");
+        let rows: Vec<DocumentRecord> = with_pool!(self, pool => {
+            sqlx::query_as::<_, DocumentRecord>(sqlx::AssertSqlSafe(sql))
+                .bind(&json)
+                .fetch_all(pool)
+                .await?
+        });
+        let mut out: HashMap<i64, Vec<DocumentRecord>> = HashMap::new();
+        for d in rows {
+            out.entry(d.debtor_id).or_default().push(d);
+        }
+        Ok(out)
     }
 
     /// One stored document's bytes and record.

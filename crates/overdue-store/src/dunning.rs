@@ -959,6 +959,17 @@ impl Store {
         })
     }
 
+    /// Every edited template (a run reads them once).
+    pub async fn dunning_templates_edited(&self) -> Result<Vec<TemplateRecord>, StoreError> {
+        with_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT key, language, subject, body, updated_at FROM dunning_templates ORDER BY key, language",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
     /// A user-edited template, if one was saved for this key and language.
     pub async fn dunning_template(
         &self,

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use overdue_domain::Money;
-use sqlx::QueryBuilder;
 
 use crate::events::{insert_event, NewEvent};
 use crate::ledger::currency;
@@ -129,6 +128,23 @@ impl Store {
         })
     }
 
+    /// The own late-fee policies (JSON) of these debtors that have one, in one statement.
+    pub async fn late_fee_policies_among(
+        &self,
+        debtor_ids: &[i64],
+    ) -> Result<HashMap<i64, String>, StoreError> {
+        let (among, json) = self.among("debtor_id", 1, Some(debtor_ids));
+        let rows: Vec<(i64, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT debtor_id, policy FROM debtor_late_fee_policy WHERE {among}"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     /// Sets (or with `None` removes) a debtor's own late-fee policy.
     pub async fn set_late_fee_policy(
         &self,
@@ -229,37 +245,35 @@ impl Store {
         ids: &[i64],
     ) -> Result<HashMap<i64, InvoiceHistory>, StoreError> {
         let mut out: HashMap<i64, InvoiceHistory> = HashMap::new();
-        for chunk in ids.chunks(1000) {
-            let (allocs, notes): (Vec<AllocationRow>, Vec<NoteRow>) = with_pool!(self, pool => {
-                let mut qb = QueryBuilder::new(
-                    "SELECT invoice_id, allocated_on, amount_minor, reversed_on FROM allocations WHERE invoice_id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(") ORDER BY allocated_on, id");
-                let allocs = qb.build_query_as().fetch_all(pool).await?;
-                let mut qb = QueryBuilder::new(
-                    "SELECT invoice_id, issued_on, amount_minor FROM invoice_adjustments \
-                     WHERE kind = 'credit_note' AND invoice_id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(") ORDER BY issued_on, id");
-                (allocs, qb.build_query_as().fetch_all(pool).await?)
-            });
-            for (id, on, amount, reversed) in allocs {
-                out.entry(id)
-                    .or_default()
-                    .allocations
-                    .push((on, amount, reversed));
-            }
-            for (id, on, amount) in notes {
-                out.entry(id).or_default().credit_notes.push((on, amount));
-            }
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let (among, json) = self.among("invoice_id", 1, Some(ids));
+        let (allocs, notes): (Vec<AllocationRow>, Vec<NoteRow>) = with_pool!(self, pool => {
+            let allocs = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT invoice_id, allocated_on, amount_minor, reversed_on FROM allocations \
+                 WHERE {among} ORDER BY allocated_on, id"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            let notes = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT invoice_id, issued_on, amount_minor FROM invoice_adjustments \
+                 WHERE kind = 'credit_note' AND {among} ORDER BY issued_on, id"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?;
+            (allocs, notes)
+        });
+        for (id, on, amount, reversed) in allocs {
+            out.entry(id)
+                .or_default()
+                .allocations
+                .push((on, amount, reversed));
+        }
+        for (id, on, amount) in notes {
+            out.entry(id).or_default().credit_notes.push((on, amount));
         }
         Ok(out)
     }
@@ -304,34 +318,47 @@ impl Store {
 
     /// A debtor's charges, oldest first.
     pub async fn charges_of(&self, debtor_id: i64) -> Result<Vec<ChargeRecord>, StoreError> {
+        Ok(self
+            .charges_among(&[debtor_id])
+            .await?
+            .remove(&debtor_id)
+            .unwrap_or_default())
+    }
+
+    /// The charges of these debtors, oldest first per debtor, in one statement.
+    pub async fn charges_among(
+        &self,
+        debtor_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<ChargeRecord>>, StoreError> {
+        let (among, json) = self.among("c.debtor_id", 1, Some(debtor_ids));
         let rows: Vec<ChargeRow> = with_pool!(self, pool => {
-            sqlx::query_as(
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT c.id, c.debtor_id, c.invoice_id, i.number, c.kind, c.charged_on, c.period_from, \
                  c.period_to, c.currency, c.amount_minor, c.basis, c.reversed_on, c.reversal_reason \
                  FROM charges c JOIN invoices i ON i.id = c.invoice_id \
-                 WHERE c.debtor_id = $1 ORDER BY c.charged_on, c.id",
-            )
-            .bind(debtor_id)
+                 WHERE {among} ORDER BY c.charged_on, c.id"
+            )))
+            .bind(&json)
             .fetch_all(pool)
             .await?
         });
-        rows.into_iter()
-            .map(|r| {
-                Ok(ChargeRecord {
-                    id: r.0,
-                    debtor_id: r.1,
-                    invoice_id: r.2,
-                    invoice_number: r.3,
-                    kind: r.4,
-                    charged_on: r.5,
-                    period: r.6.zip(r.7),
-                    amount: Money::from_minor_units(r.9, currency(&r.8)?),
-                    basis: r.10,
-                    reversed_on: r.11,
-                    reversal_reason: r.12,
-                })
-            })
-            .collect()
+        let mut out: HashMap<i64, Vec<ChargeRecord>> = HashMap::new();
+        for r in rows {
+            out.entry(r.1).or_default().push(ChargeRecord {
+                id: r.0,
+                debtor_id: r.1,
+                invoice_id: r.2,
+                invoice_number: r.3,
+                kind: r.4,
+                charged_on: r.5,
+                period: r.6.zip(r.7),
+                amount: Money::from_minor_units(r.9, currency(&r.8)?),
+                basis: r.10,
+                reversed_on: r.11,
+                reversal_reason: r.12,
+            });
+        }
+        Ok(out)
     }
 
     /// Reverses a charge from `on` (it stays on record), with an event, in one transaction.

@@ -364,6 +364,10 @@ pub struct OpenBalance {
     pub due_date: NaiveDate,
     /// The open balance as of the date asked (never zero in results).
     pub open: Money,
+    /// The invoice's amount.
+    pub amount: Money,
+    /// The invoice's description.
+    pub description: String,
 }
 
 /// What a line of a debtor's account is.
@@ -537,6 +541,9 @@ struct OpenRow {
     due_date: NaiveDate,
     currency: String,
     amount_minor: i64,
+    /// Its description (read for letters; not by the payment allocation).
+    #[sqlx(default)]
+    description: String,
     open_minor: i64,
     /// The latest reversal on the invoice: the balance it freed exists only from then.
     #[sqlx(default)]
@@ -572,15 +579,44 @@ WITH later AS (\
     UNION ALL \
     SELECT invoice_id, amount_minor FROM invoice_adjustments WHERE issued_on > $1\
 ), delta AS (SELECT invoice_id, CAST(sum(d) AS BIGINT) AS d FROM later GROUP BY invoice_id) \
-SELECT i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, \
+SELECT i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.description, \
        i.open_minor + coalesce(delta.d, 0) AS open_minor \
 FROM invoices i LEFT JOIN delta ON delta.invoice_id = i.id \
 WHERE i.open_minor > 0 AND i.issue_date <= $1 {debtor} \
 UNION ALL \
-SELECT i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, \
+SELECT i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.description, \
        i.open_minor + delta.d AS open_minor \
 FROM delta JOIN invoices i ON i.id = delta.invoice_id \
 WHERE i.open_minor <= 0 AND i.issue_date <= $1 {debtor}";
+
+/// The open balances of rows of [`OPEN_AS_OF_SQL`]: settled ones left out, impossible
+/// ones refused.
+fn open_balances_of(rows: Vec<OpenRow>, as_of: NaiveDate) -> Result<Vec<OpenBalance>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.open_minor == 0 {
+            continue;
+        }
+        if r.open_minor < 0 || r.open_minor > r.amount_minor {
+            return Err(StoreError::Corrupt(format!(
+                "invoice {} would have had an open balance of {} minor units on {as_of}",
+                r.number, r.open_minor
+            )));
+        }
+        let c = currency(&r.currency)?;
+        out.push(OpenBalance {
+            invoice_id: r.id,
+            debtor_id: r.debtor_id,
+            number: r.number,
+            issue_date: r.issue_date,
+            due_date: r.due_date,
+            open: Money::from_minor_units(r.open_minor, c),
+            amount: Money::from_minor_units(r.amount_minor, c),
+            description: r.description,
+        });
+    }
+    Ok(out)
+}
 
 impl Store {
     /// Stores a new invoice and returns its id. Its open balance starts at its amount.
@@ -1164,6 +1200,52 @@ impl Store {
         rows.into_iter().map(PaymentRow::into_record).collect()
     }
 
+    /// The payments of these debtors (`None`: of all), newest first per debtor (reversed
+    /// ones included), in one statement.
+    pub async fn payments_among(
+        &self,
+        debtor_ids: Option<&[i64]>,
+    ) -> Result<HashMap<i64, Vec<PaymentRecord>>, StoreError> {
+        let (among, json) = self.among("debtor_id", 1, debtor_ids);
+        let rows: Vec<PaymentRow> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, debtor_id, paid_on, currency, amount_minor, unapplied_minor, method, \
+                 reference, invoice_id, reversed_on, reversal_reason FROM payments \
+                 WHERE {among} ORDER BY debtor_id, paid_on DESC, id DESC"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out: HashMap<i64, Vec<PaymentRecord>> = HashMap::new();
+        for r in rows {
+            out.entry(r.debtor_id).or_default().push(r.into_record()?);
+        }
+        Ok(out)
+    }
+
+    /// Invoices under dispute now, of these debtors (`None`: of all): invoice id to
+    /// (debtor, the day the dispute was opened, the reason).
+    pub async fn disputes_among(
+        &self,
+        debtor_ids: Option<&[i64]>,
+    ) -> Result<HashMap<i64, (i64, NaiveDate, String)>, StoreError> {
+        let (among, json) = self.among("debtor_id", 1, debtor_ids);
+        let rows: Vec<(i64, i64, DateTime<Utc>, String)> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, debtor_id, disputed_at, dispute_reason FROM invoices \
+                 WHERE disputed_at IS NOT NULL AND {among}"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, debtor, at, reason)| (id, (debtor, at.date_naive(), reason)))
+            .collect())
+    }
+
     /// Payments of these debtors that are not reversed (import compares against them).
     pub async fn active_payments_of(
         &self,
@@ -1272,28 +1354,25 @@ impl Store {
                 .fetch_all(pool)
                 .await?
         });
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            if r.open_minor == 0 {
-                continue;
-            }
-            if r.open_minor < 0 || r.open_minor > r.amount_minor {
-                return Err(StoreError::Corrupt(format!(
-                    "invoice {} would have had an open balance of {} minor units on {as_of}",
-                    r.number, r.open_minor
-                )));
-            }
-            let c = currency(&r.currency)?;
-            out.push(OpenBalance {
-                invoice_id: r.id,
-                debtor_id: r.debtor_id,
-                number: r.number,
-                issue_date: r.issue_date,
-                due_date: r.due_date,
-                open: Money::from_minor_units(r.open_minor, c),
-            });
-        }
-        Ok(out)
+        open_balances_of(rows, as_of)
+    }
+
+    /// [`Store::open_balances`] of these debtors, in one statement.
+    pub async fn open_balances_among(
+        &self,
+        as_of: NaiveDate,
+        debtor_ids: &[i64],
+    ) -> Result<Vec<OpenBalance>, StoreError> {
+        let (among, json) = self.among("i.debtor_id", 2, Some(debtor_ids));
+        let sql = OPEN_AS_OF_SQL.replace("{debtor}", &format!("AND {among}"));
+        let rows: Vec<OpenRow> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(as_of)
+                .bind(&json)
+                .fetch_all(pool)
+                .await?
+        });
+        open_balances_of(rows, as_of)
     }
 
     /// What the aging report needs of every item open on `as_of` (the same rows as
@@ -1302,7 +1381,7 @@ impl Store {
     /// here, so it stays lean.
     pub async fn open_aging_items(&self, as_of: NaiveDate) -> Result<Vec<AgingItem>, StoreError> {
         let sql = OPEN_AS_OF_SQL.replace("{debtor}", "AND $2 = $2").replace(
-            "i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor,",
+            "i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.description,",
             "i.debtor_id, i.issue_date, i.due_date, i.currency, i.amount_minor,",
         );
         type Lean = (i64, NaiveDate, NaiveDate, String, i64, i64);
@@ -1412,30 +1491,27 @@ impl Store {
         ids.sort_unstable();
         ids.dedup();
         let mut out = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(CHUNK) {
-            let rows: Vec<(i64, String, Option<String>, String, i64)> = with_pool!(self, pool => {
-                let mut qb = QueryBuilder::new(
-                    "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.build_query_as().fetch_all(pool).await?
-            });
-            for (id, name, external_ref, cur, terms) in rows {
-                out.insert(
-                    id,
-                    DebtorLabel {
-                        name,
-                        external_ref: external_ref.unwrap_or_default(),
-                        currency: currency(&cur)?,
-                        payment_terms_days: u32::try_from(terms)
-                            .map_err(|_| StoreError::Corrupt("negative payment terms".into()))?,
-                    },
-                );
-            }
+        // One statement however many debtors (an aging report names them all).
+        let (among, json) = self.among("id", 1, Some(&ids));
+        let rows: Vec<(i64, String, Option<String>, String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE {among}"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
+        });
+        for (id, name, external_ref, cur, terms) in rows {
+            out.insert(
+                id,
+                DebtorLabel {
+                    name,
+                    external_ref: external_ref.unwrap_or_default(),
+                    currency: currency(&cur)?,
+                    payment_terms_days: u32::try_from(terms)
+                        .map_err(|_| StoreError::Corrupt("negative payment terms".into()))?,
+                },
+            );
         }
         Ok(out)
     }
