@@ -645,6 +645,7 @@ impl Api {
                 self.clock().now(),
             )
             .await?;
+        store.refresh_statistics().await?;
         store.set_setting(DEMO_OFFERED, "\"loaded\"").await?;
         // Scores and credit alerts for the new book, so the risk column is filled at once.
         self.credit_refresh(None).await?;

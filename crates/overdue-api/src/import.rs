@@ -529,6 +529,9 @@ impl Api {
                 encoding: encoding.to_string(),
             });
         }
+        if imported > 1000 {
+            self.store().await.refresh_statistics().await?;
+        }
         if kind != ImportKind::Debtors && imported > 0 {
             (run.progress)(ImportProgress::phase("scoring", 0, 0));
             self.rescore_after_import(&rows).await?;
