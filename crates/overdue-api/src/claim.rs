@@ -370,11 +370,13 @@ impl Api {
         ids.dedup();
         let company_country = self.letterhead_get().await?.country;
         let book = self.interest_book(&ids, as_of, open).await?;
-        let unpaused: Vec<i64> = asks
+        let mut unpaused: Vec<i64> = asks
             .iter()
             .filter(|(_, s)| s.pauses.is_none())
             .map(|(id, _)| *id)
             .collect();
+        unpaused.sort_unstable();
+        unpaused.dedup();
         let gathered = if unpaused.is_empty() {
             crate::dunning::Pauses::default()
         } else {
@@ -388,6 +390,10 @@ impl Api {
                 ..Default::default()
             })
             .await?;
+        let mut sent_by: HashMap<i64, Vec<&overdue_store::dunning::ActionRecord>> = HashMap::new();
+        for a in &sent {
+            sent_by.entry(a.debtor_id).or_default().push(a);
+        }
         let documents = store.documents_among(&ids).await?;
         let mut settings: HashMap<Currency, crate::dunning::DunningSettings> = HashMap::new();
         let mut out = Vec::with_capacity(asks.len());
@@ -404,7 +410,7 @@ impl Api {
                 e.insert(self.message_settings_for(currency.code()).await?);
             }
             let reminded_on = reminders_in(
-                sent.iter().filter(|a| a.debtor_id == *debtor_id),
+                sent_by.get(debtor_id).into_iter().flatten().copied(),
                 documents.get(debtor_id).map_or(&[][..], Vec::as_slice),
                 as_of,
             );
