@@ -614,6 +614,17 @@ impl Store {
             SortDirection::Asc => "ASC",
             SortDirection::Desc => "DESC",
         };
+        // Amounts in different currencies are not comparable (TRY 45,000 is not more than
+        // EUR 40,000), so the money columns sort within each currency: the book's main
+        // currency (the one most debtors are in) first, then the others by code.
+        let order_col = match q.sort {
+            DebtorSort::OpenBalance | DebtorSort::OverdueBalance => format!(
+                "CASE WHEN d.currency = (SELECT m.currency FROM debtors m GROUP BY m.currency \
+                 ORDER BY count(*) DESC, m.currency LIMIT 1) THEN 0 ELSE 1 END, d.currency, \
+                 {order_col} {dir}"
+            ),
+            _ => format!("{order_col} {dir}"),
+        };
         // Balances come from open items only (partial index on open invoices).
         let list_sql = format!(
             "SELECT d.id, d.kind, d.name, d.external_ref, d.city, d.country, d.currency, d.archived_at, \
@@ -621,7 +632,7 @@ impl Store {
              CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency), 0) AS BIGINT) AS open_minor, \
              CAST(coalesce((SELECT sum(i.open_minor) FROM invoices i WHERE i.debtor_id = d.id AND i.open_minor > 0 AND i.currency = d.currency AND i.due_date < $1), 0) AS BIGINT) AS overdue_minor, \
              r.score, r.flags AS risk_flags \
-             FROM debtors d LEFT JOIN debtor_risk r ON r.debtor_id = d.id {where_sql} ORDER BY {order_col} {dir}, d.id {dir} LIMIT $3 OFFSET $4"
+             FROM debtors d LEFT JOIN debtor_risk r ON r.debtor_id = d.id {where_sql} ORDER BY {order_col}, d.id {dir} LIMIT $3 OFFSET $4"
         );
         let count_sql = format!("SELECT count(*) FROM debtors d {where_sql} AND $1 = $1");
         let limit = q.limit.clamp(1, 1000);

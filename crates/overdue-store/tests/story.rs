@@ -279,6 +279,79 @@ async fn story_on_postgres() {
     db.drop().await;
 }
 
+/// The money columns sort within each currency, the book's main currency first: a large
+/// balance in a minority currency is not ranked above a smaller one in another.
+async fn money_sorts_within_each_currency(store: Store) {
+    let in_currency = |name: &str, reference: &str, code: &str| {
+        let mut d = draft(name, reference, "Town", "ap@example.com");
+        d.currency = Currency::from_code(code).unwrap();
+        DemoDebtor {
+            draft: d,
+            account_manager: String::new(),
+        }
+    };
+    let debtors = vec![
+        in_currency("Euro Small", "E-1", "EUR"),
+        in_currency("Euro Large", "E-2", "EUR"),
+        in_currency("Lira Huge", "T-1", "TRY"),
+        in_currency("Krone Mid", "K-1", "DKK"),
+    ];
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let invoice = |debtor: usize, number: &str, minor: i64| DemoInvoice {
+        debtor,
+        number: number.into(),
+        issue_date: d("2026-09-01"),
+        due_date: d("2026-10-01"),
+        amount_minor: minor,
+        tax_minor: 0,
+        description: String::new(),
+    };
+    let invoices = vec![
+        invoice(0, "E-100", 10_000),
+        invoice(1, "E-200", 40_000),
+        invoice(2, "T-100", 4_500_000),
+        invoice(3, "K-100", 300_000),
+    ];
+    store
+        .insert_dataset(&debtors, &invoices, &[], now())
+        .await
+        .unwrap();
+    let mut q = query("");
+    for sort in [DebtorSort::OverdueBalance, DebtorSort::OpenBalance] {
+        q.sort = sort;
+        q.direction = SortDirection::Desc;
+        assert_eq!(
+            names(&store, &q).await,
+            ["Euro Large", "Euro Small", "Krone Mid", "Lira Huge"],
+            "{sort:?} descending"
+        );
+        q.direction = SortDirection::Asc;
+        assert_eq!(
+            names(&store, &q).await,
+            ["Euro Small", "Euro Large", "Krone Mid", "Lira Huge"],
+            "{sort:?} ascending"
+        );
+    }
+}
+
+#[tokio::test]
+async fn money_sorts_within_each_currency_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("money.db");
+    let (store, _) = Store::open(path.to_str().unwrap(), now()).await.unwrap();
+    money_sorts_within_each_currency(store).await;
+}
+
+#[tokio::test]
+async fn money_sorts_within_each_currency_on_postgres() {
+    let Some(db) = common::PgTestDb::create("overdue_money_sort").await else {
+        return;
+    };
+    let (store, _) = Store::open(&db.url, now()).await.unwrap();
+    money_sorts_within_each_currency(store).await;
+    db.drop().await;
+}
+
 /// Names sort the same on SQLite and PostgreSQL, whatever the server's collation: Ł
 /// among the L's, Ø and Ö among the O's, Ş among the S's, case and leading quotes
 /// ignored. An update keeps the key current.
