@@ -1276,11 +1276,7 @@ impl Api {
     /// default or completed, promises kept / partly kept / broken, and settlements paid
     /// (writing off the remainder). Runs after payments and when the state is evaluated.
     pub async fn collections_sweep(&self, debtor_id: i64) -> Result<(), ApiError> {
-        let records = self
-            .store()
-            .await
-            .collection_records(Some(&[debtor_id]))
-            .await?;
+        let records = self.store().await.collection_records(&[debtor_id]).await?;
         self.sweep_records(&records, debtor_id).await?;
         Ok(())
     }
@@ -1292,18 +1288,10 @@ impl Api {
         records: &CollectionRecords,
         debtor_id: i64,
     ) -> Result<bool, ApiError> {
-        let c = *records
-            .currencies
-            .get(&debtor_id)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "debtor",
-                key: debtor_id.to_string(),
-            })?;
         let store = self.store().await;
         let today = self.clock().today();
         let now = self.clock().now();
-        let none = Vec::new();
-        let rs = receipts_of(records.payments.get(&debtor_id).unwrap_or(&none), c, today);
+        let (c, rs) = receipts_in(records, debtor_id, today)?;
         let mut changed = false;
         for plan in records.plans.get(&debtor_id).into_iter().flatten() {
             if plan.recorded_status == "completed" {
@@ -1451,7 +1439,7 @@ impl Api {
         open: Option<&[OpenBalance]>,
     ) -> Result<Vec<CollectionStateDto>, ApiError> {
         let store = self.store().await;
-        let mut records = store.collection_records(Some(debtor_ids)).await?;
+        let mut records = store.collection_records(debtor_ids).await?;
         if let Some(missing) = debtor_ids
             .iter()
             .find(|id| !records.currencies.contains_key(id))
@@ -1464,16 +1452,7 @@ impl Api {
         }
         let mut swept = Vec::new();
         if as_of >= self.clock().today() {
-            let mut due: Vec<i64> = records
-                .plans
-                .keys()
-                .chain(records.promises.keys())
-                .chain(records.settlements.keys())
-                .copied()
-                .collect();
-            due.sort_unstable();
-            due.dedup();
-            for id in due {
+            for id in records.with_arrangements() {
                 if self.sweep_records(&records, id).await? {
                     swept.push(id);
                 }
@@ -1489,16 +1468,7 @@ impl Api {
         };
         if !swept.is_empty() {
             // What was recorded (a settlement's write-off) changes these debtors' books.
-            let fresh = store.collection_records(Some(&swept)).await?;
-            for id in &swept {
-                reload(&mut records.plans, &fresh.plans, *id);
-                reload(&mut records.promises, &fresh.promises, *id);
-                reload(&mut records.holds, &fresh.holds, *id);
-                reload(&mut records.settlements, &fresh.settlements, *id);
-                reload(&mut records.payments, &fresh.payments, *id);
-            }
-            records.disputes.retain(|_, (d, _, _)| !swept.contains(d));
-            records.disputes.extend(fresh.disputes);
+            records = store.collection_records(debtor_ids).await?;
             balances.retain(|b| !swept.contains(&b.debtor_id));
             reloaded = store.open_balances_among(as_of, &swept).await?;
             balances.extend(reloaded.iter());
@@ -1566,6 +1536,26 @@ impl Api {
     }
 }
 
+/// A debtor's currency and what it had paid in it as of `as_of`, from its records.
+fn receipts_in(
+    records: &CollectionRecords,
+    debtor_id: i64,
+    as_of: NaiveDate,
+) -> Result<(Currency, Vec<Receipt>), ApiError> {
+    let c = *records
+        .currencies
+        .get(&debtor_id)
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "debtor",
+            key: debtor_id.to_string(),
+        })?;
+    let payments = records
+        .payments
+        .get(&debtor_id)
+        .map_or(&[][..], Vec::as_slice);
+    Ok((c, receipts_of(payments, c, as_of)))
+}
+
 /// A debtor's collection state on `as_of` from its records and open balances: the one
 /// place the facts are put together for the domain's rules.
 fn state_of(
@@ -1574,15 +1564,7 @@ fn state_of(
     as_of: NaiveDate,
     open: &[&OpenBalance],
 ) -> Result<CollectionStateDto, ApiError> {
-    let c = *records
-        .currencies
-        .get(&debtor_id)
-        .ok_or_else(|| StoreError::NotFound {
-            entity: "debtor",
-            key: debtor_id.to_string(),
-        })?;
-    let none = Vec::new();
-    let rs = receipts_of(records.payments.get(&debtor_id).unwrap_or(&none), c, as_of);
+    let (c, rs) = receipts_in(records, debtor_id, as_of)?;
     let mut facts = CollectionFacts {
         open_invoices: open
             .iter()
@@ -1678,16 +1660,4 @@ fn state_of(
         broken_promises: status.broken_promises,
         partly_kept_promises: status.partly_kept_promises,
     })
-}
-
-/// Replaces one debtor's entry of `map` by its entry in `fresh` (or none).
-fn reload<T: Clone>(map: &mut HashMap<i64, Vec<T>>, fresh: &HashMap<i64, Vec<T>>, id: i64) {
-    match fresh.get(&id) {
-        Some(v) => {
-            map.insert(id, v.clone());
-        }
-        None => {
-            map.remove(&id);
-        }
-    }
 }

@@ -424,6 +424,23 @@ pub enum DisputeOutcome {
     Rejected,
 }
 
+impl CollectionRecords {
+    /// The debtors with a payment plan, a promise or a settlement offer (whose outcomes
+    /// depend on their payments), in id order.
+    pub fn with_arrangements(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .plans
+            .keys()
+            .chain(self.promises.keys())
+            .chain(self.settlements.keys())
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// The rows [`Store::collection_records`] reads: debtors' currencies, plans, promises,
 /// holds, settlement offers.
 type CollectionRows = (
@@ -585,7 +602,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let (among, json) = self.among("plan_id", 1, Some(&ids));
+        let (among, json) = self.among("plan_id", 1, &ids);
         let (invoices, installments): (Vec<PlanInvoiceRow>, Vec<PlanInstallmentRow>) = with_pool!(self, pool => {
             let invoices = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT p.plan_id, p.invoice_id, i.number, p.open_minor FROM payment_plan_invoices p \
@@ -641,10 +658,10 @@ impl Store {
             .collect()
     }
 
-    /// The records of [`CollectionRecords`] for these debtors (`None`: every debtor).
+    /// The records of [`CollectionRecords`] for these debtors.
     pub async fn collection_records(
         &self,
-        debtor_ids: Option<&[i64]>,
+        debtor_ids: &[i64],
     ) -> Result<CollectionRecords, StoreError> {
         let (among, json) = self.among("debtor_id", 1, debtor_ids);
         let (currencies, plans, promises, holds, offers): CollectionRows = with_pool!(self, pool => {
@@ -699,17 +716,9 @@ impl Store {
         for o in self.settlements_from_rows(offers).await? {
             out.settlements.entry(o.debtor_id).or_default().push(o);
         }
-        let mut paying: Vec<i64> = out
-            .plans
-            .keys()
-            .chain(out.promises.keys())
-            .chain(out.settlements.keys())
-            .copied()
-            .collect();
-        paying.sort_unstable();
-        paying.dedup();
+        let paying = out.with_arrangements();
         if !paying.is_empty() {
-            out.payments = self.payments_among(Some(&paying)).await?;
+            out.payments = self.payments_among(&paying).await?;
         }
         out.disputes = self.disputes_among(debtor_ids).await?;
         Ok(out)
@@ -981,7 +990,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let (among, json) = self.among("offer_id", 1, Some(&ids));
+        let (among, json) = self.among("offer_id", 1, &ids);
         let pairs: Vec<(i64, i64)> = with_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT offer_id, invoice_id FROM settlement_offer_invoices WHERE {among} ORDER BY invoice_id"

@@ -515,8 +515,8 @@ impl Store {
         &self,
         ids: &[i64],
     ) -> Result<HashMap<i64, DebtorRecord>, StoreError> {
-        let (among, json) = self.among("id", 1, Some(ids));
-        let (of_debtor, _) = self.among("debtor_id", 1, Some(ids));
+        let (among, json) = self.among("id", 1, ids);
+        let (of_debtor, _) = self.among("debtor_id", 1, ids);
         let (rows, contacts): (Vec<DebtorRow>, Vec<(i64, ContactRow)>) = with_pool!(self, pool => {
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT * FROM debtors WHERE {among}")))
                 .bind(&json)

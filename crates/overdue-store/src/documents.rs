@@ -180,7 +180,7 @@ impl Store {
         &self,
         debtor_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<DocumentRecord>>, StoreError> {
-        let (among, json) = self.among("debtor_id", 1, Some(debtor_ids));
+        let (among, json) = self.among("debtor_id", 1, debtor_ids);
         let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE {among} ORDER BY id");
         let rows: Vec<DocumentRecord> = with_pool!(self, pool => {
             sqlx::query_as::<_, DocumentRecord>(sqlx::AssertSqlSafe(sql))

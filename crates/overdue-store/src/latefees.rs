@@ -133,7 +133,7 @@ impl Store {
         &self,
         debtor_ids: &[i64],
     ) -> Result<HashMap<i64, String>, StoreError> {
-        let (among, json) = self.among("debtor_id", 1, Some(debtor_ids));
+        let (among, json) = self.among("debtor_id", 1, debtor_ids);
         let rows: Vec<(i64, String)> = with_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT debtor_id, policy FROM debtor_late_fee_policy WHERE {among}"
@@ -248,7 +248,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        let (among, json) = self.among("invoice_id", 1, Some(ids));
+        let (among, json) = self.among("invoice_id", 1, ids);
         let (allocs, notes): (Vec<AllocationRow>, Vec<NoteRow>) = with_pool!(self, pool => {
             let allocs = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT invoice_id, allocated_on, amount_minor, reversed_on FROM allocations \
@@ -330,7 +330,7 @@ impl Store {
         &self,
         debtor_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<ChargeRecord>>, StoreError> {
-        let (among, json) = self.among("c.debtor_id", 1, Some(debtor_ids));
+        let (among, json) = self.among("c.debtor_id", 1, debtor_ids);
         let rows: Vec<ChargeRow> = with_pool!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT c.id, c.debtor_id, c.invoice_id, i.number, c.kind, c.charged_on, c.period_from, \

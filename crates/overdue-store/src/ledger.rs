@@ -1200,11 +1200,11 @@ impl Store {
         rows.into_iter().map(PaymentRow::into_record).collect()
     }
 
-    /// The payments of these debtors (`None`: of all), newest first per debtor (reversed
-    /// ones included), in one statement.
+    /// The payments of these debtors, newest first per debtor (reversed ones included), in
+    /// one statement.
     pub async fn payments_among(
         &self,
-        debtor_ids: Option<&[i64]>,
+        debtor_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<PaymentRecord>>, StoreError> {
         let (among, json) = self.among("debtor_id", 1, debtor_ids);
         let rows: Vec<PaymentRow> = with_pool!(self, pool => {
@@ -1224,11 +1224,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Invoices under dispute now, of these debtors (`None`: of all): invoice id to
-    /// (debtor, the day the dispute was opened, the reason).
+    /// Invoices under dispute now, of these debtors: invoice id to (debtor, the day the
+    /// dispute was opened, the reason).
     pub async fn disputes_among(
         &self,
-        debtor_ids: Option<&[i64]>,
+        debtor_ids: &[i64],
     ) -> Result<HashMap<i64, (i64, NaiveDate, String)>, StoreError> {
         let (among, json) = self.among("debtor_id", 1, debtor_ids);
         let rows: Vec<(i64, i64, DateTime<Utc>, String)> = with_pool!(self, pool => {
@@ -1363,7 +1363,7 @@ impl Store {
         as_of: NaiveDate,
         debtor_ids: &[i64],
     ) -> Result<Vec<OpenBalance>, StoreError> {
-        let (among, json) = self.among("i.debtor_id", 2, Some(debtor_ids));
+        let (among, json) = self.among("i.debtor_id", 2, debtor_ids);
         let sql = OPEN_AS_OF_SQL.replace("{debtor}", &format!("AND {among}"));
         let rows: Vec<OpenRow> = with_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql))
@@ -1492,7 +1492,7 @@ impl Store {
         ids.dedup();
         let mut out = HashMap::with_capacity(ids.len());
         // One statement however many debtors (an aging report names them all).
-        let (among, json) = self.among("id", 1, Some(&ids));
+        let (among, json) = self.among("id", 1, &ids);
         let rows: Vec<(i64, String, Option<String>, String, i64)> = with_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE {among}"

@@ -302,12 +302,8 @@ impl Store {
 
     /// A condition that `column` is one of `ids`, read from a JSON array bound as
     /// parameter `$n` (the second value returned): one statement however many ids there
-    /// are, so reading for 10,000 debtors costs the same round trips as for 10. With `None`
-    /// every row qualifies (the parameter is still bound, and compared with itself).
-    pub(crate) fn among(&self, column: &str, n: u8, ids: Option<&[i64]>) -> (String, String) {
-        let Some(ids) = ids else {
-            return (format!("${n} = ${n}"), "[]".to_string());
-        };
+    /// are, so reading for 10,000 debtors costs the same round trips as for 10.
+    pub(crate) fn among(&self, column: &str, n: u8, ids: &[i64]) -> (String, String) {
         let json = format!(
             "[{}]",
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
