@@ -33,6 +33,7 @@ pub const DEBTORS: Shape = Shape {
         "currency",
         "payment_terms_days",
         "credit_limit",
+        "language",
     ],
     required: &["external_id", "name", "currency"],
     noun: "debtors",
@@ -434,6 +435,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         &["terms", "paymentterms", "termsdays", "zahlungsziel"],
     ),
     ("credit_limit", &["limit", "creditline", "kreditlimit"]),
+    ("language", &["lang", "letterlanguage", "sprache", "langue"]),
     ("email", &["mail", "emailaddress"]),
     ("phone", &["telephone", "tel", "phonenumber", "telefon"]),
     (

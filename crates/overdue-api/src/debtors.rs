@@ -1,7 +1,9 @@
 //! Debtor use cases: list, search, show, create, edit, archive.
 
 use overdue_domain::money::decimal_string;
-use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind, FieldError};
+use overdue_domain::{
+    language_for_country, Address, Contact, Currency, DebtorDraft, DebtorKind, FieldError,
+};
 use overdue_store::{DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -84,7 +86,12 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
             city: input.city.trim().into(),
             country: input.country.trim().to_ascii_uppercase(),
         },
-        language: input.language.trim().to_ascii_lowercase(),
+        // No language chosen: the country's, so a French company is not written to in
+        // English.
+        language: match input.language.trim() {
+            "" => language_for_country(&input.country).to_string(),
+            chosen => chosen.to_ascii_lowercase(),
+        },
         currency: currency.unwrap_or_else(|| Currency::from_code("EUR").expect("EUR is known")),
         payment_terms_days: input.payment_terms_days,
         credit_limit,

@@ -56,7 +56,8 @@ pub struct DebtorInput {
     pub city: String,
     /// ISO 3166-1 alpha-2 country.
     pub country: String,
-    /// Language of letters ("en", "de", ...).
+    /// Language of letters ("en", "de", ...); in a new or changed debtor `""` = the
+    /// country's language (`fr` for FR, English where Overdue has no catalog).
     pub language: String,
     /// ISO 4217 currency code.
     pub currency: String,

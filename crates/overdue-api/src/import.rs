@@ -2,7 +2,8 @@
 //!
 //! Canonical headers (columns may come in any order; header names are matched ignoring
 //! case, spaces, `_` and `-`; a UTF-8 BOM and CRLF line ends are fine):
-//! - debtors: `external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit`
+//! - debtors: `external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit,language`
+//!   (`language` blank or absent: the country's, see [`overdue_domain::language_for_country`])
 //! - invoices: `number,debtor_external_id,issue_date,due_date,amount,currency,description`
 //! - payments: `debtor_external_id,date,amount,currency,reference,invoice_number`
 //!
@@ -33,7 +34,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind, Money};
+use overdue_domain::{
+    language_for_country, Address, Contact, Currency, DebtorDraft, DebtorKind, Money,
+};
 use overdue_store::{DemoDebtor, NewInvoice, NewPayment};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -669,7 +672,10 @@ impl Api {
                     city: row.get("city").to_string(),
                     country: row.get("country").to_ascii_uppercase(),
                 },
-                language: "en".into(),
+                language: match row.get("language") {
+                    "" => language_for_country(row.get("country")).to_string(),
+                    chosen => chosen.to_ascii_lowercase(),
+                },
                 currency,
                 payment_terms_days: terms,
                 credit_limit: limit,

@@ -409,8 +409,9 @@ struct DebtorFields {
     /// Two-letter country code.
     #[arg(long, default_value = "")]
     country: String,
-    /// Letter language (en, de, fr, ...).
-    #[arg(long, default_value = "en")]
+    /// Letter language (en, de, fr, ...). Default: the country's (fr for FR, de for DE or
+    /// AT, pl for PL, ...; en where Overdue has no catalog).
+    #[arg(long, default_value = "")]
     language: String,
     /// ISO 4217 currency.
     #[arg(long, default_value = "EUR")]

@@ -122,11 +122,13 @@ fn book() -> Book {
     };
     let debtors = write(
         "debtors.csv",
-        "external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit\n\
-         D1,Łukasiewicz Øster GmbH,company,ap@lo.de,,Hauptstraße 1,10115,Berlin,DE,EUR,30,\n\
-         D2,Şahin Dvořák,individual,sd@example.com,,12 Baker Street,NW1 6XE,London,GB,GBP,30,\n\
-         D3,Dvořák Trading LLC,company,ap@dt.example,,500 Main Street,10001,New York,US,USD,30,\n\
-         D4,Nowhere Ltd,company,,,,,,GB,GBP,30,\n",
+        // D1 is in Germany but chose English letters (without the column it would get
+        // German, its country's language).
+        "external_id,name,kind,email,phone,address,postal_code,city,country,currency,payment_terms_days,credit_limit,language\n\
+         D1,Łukasiewicz Øster GmbH,company,ap@lo.de,,Hauptstraße 1,10115,Berlin,DE,EUR,30,,en\n\
+         D2,Şahin Dvořák,individual,sd@example.com,,12 Baker Street,NW1 6XE,London,GB,GBP,30,,\n\
+         D3,Dvořák Trading LLC,company,ap@dt.example,,500 Main Street,10001,New York,US,USD,30,,\n\
+         D4,Nowhere Ltd,company,,,,,,GB,GBP,30,,\n",
     );
     let invoices = write(
         "invoices.csv",

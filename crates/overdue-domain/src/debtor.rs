@@ -124,6 +124,29 @@ pub const LANGUAGES: &[&str] = &[
     "en", "de", "fr", "es", "it", "nl", "pl", "cs", "sv", "da", "nb", "tr",
 ];
 
+/// The letter language a debtor in `country` (ISO 3166-1 alpha-2, any case) is written to
+/// when nobody chose one: the country's main official language where Overdue has it
+/// (a French company gets French, a Polish one Polish), English otherwise. Countries with
+/// several official languages take the one most of their businesses use (Switzerland and
+/// Luxembourg German and French: German for CH, French for LU; Belgium Dutch). A language
+/// chosen for the debtor always wins over this default.
+pub fn language_for_country(country: &str) -> &'static str {
+    match country.trim().to_ascii_uppercase().as_str() {
+        "DE" | "AT" | "CH" | "LI" => "de",
+        "FR" | "MC" | "LU" => "fr",
+        "ES" => "es",
+        "IT" | "SM" | "VA" => "it",
+        "NL" | "BE" | "SR" => "nl",
+        "PL" => "pl",
+        "CZ" => "cs",
+        "SE" => "sv",
+        "DK" | "FO" | "GL" => "da",
+        "NO" | "SJ" => "nb",
+        "TR" => "tr",
+        _ => "en",
+    }
+}
+
 /// Longest name accepted: long enough for any registered company name, short enough
 /// for a letter's address window.
 pub const MAX_NAME_LEN: usize = 200;
@@ -344,6 +367,44 @@ mod email_rule {
             "ap@acme.test.",
         ] {
             assert!(!plausible_email(bad), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod language_default {
+    use super::{language_for_country, LANGUAGES};
+
+    #[test]
+    fn a_debtor_is_written_to_in_its_countrys_language_when_none_was_chosen() {
+        for (country, language) in [
+            ("FR", "fr"),
+            ("fr", "fr"),
+            (" DE ", "de"),
+            ("AT", "de"),
+            ("PL", "pl"),
+            ("NL", "nl"),
+            ("CZ", "cs"),
+            ("NO", "nb"),
+            ("GB", "en"),
+            ("US", "en"),
+            ("JP", "en"),
+            ("", "en"),
+        ] {
+            assert_eq!(language_for_country(country), language, "{country:?}");
+        }
+    }
+
+    #[test]
+    fn every_default_is_a_language_overdue_writes() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let country = String::from_utf8(vec![a, b]).unwrap();
+                assert!(
+                    LANGUAGES.contains(&language_for_country(&country)),
+                    "{country}"
+                );
+            }
         }
     }
 }

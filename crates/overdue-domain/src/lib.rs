@@ -48,5 +48,5 @@ pub mod risk;
 pub mod scoring;
 pub mod text;
 
-pub use debtor::{Address, Contact, DebtorDraft, DebtorKind, FieldError};
+pub use debtor::{language_for_country, Address, Contact, DebtorDraft, DebtorKind, FieldError};
 pub use money::{Currency, Money, MoneyError};

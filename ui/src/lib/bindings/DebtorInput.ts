@@ -39,7 +39,8 @@ city: string,
  */
 country: string, 
 /**
- * Language of letters ("en", "de", ...).
+ * Language of letters ("en", "de", ...); in a new or changed debtor `""` = the
+ * country's language (`fr` for FR, English where Overdue has no catalog).
  */
 language: string, 
 /**

@@ -23,7 +23,8 @@ export function emptyDebtor(): DebtorInput {
     postal_code: "",
     city: "",
     country: "",
-    language: "en",
+    // "" = the country's language, decided by the core when the debtor is saved.
+    language: "",
     currency: "EUR",
     payment_terms_days: 30,
     credit_limit: "",
@@ -54,7 +55,7 @@ export function validateDebtor(d: DebtorInput): FieldErrorDto[] {
   const country = d.country.trim().toUpperCase();
   if (country !== "" && !/^[A-Z]{2}$/.test(country))
     add("address.country", "Use the two-letter country code, e.g. GB, DE, FR, US.");
-  if (!(LANGUAGES as readonly string[]).includes(d.language))
+  if (d.language !== "" && !(LANGUAGES as readonly string[]).includes(d.language))
     add("language", `Choose one of the languages: ${LANGUAGES.join(", ")}.`);
   if (!/^[A-Za-z]{3}$/.test(d.currency.trim()))
     add("currency", `Unknown currency "${d.currency.trim()}": use a three-letter ISO 4217 code such as EUR, GBP or USD`);
