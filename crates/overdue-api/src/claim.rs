@@ -570,7 +570,9 @@ fn claim_in(
                     (a, b) => a.or(b),
                 };
             }
-            if interest_basis.is_empty() && !line.interest.is_zero() {
+            // Interest that runs but is not worked out yet (the rate for its days is not
+            // in the table) is still claimed in words: the basis holds without a number.
+            if interest_basis.is_empty() && (!line.interest.is_zero() || r.rate_gap.is_some()) {
                 interest_basis = interest_words(lang, r, consumer);
             }
             if compensation_basis.is_empty() && !line.compensation.is_zero() {
@@ -672,5 +674,5 @@ pub(crate) fn segment_words(lang: Lang, r: &InterestCalcResult) -> String {
             )
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(&lang.t("list_separator", &[]))
 }

@@ -2001,7 +2001,7 @@ fn message_context(
     .filter(|t| !t.is_empty())
     .copied()
     .collect::<Vec<_>>()
-    .join("; ");
+    .join(&lang.t("list_separator", &[]));
     let address = [
         d.address_lines.trim().to_string(),
         format!("{} {}", d.postal_code.trim(), d.city.trim())
@@ -2029,7 +2029,11 @@ fn message_context(
         total: number(&claim.principal()),
         currency: claim.currency.code().into(),
         interest: MergeInterest {
-            claimed: !(interest.is_zero() && compensation.is_zero()),
+            // Interest that runs is claimed, in words at least, even before its amount
+            // can be worked out (a rate the table lacks).
+            claimed: !interest.is_zero()
+                || !compensation.is_zero()
+                || !claim.interest_basis.is_empty(),
             amount: number(&interest),
             compensation: number(&compensation),
             basis,

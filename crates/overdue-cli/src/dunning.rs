@@ -3,7 +3,9 @@
 //!
 //! `dunning run --json` prints a stable contract that scripts and acceptance checks read:
 //! `{"as_of", "actions": [{"debtor", "level", "level_name", "channel", "invoices",
-//! "amount", "currency", "status"}], "skipped": [{"debtor", "reason"}]}`.
+//! "amount", "currency", "status", "message": {"subject", "body"}, "notes": [..]}],
+//! "skipped": [{"debtor", "reason"}], "warnings": [..]}` (`message` absent for calls and
+//! tasks, `notes` when there is nothing to note).
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -402,6 +404,10 @@ struct RunAction {
     /// The email or letter text as it would be sent (absent for calls and tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<RunMessage>,
+    /// What the user should know about the message before it goes out (the language it
+    /// falls back to, interest left out, invoices left out and why); absent when nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
 }
 
 /// One skipped debtor in the stable output.
@@ -566,6 +572,13 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                                     body: a.body,
                                 },
                             ),
+                            notes: a
+                                .note
+                                .lines()
+                                .map(str::trim)
+                                .filter(|n| !n.is_empty())
+                                .map(String::from)
+                                .collect(),
                         })
                         .collect(),
                     skipped: r
