@@ -194,6 +194,10 @@ async fn interest_calculator_shows_the_uk_claim_with_its_working() {
         err[0].contains("12,50"),
         "the message names the bad amount: {err:?}"
     );
+    assert!(
+        err[0].contains("Amount owed") && !err[0].contains("--"),
+        "the window names its own field, not a command-line flag: {err:?}"
+    );
 
     app.click("calc-tab-plan").await;
     app.click("plan-preview").await;

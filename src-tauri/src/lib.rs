@@ -325,7 +325,7 @@ async fn calc_interest(
     s: State<'_, Shell>,
     request: InterestCalcRequest,
 ) -> Res<InterestCalcResult> {
-    s.api.calc_interest(request).await
+    s.api.calc_interest(request).await.map_err(calc::in_words)
 }
 
 #[tauri::command]
@@ -528,17 +528,17 @@ async fn rate_import(
 
 #[tauri::command]
 fn calc_plan(request: PlanCalcRequest) -> Res<PlanCalcResult> {
-    calc::plan(request)
+    calc::plan(request).map_err(calc::in_words)
 }
 
 #[tauri::command]
 fn calc_score(request: ScoreRequest) -> Res<ScoreResult> {
-    calc::score(request)
+    calc::score(request).map_err(calc::in_words)
 }
 
 #[tauri::command]
 fn calc_credit(request: CreditCalcRequest) -> Res<CreditCalcResult> {
-    calc::credit(request)
+    calc::credit(request).map_err(calc::in_words)
 }
 
 /// File > New / Open: a native dialog, then the same switch as Settings > Database.
@@ -793,12 +793,12 @@ async fn smtp_send_test(s: State<'_, Shell>, to: String) -> Res<TestEmailResult>
 // Collections (payment plans, promises, settlements, holds, collection state).
 #[tauri::command]
 async fn plan_preview(s: State<'_, Shell>, input: PlanInput) -> Res<PlanPreview> {
-    s.api.plan_preview(input).await
+    s.api.plan_preview(input).await.map_err(calc::in_words)
 }
 
 #[tauri::command]
 async fn plan_create(s: State<'_, Shell>, input: PlanInput) -> Res<PaymentPlanDto> {
-    s.api.plan_create(input).await
+    s.api.plan_create(input).await.map_err(calc::in_words)
 }
 
 #[tauri::command]

@@ -513,6 +513,121 @@ pub struct PlanCalcResult {
 // Parsing helpers
 // ---------------------------------------------------------------------------------------
 
+/// The calculators name a bad input by its command-line flag (`--principal: "12,50" is not
+/// an amount`), which is what a CLI user typed. The window has no flags: its forms label
+/// the same inputs in words. The flags of the four calculators and the payment-plan form,
+/// longest first so `--fee-percent` is not read as `--fee`, with the words a form uses.
+const FLAG_WORDS: &[(&str, &str, &str)] = &[
+    (
+        "--jurisdiction contract",
+        "jurisdiction",
+        "the law \u{201c}Contract\u{201d}",
+    ),
+    (
+        "--open-orders",
+        "open_orders",
+        "\u{201c}Open orders\u{201d}",
+    ),
+    (
+        "--oldest-dpd",
+        "oldest_dpd",
+        "\u{201c}Oldest invoice, days overdue\u{201d}",
+    ),
+    ("--fee-percent", "fee_percent", "\u{201c}Fee %\u{201d}"),
+    (
+        "--debtor-kind",
+        "debtor_kind",
+        "\u{201c}The debtor is a consumer\u{201d}",
+    ),
+    (
+        "--down-payment",
+        "down_payment",
+        "\u{201c}Down payment\u{201d}",
+    ),
+    (
+        "--installments",
+        "installments",
+        "\u{201c}Installments\u{201d}",
+    ),
+    ("--jurisdiction", "jurisdiction", "\u{201c}Law\u{201d}"),
+    ("--experience", "experience", "the payment experience"),
+    ("--grace-days", "grace_days", "\u{201c}Grace days\u{201d}"),
+    ("--first-due", "first_due", "\u{201c}First due date\u{201d}"),
+    ("--frequency", "frequency", "\u{201c}Frequency\u{201d}"),
+    (
+        "--remainder",
+        "remainder",
+        "\u{201c}Leftover cents on\u{201d}",
+    ),
+    (
+        "--tolerance",
+        "tolerance",
+        "\u{201c}Tolerance (days)\u{201d}",
+    ),
+    ("--principal", "principal", "\u{201c}Amount owed\u{201d}"),
+    ("--currency", "currency", "\u{201c}Currency\u{201d}"),
+    ("--payment", "payments", "the part payment"),
+    ("--method", "method", "\u{201c}Method\u{201d}"),
+    ("--until", "until", "\u{201c}Paid on / calculate to\u{201d}"),
+    ("--total", "total", "\u{201c}Amount owed\u{201d}"),
+    ("--limit", "limit", "\u{201c}Credit limit\u{201d}"),
+    ("--order", "order", "\u{201c}New order\u{201d}"),
+    ("--score", "score", "the score"),
+    ("--rates", "rates_file", "the rate table"),
+    ("--dates", "dates", "the due dates"),
+    ("--open", "open", "\u{201c}Open receivables\u{201d}"),
+    ("--rate", "rate", "\u{201c}Rate % a year\u{201d}"),
+    ("--due", "due", "\u{201c}Due date\u{201d}"),
+    ("--cap", "cap", "\u{201c}Cap\u{201d}"),
+    ("--fee", "fee", "\u{201c}Fee\u{201d}"),
+];
+
+/// A calculator's error as the window shows it: each command-line flag in the message
+/// replaced by the words of the form's field, and the first field named in `fields` so the
+/// form can mark it. The CLI shows the error as the calculators make it.
+pub fn in_words(mut e: ApiError) -> ApiError {
+    let mut first: Option<&str> = None;
+    let mut out = String::with_capacity(e.message.len());
+    let mut rest = e.message.as_str();
+    while let Some(at) = rest.find("--") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let hit = FLAG_WORDS.iter().find(|(flag, _, _)| {
+            tail.starts_with(flag)
+                && !tail[flag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+        });
+        match hit {
+            Some((flag, field, words)) => {
+                first = first.or(Some(field));
+                out.push_str(words);
+                rest = &tail[flag.len()..];
+            }
+            None => {
+                out.push_str("--");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    // "“Amount owed”: ..." reads as a label; a sentence that now starts with a lower-case
+    // word starts with a capital.
+    if let Some(c) = out
+        .chars()
+        .next()
+        .filter(|c| first.is_some() && c.is_ascii_lowercase())
+    {
+        out.replace_range(..1, &c.to_ascii_uppercase().to_string());
+    }
+    if let (Some(field), true) = (first, e.fields.is_empty()) {
+        e.fields.push(crate::error::FieldErrorDto {
+            field: field.to_string(),
+            message: out.clone(),
+        });
+    }
+    e.message = out;
+    e
+}
+
 /// Splits a command-line pair such as `2000.00@2025-05-15` at its `@`; `shape` says what
 /// is expected (`AMOUNT@DATE, e.g. 2000.00@2025-05-15`).
 fn split_pair(flag: &str, text: &str, shape: &str) -> Result<(String, String), ApiError> {
@@ -1451,5 +1566,68 @@ mod tests {
             .unwrap_err()
             .message
             .contains("AMOUNT@DATE"));
+    }
+
+    #[test]
+    fn the_window_names_the_forms_fields_not_command_line_flags() {
+        let e = in_words(ApiError::invalid("--principal: \"12,50\" is not an amount"));
+        assert_eq!(
+            e.message,
+            "\u{201c}Amount owed\u{201d}: \"12,50\" is not an amount"
+        );
+        assert_eq!(e.fields[0].field, "principal");
+        let e = in_words(ApiError::invalid(
+            "--until 2026-01-01 is before --due 2026-03-31: interest can only be worked out",
+        ));
+        assert_eq!(
+            e.message,
+            "\u{201c}Paid on / calculate to\u{201d} 2026-01-01 is before \u{201c}Due date\u{201d} \
+             2026-03-31: interest can only be worked out"
+        );
+        assert_eq!(e.fields[0].field, "until");
+        let e = in_words(ApiError::invalid("--fee-percent 2000: more than 1000%"));
+        assert!(
+            e.message.starts_with("\u{201c}Fee %\u{201d} 2000"),
+            "{}",
+            e.message
+        );
+        let e = in_words(ApiError::invalid(
+            "--grace-days, --fee, --fee-percent and --cap are terms of your own contract: use \
+             them with --jurisdiction contract, not uk",
+        ));
+        assert!(!e.message.contains("--"), "{}", e.message);
+        assert!(
+            e.message.contains("with the law \u{201c}Contract\u{201d}"),
+            "{}",
+            e.message
+        );
+        // Every message the calculators can give reads without a flag in the window.
+        for (principal, until) in [
+            ("-5", "2026-06-15"),
+            ("", "2026-06-15"),
+            ("5", "2026-13-01"),
+        ] {
+            let req = InterestCalcRequest::new("uk", principal, "GBP", "2026-03-31", until);
+            let e = in_words(interest(req).unwrap_err());
+            assert!(!e.message.contains("--"), "{}", e.message);
+            assert!(!e.fields.is_empty(), "{e:?}");
+        }
+        let e = in_words(
+            plan(PlanCalcRequest {
+                total: "1000.00".into(),
+                currency: "EUR".into(),
+                installments: "0".into(),
+                first_due: "2026-01-31".into(),
+                ..Default::default()
+            })
+            .unwrap_err(),
+        );
+        assert_eq!(
+            e.message,
+            "\u{201c}Installments\u{201d} 0: use 1 to 360 installments"
+        );
+        // A message without a flag is left as it is.
+        let plain = ApiError::invalid("a -- b");
+        assert_eq!(in_words(plain.clone()), plain);
     }
 }
