@@ -110,6 +110,10 @@ async fn debtor_created_in_the_window_is_found_by_search_and_survives_a_restart(
     assert_eq!(shown["city"], "Kraków");
     assert_eq!(shown["credit_limit"], "5000.00");
     assert_eq!(shown["contacts"][0]["email"], "anna@lukasiewicz.pl");
+    // The letter language was left at "From the country": the debtor's language is its
+    // country's (Polish), not English; messages fall back to English with a note until a
+    // Polish catalog exists.
+    assert_eq!(shown["language"], "pl");
 
     // Restart: no welcome offer again, and the debtor is still there.
     let app = App::launch(&home, TODAY).await;

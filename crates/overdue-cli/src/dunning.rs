@@ -1120,9 +1120,10 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             if let Some(a) = auto_send {
                 s.auto_send = a;
             }
-            let s = api.dunning_settings_save(s).await?;
+            api.dunning_settings_save(s).await?;
             if json {
-                print_json(&s)
+                // What messages use: the creditor's details come from the letterhead.
+                print_json(&api.message_settings().await?)
             } else {
                 println!("Dunning settings saved.");
                 Ok(())

@@ -121,6 +121,19 @@ fn run_json_is_the_stable_contract() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("book.db");
     book(&db, &sink);
+    // The creditor's details live once, in the letterhead: the settings written through
+    // `dunning settings` read back from there, as every message uses them.
+    let settings: serde_json::Value =
+        serde_json::from_str(&ok(&db, &["--json", "dunning", "settings"])).unwrap();
+    assert_eq!(settings["sender"]["name"], "Seller AG", "{settings}");
+    assert!(
+        settings["payment"]["iban"]
+            .as_str()
+            .is_some_and(|i| i.replace(' ', "") == "DE02120300000000202051"),
+        "{settings}"
+    );
+    let letterhead = ok(&db, &["pdf", "letterhead"]);
+    assert!(letterhead.contains("Seller AG"), "{letterhead}");
     ok(
         &db,
         &[
