@@ -1003,36 +1003,26 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             // Open items of every debtor concerned, plus the named invoices even when settled
-            // (the allocation engine then gives them nothing instead of refusing).
-            let mut rows: Vec<OpenRow> = Vec::new();
-            for chunk in debtor_ids.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "SELECT id, debtor_id, number, issue_date, due_date, currency, amount_minor, \
-                     open_minor, (SELECT max(a.reversed_on) FROM allocations a WHERE a.invoice_id = invoices.id) \
-                     AS freed_on FROM invoices WHERE open_minor > 0 AND debtor_id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.push(lock);
-                rows.extend(qb.build_query_as::<OpenRow>().fetch_all(&mut *tx).await?);
-            }
-            for chunk in named.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "SELECT id, debtor_id, number, issue_date, due_date, currency, amount_minor, \
-                     open_minor, (SELECT max(a.reversed_on) FROM allocations a WHERE a.invoice_id = invoices.id) \
-                     AS freed_on FROM invoices WHERE id IN (",
-                );
-                let mut sep = qb.separated(", ");
-                for id in chunk {
-                    sep.push_bind(*id);
-                }
-                qb.push(")");
-                qb.push(lock);
-                rows.extend(qb.build_query_as::<OpenRow>().fetch_all(&mut *tx).await?);
-            }
+            // (the allocation engine then gives them nothing instead of refusing), in one
+            // statement so that PostgreSQL locks them in one order, by id: two statements
+            // (the open items, then the named invoices) locked a settled named invoice
+            // after an open one, and two payments at once could deadlock.
+            // The ids are chosen by a subquery each side of a UNION, so both keep their
+            // index (an OR of the two would scan the whole table on PostgreSQL).
+            let (debtor_in, debtor_json) = self.among("o.debtor_id", 1, &debtor_ids);
+            let (named_in, named_json) = self.among("n.id", 2, &named);
+            // Only the column names and `$n` placeholders of `among` are formatted in.
+            let rows: Vec<OpenRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, debtor_id, number, issue_date, due_date, currency, amount_minor, \
+                 open_minor, (SELECT max(a.reversed_on) FROM allocations a WHERE a.invoice_id = invoices.id) \
+                 AS freed_on FROM invoices WHERE id IN (\
+                 SELECT o.id FROM invoices o WHERE o.open_minor > 0 AND {debtor_in} \
+                 UNION SELECT n.id FROM invoices n WHERE {named_in}){lock}"
+            )))
+            .bind(debtor_json)
+            .bind(named_json)
+            .fetch_all(&mut *tx)
+            .await?;
             let plan = plan_allocations(payments, rows)?;
             let ids: Vec<i64> = match backend {
                 Backend::Sqlite => {
