@@ -158,9 +158,11 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
         .output()
         .expect("pdftotext is installed by scripts/install-deps.sh");
     let text = String::from_utf8_lossy(&text.stdout);
+    // The debtor is in Germany and was imported without a language: the agreement is in
+    // German, with German amounts.
     assert!(
-        text.contains("333.34"),
-        "the schedule is in the agreement:\n{text}"
+        text.contains("333,34") && text.contains("Ratenzahlung"),
+        "the schedule is in the agreement, in German:\n{text}"
     );
     app.quit_without_page_errors().await;
 }
