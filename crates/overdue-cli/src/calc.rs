@@ -282,6 +282,11 @@ fn print_interest(r: &InterestCalcResult) {
         ("Interest per day from now", &r.daily_interest),
     ];
     for (label, value) in rows {
+        // Interest still runs where the rate is missing; its daily amount is not known.
+        if label == "Interest per day from now" && r.rate_gap.is_some() {
+            println!("{label:<26} {:>14}", "not known (rate missing)");
+            continue;
+        }
         println!("{label:<26} {value:>14} {c}");
     }
     println!();

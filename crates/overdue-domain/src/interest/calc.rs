@@ -460,13 +460,13 @@ pub fn calculate(
     if let Some(gap) = &rate_gap {
         if interest_to < start {
             basis = format!(
-                "No interest worked out yet: {gap}. Interest runs from {start} and is claimed \
-                 once the rate is published."
+                "No interest worked out yet: {gap}. Interest runs from {start}; it is not \
+                 included here and may be claimed separately."
             );
         } else {
             basis.push_str(&format!(
                 " Interest is worked out to {interest_to} only: {gap}; interest after that \
-                 day is claimed once the rate is published."
+                 day is not included here and may be claimed separately."
             ));
         }
     }

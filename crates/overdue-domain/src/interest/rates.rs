@@ -241,8 +241,8 @@ pub enum RateTableError {
     },
     /// The table has no rate for the period a calculation needs.
     #[error(
-        "no {} for {period} in the rate table; add it in Settings > Rates or import an \
-         updated table",
+        "no {} for {period} in the rate table; add it in Settings > Late fees (Reference \
+         rates) or import the publisher's file there",
         series.label()
     )]
     MissingRate {

@@ -246,7 +246,7 @@ fn rate_note_2026_h2_is_missing_not_guessed() {
         assert_eq!(
             err.to_string(),
             "no ECB main refinancing rate for 2026-H2 in the rate table; add it in Settings > \
-             Rates or import an updated table",
+             Late fees (Reference rates) or import the publisher's file there",
             "RATE-NOTE: 2026-H2 is not verified, so {j} must say what is missing, not guess"
         );
     }
@@ -323,7 +323,7 @@ fn floating_calculation_into_2026_h2_stops_at_the_last_covered_day_and_says_why(
         r.rate_gap.as_deref(),
         Some(
             "no ECB main refinancing rate for 2026-H2 in the rate table; add it in Settings > \
-             Rates or import an updated table"
+             Late fees (Reference rates) or import the publisher's file there"
         )
     );
     // 30 days of June at 2.15 + 10 = 12.15 %: 1000 x 12.15 % x 30 / 365 = 9.986...
