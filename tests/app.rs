@@ -160,6 +160,42 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     )
     .await;
 
+    // With a debtor's detail open at 1024x700 the list is narrow: no column header is cut
+    // ("Countr" was), each fits its column.
+    app.click("debtor-row").await;
+    app.wait_testid("detail-name").await;
+    let before = app.window_size().await;
+    if app.resize((1024, 700)).await {
+        let cut: serde_json::Value = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[role=columnheader] .sort')]\
+                   .filter((b) => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)\
+                   .map((b) => b.textContent.trim());",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(cut, serde_json::json!([]), "headers cut at 1024x700");
+        // And no row runs past the list's right edge (the Overdue and Risk columns were
+        // pushed out of sight).
+        let wide: serde_json::Value = app
+            .client
+            .execute(
+                "const l = document.querySelector('[data-testid=debtor-list]');\
+                 const right = l.getBoundingClientRect().right;\
+                 return [...l.querySelectorAll('[role=columnheader]')]\
+                   .filter((h) => h.offsetParent !== null && h.getBoundingClientRect().right > right + 1)\
+                   .map((h) => h.textContent.trim());",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(wide, serde_json::json!([]), "columns past the list's edge at 1024x700");
+        app.screenshot("debtor-detail-1024x700.png").await;
+        app.resize(before).await;
+    }
+
     app.click("nav-dashboard").await;
     app.wait_testid("dashboard").await;
     app.click("nav-letters").await;
