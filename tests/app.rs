@@ -192,6 +192,25 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
             .await
             .unwrap();
         assert_eq!(wide, serde_json::json!([]), "columns past the list's edge at 1024x700");
+        // The detail's tabs fit too: none is broken over two lines or cut at the edge.
+        let tabs: serde_json::Value = app
+            .client
+            .execute(
+                "const a = document.querySelector('[data-testid=debtor-account]');\
+                 const right = a.getBoundingClientRect().right;\
+                 return [...a.querySelectorAll('[role=tab]')]\
+                   .filter((t) => t.getBoundingClientRect().right > right + 1\
+                     || t.getBoundingClientRect().height > 40 || t.scrollWidth > t.clientWidth + 1)\
+                   .map((t) => t.textContent.trim())\
+                   .concat(a.querySelector('[data-testid=open-items]').getBoundingClientRect().right > right + 1\
+                     ? ['the open items table'] : []);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(tabs, serde_json::json!([]), "detail tabs or open items cut at 1024x700");
+        app.wait_testid("debtor-account").await;
+        app.screenshot("debtor-tabs-1024x700.png").await;
         app.screenshot("debtor-detail-1024x700.png").await;
         app.resize(before).await;
     }
