@@ -452,13 +452,27 @@ pub(crate) fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     }
 }
 
+/// A name as a file name's stem: letters and digits joined by dashes. Letters with
+/// accents and other Latin letters are spelled in ASCII as the search folds them (the case
+/// file of "Szymański" is "Szymanski", not "Szyma-ski"); anything else separates words.
 pub(crate) fn file_stem(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
-                c
+                return c.to_string();
+            }
+            let folded = overdue_domain::text::fold_for_search(&c.to_string());
+            if !folded.is_empty() && folded.chars().all(|f| f.is_ascii_alphanumeric()) {
+                if c.is_uppercase() {
+                    let mut up = folded.chars();
+                    up.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + up.as_str())
+                        .unwrap_or_default()
+                } else {
+                    folded
+                }
             } else {
-                '-'
+                "-".to_string()
             }
         })
         .collect::<String>()
@@ -2010,6 +2024,21 @@ fn letter_scope(kind: DocumentKind, override_reason: Option<&str>) -> ClaimScope
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The case file of "Szymański" was named "Szyma-ski".
+    #[test]
+    fn file_names_spell_accented_names_in_ascii() {
+        assert_eq!(file_stem("Szymański"), "Szymanski");
+        assert_eq!(
+            file_stem("Łukasiewicz Øster GmbH"),
+            "Lukasiewicz-Oster-GmbH"
+        );
+        assert_eq!(file_stem("Müller & Söhne"), "Muller-Sohne");
+        assert_eq!(file_stem("Groß Textil"), "Gross-Textil");
+        assert_eq!(file_stem("D01-000042/2026"), "D01-000042-2026");
+        assert_eq!(file_stem("../..\\x"), "x");
+        assert_eq!(file_stem("株式会社 Tanaka"), "Tanaka");
+    }
 
     #[test]
     fn zip_entries_never_climb_out_of_the_folder() {
