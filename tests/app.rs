@@ -191,7 +191,11 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
             )
             .await
             .unwrap();
-        assert_eq!(wide, serde_json::json!([]), "columns past the list's edge at 1024x700");
+        assert_eq!(
+            wide,
+            serde_json::json!([]),
+            "columns past the list's edge at 1024x700"
+        );
         // The detail's tabs fit too: none is broken over two lines or cut at the edge.
         let tabs: serde_json::Value = app
             .client
@@ -208,7 +212,11 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
             )
             .await
             .unwrap();
-        assert_eq!(tabs, serde_json::json!([]), "detail tabs or open items cut at 1024x700");
+        assert_eq!(
+            tabs,
+            serde_json::json!([]),
+            "detail tabs or open items cut at 1024x700"
+        );
         app.wait_testid("debtor-account").await;
         app.screenshot("debtor-tabs-1024x700.png").await;
         app.screenshot("debtor-detail-1024x700.png").await;
@@ -217,6 +225,16 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
 
     app.click("nav-dashboard").await;
     app.wait_testid("dashboard").await;
+    // A row of "Largest overdue balances" opens that debtor's page.
+    let first = app
+        .wait_texts("dashboard-debtor", "the largest overdue balances", |t| !t.is_empty())
+        .await
+        .remove(0);
+    app.click("dashboard-debtor").await;
+    app.wait_texts("detail-name", "the debtor clicked on the dashboard", |t| {
+        t.first().is_some_and(|n| *n == first)
+    })
+    .await;
     app.click("nav-letters").await;
     app.wait_testid("letters-screen").await;
     app.quit_without_page_errors().await;
