@@ -701,20 +701,21 @@ impl Api {
             let Some(r) = &l.calculation else {
                 continue;
             };
-            if !l.interest.is_zero() {
+            // Interest that runs is claimed, in words at least, also while the rate for its
+            // days is missing from the table (the amount to the last covered day, maybe
+            // 0.00, and the law it runs under).
+            if !l.interest.is_zero() || r.rate_gap.is_some() {
                 let seg = crate::claim::segment_words(lang, r);
+                let words = crate::claim::interest_words(lang, r, claim_consumer);
                 charges.push(ChargeLine {
                     label: lang.t("interest_on", &[("invoice", &l.number)]),
                     // Letters carry the law in words and the periods in the debtor's
                     // language; the case file (English, for the user) the full method.
-                    basis: if verbose {
-                        format!("{} On {}: {seg}.", r.basis, lang.money(&l.open))
-                    } else {
-                        format!(
-                            "{}, {}: {seg}",
-                            crate::claim::interest_words(lang, r, claim_consumer),
-                            lang.money(&l.open)
-                        )
+                    basis: match (verbose, seg.is_empty()) {
+                        (true, false) => format!("{} On {}: {seg}.", r.basis, lang.money(&l.open)),
+                        (true, true) => r.basis.clone(),
+                        (false, false) => format!("{words}, {}: {seg}", lang.money(&l.open)),
+                        (false, true) => format!("{words}, {}", lang.money(&l.open)),
                     },
                     amount: l.interest,
                 });

@@ -961,11 +961,11 @@ async fn a_debtor_imported_without_a_language_is_written_to_in_its_countrys_lang
     let dir = tempfile::tempdir().unwrap();
     let api = open(dir.path().join("l.db").to_str().unwrap(), (2026, 12, 6)).await;
     letterhead(&api).await;
-    let file = "external_id,name,country,currency,email\n\
-                F1,Dupont Électricité SARL,FR,EUR,compta@dupont.test\n\
-                G1,Müller GmbH,de,EUR,ap@mueller.test\n\
-                P1,Kowalski sp. z o.o.,PL,PLN,biuro@kowalski.test\n\
-                U1,Harper Ltd,GB,GBP,ap@harper.test\n";
+    let file = "external_id,name,country,currency,email,address,postal_code,city\n\
+                F1,Dupont Électricité SARL,FR,EUR,compta@dupont.test,12 rue de la République,69002,Lyon\n\
+                G1,Müller GmbH,de,EUR,ap@mueller.test,,,\n\
+                P1,Kowalski sp. z o.o.,PL,PLN,biuro@kowalski.test,,,\n\
+                U1,Harper Ltd,GB,GBP,ap@harper.test,,,\n";
     api.import_csv(ImportKind::Debtors, "debtors.csv", file.as_bytes())
         .await
         .unwrap();
@@ -1028,6 +1028,17 @@ async fn a_debtor_imported_without_a_language_is_written_to_in_its_countrys_lang
             && body.contains("à compter du 2 octobre 2026")
             && body.contains("40,00"),
         "{body}"
+    );
+    // The letter too: the interest line to the last covered day, and its law in words.
+    let printed = api
+        .letter_pdf(&letter(f1, "final-demand", "2026-12-06"), false)
+        .await
+        .unwrap();
+    let text = pdf_text(&printed.bytes);
+    assert!(
+        text.contains("taux de refinancement de la BCE majoré de 10 points")
+            && text.contains("à compter du 2 octobre 2026"),
+        "{text}"
     );
     for r in ["F1", "F4"] {
         let a = action(&run, r);
