@@ -227,7 +227,9 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
     app.wait_testid("dashboard").await;
     // A row of "Largest overdue balances" opens that debtor's page.
     let first = app
-        .wait_texts("dashboard-debtor", "the largest overdue balances", |t| !t.is_empty())
+        .wait_texts("dashboard-debtor", "the largest overdue balances", |t| {
+            !t.is_empty()
+        })
         .await
         .remove(0);
     app.click("dashboard-debtor").await;

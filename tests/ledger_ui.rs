@@ -237,13 +237,17 @@ async fn csv_import_through_the_wizard_changes_the_aging_chart() {
     // A debtor's name in the aging drill-down opens that debtor's page.
     app.click("aging-segment-EUR-1-30").await;
     let drilled = app
-        .wait_texts("aging-drill-debtor", "the drill-down's debtors", |t| !t.is_empty())
+        .wait_texts("aging-drill-debtor", "the drill-down's debtors", |t| {
+            !t.is_empty()
+        })
         .await
         .remove(0);
     app.click("aging-drill-debtor").await;
-    app.wait_texts("detail-name", "the debtor opened from the drill-down", |t| {
-        t.first().is_some_and(|n| *n == drilled)
-    })
+    app.wait_texts(
+        "detail-name",
+        "the debtor opened from the drill-down",
+        |t| t.first().is_some_and(|n| *n == drilled),
+    )
     .await;
     app.quit_without_page_errors().await;
 }
