@@ -329,6 +329,16 @@ async fn reports_and_invoices_read_the_demo_ledger() {
         "window {total:?} vs CLI {cli_total}"
     );
     app.screenshot("reports-aging.png").await;
+    // Each receivables figure says what it means under it (a bare "CEI -8.77 %" did not).
+    let hints = app
+        .wait_texts("kpi-hint", "the metrics explained", |t| t.len() >= 7)
+        .await;
+    assert!(
+        hints.iter().any(|h| h.contains("100 % is perfect")),
+        "{hints:?}"
+    );
+    app.screenshots_at(&[(1024, 700)], "metrics-report", "reports-metrics")
+        .await;
 
     app.click("nav-invoices").await;
     app.wait_texts("invoice-open", "invoice rows", |t| !t.is_empty())
