@@ -164,5 +164,18 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
         text.contains("333,34") && text.contains("Ratenzahlung"),
         "the schedule is in the agreement, in German:\n{text}"
     );
+    // An invoice added on the account is offered to a new plan at once (it said "No open
+    // invoices" until the user navigated away).
+    app.click("invoice-new").await;
+    app.type_into("inv-number", "PT-3").await;
+    app.type_into("inv-issue", "2026-11-01").await;
+    app.type_into("inv-amount", "250.00").await;
+    app.click("inv-save").await;
+    app.wait_texts("open-items", "the new invoice on the account", |t| {
+        t.iter().any(|r| r.contains("PT-3"))
+    })
+    .await;
+    app.click("plan-new").await;
+    app.wait_testid("plan-invoice-PT-3").await;
     app.quit_without_page_errors().await;
 }
