@@ -362,6 +362,29 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
         app.screenshot("preview-email-fr-1024x700.png").await;
     }
 
+    // Sending without email set up is refused before anything is written, and the reason
+    // shows under the button just pressed (it was at the top, out of sight).
+    app.click("run-send").await;
+    app.wait_texts("run-send-error", "the refusal under the button", |t| {
+        t.len() == 1 && t[0].contains("Email is not set up")
+    })
+    .await;
+    let gap: serde_json::Value = app
+        .client
+        .execute(
+            "const b = document.querySelector('[data-testid=run-send]').getBoundingClientRect();\
+             const e = document.querySelector('[data-testid=run-send-error]').getBoundingClientRect();\
+             return e.top - b.bottom;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        gap.as_f64().is_some_and(|g| (0.0..80.0).contains(&g)),
+        "the refusal is right under the button: {gap}"
+    );
+    app.screenshot("run-send-refused-1024x700.png").await;
+
     // Escalating by hand skips the notice only with a reason, which is logged.
     app.click("nav-debtors").await;
     app.wait_texts("debtor-row", "the debtors", |t| t.len() == 2)
