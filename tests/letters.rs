@@ -118,6 +118,25 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
         "{missing:?}"
     );
     app.screenshot("letters-refused.png").await;
+    // "Print all letters" is refused too, before it asks where to save (no letterhead,
+    // and the default policy has no letter step yet): nothing is written.
+    app.click("batch-run").await;
+    let refused = app
+        .wait_texts("batch-notice", "the run's letters refused", |t| {
+            t.len() == 1
+        })
+        .await;
+    assert!(
+        refused[0].contains("No debtor is due a letter") || refused[0].contains("company name"),
+        "{refused:?}"
+    );
+    assert!(
+        !home
+            .saved()
+            .join(format!("dunning-run-{TODAY}.pdf"))
+            .exists(),
+        "nothing is written when the run's letters are refused"
+    );
 
     // Settings > Letterhead: a live sample follows the unsaved values; then saved.
     app.click("nav-settings").await;

@@ -930,6 +930,8 @@ async fn letters_batch(
     job: String,
     progress: Channel<JobProgress>,
 ) -> Res<Option<BatchDone>> {
+    // Refused before the file dialog when there is nothing to print or no letterhead.
+    s.api.letters_batch_check(&as_of).await?;
     let name = format!("dunning-run-{}.pdf", as_of.trim());
     match letters_save_path(&app, &name).await {
         Some(path) => s

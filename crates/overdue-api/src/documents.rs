@@ -1251,6 +1251,26 @@ impl Api {
         record: bool,
         progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
     ) -> Result<PdfFile, ApiError> {
+        self.batch_pdf_up_to(as_of, record, None, progress).await
+    }
+
+    /// Checks the letters of a dunning run as "Print all letters" would make them, before
+    /// the window asks where to save them: an error when no debtor is due a letter or when
+    /// the first letter cannot be made (no letterhead, no account to pay into). Only the
+    /// first letter is rendered, and nothing is kept.
+    pub async fn letters_batch_check(&self, as_of: &str) -> Result<(), ApiError> {
+        self.batch_pdf_up_to(as_of, false, Some(1), &mut |_, _| true)
+            .await
+            .map(|_| ())
+    }
+
+    async fn batch_pdf_up_to(
+        &self,
+        as_of: &str,
+        record: bool,
+        limit: Option<usize>,
+        progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
+    ) -> Result<PdfFile, ApiError> {
         let as_of = parse_date("as_of", as_of).map_err(|m| invalid("as-of", m))?;
         let store = self.store().await;
         let head = self.letterhead_get().await?;
@@ -1302,6 +1322,9 @@ impl Api {
         let claims = self.claims(&store, &asks, as_of, None).await?;
         let mut docs = Vec::new();
         for ((action, kind), claim) in letters.iter().zip(kinds).zip(claims) {
+            if limit.is_some_and(|n| docs.len() >= n) {
+                break;
+            }
             let deadline = date_arg("deadline", &action.deadline)?;
             let debtor = debtors.get(&action.debtor_id).ok_or_else(|| {
                 ApiError::from(overdue_store::StoreError::NotFound {
