@@ -91,7 +91,8 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
     app.wait_texts(
         "debtor-collection-state",
         "the state column in the debtor list",
-        |t| t.len() == 1 && t[0].starts_with("Paused until"),
+        // Compact in the list's narrow column: "Paused · 31 Dec", never cut.
+        |t| t.len() == 1 && t[0].starts_with("Paused · "),
     )
     .await;
     app.screenshot("plan-schedule.png").await;

@@ -52,7 +52,7 @@ describe("Collections screen", () => {
     await fireEvent.click(screen.getByTestId("run-preview"));
     await waitFor(() => expect(screen.getAllByTestId("run-action")).toHaveLength(1));
     await fireEvent.click(screen.getByTestId("run-send"));
-    await waitFor(() => expect(screen.getByTestId("collections-error").textContent).toContain("Email is not set up"));
+    await waitFor(() => expect(screen.getByTestId("run-send-error").textContent).toContain("Email is not set up"));
   });
 
   it("warns to reconcile the bank before reminding, with the API's words", async () => {

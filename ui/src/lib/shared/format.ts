@@ -41,6 +41,13 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(d);
 }
 
+/** "2026-12-20" -> day and month only ("20 Dec"), for a narrow column. */
+export function formatDayMonth(iso: string): string {
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short" }).format(d);
+}
+
 /** "2026-12-07T07:00:03Z" -> a short local date and time. */
 export function formatDateTime(iso: string): string {
   const d = new Date(iso);
