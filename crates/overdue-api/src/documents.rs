@@ -397,17 +397,6 @@ pub fn letter_kind_for_template(template: &str, level_name: &str) -> DocumentKin
     DocumentKind::Reminder
 }
 
-/// Which letter the default dunning ladder sends for the oldest overdue invoice: reminder
-/// from 7 days overdue, second reminder from 21, final demand from 35.
-pub fn ladder_kind(days_overdue: i64) -> Option<DocumentKind> {
-    match days_overdue {
-        d if d >= 35 => Some(DocumentKind::FinalDemand),
-        d if d >= 21 => Some(DocumentKind::SecondReminder),
-        d if d >= 7 => Some(DocumentKind::Reminder),
-        _ => None,
-    }
-}
-
 pub(crate) fn recipient(d: &DebtorRecord, company_country: &str) -> Recipient {
     let draft = &d.draft;
     let mut address: Vec<String> = draft
@@ -2095,11 +2084,26 @@ mod tests {
     }
 
     #[test]
-    fn the_default_ladder_picks_the_letter_by_days_overdue() {
-        assert_eq!(ladder_kind(6), None);
-        assert_eq!(ladder_kind(7), Some(DocumentKind::Reminder));
-        assert_eq!(ladder_kind(21), Some(DocumentKind::SecondReminder));
-        assert_eq!(ladder_kind(35), Some(DocumentKind::FinalDemand));
+    fn a_level_prints_the_letter_its_template_names() {
+        for (template, name, kind) in [
+            ("reminder", "Reminder", DocumentKind::Reminder),
+            ("friendly_reminder", "Friendly", DocumentKind::Reminder),
+            (
+                "second_reminder",
+                "Second reminder",
+                DocumentKind::SecondReminder,
+            ),
+            ("final_demand", "Final demand", DocumentKind::FinalDemand),
+            ("mahnung", "Mahnung", DocumentKind::Mahnung),
+            ("my_own", "Letzte Mahnung", DocumentKind::Mahnung),
+            ("my_own", "Final notice", DocumentKind::FinalDemand),
+        ] {
+            assert_eq!(
+                letter_kind_for_template(template, name),
+                kind,
+                "{template}/{name}"
+            );
+        }
     }
 
     #[test]

@@ -488,15 +488,6 @@ fn policy_from_dto(p: &DunningPolicyDto) -> Result<Policy, ApiError> {
     Err(ApiError::validation(errors))
 }
 
-/// The letter a level attaches, from its template key (`final_demand` -> `final-demand`).
-fn letter_kind(template: &str) -> &'static str {
-    match template.trim() {
-        "second_reminder" => "second-reminder",
-        "final_demand" => "final-demand",
-        _ => "reminder",
-    }
-}
-
 fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
     DunningActionDto {
         id: Some(r.id),
@@ -1510,7 +1501,11 @@ impl Api {
         if level.attach_letter {
             let req = crate::documents::LetterRequest {
                 debtor_id: w.debtor.id,
-                kind: letter_kind(&level.template).into(),
+                // The same letter the run's printed batch makes for this level (one
+                // mapping: a Mahnung template attached a plain reminder before).
+                kind: crate::documents::letter_kind_for_template(&level.template, &level.name)
+                    .as_str()
+                    .into(),
                 as_of: as_of.to_string(),
                 deadline: w.action.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 agreement_date: String::new(),
