@@ -413,6 +413,23 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
     app.screenshot("escalate-1024x700.png").await;
     app.click("escalate-save").await;
     app.wait_gone("escalate-form").await;
+
+    // A template previewed on a debtor named by its reference, as the list shows it; a
+    // reference that names nobody is refused next to the field (it showed sample data).
+    app.click("nav-collections").await;
+    app.click("tab-templates").await;
+    app.type_into("template-debtor", "FR404").await;
+    app.click("template-preview").await;
+    app.wait_texts("template-debtor-error", "the unknown reference", |t| {
+        t.len() == 1 && t[0].contains("FR404")
+    })
+    .await;
+    app.type_into("template-debtor", "FR1").await;
+    app.click("template-preview").await;
+    app.wait_texts("template-rendered", "the template on Dupont", |t| {
+        t.len() == 1 && t[0].contains("800")
+    })
+    .await;
     app.quit_without_page_errors().await;
     let work = ok(&home, &["dunning", "worklist"]);
     assert!(work.contains("FR1") && work.contains("legal"), "{work}");

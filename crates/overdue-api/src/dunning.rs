@@ -281,6 +281,10 @@ pub struct DunningTemplatePreview {
     /// A real debtor to fill it with (`null` = the sample).
     #[ts(type = "number | null")]
     pub debtor_id: Option<i64>,
+    /// Or the debtor as the user knows it: its reference (`D01-000042`) or `#id`; `""` =
+    /// none. A reference that names no debtor is an error, never the sample.
+    #[serde(default)]
+    pub debtor_ref: String,
     /// Level number whose name and deadline to use (default 2).
     #[serde(default)]
     #[ts(type = "number | null")]
@@ -900,10 +904,25 @@ impl Api {
         req: DunningTemplatePreview,
     ) -> Result<DunningMessage, ApiError> {
         let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
-        let Some(debtor_id) = req.debtor_id else {
+        let store = self.store().await;
+        let named = req.debtor_ref.trim();
+        let by_ref = if named.is_empty() {
+            None
+        } else {
+            let id = match named.strip_prefix('#').map(str::parse::<i64>) {
+                Some(Ok(id)) => Some(id),
+                _ => store.debtor_id_by_ref(named).await.ok(),
+            };
+            Some(id.ok_or_else(|| {
+                ApiError::field(
+                    "debtor",
+                    format!("No debtor has the reference \"{named}\": type a debtor's reference as the list shows it, or leave it empty for sample data."),
+                )
+            })?)
+        };
+        let Some(debtor_id) = by_ref.or(req.debtor_id) else {
             return templates::render(&req.subject, &req.body, &MessageContext::sample());
         };
-        let store = self.store().await;
         let debtor = store
             .dunning_debtors("", Some(debtor_id))
             .await?

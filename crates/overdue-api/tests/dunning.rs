@@ -467,6 +467,7 @@ async fn a_template_with_an_unknown_field_fails_when_saved_and_an_edited_one_is_
             subject: "{{ debtor.name }}".into(),
             body: "{{ contact.name }}: {{ total }}".into(),
             debtor_id: Some(id),
+            debtor_ref: String::new(),
             level: Some(2),
             as_of: "2026-03-08".into(),
         })
@@ -476,6 +477,29 @@ async fn a_template_with_an_unknown_field_fails_when_saved_and_an_edited_one_is_
         (preview.subject.as_str(), preview.body.as_str()),
         ("Acme & Co", "Acme & Co AP: 99.00")
     );
+    // The debtor as the user knows it: its reference; one that names nobody is an error,
+    // not the sample data (typing "D1" used to show the sample silently).
+    let by_ref = |r: &str| overdue_api::dunning::DunningTemplatePreview {
+        subject: "{{ debtor.name }}".into(),
+        body: "{{ total }}".into(),
+        debtor_id: None,
+        debtor_ref: r.into(),
+        level: Some(2),
+        as_of: "2026-03-08".into(),
+    };
+    assert_eq!(
+        api.dunning_template_preview(by_ref(" D1 "))
+            .await
+            .unwrap()
+            .subject,
+        "Acme & Co"
+    );
+    let nobody = api
+        .dunning_template_preview(by_ref("D404"))
+        .await
+        .unwrap_err();
+    assert_eq!(nobody.fields[0].field, "debtor", "{nobody:?}");
+    assert!(nobody.message.contains("\"D404\""), "{nobody:?}");
     send(&api, d("2026-03-08")).await;
     let m = &sink.delivered()[0];
     assert_eq!(m.header("Subject").unwrap(), "Overdue: Acme & Co");

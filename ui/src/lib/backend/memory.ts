@@ -722,7 +722,12 @@ export class MemoryBackend implements Backend {
   }
   async dunningTemplatePreview(req: DunningTemplatePreview): Promise<DunningMessage> {
     this.checkTemplate(req);
-    const r = req.debtor_id === null ? this.rows[0] : this.find(req.debtor_id);
+    const named = req.debtor_ref.trim();
+    const byRef = named === ""
+      ? undefined
+      : this.rows.find((x) => (named.startsWith("#") ? `#${x.debtor.id}` === named : x.debtor.external_ref === named));
+    if (named !== "" && !byRef) fail("validation", `No debtor has the reference "${named}".`, [{ field: "debtor", message: `No debtor has the reference "${named}".` }]);
+    const r = byRef ?? (req.debtor_id === null ? this.rows[0] : this.find(req.debtor_id));
     if (!r) return { subject: req.subject, body: req.body };
     return { subject: this.render(req.subject, r.debtor, cents(r.overdueCents)), body: this.render(req.body, r.debtor, cents(r.overdueCents)) };
   }

@@ -17,6 +17,11 @@ body: string,
  */
 debtor_id: number | null, 
 /**
+ * Or the debtor as the user knows it: its reference (`D01-000042`) or `#id`; `""` =
+ * none. A reference that names no debtor is an error, never the sample.
+ */
+debtor_ref: string, 
+/**
  * Level number whose name and deadline to use (default 2).
  */
 level: number | null, 

@@ -81,7 +81,11 @@ describe("Collections screen", () => {
     await fireEvent.click(screen.getByTestId("template-save"));
     await waitFor(() => expect(screen.getByTestId("template-error").textContent).toContain("totl"));
     await fireEvent.input(body, { target: { value: "Pay {{ total }} {{ currency }}" } });
-    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "2" } });
+    // A reference that names nobody is refused next to the field, not filled with samples.
+    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "D404" } });
+    await fireEvent.click(screen.getByTestId("template-preview"));
+    await waitFor(() => expect(screen.getByTestId("template-debtor-error").textContent).toContain("D404"));
+    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "#2" } });
     await fireEvent.click(screen.getByTestId("template-preview"));
     await waitFor(() => expect(screen.getByTestId("template-rendered").textContent).toContain("Pay 50.00 EUR"));
   });
