@@ -2,7 +2,7 @@
 
 use overdue_domain::money::decimal_string;
 use overdue_domain::{
-    language_for_country, Address, Contact, Currency, DebtorDraft, DebtorKind, FieldError,
+    letter_language, Address, Contact, Currency, DebtorDraft, DebtorKind, FieldError,
 };
 use overdue_store::{DebtorQuery, DebtorRecord, DebtorSort, SortDirection};
 use rust_decimal::Decimal;
@@ -88,10 +88,7 @@ pub(crate) fn to_draft(input: &DebtorInput) -> Result<DebtorDraft, ApiError> {
         },
         // No language chosen: the country's, so a French company is not written to in
         // English.
-        language: match input.language.trim() {
-            "" => language_for_country(&input.country).to_string(),
-            chosen => chosen.to_ascii_lowercase(),
-        },
+        language: letter_language(&input.language, &input.country),
         currency: currency.unwrap_or_else(|| Currency::from_code("EUR").expect("EUR is known")),
         payment_terms_days: input.payment_terms_days,
         credit_limit,
@@ -220,6 +217,15 @@ impl Api {
     /// One debtor by id.
     pub async fn debtor_get(&self, id: i64) -> Result<Debtor, ApiError> {
         Ok(to_dto(self.store().await.debtor(id).await?))
+    }
+
+    /// A debtor's id from the way a user names it: `#42` (the id) or its external
+    /// reference. A reference that names no debtor is `NotFound`; `#42` is not checked.
+    pub(crate) async fn debtor_id_by_key(&self, key: &str) -> Result<i64, ApiError> {
+        match key.trim().strip_prefix('#').map(str::parse::<i64>) {
+            Some(Ok(id)) => Ok(id),
+            _ => Ok(self.store().await.debtor_id_by_ref(key).await?),
+        }
     }
 
     /// One debtor by its external reference.

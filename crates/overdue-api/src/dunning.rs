@@ -906,19 +906,15 @@ impl Api {
         let as_of = parse_date(&req.as_of, "as_of", self.clock().today())?;
         let store = self.store().await;
         let named = req.debtor_ref.trim();
-        let by_ref = if named.is_empty() {
-            None
-        } else {
-            let id = match named.strip_prefix('#').map(str::parse::<i64>) {
-                Some(Ok(id)) => Some(id),
-                _ => store.debtor_id_by_ref(named).await.ok(),
-            };
-            Some(id.ok_or_else(|| {
-                ApiError::field(
+        let by_ref = match named {
+            "" => None,
+            key => Some(self.debtor_id_by_key(key).await.map_err(|e| match e.code {
+                ErrorCode::NotFound => ApiError::field(
                     "debtor",
                     format!("No debtor has the reference \"{named}\": type a debtor's reference as the list shows it, or leave it empty for sample data."),
-                )
-            })?)
+                ),
+                _ => e,
+            })?),
         };
         let Some(debtor_id) = by_ref.or(req.debtor_id) else {
             return templates::render(&req.subject, &req.body, &MessageContext::sample());

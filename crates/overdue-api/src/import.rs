@@ -34,9 +34,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use overdue_domain::{
-    language_for_country, Address, Contact, Currency, DebtorDraft, DebtorKind, Money,
-};
+use overdue_domain::{letter_language, Address, Contact, Currency, DebtorDraft, DebtorKind, Money};
 use overdue_store::{DemoDebtor, NewInvoice, NewPayment};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -672,10 +670,7 @@ impl Api {
                     city: row.get("city").to_string(),
                     country: row.get("country").to_ascii_uppercase(),
                 },
-                language: match row.get("language") {
-                    "" => language_for_country(row.get("country")).to_string(),
-                    chosen => chosen.to_ascii_lowercase(),
-                },
+                language: letter_language(row.get("language"), row.get("country")),
                 currency,
                 payment_terms_days: terms,
                 credit_limit: limit,

@@ -495,10 +495,9 @@ impl Api {
         to: &str,
     ) -> Result<StatementDto, ApiError> {
         let (from, to) = period(from, to)?;
-        let d = match debtor.strip_prefix('#').map(str::parse::<i64>) {
-            Some(Ok(id)) => self.debtor_get(id).await?,
-            _ => self.debtor_by_ref(debtor).await?,
-        };
+        let d = self
+            .debtor_get(self.debtor_id_by_key(debtor).await?)
+            .await?;
         let currency = Currency::from_code(&d.input.currency)?;
         let entries = self.store().await.account_entries(d.id, to).await?;
         let mut balance = Money::zero(currency);

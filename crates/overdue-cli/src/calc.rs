@@ -279,16 +279,16 @@ fn print_interest(r: &InterestCalcResult) {
         ("Compensation and fees", &r.compensation),
         ("Principal outstanding", &r.principal_outstanding),
         ("Balance due", &r.balance_due),
-        ("Interest per day from now", &r.daily_interest),
     ];
     for (label, value) in rows {
-        // Interest still runs where the rate is missing; its daily amount is not known.
-        if label == "Interest per day from now" && r.rate_gap.is_some() {
-            println!("{label:<26} {:>14}", "not known (rate missing)");
-            continue;
-        }
         println!("{label:<26} {value:>14} {c}");
     }
+    // Interest still runs where the rate is missing; its daily amount is not known.
+    let daily = match &r.rate_gap {
+        Some(_) => "not known (rate missing)".to_string(),
+        None => format!("{:>14} {c}", r.daily_interest),
+    };
+    println!("{:<26} {daily}", "Interest per day from now");
     println!();
     println!("Basis: {}", r.basis);
     println!("Compensation: {}", r.compensation_basis);

@@ -147,6 +147,15 @@ pub fn language_for_country(country: &str) -> &'static str {
     }
 }
 
+/// A debtor's letter language: the one chosen (any case), or when none was chosen
+/// (`""`), its country's ([`language_for_country`]).
+pub fn letter_language(chosen: &str, country: &str) -> String {
+    match chosen.trim() {
+        "" => language_for_country(country).to_string(),
+        chosen => chosen.to_ascii_lowercase(),
+    }
+}
+
 /// Longest name accepted: long enough for any registered company name, short enough
 /// for a letter's address window.
 pub const MAX_NAME_LEN: usize = 200;
@@ -373,7 +382,14 @@ mod email_rule {
 
 #[cfg(test)]
 mod language_default {
-    use super::{language_for_country, LANGUAGES};
+    use super::{language_for_country, letter_language, LANGUAGES};
+
+    #[test]
+    fn a_chosen_language_wins_over_the_country() {
+        assert_eq!(letter_language("EN", "FR"), "en");
+        assert_eq!(letter_language(" ", "FR"), "fr");
+        assert_eq!(letter_language("", "GB"), "en");
+    }
 
     #[test]
     fn a_debtor_is_written_to_in_its_countrys_language_when_none_was_chosen() {

@@ -48,5 +48,7 @@ pub mod risk;
 pub mod scoring;
 pub mod text;
 
-pub use debtor::{language_for_country, Address, Contact, DebtorDraft, DebtorKind, FieldError};
+pub use debtor::{
+    language_for_country, letter_language, Address, Contact, DebtorDraft, DebtorKind, FieldError,
+};
 pub use money::{Currency, Money, MoneyError};
