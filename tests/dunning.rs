@@ -369,16 +369,13 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
         t.len() == 1 && t[0].contains("Email is not set up")
     })
     .await;
-    let gap: serde_json::Value = app
-        .client
-        .execute(
+    let gap = app
+        .eval(
             "const b = document.querySelector('[data-testid=run-send]').getBoundingClientRect();\
              const e = document.querySelector('[data-testid=run-send-error]').getBoundingClientRect();\
              return e.top - b.bottom;",
-            vec![],
         )
-        .await
-        .unwrap();
+        .await;
     assert!(
         gap.as_f64().is_some_and(|g| (0.0..80.0).contains(&g)),
         "the refusal is right under the button: {gap}"

@@ -311,6 +311,14 @@ impl App {
             .unwrap_or_else(|e| panic!("choose {} in {id}: {e}", path.display()));
     }
 
+    /// The value a script in the window returns (a layout measurement, say).
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script in the window: {e}\n{script}"))
+    }
+
     /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
     /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {
