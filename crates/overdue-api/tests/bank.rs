@@ -528,8 +528,72 @@ async fn story(api: &Api) {
 #[tokio::test]
 async fn bank_statement_story_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let api = open(dir.path().join("bank.db").to_str().unwrap()).await;
+    let path = dir.path().join("bank.db");
+    let api = open(path.to_str().unwrap()).await;
     story(&api).await;
+    api.close().await;
+    book_is_consistent(&path).await;
+}
+
+/// After the story (imports, automatic matches, accepted and undone matches, returned
+/// payments) every balance in the file equals what its rows say, and the allocation
+/// triggers still stand (a payment of one debtor cannot pay another's invoice).
+async fn book_is_consistent(path: &std::path::Path) {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let scalar = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' \
+             AND name IN ('allocations_guard', 'allocations_apply')"
+        )
+        .await,
+        2
+    );
+    assert!(scalar("SELECT count(*) FROM allocations").await > 0);
+    assert_eq!(
+        scalar(
+            "SELECT count(*) FROM invoices i WHERE open_minor <> amount_minor \
+             - (SELECT coalesce(sum(amount_minor), 0) FROM allocations a WHERE a.invoice_id = i.id AND a.reversed_on IS NULL) \
+             - (SELECT coalesce(sum(amount_minor), 0) FROM invoice_adjustments j WHERE j.invoice_id = i.id)"
+        )
+        .await,
+        0,
+        "an invoice's open balance differs from its allocations"
+    );
+    assert_eq!(
+        scalar(
+            "SELECT count(*) FROM payments p WHERE unapplied_minor <> CASE WHEN reversed_on IS NOT NULL THEN 0 \
+             ELSE amount_minor - (SELECT coalesce(sum(amount_minor), 0) FROM allocations a \
+             WHERE a.payment_id = p.id AND a.reversed_on IS NULL) END"
+        )
+        .await,
+        0,
+        "a payment's unapplied amount differs from its allocations"
+    );
+    let crossed = sqlx::query(
+        "INSERT INTO allocations (payment_id, invoice_id, amount_minor, allocated_on) \
+         SELECT p.id, i.id, 1, '2026-03-06' FROM payments p, invoices i \
+         WHERE p.debtor_id <> i.debtor_id AND p.reversed_on IS NULL LIMIT 1",
+    )
+    .execute(&pool)
+    .await;
+    assert!(
+        crossed
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("different debtors")),
+        "the guard trigger still refuses a crossed allocation: {crossed:?}"
+    );
+    pool.close().await;
 }
 
 #[tokio::test]
