@@ -20,15 +20,7 @@ impl Api {
         as_of: chrono::NaiveDate,
     ) -> Result<HashMap<i64, InvoiceRecord>, ApiError> {
         Ok(store
-            .list_invoices(&InvoiceQuery {
-                debtor_id: Some(debtor_id),
-                status: None,
-                overdue: false,
-                disputed: false,
-                as_of,
-                offset: 0,
-                limit: 10_000,
-            })
+            .list_invoices(&InvoiceQuery::of_debtor(debtor_id, as_of, 10_000))
             .await?
             .1
             .into_iter()

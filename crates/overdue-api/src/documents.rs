@@ -1470,15 +1470,7 @@ impl Api {
             .statement_model(&store, debtor_id, currency, first, today)
             .await?;
         let invoices = store
-            .list_invoices(&InvoiceQuery {
-                debtor_id: Some(debtor_id),
-                status: None,
-                overdue: false,
-                disputed: false,
-                as_of: today,
-                offset: 0,
-                limit: 1000,
-            })
+            .list_invoices(&InvoiceQuery::of_debtor(debtor_id, today, 1000))
             .await?
             .1;
         let stored = store.documents_of(debtor_id).await?;

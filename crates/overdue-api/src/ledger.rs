@@ -10,12 +10,13 @@ use chrono::NaiveDate;
 use overdue_domain::money::decimal_string;
 use overdue_domain::{Currency, Money};
 use overdue_store::{
-    AdjustmentKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewEvent, NewInvoice, NewPayment,
+    AdjustmentKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceSort, InvoiceStatus,
+    NewAdjustment, NewEvent, NewInvoice, NewPayment,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::dto::SortDirectionDto;
 use crate::{clamp_u32, Api, ApiError};
 
 /// The invoice form.
@@ -136,10 +137,57 @@ pub struct InvoiceListQuery {
     pub overdue: bool,
     /// Only disputed invoices.
     pub disputed: bool,
+    /// Search-as-you-type text: only invoices whose number, debtor name or debtor
+    /// reference contains it (case and accents ignored); empty: all.
+    #[serde(default)]
+    pub search: String,
+    /// Sort column (default: the due date).
+    #[serde(default)]
+    pub sort: InvoiceSortDto,
+    /// Sort direction.
+    #[serde(default)]
+    pub direction: SortDirectionDto,
     /// First row (0-based).
     pub offset: u32,
     /// Rows wanted (at most 1000).
     pub limit: u32,
+}
+
+/// The column the invoice list is ordered by (ties by entry order, so pages never
+/// overlap).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InvoiceSortDto {
+    /// Due date.
+    #[default]
+    Due,
+    /// Invoice number.
+    Number,
+    /// Debtor name.
+    Debtor,
+    /// Issue date.
+    Issued,
+    /// Amount, within each currency (currencies are never compared as numbers).
+    Amount,
+    /// Open balance, within each currency.
+    Open,
+    /// Status: overdue, disputed, open, settled.
+    Status,
+}
+
+impl From<InvoiceSortDto> for InvoiceSort {
+    fn from(s: InvoiceSortDto) -> Self {
+        match s {
+            InvoiceSortDto::Due => InvoiceSort::Due,
+            InvoiceSortDto::Number => InvoiceSort::Number,
+            InvoiceSortDto::Debtor => InvoiceSort::Debtor,
+            InvoiceSortDto::Issued => InvoiceSort::Issued,
+            InvoiceSortDto::Amount => InvoiceSort::Amount,
+            InvoiceSortDto::Open => InvoiceSort::Open,
+            InvoiceSortDto::Status => InvoiceSort::Status,
+        }
+    }
 }
 
 /// A window of the invoice list.
@@ -436,36 +484,49 @@ impl Api {
         let store = self.store().await;
         let debtor = store.debtor(input.debtor_id).await?;
         let currency = debtor.draft.currency;
+        // Each problem names its field, so the form shows it next to the box.
+        let field = |name: &'static str| move |e: String| ApiError::field(name, capitalise(&e));
         if !input.currency.trim().is_empty() && input.currency.trim() != currency.code() {
-            return Err(ApiError::invalid(format!(
-                "{} is invoiced in {currency}, not {}.",
-                debtor.draft.name,
-                input.currency.trim()
-            )));
+            return Err(ApiError::field(
+                "currency",
+                format!(
+                    "{} is invoiced in {currency}, not {}.",
+                    debtor.draft.name,
+                    input.currency.trim()
+                ),
+            ));
         }
         let number = input.number.trim();
         if let Some(p) = overdue_domain::text::identifier_problem(number) {
-            return Err(ApiError::validation(vec![overdue_domain::FieldError::new(
+            return Err(ApiError::field(
                 "number",
                 format!("The invoice number cannot be used: {p}."),
-            )]));
+            ));
         }
         if number.is_empty() || number.chars().count() > 64 {
-            return Err(ApiError::invalid(
+            return Err(ApiError::field(
+                "number",
                 "Give the invoice a number of 1 to 64 characters.",
             ));
         }
-        let issue_date = parse_date("the issue date", &input.issue_date).map_err(invalid)?;
+        let issue_date =
+            parse_date("the issue date", &input.issue_date).map_err(field("issue_date"))?;
         let due_date = if input.due_date.trim().is_empty() {
             None
         } else {
-            Some(parse_date("the due date", &input.due_date).map_err(invalid)?)
+            Some(parse_date("the due date", &input.due_date).map_err(field("due_date"))?)
         };
-        let amount = parse_positive(&input.amount, currency).map_err(invalid)?;
+        if let Some(due) = due_date.filter(|due| *due < issue_date) {
+            return Err(ApiError::field(
+                "due_date",
+                format!("The due date {due} is before the issue date {issue_date}."),
+            ));
+        }
+        let amount = parse_positive(&input.amount, currency).map_err(field("amount"))?;
         let tax = if input.tax.trim().is_empty() {
             Money::zero(currency)
         } else {
-            Money::parse(&input.tax, currency)?
+            Money::parse(&input.tax, currency).map_err(|e| field("tax")(e.to_string()))?
         };
         let hold = self.hold_reasons(input.debtor_id, &amount).await?;
         let override_reason = input.override_reason.trim();
@@ -566,6 +627,9 @@ impl Api {
                 status: q.status.map(Into::into),
                 overdue: q.overdue,
                 disputed: q.disputed,
+                search: q.search,
+                sort: q.sort.into(),
+                descending: q.direction == SortDirectionDto::Desc,
                 as_of,
                 offset: i64::from(q.offset),
                 limit: i64::from(q.limit.max(1)),

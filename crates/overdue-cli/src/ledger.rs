@@ -6,13 +6,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use overdue_api::dto::SortDirectionDto;
 use overdue_api::export::{
     aging_table, invoice_table, statement_table, ExportFormat, ExportRequest, Table,
 };
 use overdue_api::import::{ColumnMapping, DuplicateRows, ImportKind, ImportOptions, ImportSummary};
 use overdue_api::ledger::{
     AdjustmentInput, AdjustmentKindDto, InvoiceDetailDto, InvoiceInput, InvoiceListQuery,
-    InvoiceStatusDto, PaymentInput,
+    InvoiceSortDto, InvoiceStatusDto, PaymentInput,
 };
 use overdue_api::reports::{AgingBy, AgingQuery, MetricsReportDto};
 use overdue_api::{Api, ApiError, ErrorCode};
@@ -199,6 +200,35 @@ pub struct InvoiceFilter {
     /// Only disputed invoices.
     #[arg(long)]
     disputed: bool,
+    /// Only invoices whose number, debtor name or debtor reference contains this text
+    /// (case and accents ignored).
+    #[arg(long)]
+    search: Option<String>,
+    /// Order the rows by this column (amounts within each currency).
+    #[arg(long, value_enum, default_value = "due")]
+    sort: SortArg,
+    /// Largest, latest or last first.
+    #[arg(long)]
+    desc: bool,
+}
+
+/// The invoice list's orders.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    /// Due date.
+    Due,
+    /// Invoice number.
+    Number,
+    /// Debtor name.
+    Debtor,
+    /// Issue date.
+    Issued,
+    /// Amount, within each currency.
+    Amount,
+    /// Open balance, within each currency.
+    Open,
+    /// Status: overdue, disputed, open, settled.
+    Status,
 }
 
 /// Invoice statuses.
@@ -244,7 +274,7 @@ pub enum InvoicesCommand {
         #[arg(long, default_value = "")]
         override_reason: String,
     },
-    /// List invoices by due date.
+    /// List invoices (by due date unless --sort says otherwise), filtered and searched.
     List {
         #[command(flatten)]
         filter: InvoiceFilter,
@@ -380,6 +410,21 @@ async fn invoice_query(api: &Api, f: InvoiceFilter) -> Result<InvoiceListQuery, 
         }),
         overdue: f.overdue,
         disputed: f.disputed,
+        search: f.search.unwrap_or_default(),
+        sort: match f.sort {
+            SortArg::Due => InvoiceSortDto::Due,
+            SortArg::Number => InvoiceSortDto::Number,
+            SortArg::Debtor => InvoiceSortDto::Debtor,
+            SortArg::Issued => InvoiceSortDto::Issued,
+            SortArg::Amount => InvoiceSortDto::Amount,
+            SortArg::Open => InvoiceSortDto::Open,
+            SortArg::Status => InvoiceSortDto::Status,
+        },
+        direction: if f.desc {
+            SortDirectionDto::Desc
+        } else {
+            SortDirectionDto::Asc
+        },
         offset: 0,
         limit: 1000,
     })

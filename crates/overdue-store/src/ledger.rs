@@ -341,12 +341,91 @@ pub struct InvoiceQuery {
     pub overdue: bool,
     /// Only disputed invoices.
     pub disputed: bool,
+    /// Only invoices whose number, debtor name or debtor reference contains this text
+    /// (case and accents ignored); empty: all.
+    pub search: String,
+    /// The order of the rows.
+    pub sort: InvoiceSort,
+    /// Largest, latest or last first.
+    pub descending: bool,
     /// The date "overdue" is measured at.
     pub as_of: NaiveDate,
     /// Rows to skip.
     pub offset: i64,
     /// Rows to return (at most 1000).
     pub limit: i64,
+}
+
+impl InvoiceQuery {
+    /// Every invoice of one debtor (up to `limit`), by due date.
+    pub fn of_debtor(debtor_id: i64, as_of: NaiveDate, limit: i64) -> Self {
+        InvoiceQuery {
+            debtor_id: Some(debtor_id),
+            status: None,
+            overdue: false,
+            disputed: false,
+            search: String::new(),
+            sort: InvoiceSort::Due,
+            descending: false,
+            as_of,
+            offset: 0,
+            limit,
+        }
+    }
+}
+
+/// The column the invoice list is ordered by; ties go by id, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InvoiceSort {
+    /// Due date (the default: what falls due first).
+    #[default]
+    Due,
+    /// Invoice number.
+    Number,
+    /// Debtor name (folded, as the debtor list sorts).
+    Debtor,
+    /// Issue date.
+    Issued,
+    /// Amount, within each currency (currencies are never compared as numbers).
+    Amount,
+    /// Open balance, within each currency.
+    Open,
+    /// Status: overdue, disputed, open, settled.
+    Status,
+}
+
+impl InvoiceSort {
+    /// The ORDER BY keys; `$1` is the as-of date.
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            InvoiceSort::Due => &["i.due_date"],
+            InvoiceSort::Number => &["i.number"],
+            InvoiceSort::Debtor => &["d.sort_name", "i.due_date"],
+            InvoiceSort::Issued => &["i.issue_date"],
+            InvoiceSort::Amount => &["i.currency", "i.amount_minor"],
+            InvoiceSort::Open => &["i.currency", "i.open_minor"],
+            InvoiceSort::Status => &[
+                "CASE WHEN i.open_minor = 0 THEN 3 WHEN i.disputed_at IS NOT NULL THEN 1 \
+                 WHEN i.due_date < $1 THEN 0 ELSE 2 END",
+                "i.due_date",
+            ],
+        }
+    }
+}
+
+/// A LIKE pattern that finds `text` anywhere, with `%`, `_` and `\` taken literally
+/// (the statement says `ESCAPE '\'`).
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// An invoice's open balance as of a date, for aging.
@@ -873,12 +952,38 @@ impl Store {
                 filters.push("i.open_minor > 0 AND i.disputed_at IS NULL AND i.due_date >= $1")
             }
         }
+        let search = overdue_domain::text::fold_for_search(q.search.trim());
+        if search.is_empty() {
+            filters.push("$5 = $5");
+        } else {
+            // Number, folded name or reference; the name through the debtors' own sort key.
+            filters.push(
+                "(lower(i.number) LIKE $5 ESCAPE '\\' OR d.sort_name LIKE $5 ESCAPE '\\' \
+                 OR lower(coalesce(d.external_ref, '')) LIKE $5 ESCAPE '\\')",
+            );
+        }
+        let pattern = contains_pattern(&search);
         let where_sql = filters.join(" AND ");
+        let direction = if q.descending { " DESC" } else { "" };
+        let order: Vec<String> = q
+            .sort
+            .keys()
+            .iter()
+            .chain(std::iter::once(&"i.id"))
+            .map(|k| format!("{k}{direction}"))
+            .collect();
         let list_sql = format!(
-            "SELECT {INVOICE_COLUMNS} WHERE {where_sql} ORDER BY i.due_date, i.id LIMIT $3 OFFSET $4"
+            "SELECT {INVOICE_COLUMNS} WHERE {where_sql} ORDER BY {} LIMIT $3 OFFSET $4",
+            order.join(", ")
         );
+        // The count reads the debtors only when the search needs their names.
+        let from = if search.is_empty() {
+            "invoices i"
+        } else {
+            "invoices i JOIN debtors d ON d.id = i.debtor_id"
+        };
         let count_sql =
-            format!("SELECT count(*) FROM invoices i WHERE {where_sql} AND $3 = $3 AND $4 = $4");
+            format!("SELECT count(*) FROM {from} WHERE {where_sql} AND $3 = $3 AND $4 = $4");
         let debtor = q.debtor_id.unwrap_or(0);
         let limit = q.limit.clamp(1, 1000);
         let offset = q.offset.max(0);
@@ -888,6 +993,7 @@ impl Store {
                 .bind(debtor)
                 .bind(limit)
                 .bind(offset)
+                .bind(&pattern)
                 .fetch_one(pool)
                 .await?;
             let rows: Vec<InvoiceRow> = sqlx::query_as(AssertSqlSafe(list_sql))
@@ -895,6 +1001,7 @@ impl Store {
                 .bind(debtor)
                 .bind(limit)
                 .bind(offset)
+                .bind(&pattern)
                 .fetch_all(pool)
                 .await?;
             (total, rows)

@@ -75,8 +75,9 @@ pub use events::{sha256_hex, EventRecord, NewEvent};
 pub use latefees::{ChargeRecord, InvoiceHistory, NewCharge, UserRateRow};
 pub use ledger::{
     AccountEntry, AdjustmentKind, AdjustmentRecord, AllocationRecord, DebtorLabel, DisputeRecord,
-    EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceStatus, NewAdjustment,
-    NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress, RecordedPayment,
+    EntryKind, InvoiceDetail, InvoiceQuery, InvoiceRecord, InvoiceSort, InvoiceStatus,
+    NewAdjustment, NewInvoice, NewPayment, OpenBalance, PaymentRecord, PeriodFigures, Progress,
+    RecordedPayment,
 };
 pub use limitation::LimitationRow;
 pub use locks::{Job, JobHolder, JobLock};

@@ -1,0 +1,310 @@
+//! The Invoices screen's list through the API, on a real SQLite file and a real PostgreSQL
+//! server: search by number, debtor name (accents and case ignored) or reference, with
+//! `%` and `_` taken literally; every sort column in both directions, amounts within
+//! their currency; pages that never overlap; and the New invoice form's errors, each on
+//! its field.
+
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use overdue_api::clock::FixedClock;
+use overdue_api::dto::{ContactDto, DebtorInput, DebtorKindDto, SortDirectionDto};
+use overdue_api::ledger::{InvoiceInput, InvoiceListQuery, InvoiceSortDto, InvoiceStatusDto};
+use overdue_api::{Api, ErrorCode};
+
+async fn open(target: &str) -> Api {
+    if std::env::var("OVERDUE_TEST_KEYRING").is_err() {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+    }
+    Api::open(
+        target,
+        Arc::new(FixedClock(
+            Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
+        )),
+    )
+    .await
+    .unwrap()
+}
+
+async fn debtor(api: &Api, r: &str, name: &str, currency: &str) -> i64 {
+    api.debtor_create(DebtorInput {
+        kind: DebtorKindDto::Company,
+        name: name.into(),
+        external_ref: r.into(),
+        contacts: vec![ContactDto {
+            name: "AP".into(),
+            role: String::new(),
+            email: format!("ap@{}.test", r.to_lowercase()),
+            phone: String::new(),
+        }],
+        address_lines: "Street 1".into(),
+        postal_code: "00-001".into(),
+        city: "Town".into(),
+        country: "PL".into(),
+        language: "en".into(),
+        currency: currency.into(),
+        payment_terms_days: 30,
+        credit_limit: String::new(),
+        tags: vec![],
+        notes: String::new(),
+        account_manager: String::new(),
+    })
+    .await
+    .unwrap()
+    .id
+}
+
+fn input(debtor_id: i64, number: &str, issued: &str, amount: &str) -> InvoiceInput {
+    InvoiceInput {
+        debtor_id,
+        number: number.into(),
+        issue_date: issued.into(),
+        due_date: String::new(),
+        amount: amount.into(),
+        tax: String::new(),
+        currency: String::new(),
+        description: String::new(),
+        override_reason: String::new(),
+    }
+}
+
+async fn numbers(api: &Api, search: &str, sort: InvoiceSortDto, desc: bool) -> Vec<String> {
+    let page = api
+        .invoices_list(InvoiceListQuery {
+            search: search.into(),
+            sort,
+            direction: if desc {
+                SortDirectionDto::Desc
+            } else {
+                SortDirectionDto::Asc
+            },
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total as usize, page.rows.len(), "{search:?}: one page");
+    page.rows.into_iter().map(|r| r.number).collect()
+}
+
+async fn story(api: &Api) {
+    let lodz = debtor(api, "PL-LDZ", "Łódź Trading Sp. z o.o.", "PLN").await;
+    let mueller = debtor(api, "DE-MUE", "Müller GmbH", "EUR").await;
+    let istanbul = debtor(api, "TR-IST", "Şahin Tekstil A.Ş.", "TRY").await;
+    for (d, number, issued, amount) in [
+        (lodz, "FV/2026/001", "2026-01-10", "5000.00"),
+        (lodz, "FV/2026/002", "2026-05-20", "120.50"),
+        (mueller, "INV-100", "2026-02-01", "45775.00"),
+        (mueller, "INV-101", "2026-03-01", "45374.00"),
+        (mueller, "inv_7%", "2026-04-01", "10.00"),
+        (istanbul, "TR-9", "2026-03-15", "45485.00"),
+    ] {
+        api.invoice_create(input(d, number, issued, amount))
+            .await
+            .unwrap();
+    }
+    let id = api
+        .invoice_by_number("FV/2026/001")
+        .await
+        .unwrap()
+        .invoice
+        .id;
+    api.invoice_dispute(id, "2026-04-01", "goods damaged")
+        .await
+        .unwrap();
+    let paid = api.invoice_by_number("INV-101").await.unwrap().invoice.id;
+    api.adjustment_add(overdue_api::ledger::AdjustmentInput {
+        invoice_id: paid,
+        kind: overdue_api::ledger::AdjustmentKindDto::CreditNote,
+        amount: "45374.00".into(),
+        date: "2026-03-05".into(),
+        reference: "CN-1".into(),
+        reason: "returned".into(),
+    })
+    .await
+    .unwrap();
+
+    // Search: folded names, references, numbers; wildcards are plain characters.
+    let due = InvoiceSortDto::Due;
+    assert_eq!(
+        numbers(api, "lodz", due, false).await,
+        ["FV/2026/001", "FV/2026/002"]
+    );
+    assert_eq!(
+        numbers(api, "MULLER", InvoiceSortDto::Number, false).await,
+        ["INV-100", "INV-101", "inv_7%"]
+    );
+    assert_eq!(numbers(api, "sahin", due, false).await, ["TR-9"]);
+    assert_eq!(numbers(api, "tr-ist", due, false).await, ["TR-9"]);
+    assert_eq!(
+        numbers(api, "inv-1", InvoiceSortDto::Number, false).await,
+        ["INV-100", "INV-101"]
+    );
+    assert_eq!(numbers(api, "_7%", due, false).await, ["inv_7%"]);
+    assert_eq!(numbers(api, "v_", due, false).await, ["inv_7%"]);
+    assert!(numbers(api, "%", due, false).await.len() == 1);
+    assert!(numbers(api, "nobody", due, false).await.is_empty());
+    assert_eq!(numbers(api, "  ", due, false).await.len(), 6, "blank: all");
+
+    // Sort: each column, both directions; amounts never compared across currencies.
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Number, true).await,
+        [
+            "inv_7%",
+            "TR-9",
+            "INV-101",
+            "INV-100",
+            "FV/2026/002",
+            "FV/2026/001"
+        ]
+    );
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Amount, true).await,
+        [
+            "TR-9",
+            "FV/2026/001",
+            "FV/2026/002",
+            "INV-100",
+            "INV-101",
+            "inv_7%"
+        ],
+        "by currency (TRY, PLN, EUR), then amount: TRY 45,485 is not between EUR 45,775 and 45,374"
+    );
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Debtor, false).await,
+        [
+            "FV/2026/001",
+            "FV/2026/002",
+            "INV-100",
+            "INV-101",
+            "inv_7%",
+            "TR-9"
+        ],
+        "lodz, muller, sahin (folded names)"
+    );
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Issued, true).await,
+        [
+            "FV/2026/002",
+            "inv_7%",
+            "TR-9",
+            "INV-101",
+            "INV-100",
+            "FV/2026/001"
+        ]
+    );
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Open, false).await,
+        [
+            "INV-101",
+            "inv_7%",
+            "INV-100",
+            "FV/2026/002",
+            "FV/2026/001",
+            "TR-9"
+        ]
+    );
+    assert_eq!(
+        numbers(api, "", InvoiceSortDto::Status, false).await,
+        [
+            "INV-100",
+            "TR-9",
+            "inv_7%",
+            "FV/2026/001",
+            "FV/2026/002",
+            "INV-101"
+        ],
+        "overdue (by due date), disputed, open, settled"
+    );
+
+    // Pages of 4 then 2 by amount: every invoice once.
+    let mut seen = Vec::new();
+    for offset in [0, 4] {
+        let page = api
+            .invoices_list(InvoiceListQuery {
+                sort: InvoiceSortDto::Amount,
+                offset,
+                limit: 4,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.total, 6);
+        seen.extend(page.rows.into_iter().map(|r| r.number));
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "pages overlap: {seen:?}");
+
+    // Search and filters together.
+    let page = api
+        .invoices_list(InvoiceListQuery {
+            search: "müller".into(),
+            status: Some(InvoiceStatusDto::Settled),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(page.rows[0].number, "INV-101");
+
+    // The New invoice form: each problem is named on its field, nothing is written.
+    for (bad, field) in [
+        (input(lodz, "", "2026-05-01", "10.00"), "number"),
+        (input(lodz, "FV/9", "2026-02-31", "10.00"), "issue_date"),
+        (input(lodz, "FV/9", "1.5.2026", "10.00"), "issue_date"),
+        (input(lodz, "FV/9", "2026-05-01", "ten"), "amount"),
+        (input(lodz, "FV/9", "2026-05-01", "-5"), "amount"),
+        (
+            InvoiceInput {
+                due_date: "2026-04-01".into(),
+                ..input(lodz, "FV/9", "2026-05-01", "10.00")
+            },
+            "due_date",
+        ),
+        (
+            InvoiceInput {
+                currency: "EUR".into(),
+                ..input(lodz, "FV/9", "2026-05-01", "10.00")
+            },
+            "currency",
+        ),
+    ] {
+        let err = api.invoice_create(bad).await.unwrap_err();
+        assert!(
+            matches!(err.code, ErrorCode::Validation | ErrorCode::InvalidInput),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.fields
+                .iter()
+                .map(|f| f.field.as_str())
+                .collect::<Vec<_>>(),
+            [field],
+            "{err:?}"
+        );
+    }
+    assert_eq!(numbers(api, "FV/9", due, false).await.len(), 0);
+}
+
+#[tokio::test]
+async fn invoice_list_search_and_sort_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(dir.path().join("list.db").to_str().unwrap()).await;
+    story(&api).await;
+}
+
+#[tokio::test]
+async fn invoice_list_search_and_sort_postgres() {
+    let Some(db) = pg::TestDb::create("invoice_list").await else {
+        return;
+    };
+    let api = open(&db.url).await;
+    story(&api).await;
+    api.close().await;
+    db.drop().await;
+}
