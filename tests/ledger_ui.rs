@@ -4,7 +4,7 @@
 //!
 //! Sessions run one after another (one display, one tauri-driver at a time).
 
-use overdue_e2e::{cli_json, App, Home};
+use overdue_e2e::{cli, cli_json, s, App, Home};
 
 const TODAY: &str = "2026-11-22";
 
@@ -317,5 +317,166 @@ async fn interest_is_shown_with_its_working_and_claimed() {
         t.len() == 1 && t[0].contains("Basiszinssatz")
     })
     .await;
+    app.quit_without_page_errors().await;
+}
+
+/// The Invoices screen as a bookkeeper uses it: invoices found by a debtor's name typed
+/// without accents, sorted by amount within each currency, a new invoice added for a
+/// debtor found by name (a date that does not exist refused under its field first), and
+/// three invoices disputed together; the CLI reads the result from the same file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoices_are_searched_sorted_added_and_disputed_together() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let debtors = write(
+        "d.csv",
+        "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
+         PL-LDZ,Łódź Trading Sp. z o.o.,PLN,14,ul. Piotrkowska 1,90-001,Łódź,PL\n\
+         DE-MUE,Müller GmbH,EUR,30,Hauptstraße 1,10115,Berlin,DE\n\
+         TR-IST,Şahin Tekstil A.Ş.,TRY,30,Istiklal Cd. 5,34430,Istanbul,TR\n",
+    );
+    let invoices = write(
+        "i.csv",
+        "number,debtor_external_id,issue_date,due_date,amount\n\
+         FV/2026/001,PL-LDZ,2026-09-10,2026-09-24,5000.00\n\
+         FV/2026/002,PL-LDZ,2026-11-10,2026-11-24,120.50\n\
+         INV-100,DE-MUE,2026-08-01,2026-08-31,45775.00\n\
+         INV-101,DE-MUE,2026-09-01,2026-10-01,45374.00\n\
+         TR-9,TR-IST,2026-09-15,2026-10-15,45485.00\n",
+    );
+    for (kind, file) in [("debtors", &debtors), ("invoices", &invoices)] {
+        let (code, _, err) = cli(
+            None,
+            &["--db", s(&home.database()), "import", kind, s(file)],
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-invoices").await;
+    app.wait_texts("invoice-count", "five invoices", |t| t == ["5 invoices"])
+        .await;
+
+    // Search: the debtor's name typed without its accents.
+    app.type_into("invoice-search", "lodz").await;
+    app.wait_texts("invoice-open", "Łódź's invoices", |t| {
+        t == ["FV/2026/001", "FV/2026/002"]
+    })
+    .await;
+    app.type_into("invoice-search", "nobody here").await;
+    app.wait_texts("invoice-list-empty", "nothing found", |t| {
+        t.len() == 1 && t[0].contains("nobody here")
+    })
+    .await;
+    app.type_into("invoice-search", " ").await;
+    app.wait_texts("invoice-count", "every invoice again", |t| {
+        t == ["5 invoices"]
+    })
+    .await;
+
+    // Sort by amount, largest first: within each currency, never TRY among the euros.
+    app.click("invoice-sort-amount").await;
+    app.click("invoice-sort-amount").await;
+    app.wait_texts("invoice-open", "by currency, then amount", |t| {
+        t == ["TR-9", "FV/2026/001", "FV/2026/002", "INV-100", "INV-101"]
+    })
+    .await;
+    let sorted = app
+        .eval(
+            "return document.querySelector('[data-testid=invoice-sort-amount]').closest('th').getAttribute('aria-sort');",
+        )
+        .await;
+    assert_eq!(sorted, "descending");
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "invoice-list",
+        "invoices-sorted",
+    )
+    .await;
+
+    // New invoice for a debtor found by name; a date that does not exist is refused first.
+    app.click("invoice-create").await;
+    app.click("inv-save").await;
+    app.wait_texts("error-inv-debtor-search", "choose a debtor", |t| {
+        t.len() == 1 && t[0].contains("Choose the debtor")
+    })
+    .await;
+    app.type_into("inv-debtor-search", "muller").await;
+    app.click("inv-debtor-option").await;
+    app.wait_texts("inv-debtor", "the debtor chosen", |t| {
+        t.len() == 1 && t[0].contains("Müller GmbH")
+    })
+    .await;
+    app.type_into("inv-number", "INV-102").await;
+    app.type_into("inv-issue", "2026-02-31").await;
+    app.type_into("inv-amount", "250.00").await;
+    app.type_into("inv-description", "Spare parts").await;
+    app.click("inv-save").await;
+    app.wait_texts("error-inv-issue", "the impossible date refused", |t| {
+        t.len() == 1 && t[0].contains("2026-02-31") && t[0].contains("28 days")
+    })
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "invoice-form",
+        "invoice-new-refused",
+    )
+    .await;
+    app.type_into("inv-issue", "2026-11-02").await;
+    app.click("inv-save").await;
+    app.wait_texts("invoice-notice", "added", |t| {
+        t == ["Invoice INV-102 added."]
+    })
+    .await;
+    app.wait_texts("invoice-number", "the new invoice opened", |t| {
+        t == ["Invoice INV-102"]
+    })
+    .await;
+    let shown = cli_json(&home, &["invoices", "show", "INV-102"]);
+    assert_eq!(shown["invoice"]["amount"], "250.00");
+    assert_eq!(shown["invoice"]["currency"], "EUR");
+    assert_eq!(
+        shown["invoice"]["due_date"], "2026-12-02",
+        "due after the debtor's 30 days"
+    );
+
+    // Three invoices disputed together with one reason.
+    app.type_into("invoice-search", "inv-10").await;
+    app.wait_texts("invoice-count", "Müller's three invoices", |t| {
+        t == ["3 invoices"]
+    })
+    .await;
+    app.click("invoice-pick-all").await;
+    app.wait_texts("invoice-bulk", "three selected", |t| {
+        t.len() == 1 && t[0].contains("3 selected")
+    })
+    .await;
+    app.click("invoice-bulk-dispute").await;
+    app.type_into("invoice-bulk-reason", "Delivery incomplete")
+        .await;
+    app.click("invoice-bulk-dispute-save").await;
+    app.wait_texts("invoice-notice", "disputed", |t| {
+        t == ["3 invoices marked disputed."]
+    })
+    .await;
+    let disputed = cli_json(&home, &["invoices", "list", "--disputed"]);
+    let numbers: Vec<&str> = disputed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["INV-100", "INV-101", "INV-102"]);
+    assert!(disputed["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["dispute_reason"] == "Delivery incomplete"));
     app.quit_without_page_errors().await;
 }
