@@ -4,7 +4,7 @@
 //!
 //! Sessions run one after another (one display, one tauri-driver at a time).
 
-use overdue_e2e::{cli, cli_json, s, App, Home};
+use overdue_e2e::{cli, cli_json, s, App, Home, ARROW_DOWN, CONTROL, ENTER, ESCAPE};
 
 const TODAY: &str = "2026-11-22";
 
@@ -323,7 +323,8 @@ async fn interest_is_shown_with_its_working_and_claimed() {
 /// The Invoices screen as a bookkeeper uses it: invoices found by a debtor's name typed
 /// without accents, sorted by amount within each currency, a new invoice added for a
 /// debtor found by name (a date that does not exist refused under its field first), and
-/// three invoices disputed together; the CLI reads the result from the same file.
+/// three invoices disputed together; the CLI reads the result from the same file. Then
+/// the keyboard alone: Ctrl+K finds the debtor and the invoice, Enter opens, Esc closes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invoices_are_searched_sorted_added_and_disputed_together() {
     let home = Home::new();
@@ -465,6 +466,12 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
         t == ["3 invoices marked disputed."]
     })
     .await;
+    app.wait_texts(
+        "invoice-dispute",
+        "the open invoice shows its dispute",
+        |t| t.len() == 1 && t[0].contains("Delivery incomplete"),
+    )
+    .await;
     let disputed = cli_json(&home, &["invoices", "list", "--disputed"]);
     let numbers: Vec<&str> = disputed["rows"]
         .as_array()
@@ -478,5 +485,46 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
         .unwrap()
         .iter()
         .all(|r| r["dispute_reason"] == "Delivery incomplete"));
+
+    // The keyboard: Ctrl+K from inside a field finds a debtor; Enter opens it; Esc closes
+    // its page; Ctrl+K again, the down arrow and Enter open an invoice; Esc closes it.
+    app.click("invoice-search").await;
+    app.press(&[CONTROL, 'k']).await;
+    app.type_into("quickfind-input", "sahin").await;
+    app.wait_texts("quickfind-debtor", "the debtor found", |t| {
+        t.len() == 1 && t[0].contains("Şahin Tekstil A.Ş.")
+    })
+    .await;
+    app.wait_texts("quickfind-invoice", "its invoice found", |t| {
+        t.len() == 1 && t[0].contains("TR-9")
+    })
+    .await;
+    app.screenshots_at(&[(1024, 700), (1920, 1080)], "quickfind", "quickfind")
+        .await;
+    app.press(&[ENTER]).await;
+    app.wait_gone("quickfind").await;
+    app.wait_texts("detail-name", "the debtor's page", |t| {
+        t == ["Şahin Tekstil A.Ş."]
+    })
+    .await;
+    app.press(&[ESCAPE]).await;
+    app.wait_gone("detail-name").await;
+    app.press(&[CONTROL, 'k']).await;
+    app.type_into("quickfind-input", "TR-9").await;
+    app.wait_texts("quickfind-invoice", "the invoice found", |t| {
+        t.len() == 1 && t[0].contains("TR-9")
+    })
+    .await;
+    let debtors_found = app.texts("quickfind-debtor").await.len();
+    for _ in 0..debtors_found {
+        app.press(&[ARROW_DOWN]).await;
+    }
+    app.press(&[ENTER]).await;
+    app.wait_texts("invoice-number", "the invoice opened", |t| {
+        t == ["Invoice TR-9"]
+    })
+    .await;
+    app.press(&[ESCAPE]).await;
+    app.wait_gone("invoice-number").await;
     app.quit_without_page_errors().await;
 }

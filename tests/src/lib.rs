@@ -319,6 +319,24 @@ impl App {
             .unwrap_or_else(|e| panic!("script in the window: {e}\n{script}"))
     }
 
+    /// Presses keys on the keyboard wherever the focus is, as a person does: each of
+    /// `keys` goes down in order and comes up in reverse, so `&[CONTROL, 'k']` is Ctrl+K
+    /// (WebDriver's key actions; `CONTROL`, `ESCAPE`, `ENTER`, `ARROW_DOWN` below).
+    pub async fn press(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut seq = KeyActions::new("keyboard".into());
+        for &k in keys {
+            seq = seq.then(KeyAction::Down { value: k });
+        }
+        for &k in keys.iter().rev() {
+            seq = seq.then(KeyAction::Up { value: k });
+        }
+        self.client
+            .perform_actions(seq)
+            .await
+            .unwrap_or_else(|e| panic!("press {keys:?}: {e}"));
+    }
+
     /// Texts (`textContent`, trimmed) of all elements with a `data-testid`, in page order.
     /// (WebKitWebDriver's "element text" is empty for text inside clipped cells.)
     pub async fn texts(&self, id: &str) -> Vec<String> {
@@ -478,7 +496,15 @@ impl Drop for DriverProcess {
     }
 }
 
-/// Runs the CLI with arguments; returns (exit code, stdout, stderr).
+/// WebDriver's code for the Control key, for [`App::press`].
+pub const CONTROL: char = '\u{e009}';
+/// WebDriver's code for the Escape key.
+pub const ESCAPE: char = '\u{e00c}';
+/// WebDriver's code for the Enter key.
+pub const ENTER: char = '\u{e007}';
+/// WebDriver's code for the down arrow.
+pub const ARROW_DOWN: char = '\u{e015}';
+
 /// Runs the CLI on a home's database with `--json`, asserts it succeeded and parses the
 /// answer.
 pub fn cli_json(home: &Home, args: &[&str]) -> serde_json::Value {
@@ -491,6 +517,8 @@ pub fn cli_json(home: &Home, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("overdue {}: {e}: {out}", args.join(" ")))
 }
 
+/// Runs the CLI with arguments (on a home's database when given); returns (exit code,
+/// stdout, stderr).
 pub fn cli(home: Option<&Home>, args: &[&str]) -> (i32, String, String) {
     cli_in(home, "2026-11-22", args)
 }
