@@ -499,3 +499,106 @@ async fn script_payloads_typed_into_the_window_never_run_and_show_as_text() {
     );
     app.quit_without_page_errors().await;
 }
+
+/// A private D-Bus session for one test (the single-instance lock lives on the session
+/// bus); stopped when dropped.
+struct SessionBus {
+    child: std::process::Child,
+    address: String,
+}
+
+impl SessionBus {
+    fn start() -> SessionBus {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (Debian package dbus) must be installed");
+        let mut address = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        SessionBus {
+            child,
+            address: address.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The window opens where and as large as it was left, also after the app was killed
+/// (it is written half a second after the last move or resize); a second launch of the app
+/// while it runs hands over to the open window and ends, and the book is opened once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_keeps_its_size_and_a_second_launch_focuses_the_first() {
+    let home = Home::new();
+    let bus = SessionBus::start();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
+    let app = App::launch_env(&home, TODAY, &env).await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+    assert_eq!(
+        app.window_size().await,
+        (1280, 800),
+        "the first start's size"
+    );
+    assert!(app.resize((1100, 740)).await, "the window takes a new size");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let state = home.config().join("app.overdue.desktop/.window-state.json");
+    let saved =
+        std::fs::read_to_string(&state).unwrap_or_else(|e| panic!("{}: {e}", state.display()));
+    assert!(saved.contains("1100"), "{saved}");
+
+    // A second launch, as a double-click on the icon would: it ends at once, successfully,
+    // and the first window is still there and answers.
+    let second = std::process::Command::new(overdue_e2e::app_binary())
+        .env("XDG_DATA_HOME", home.data())
+        .env("XDG_CONFIG_HOME", home.config())
+        .env("OVERDUE_TODAY", TODAY)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the app binary");
+    let ended = wait_exit(second, std::time::Duration::from_secs(20));
+    assert_eq!(ended, Some(0), "the second launch ends and hands over");
+    app.click("nav-invoices").await;
+    app.wait_texts("invoice-count", "the first window still works", |t| {
+        t == ["0 invoices"]
+    })
+    .await;
+    app.quit().await;
+
+    // Killed, not closed: the size is remembered all the same.
+    let app = App::launch_env(&home, TODAY, &env).await;
+    app.wait_testid("nav-debtors").await;
+    assert_eq!(
+        app.window_size().await,
+        (1100, 740),
+        "the size it was left at"
+    );
+    app.quit_without_page_errors().await;
+}
+
+/// Waits for a child process to end; its exit code, or None (and it is killed) after
+/// `limit`.
+fn wait_exit(mut child: std::process::Child, limit: std::time::Duration) -> Option<i32> {
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}

@@ -1213,6 +1213,31 @@ async fn debtor_iban_add(s: State<'_, Shell>, debtor_id: i64, iban: String) -> R
     s.api.debtor_iban_add(debtor_id, &iban).await
 }
 
+/// What of the window is remembered: size, position and whether it was maximized.
+fn window_state_flags() -> tauri_plugin_window_state::StateFlags {
+    use tauri_plugin_window_state::StateFlags;
+    StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED
+}
+
+/// Writes the window's size and position half a second after it last moved or changed
+/// size (the plugin itself writes only when the app exits normally, so a crash or a killed
+/// process would forget it).
+fn save_window_state_soon(app: &tauri::AppHandle) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::AppHandleExt;
+    static LATEST: AtomicU64 = AtomicU64::new(0);
+    let mine = LATEST.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if LATEST.load(Ordering::SeqCst) == mine {
+            if let Err(e) = app.save_window_state(window_state_flags()) {
+                tracing::warn!(error = %e, "the window's size and position were not saved");
+            }
+        }
+    });
+}
+
 /// Starts the app: opens the remembered database (or the default file), then the window.
 pub fn run() {
     // The log file a user can find (Help > Open log folder); without it the app still runs.
@@ -1235,8 +1260,32 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // Single instance first: a second launch hands over to the open window (brought to
+    // the front) and ends before anything else starts. Without a D-Bus session on Linux it
+    // launches normally.
     tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("a second launch: the open window is brought to the front");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(window_state_flags())
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
+            ) {
+                save_window_state_soon(window.app_handle());
+            }
+        })
         .manage(Shell {
             api,
             config_file,

@@ -117,6 +117,11 @@ fn ports() -> (u16, u16) {
 impl App {
     /// Starts the app for `home` (today pinned to `today`) and opens a WebDriver session.
     pub async fn launch(home: &Home, today: &str) -> App {
+        Self::launch_env(home, today, &[]).await
+    }
+
+    /// [`App::launch`] with more environment for the app (e.g. a D-Bus session address).
+    pub async fn launch_env(home: &Home, today: &str, env: &[(&str, &str)]) -> App {
         let turn = ONE_WINDOW.lock().await;
         let binary = app_binary();
         assert!(
@@ -148,6 +153,7 @@ impl App {
             // A scheduled job is written as files only: never into the user's own
             // systemd session.
             .env("OVERDUE_NO_SYSTEMCTL", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             // To a file, not the test's pipes: a stray WebKit process must not hold them open.
             .stderr(
