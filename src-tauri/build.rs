@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "invoice_get",
     "invoice_dispute",
     "invoice_resolve_dispute",
+    "invoice_adjust",
+    "invoices_print",
     "payment_record",
     "report_aging",
     "report_metrics",

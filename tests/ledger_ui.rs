@@ -461,7 +461,7 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
     app.click("invoice-bulk-dispute").await;
     app.type_into("invoice-bulk-reason", "Delivery incomplete")
         .await;
-    app.click("invoice-bulk-dispute-save").await;
+    app.click("invoice-bulk-save").await;
     app.wait_texts("invoice-notice", "disputed", |t| {
         t == ["3 invoices marked disputed."]
     })
@@ -485,6 +485,82 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
         .unwrap()
         .iter()
         .all(|r| r["dispute_reason"] == "Delivery incomplete"));
+
+    // Print: refused, before any file dialog, while the letterhead has no account to pay
+    // into; then one PDF of both invoices, kept on each debtor's account.
+    app.type_into("invoice-search", "fv/2026").await;
+    app.wait_texts("invoice-count", "Łódź's two invoices", |t| {
+        t == ["2 invoices"]
+    })
+    .await;
+    app.click("invoice-pick-all").await;
+    app.click("invoice-bulk-print").await;
+    app.wait_texts("invoices-error", "print refused", |t| {
+        t.len() == 1 && t[0].contains("Settings > Letterhead") && t[0].contains("FV/2026/001")
+    })
+    .await;
+    let head = write(
+        "letterhead.json",
+        r#"{"name":"Nordlicht Handels GmbH","address_lines":"Hafenstraße 12","postal_code":"20457",
+            "city":"Hamburg","country":"DE","email":"ar@nordlicht.example",
+            "bank_name":"Hamburger Sparkasse","iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX"}"#,
+    );
+    let (code, _, err) = cli(
+        None,
+        &[
+            "--db",
+            s(&home.database()),
+            "pdf",
+            "letterhead",
+            "--set",
+            s(&head),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    app.click("invoice-bulk-print").await;
+    let saved = home.saved().join("invoices-2026-11-22.pdf");
+    app.wait_texts("invoice-notice", "printed", |t| {
+        t.len() == 1
+            && t[0].starts_with("2 invoices saved to")
+            && t[0].contains("invoices-2026-11-22.pdf")
+    })
+    .await;
+    let bytes = std::fs::read(&saved).unwrap_or_else(|e| panic!("{}: {e}", saved.display()));
+    assert!(bytes.starts_with(b"%PDF"));
+    app.press(&[CONTROL, 'k']).await;
+    app.type_into("quickfind-input", "lodz").await;
+    app.wait_texts("quickfind-debtor", "Łódź found", |t| t.len() == 1)
+        .await;
+    app.press(&[ENTER]).await;
+    app.click("tab-documents").await;
+    app.wait_texts(
+        "document-row",
+        "each invoice kept on the debtor's account",
+        |t| {
+            t.len() == 2
+                && t.iter().any(|r| r.contains("Invoice FV/2026/001"))
+                && t.iter().any(|r| r.contains("Invoice FV/2026/002"))
+        },
+    )
+    .await;
+    app.click("nav-invoices").await;
+
+    // Write-off of what is open, with the reason.
+    app.type_into("invoice-search", "FV/2026/002").await;
+    app.wait_texts("invoice-count", "one invoice", |t| t == ["1 invoice"])
+        .await;
+    app.click("invoice-pick-all").await;
+    app.click("invoice-bulk-writeoff").await;
+    app.type_into("invoice-bulk-reason", "Customer insolvent")
+        .await;
+    app.click("invoice-bulk-save").await;
+    app.wait_texts("invoice-notice", "written off", |t| {
+        t == ["1 invoice written off."]
+    })
+    .await;
+    let shown = cli_json(&home, &["invoices", "show", "FV/2026/002"]);
+    assert_eq!(shown["invoice"]["open"], "0.00");
+    assert_eq!(shown["adjustments"][0]["reason"], "Customer insolvent");
 
     // The keyboard: Ctrl+K from inside a field finds a debtor; Enter opens it; Esc closes
     // its page; Ctrl+K again, the down arrow and Enter open an invoice; Esc closes it.

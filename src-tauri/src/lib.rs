@@ -48,7 +48,7 @@ use overdue_api::latefees::{
     ChargeDto, DebtorInterestDto, DebtorLateFeeDto, LateFeePolicyDto, RateImportDto, RateRowDto,
     RateRowInput,
 };
-use overdue_api::ledger::{Invoice, InvoiceInput};
+use overdue_api::ledger::{AdjustmentInput, Invoice, InvoiceInput};
 use overdue_api::ledger::{
     InvoiceDetailDto, InvoiceListQuery, InvoicePage, PaymentInput, PaymentResult,
 };
@@ -143,6 +143,27 @@ async fn invoice_dispute(
     reason: String,
 ) -> Res<InvoiceDetailDto> {
     s.api.invoice_dispute(id, &date, &reason).await
+}
+
+/// A credit note or write-off against an invoice (at most its open balance).
+#[tauri::command]
+async fn invoice_adjust(s: State<'_, Shell>, input: AdjustmentInput) -> Res<InvoiceDetailDto> {
+    s.api.adjustment_add(input).await
+}
+
+/// Save As of several invoices in one PDF; `None` when the user cancelled. Rendered first,
+/// so a refusal (no account to pay into) comes before the file dialog.
+#[tauri::command]
+async fn invoices_print(
+    app: AppHandle,
+    s: State<'_, Shell>,
+    ids: Vec<i64>,
+) -> Res<Option<SavedPdf>> {
+    let file = s.api.invoices_pdf(&ids, false).await?;
+    match letters_save_path(&app, &file.file_name).await {
+        Some(path) => s.api.invoices_pdf_save_to(&ids, &path).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 #[tauri::command]

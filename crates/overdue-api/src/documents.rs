@@ -1063,11 +1063,130 @@ impl Api {
     pub async fn invoice_pdf(&self, number: &str, record: bool) -> Result<PdfFile, ApiError> {
         let store = self.store().await;
         let id = store.invoice_id_by_number(number.trim()).await?;
+        let head = self.letterhead_get().await?;
+        let (inv, doc) = self.invoice_document(&store, &head, id).await?;
+        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
+        let file_name = format!("invoice-{}.pdf", file_stem(&inv.number));
+        self.finish(
+            &store,
+            inv.debtor_id,
+            Some(inv.id),
+            "invoice",
+            format!("Invoice {}", inv.number),
+            file_name,
+            bytes,
+            record,
+            "document",
+        )
+        .await
+    }
+
+    /// Several invoices in one PDF (the Invoices screen's Print), in the order given; with
+    /// `record`, each invoice is kept and logged on its debtor's account as
+    /// [`Api::invoice_pdf`] keeps one. Refused, naming the invoice, when one cannot say
+    /// where to pay.
+    pub async fn invoices_pdf(&self, ids: &[i64], record: bool) -> Result<PdfFile, ApiError> {
+        if ids.is_empty() {
+            return Err(ApiError::invalid("Choose the invoices to print."));
+        }
+        let store = self.store().await;
+        let head = self.letterhead_get().await?;
+        let mut docs = Vec::with_capacity(ids.len());
+        for &id in ids {
+            docs.push(self.invoice_document(&store, &head, id).await?);
+        }
+        let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
+        let mut meta = self.metadata(&models[0]);
+        meta.title = match docs.as_slice() {
+            [(one, _)] => format!("Invoice {}", one.number),
+            many => format!("{} invoices", many.len()),
+        };
+        meta.subject = docs
+            .iter()
+            .map(|(i, _)| i.number.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let bytes =
+            overdue_docs::render_batch(&models, &meta, &mut |_, _| true).map_err(docs_error)?;
+        let mut document_ids = Vec::new();
+        if record {
+            let mut news = Vec::with_capacity(docs.len());
+            for (inv, d) in &docs {
+                news.push(NewDocument {
+                    debtor_id: inv.debtor_id,
+                    invoice_id: Some(inv.id),
+                    kind: "invoice".into(),
+                    title: format!("Invoice {}", inv.number),
+                    file_name: format!("invoice-{}.pdf", file_stem(&inv.number)),
+                    content_type: "application/pdf".into(),
+                    content: overdue_docs::render(d, &self.metadata(d)).map_err(docs_error)?,
+                    author: self.author(),
+                    event_kind: "document".into(),
+                });
+            }
+            document_ids = store
+                .store_documents(&news, self.clock().now())
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        }
+        let file_name = match docs.as_slice() {
+            [(one, _)] => format!("invoice-{}.pdf", file_stem(&one.number)),
+            _ => format!("invoices-{}.pdf", self.clock().today()),
+        };
+        Ok(PdfFile {
+            document_ids,
+            title: meta.title,
+            file_name,
+            sha256: sha256_hex(&bytes),
+            bytes,
+            letters: docs.len(),
+            notes: Vec::new(),
+        })
+    }
+
+    /// [`Api::invoices_pdf`] kept and written to `path` (the window's Print, after a run
+    /// without keeping checked it before the file dialog opened).
+    pub async fn invoices_pdf_save_to(
+        &self,
+        ids: &[i64],
+        path: &std::path::Path,
+    ) -> Result<crate::interest_pdf::SavedPdf, ApiError> {
+        let pdf = self.invoices_pdf(ids, true).await?;
+        crate::letters_ui::write_atomically(path, &pdf.bytes)?;
+        Ok(crate::interest_pdf::SavedPdf {
+            path: path.display().to_string(),
+            sha256: pdf.sha256,
+        })
+    }
+
+    /// The document model of one invoice; refused when something is still owed and the
+    /// letterhead has no account in the invoice's currency (an invoice says where to pay).
+    async fn invoice_document(
+        &self,
+        store: &Store,
+        head: &LetterheadDto,
+        id: i64,
+    ) -> Result<(overdue_store::InvoiceRecord, Document), ApiError> {
         let detail = store.invoice(id).await?;
         let inv = detail.invoice;
         let debtor = store.debtor(inv.debtor_id).await?;
-        let head = self.letterhead_get().await?;
-        let today = self.clock().today();
+        let account = head.for_currency(inv.amount.currency().code());
+        if !inv.open.is_zero()
+            && account.iban.trim().is_empty()
+            && account.account_number.trim().is_empty()
+        {
+            return Err(ApiError::new(
+                ErrorCode::Validation,
+                format!(
+                    "Blocked: invoice {} has no bank account to pay {} into. Enter the IBAN in \
+                     Settings > Letterhead; an invoice must say where to pay.",
+                    inv.number,
+                    inv.amount.currency().code()
+                ),
+            ));
+        }
         let doc = Document {
             kind: DocumentKind::Invoice,
             page_size: head.page_size(),
@@ -1095,34 +1214,19 @@ impl Api {
             itemization_date: None,
             credits_since_itemization: None,
             tax_included: Some(inv.tax),
-            notes: if inv.open != inv.amount {
-                format!(
-                    "Paid or credited so far: {}.",
-                    overdue_docs::Lang::En.money(&inv.amount.checked_sub(&inv.open)?)
-                )
-            } else {
-                String::new()
-            },
+            notes: String::new(),
             reminded_on: Vec::new(),
             interest_daily: None,
             interest_to: None,
             grace_days: None,
         };
-        let _ = today;
-        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
-        let file_name = format!("invoice-{}.pdf", file_stem(&inv.number));
-        self.finish(
-            &store,
-            inv.debtor_id,
-            Some(inv.id),
-            "invoice",
-            format!("Invoice {}", inv.number),
-            file_name,
-            bytes,
-            record,
-            "document",
-        )
-        .await
+        let mut doc = doc;
+        if inv.open != inv.amount {
+            let lang = overdue_docs::language_of(&doc);
+            let paid = lang.money(&inv.amount.checked_sub(&inv.open)?);
+            doc.notes = lang.t("paid_so_far", &[("amount", &paid)]);
+        }
+        Ok((inv, doc))
     }
 
     /// A statement of account saved to `path` and kept (the window's Save PDF, after

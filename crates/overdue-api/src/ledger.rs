@@ -649,6 +649,19 @@ impl Api {
     ) -> Result<InvoiceDetailDto, ApiError> {
         let store = self.store().await;
         let inv = store.invoice(input.invoice_id).await?.invoice;
+        if inv.open.is_zero() {
+            return Err(ApiError::field(
+                "amount",
+                format!(
+                    "Invoice {} is settled: nothing is open to {}.",
+                    inv.number,
+                    match input.kind {
+                        AdjustmentKindDto::CreditNote => "credit",
+                        AdjustmentKindDto::WriteOff => "write off",
+                    }
+                ),
+            ));
+        }
         let amount = parse_positive(&input.amount, inv.amount.currency()).map_err(invalid)?;
         let issued_on = self.date_or_today("the date", &input.date)?;
         store

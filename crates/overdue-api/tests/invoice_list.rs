@@ -289,6 +289,81 @@ async fn story(api: &Api) {
         );
     }
     assert_eq!(numbers(api, "FV/9", due, false).await.len(), 0);
+
+    // Print: several invoices in one PDF, refused while there is no account to pay into.
+    let ids: Vec<i64> = {
+        let mut v = Vec::new();
+        for n in ["INV-100", "FV/2026/002"] {
+            v.push(api.invoice_by_number(n).await.unwrap().invoice.id);
+        }
+        v
+    };
+    let refused = api.invoices_pdf(&ids, true).await.unwrap_err();
+    assert!(
+        refused.message.contains("INV-100") && refused.message.contains("Settings > Letterhead"),
+        "{}",
+        refused.message
+    );
+    assert!(
+        api.stored_documents(mueller).await.unwrap().is_empty(),
+        "nothing kept"
+    );
+    api.letterhead_set(overdue_api::documents::LetterheadDto {
+        name: "Seller AG".into(),
+        address_lines: "Hauptstr. 1".into(),
+        postal_code: "10115".into(),
+        city: "Berlin".into(),
+        country: "DE".into(),
+        email: "billing@seller.test".into(),
+        iban: "DE02 1203 0000 0000 2020 51".into(),
+        bic: "BYLADEM1001".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let pdf = api.invoices_pdf(&ids, true).await.unwrap();
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    assert_eq!(pdf.letters, 2);
+    assert_eq!(pdf.title, "2 invoices");
+    assert_eq!(pdf.file_name, "invoices-2026-06-01.pdf");
+    for (debtor, number) in [(mueller, "INV-100"), (lodz, "FV/2026/002")] {
+        let kept = api.stored_documents(debtor).await.unwrap();
+        assert!(
+            kept.iter().any(|d| d.title == format!("Invoice {number}")),
+            "{number} is kept on its debtor's account: {kept:?}"
+        );
+    }
+    assert!(api.invoices_pdf(&[], false).await.is_err());
+
+    // Write-off: what is open; a settled invoice is refused in words.
+    let open = api.invoice_by_number("inv_7%").await.unwrap().invoice;
+    let after = api
+        .adjustment_add(overdue_api::ledger::AdjustmentInput {
+            invoice_id: open.id,
+            kind: overdue_api::ledger::AdjustmentKindDto::WriteOff,
+            amount: open.open.clone(),
+            date: String::new(),
+            reference: String::new(),
+            reason: "Company dissolved".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(after.invoice.open, "0.00");
+    let settled = api
+        .adjustment_add(overdue_api::ledger::AdjustmentInput {
+            invoice_id: open.id,
+            kind: overdue_api::ledger::AdjustmentKindDto::WriteOff,
+            amount: "0.00".into(),
+            date: String::new(),
+            reference: String::new(),
+            reason: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        settled.message,
+        "Invoice inv_7% is settled: nothing is open to write off."
+    );
 }
 
 #[tokio::test]

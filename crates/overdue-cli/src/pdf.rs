@@ -1,4 +1,4 @@
-//! `overdue pdf invoice|letter|statement|case-file|batch|plan-agreement|settlement-agreement|letterhead`, `overdue attach` and
+//! `overdue pdf invoice (one or several)|letter|statement|case-file|batch|plan-agreement|settlement-agreement|letterhead`, `overdue attach` and
 //! `overdue bench letters`: documents as PDF files. Every document written to a file is
 //! also kept in the database with its SHA-256 and logged on the debtor's contact log.
 
@@ -13,11 +13,11 @@ use crate::{find, print_json};
 /// `overdue pdf ...`
 #[derive(Subcommand)]
 pub enum PdfCommand {
-    /// An invoice.
+    /// An invoice, or several in one PDF.
     Invoice {
-        /// Invoice number.
-        #[arg(long)]
-        number: String,
+        /// Invoice number; repeat it for several invoices in one PDF, in that order.
+        #[arg(long, required = true)]
+        number: Vec<String>,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,
@@ -192,9 +192,16 @@ fn debtor_key(key: &str) -> String {
 /// Runs `overdue pdf ...`.
 pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
     match c {
-        PdfCommand::Invoice { number, out } => {
-            done(&api.invoice_pdf(&number, true).await?, &out, json)
-        }
+        PdfCommand::Invoice { number, out } => match number.as_slice() {
+            [one] => done(&api.invoice_pdf(one, true).await?, &out, json),
+            many => {
+                let mut ids = Vec::with_capacity(many.len());
+                for n in many {
+                    ids.push(api.invoice_by_number(n).await?.invoice.id);
+                }
+                done(&api.invoices_pdf(&ids, true).await?, &out, json)
+            }
+        },
         PdfCommand::Letter(a) => {
             let d = find(api, &debtor_key(&a.debtor)).await?;
             let kind = match a.kind {

@@ -18,14 +18,15 @@ pub(crate) fn lang_of(doc: &Document) -> Lang {
         K::UsDemand | K::ValidationNotice => Lang::Us,
         // Texts of these kinds are not in the catalogs yet: English (US English for a US
         // creditor), as before.
-        K::Invoice | K::LetterOfClaim | K::LetterBeforeClaim => {
+        K::LetterOfClaim | K::LetterBeforeClaim => {
             if doc.letterhead.country.eq_ignore_ascii_case("US") {
                 Lang::Us
             } else {
                 Lang::En
             }
         }
-        K::Reminder
+        K::Invoice
+        | K::Reminder
         | K::SecondReminder
         | K::FinalDemand
         | K::Mahnung
@@ -47,7 +48,7 @@ pub(crate) fn subject(doc: &Document) -> String {
     let lang = lang_of(doc);
     let translated = |key: &str| format!("{} – {}", lang.t(key, &[]), doc.reference);
     match doc.kind {
-        K::Invoice => format!("Invoice {}", doc.reference),
+        K::Invoice => lang.t("invoice_title", &[("number", &doc.reference)]),
         K::Reminder => translated("subject_reminder"),
         K::SecondReminder => translated("subject_second_reminder"),
         K::FinalDemand => translated("subject_final_demand"),
@@ -511,15 +512,15 @@ fn deadline_text(doc: &Document, lang: Lang) -> String {
 fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
     let w = f.g.body_width();
     let cols = [
-        col("Description", w * 0.5, Align::Left),
-        col("Invoice date", w * 0.25, Align::Left),
-        col("Amount", w * 0.25, Align::Right),
+        col(&lang.t("col_description", &[]), w * 0.5, Align::Left),
+        col(&lang.t("col_invoice_date", &[]), w * 0.25, Align::Left),
+        col(&lang.t("col_amount", &[]), w * 0.25, Align::Right),
     ];
     let mut rows = Vec::new();
     let mut bold = Vec::new();
     for i in &doc.items {
         let desc = if i.description.trim().is_empty() {
-            format!("Invoice {}", i.number)
+            lang.t("invoice_title", &[("number", &i.number)])
         } else {
             i.description.clone()
         };
@@ -535,45 +536,72 @@ fn invoice(f: &mut Flow, doc: &Document, lang: Lang) {
         .try_fold(Money::zero(doc.currency), |a, i| a.checked_add(&i.amount))
         .unwrap_or(Money::zero(doc.currency));
     bold.push(rows.len());
-    rows.push(vec!["Total".into(), String::new(), lang.money(&total)]);
+    rows.push(vec![
+        lang.t("invoice_total", &[]),
+        String::new(),
+        lang.money(&total),
+    ]);
     if let Some(tax) = doc.tax_included.filter(|t| !t.is_zero()) {
-        rows.push(vec!["of which tax".into(), String::new(), lang.money(&tax)]);
+        rows.push(vec![
+            lang.t("of_which_tax", &[]),
+            String::new(),
+            lang.money(&tax),
+        ]);
     }
     let open = doc.principal();
     if open != total {
         bold.push(rows.len());
-        rows.push(vec!["Amount due".into(), String::new(), lang.money(&open)]);
+        rows.push(vec![
+            lang.t("amount_due", &[]),
+            String::new(),
+            lang.money(&open),
+        ]);
     }
     f.table(&cols, &rows, &bold);
+    if open.is_zero() {
+        // A copy of a settled invoice asks for nothing: no amount to pay, no payment box.
+        f.para(&lang.t("invoice_paid_in_full", &[]));
+        if !doc.notes.trim().is_empty() {
+            let n = doc.notes.clone();
+            f.para(&n);
+        }
+        f.para_styled(&lang.t("invoice_thanks", &[]), 9.5, Face::Regular);
+        return;
+    }
     if let Some(i) = doc.items.first() {
         // The same reference the payment box and the GiroCode carry.
         let quote = if doc.payment_reference.is_empty() {
-            format!("the invoice number {}", doc.reference)
+            lang.t("quote_invoice_number", &[("number", &doc.reference)])
         } else {
-            format!(
-                "the payment reference {} (invoice {})",
-                overdue_domain::bank::rf::grouped(&doc.payment_reference),
-                doc.reference
+            lang.t(
+                "quote_payment_reference",
+                &[
+                    (
+                        "reference",
+                        &overdue_domain::bank::rf::grouped(&doc.payment_reference),
+                    ),
+                    ("number", &doc.reference),
+                ],
             )
         };
-        f.para(&format!(
-            "Please pay {} by {}, quoting {quote}.",
-            lang.money(&open),
-            lang.date(i.due_date),
+        f.para(&lang.t(
+            "invoice_pay_by",
+            &[
+                ("amount", &lang.money(&open)),
+                ("date", &lang.date(i.due_date)),
+                ("quote", &quote),
+            ],
         ));
     }
     if doc.recipient.consumer && doc.letterhead.country.eq_ignore_ascii_case("DE") {
-        f.para(
-            "Hinweis: Sie kommen spätestens 30 Tage nach Fälligkeit und Zugang dieser Rechnung \
-             in Verzug (§ 286 Abs. 3 BGB).",
-        );
+        f.para(&lang.t("consumer_default_notice", &[]));
     }
     if !doc.notes.trim().is_empty() {
         let n = doc.notes.clone();
         f.para(&n);
     }
     payment_box(f, doc, lang, &open);
-    f.para_styled("Thank you for your business.", 9.5, Face::Regular);
+    f.para_styled(&lang.t("invoice_thanks", &[]), 9.5, Face::Regular);
 }
 
 fn reminder(f: &mut Flow, doc: &Document, lang: Lang) {

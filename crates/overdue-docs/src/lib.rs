@@ -82,6 +82,12 @@ pub enum DocError {
     Pdf(String),
 }
 
+/// The language a document is written in (the debtor's, where the catalogs have its
+/// texts), for text the caller adds to it (such as its notes).
+pub fn language_of(doc: &Document) -> Lang {
+    letters::lang_of(doc)
+}
+
 /// Checks a document's required elements.
 pub fn check(doc: &Document) -> Result<(), DocError> {
     let missing = doc.missing();

@@ -342,3 +342,82 @@ fn a_batch_is_refused_whole_and_can_be_cancelled() {
         "two one-page letters: {info}"
     );
 }
+
+/// An invoice speaks the debtor's language, the German consumer notice included, and a
+/// copy of a settled invoice asks for nothing.
+#[test]
+fn invoices_speak_the_debtors_language_and_a_settled_copy_asks_for_nothing() {
+    let render_text = |doc: &Document, name: &str| {
+        let bytes = render(doc, &metadata_for(doc, 1_795_000_000)).expect("renders");
+        let path = out_dir().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        text_of(&path)
+    };
+    let consumer = |language: &str| {
+        let mut doc = sample(DocumentKind::Invoice, "EUR");
+        doc.items.truncate(1);
+        doc.recipient.language = language.into();
+        doc.recipient.consumer = true;
+        doc
+    };
+    for (language, musts, never) in [
+        (
+            "de",
+            &[
+                "Rechnung INV-2026-0815",
+                "Beschreibung",
+                "1.234,56 €",
+                "Bitte zahlen Sie 1.234,56 €",
+                "Hinweis: Sie kommen spätestens 30 Tage",
+                "Zahlungsinformationen",
+                "Seite 1 von 1",
+            ][..],
+            &["Please pay", "Invoice INV"][..],
+        ),
+        (
+            "en",
+            &[
+                "Invoice INV-2026-0815",
+                "Please pay €1,234.56",
+                "Please note: you will be in default no later than 30 days",
+                "How to pay",
+            ][..],
+            &["Hinweis", "Rechnung"][..],
+        ),
+        (
+            "fr",
+            &[
+                "Facture INV-2026-0815",
+                "Désignation",
+                "Merci de régler 1 234,56 €",
+                "Modalités de paiement",
+            ][..],
+            &["Please pay", "Hinweis"][..],
+        ),
+    ] {
+        let text = render_text(&consumer(language), &format!("invoice-{language}.pdf"));
+        for must in musts {
+            assert!(
+                text.contains(must),
+                "{language} must show {must:?}:\n{text}"
+            );
+        }
+        for not in never {
+            assert!(
+                !text.contains(not),
+                "{language} must not show {not:?}:\n{text}"
+            );
+        }
+    }
+
+    let mut settled = consumer("de");
+    settled.items[0].open = Money::new(dec!(0), Currency::from_code("EUR").unwrap());
+    let text = render_text(&settled, "invoice-settled.pdf");
+    assert!(text.contains("Vollständig beglichen"), "{text}");
+    for not in ["Bitte zahlen", "Zahlungsinformationen", "Hinweis"] {
+        assert!(
+            !text.contains(not),
+            "a settled copy must not show {not:?}:\n{text}"
+        );
+    }
+}

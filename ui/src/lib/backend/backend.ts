@@ -98,6 +98,7 @@ import type { SettlementDto } from "../bindings/SettlementDto";
 import type { HoldInput } from "../bindings/HoldInput";
 import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
+import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { LettersBackend } from "./letters";
 import type { BankBackend } from "./bank";
 
@@ -130,6 +131,10 @@ export interface Backend extends LettersBackend, BankBackend {
   invoiceGet(id: number): Promise<InvoiceDetailDto>;
   /** Marks an invoice disputed from `date` ("" = today) with the debtor's reason. */
   invoiceDispute(id: number, date: string, reason: string): Promise<InvoiceDetailDto>;
+  /** A credit note or write-off against an invoice (at most its open balance). */
+  invoiceAdjust(input: AdjustmentInput): Promise<InvoiceDetailDto>;
+  /** Several invoices in one PDF, saved where the user chooses; `null` when cancelled. */
+  invoicesPrint(ids: number[]): Promise<SavedPdf | null>;
   /** Resolves an invoice's open dispute on `date` ("" = today). */
   invoiceResolveDispute(id: number, date: string): Promise<InvoiceDetailDto>;
   /** Records a payment; the ledger allocates it (named invoice first, then oldest due). */

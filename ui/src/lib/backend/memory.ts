@@ -24,6 +24,7 @@ import type { CreditCalcResult } from "../bindings/CreditCalcResult";
 import type { StatementDto } from "../bindings/StatementDto";
 import type { Invoice } from "../bindings/Invoice";
 import type { InvoiceInput } from "../bindings/InvoiceInput";
+import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
 import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
 import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
@@ -360,6 +361,12 @@ export class MemoryBackend implements Backend {
   }
   async invoiceDispute(id: number, _date: string, _reason: string): Promise<InvoiceDetailDto> {
     fail("not_found", `Invoice ${id} was not found`);
+  }
+  async invoiceAdjust(input: AdjustmentInput): Promise<InvoiceDetailDto> {
+    fail("not_found", `Invoice ${input.invoice_id} was not found`);
+  }
+  async invoicesPrint(_ids: number[]): Promise<SavedPdf | null> {
+    return null;
   }
   async invoiceResolveDispute(id: number, _date: string): Promise<InvoiceDetailDto> {
     fail("not_found", `Invoice ${id} was not found`);

@@ -96,7 +96,7 @@ describe("Invoices screen", () => {
     expect(screen.getByTestId("invoice-bulk").textContent).toContain("2 selected");
     await fireEvent.click(screen.getByTestId("invoice-bulk-dispute"));
     await fireEvent.input(screen.getByTestId("invoice-bulk-reason"), { target: { value: "Wrong delivery address" } });
-    await fireEvent.click(screen.getByTestId("invoice-bulk-dispute-save"));
+    await fireEvent.click(screen.getByTestId("invoice-bulk-save"));
     expect((await screen.findByTestId("invoice-notice")).textContent).toBe("2 invoices marked disputed.");
     expect([...backend.disputes.entries()]).toEqual([[3, "Wrong delivery address"], [5, "Wrong delivery address"]]);
     expect(screen.queryByTestId("invoice-bulk")).toBeNull();
