@@ -18,6 +18,27 @@ const TODAY: &str = "2026-11-22";
 
 /// Rows of a query on the app's SQLite file, through Python's sqlite3 module (python3 is
 /// installed by `scripts/install-deps.sh --test`), tab-separated.
+/// The demo book comes with a demo letterhead; these tests start from a company that has
+/// not entered its own yet.
+fn forget_letterhead(db: &Path) {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sqlite3, sys\n\
+             con = sqlite3.connect(sys.argv[1])\n\
+             con.execute(\"DELETE FROM settings WHERE key = 'letterhead'\")\n\
+             con.commit()\n",
+        )
+        .arg(db)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn sql(db: &Path, query: &str, args: &[&str]) -> Vec<Vec<String>> {
     let script = "import sqlite3, sys\n\
         con = sqlite3.connect('file:' + sys.argv[1] + '?mode=ro', uri=True)\n\
@@ -72,6 +93,7 @@ async fn ink_on_first_page(app: &App, within: &str) -> i64 {
 async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one_pdf() {
     let home = Home::new();
     let app = App::launch_with_demo(&home, TODAY).await;
+    forget_letterhead(&home.database());
 
     // The most overdue debtor with a postal address, found through the CLI.
     let list = cli_json(
@@ -292,6 +314,7 @@ async fn letterhead_then_a_reminder_previewed_saved_and_kept_then_the_run_in_one
 async fn a_statement_pdf_saved_from_the_window_asks_only_for_what_is_due() {
     let home = Home::new();
     let app = App::launch_with_demo(&home, TODAY).await;
+    forget_letterhead(&home.database());
     let list = cli_json(&home, &["debtors", "list", "--limit", "250"]);
     let de = list["rows"]
         .as_array()

@@ -6,6 +6,7 @@
 //! `overdue demo` command and the benchmarks use.
 
 use chrono::{Days, NaiveDate};
+use overdue_domain::dunning::Channel;
 use overdue_domain::{Address, Contact, Currency, DebtorDraft, DebtorKind};
 use overdue_store::{DemoDebtor, DemoInvoice, DemoPayment};
 use rust_decimal::Decimal;
@@ -646,6 +647,17 @@ impl Api {
             )
             .await?;
         store.refresh_statistics().await?;
+        // What makes the demo show the product as it is used: a letterhead (so letters and
+        // statements can be made) and the reminders of the past months.
+        let letterhead = self.letterhead_get().await?.name.trim().is_empty();
+        if letterhead {
+            self.letterhead_save(demo_letterhead(), true).await?;
+        }
+        let reminders = if data.debtors.len() <= HISTORY_UP_TO {
+            self.demo_history(as_of).await?
+        } else {
+            0
+        };
         store.set_setting(DEMO_OFFERED, "\"loaded\"").await?;
         // Scores and credit alerts for the new book, so the risk column is filled at once.
         self.credit_refresh(None).await?;
@@ -653,7 +665,161 @@ impl Api {
             debtors: data.debtors.len() as u32,
             invoices: data.invoices.len() as u32,
             payments: data.payments.len() as u32,
+            reminders,
+            letterhead,
         })
+    }
+
+    /// The dunning history of the demo book: the default policy run every day until
+    /// [`HISTORY_PAUSE_DAYS`] before today over the invoices open now (each from its issue
+    /// date), recorded as sent with its event on each debtor's contact log. Today's run
+    /// then finds the steps of the last few days due, across the ladder, instead of every
+    /// overdue debtor jumping to the top. Returns the steps recorded.
+    async fn demo_history(&self, as_of: NaiveDate) -> Result<u32, ApiError> {
+        use overdue_domain::dunning::{decide, DebtorCase, Decision, OpenInvoice, PastAction};
+        use std::collections::{BTreeMap, HashMap};
+        let store = self.store().await;
+        let policies = store.dunning_policies().await?;
+        let Some(policy) = policies.iter().find(|p| p.is_default).or(policies.first()) else {
+            return Ok(0);
+        };
+        let debtors = store.dunning_debtors("", None).await?;
+        let mut open: HashMap<i64, Vec<overdue_store::OpenBalance>> = HashMap::new();
+        for b in store.open_balances(as_of, None).await? {
+            open.entry(b.debtor_id).or_default().push(b);
+        }
+        let last_day = as_of - Days::new(HISTORY_PAUSE_DAYS);
+        let first_trigger = policy
+            .policy
+            .levels
+            .iter()
+            .map(|l| l.trigger_days)
+            .min()
+            .unwrap_or(0);
+        let mut steps = Vec::new();
+        for d in &debtors {
+            let Some(items) = open.get(&d.id) else {
+                continue;
+            };
+            let currency = Currency::from_code(&d.currency)?;
+            let items: Vec<&overdue_store::OpenBalance> = items
+                .iter()
+                .filter(|b| b.open.currency() == currency)
+                .collect();
+            let Some(start) = items
+                .iter()
+                .map(|b| b.due_date + chrono::Duration::days(i64::from(first_trigger)))
+                .min()
+            else {
+                continue;
+            };
+            let mut case = DebtorCase {
+                debtor_id: d.id,
+                consumer: d.consumer(),
+                currency,
+                invoices: Vec::new(),
+                history: Vec::new(),
+                pauses: Vec::new(),
+                paused_invoices: BTreeMap::new(),
+            };
+            let mut day = start.max(as_of - Days::new(730));
+            while day <= last_day {
+                case.invoices = items
+                    .iter()
+                    .filter(|b| b.issue_date <= day)
+                    .map(|b| OpenInvoice {
+                        invoice_id: b.invoice_id,
+                        number: b.number.clone(),
+                        due_date: b.due_date,
+                        open: b.open,
+                    })
+                    .collect();
+                if let Decision::Act(a) = decide(&policy.policy, &case, day)? {
+                    case.history.push(PastAction {
+                        level: a.level.number,
+                        cycle: a.cycle,
+                        on: day,
+                        invoice_ids: a.invoices.iter().map(|i| i.invoice_id).collect(),
+                    });
+                    steps.push((policy.id, day, a));
+                }
+                day = day + Days::new(1);
+            }
+        }
+        let now = self.clock().now();
+        let records: Vec<_> = steps
+            .into_iter()
+            .map(|(policy_id, day, a)| {
+                let at = day.and_hms_opt(9, 0, 0).map_or(now, |t| t.and_utc());
+                let (kind, how) = match a.level.channel {
+                    Channel::Email => ("email", "emailed"),
+                    Channel::Letter => ("letter", "printed and posted"),
+                    Channel::Call => ("task", "call made"),
+                    Channel::Fee => ("fee", "late fee and interest claimed"),
+                    Channel::Agency => ("status", "handed over to the agency"),
+                    Channel::Legal => ("status", "legal review done"),
+                };
+                let numbers: Vec<&str> = a.invoices.iter().map(|i| i.number.as_str()).collect();
+                let event = overdue_store::NewEvent {
+                    debtor_id: a.debtor_id,
+                    occurred_at: at,
+                    kind: kind.into(),
+                    author: "demo".into(),
+                    summary: format!(
+                        "{} (level {}) {how}: {} (demo history)",
+                        a.level.name,
+                        a.level.number,
+                        numbers.join(", ")
+                    ),
+                    ..Default::default()
+                };
+                let action = overdue_store::dunning::NewAction {
+                    debtor_id: a.debtor_id,
+                    policy_id,
+                    level: a.level.number,
+                    level_name: a.level.name.clone(),
+                    channel: a.level.channel,
+                    cycle: a.cycle,
+                    as_of: day,
+                    amount: a.amount,
+                    deadline: a.deadline,
+                    invoices: a.invoices.iter().map(|i| (i.invoice_id, i.open)).collect(),
+                };
+                (action, at, event)
+            })
+            .collect();
+        store
+            .record_past_dunning(&records, "demo history", now)
+            .await?;
+        Ok(records.len() as u32)
+    }
+}
+
+/// Demo books up to this many debtors get a dunning history (the simulation runs the
+/// policy day by day for each debtor; the benchmark's million-invoice book does without).
+const HISTORY_UP_TO: usize = 5_000;
+
+/// The demo's daily run last ran this many days before today (two weeks away: today's run
+/// then has a few steps across the ladder, none of them a catch-up).
+const HISTORY_PAUSE_DAYS: u64 = 14;
+
+/// The demo company's letterhead: clearly a demo (a reserved domain, the IBAN of the
+/// standard's own example), replaced in Settings > Letterhead.
+fn demo_letterhead() -> crate::documents::LetterheadDto {
+    crate::documents::LetterheadDto {
+        name: "Overdue Demo GmbH".into(),
+        address_lines: "Musterstraße 1".into(),
+        postal_code: "10115".into(),
+        city: "Berlin".into(),
+        country: "DE".into(),
+        phone: "+49 30 1234567".into(),
+        email: "billing@demo.example".into(),
+        website: "demo.example".into(),
+        bank_name: "Demo Bank".into(),
+        iban: "DE89 3704 0044 0532 0130 00".into(),
+        bic: "COBADEFFXXX".into(),
+        signatory: "Credit Control (demo)".into(),
+        ..Default::default()
     }
 }
 

@@ -234,6 +234,10 @@ pub struct DemoSummary {
     pub invoices: u32,
     /// Payments written.
     pub payments: u32,
+    /// Past dunning steps recorded as sent (the demo's history of reminders).
+    pub reminders: u32,
+    /// True when the demo letterhead was set (there was none).
+    pub letterhead: bool,
 }
 
 /// Where to connect: an embedded file or a shared server.

@@ -715,6 +715,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Records steps performed in the past (the demo book's history of reminders), each
+    /// `sent` on its own date with its event on the contact log, in one transaction.
+    pub async fn record_past_dunning(
+        &self,
+        steps: &[(NewAction, DateTime<Utc>, NewEvent)],
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            for (a, sent_at, event) in steps {
+                insert_action!(tx, a, "sent", note, Some(*sent_at), now);
+                insert_event!(tx, event, now)?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Writes a planned action unless its (debtor, level, cycle) is already in the outbox;
     /// either way returns the row. Planned or failed rows of the same debtor for other
     /// steps are cancelled (this one supersedes them).

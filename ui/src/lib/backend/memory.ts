@@ -308,7 +308,7 @@ export class MemoryBackend implements Backend {
       );
     }
     this.demoOffered = true;
-    return { debtors: request.debtors, invoices: 0, payments: 0 };
+    return { debtors: request.debtors, invoices: 0, payments: 0, reminders: 0, letterhead: false };
   }
 
   async demoDecline(): Promise<void> {

@@ -15,4 +15,12 @@ invoices: number,
 /**
  * Payments written.
  */
-payments: number, };
+payments: number, 
+/**
+ * Past dunning steps recorded as sent (the demo's history of reminders).
+ */
+reminders: number, 
+/**
+ * True when the demo letterhead was set (there was none).
+ */
+letterhead: boolean, };

@@ -1,0 +1,105 @@
+//! The demo book shows the product as it is used: a demo letterhead (so letters can be
+//! made), and the reminders of the past months, so today's run finds a few steps across
+//! the ladder instead of every overdue debtor jumping to its top with catch-up notes.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use overdue_api::clock::FixedClock;
+use overdue_api::dto::DemoRequest;
+use overdue_api::dunning::{DunningRunMode, DunningRunRequest};
+use overdue_api::Api;
+
+async fn open(path: &std::path::Path) -> Api {
+    if std::env::var("OVERDUE_TEST_KEYRING").is_err() {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+    }
+    Api::open(
+        path.to_str().unwrap(),
+        Arc::new(FixedClock(
+            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
+        )),
+    )
+    .await
+    .unwrap()
+}
+
+const DEMO: DemoRequest = DemoRequest {
+    debtors: 250,
+    invoices: 3000,
+    seed: 1,
+};
+
+#[tokio::test]
+async fn the_demo_has_a_letterhead_and_a_history_so_today_s_run_is_a_normal_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir.path().join("demo.db")).await;
+    let summary = api.demo_load(DEMO).await.unwrap();
+    assert!(summary.letterhead);
+    assert!(summary.reminders > 100, "{summary:?}");
+    let head = api.letterhead_get().await.unwrap();
+    assert_eq!(head.name, "Overdue Demo GmbH");
+    assert!(!head.iban.is_empty(), "letters can say where to pay");
+
+    let run = api
+        .dunning_run(DunningRunRequest {
+            as_of: "2026-11-22".into(),
+            mode: DunningRunMode::Preview,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        !run.actions.is_empty() && run.actions.len() < 30,
+        "a day's work, not the whole book: {} actions",
+        run.actions.len()
+    );
+    assert!(
+        run.skipped.iter().all(|s| !s.reason.contains("skipped")),
+        "no catch-up: {:?}",
+        run.skipped
+    );
+    for a in &run.actions {
+        assert!(
+            a.error.is_empty(),
+            "{} {}: {}",
+            a.debtor,
+            a.level_name,
+            a.error
+        );
+    }
+
+    // The history is on the debtors' timelines, with its dates and levels.
+    let step = api
+        .dunning_actions(None, vec!["sent".into()])
+        .await
+        .unwrap();
+    assert_eq!(step.len(), summary.reminders as usize);
+    let first = &step[0];
+    let timeline = api.debtor_timeline(first.debtor_id).await.unwrap();
+    assert!(
+        timeline.iter().any(|t| t.title.contains("(demo history)")),
+        "{timeline:?}"
+    );
+    let levels: std::collections::BTreeSet<u32> = step.iter().map(|a| a.level).collect();
+    assert!(
+        levels.len() >= 3,
+        "the past reached several levels: {levels:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_letterhead_already_entered_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir.path().join("own.db")).await;
+    api.letterhead_set(overdue_api::documents::LetterheadDto {
+        name: "Meine Firma GmbH".into(),
+        iban: "DE02 1203 0000 0000 2020 51".into(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let summary = api.demo_load(DEMO).await.unwrap();
+    assert!(!summary.letterhead);
+    assert_eq!(api.letterhead_get().await.unwrap().name, "Meine Firma GmbH");
+}
