@@ -2,26 +2,15 @@
 //! made), and the reminders of the past months, so today's run finds a few steps across
 //! the ladder instead of every overdue debtor jumping to its top with catch-up notes.
 
-use std::sync::Arc;
+#[path = "support/book.rs"]
+mod book;
 
-use chrono::{TimeZone, Utc};
-use overdue_api::clock::FixedClock;
 use overdue_api::dto::DemoRequest;
 use overdue_api::dunning::{DunningRunMode, DunningRunRequest};
 use overdue_api::Api;
 
 async fn open(path: &std::path::Path) -> Api {
-    if std::env::var("OVERDUE_TEST_KEYRING").is_err() {
-        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
-    }
-    Api::open(
-        path.to_str().unwrap(),
-        Arc::new(FixedClock(
-            Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
-        )),
-    )
-    .await
-    .unwrap()
+    book::open(path.to_str().unwrap(), (2026, 11, 22)).await
 }
 
 const DEMO: DemoRequest = DemoRequest {

@@ -4,57 +4,21 @@
 //! their currency; pages that never overlap; and the New invoice form's errors, each on
 //! its field.
 
+#[path = "support/book.rs"]
+mod book;
 #[path = "support/pg.rs"]
 mod pg;
 
-use std::sync::Arc;
-
-use chrono::{TimeZone, Utc};
-use overdue_api::clock::FixedClock;
-use overdue_api::dto::{ContactDto, DebtorInput, DebtorKindDto, SortDirectionDto};
+use overdue_api::dto::{DebtorKindDto, SortDirectionDto};
 use overdue_api::ledger::{InvoiceInput, InvoiceListQuery, InvoiceSortDto, InvoiceStatusDto};
 use overdue_api::{Api, ErrorCode};
 
 async fn open(target: &str) -> Api {
-    if std::env::var("OVERDUE_TEST_KEYRING").is_err() {
-        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
-    }
-    Api::open(
-        target,
-        Arc::new(FixedClock(
-            Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap(),
-        )),
-    )
-    .await
-    .unwrap()
+    book::open(target, (2026, 6, 1)).await
 }
 
 async fn debtor(api: &Api, r: &str, name: &str, currency: &str) -> i64 {
-    api.debtor_create(DebtorInput {
-        kind: DebtorKindDto::Company,
-        name: name.into(),
-        external_ref: r.into(),
-        contacts: vec![ContactDto {
-            name: "AP".into(),
-            role: String::new(),
-            email: format!("ap@{}.test", r.to_lowercase()),
-            phone: String::new(),
-        }],
-        address_lines: "Street 1".into(),
-        postal_code: "00-001".into(),
-        city: "Town".into(),
-        country: "PL".into(),
-        language: "en".into(),
-        currency: currency.into(),
-        payment_terms_days: 30,
-        credit_limit: String::new(),
-        tags: vec![],
-        notes: String::new(),
-        account_manager: String::new(),
-    })
-    .await
-    .unwrap()
-    .id
+    book::debtor(api, DebtorKindDto::Company, r, name, "en", "PL", currency).await
 }
 
 fn input(debtor_id: i64, number: &str, issued: &str, amount: &str) -> InvoiceInput {

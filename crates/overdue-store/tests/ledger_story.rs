@@ -280,13 +280,8 @@ async fn story(store: Store) {
         .await
         .unwrap();
     let q = InvoiceQuery {
-        debtor_id: Some(a),
-        status: None,
-        overdue: false,
         disputed: true,
-        as_of: d("2026-04-30"),
-        offset: 0,
-        limit: 100,
+        ..InvoiceQuery::of_debtor(a, d("2026-04-30"), 100)
     };
     let (n, rows) = store.list_invoices(&q).await.unwrap();
     assert_eq!((n, rows[0].number.as_str()), (1, "I-2"));
