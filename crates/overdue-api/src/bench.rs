@@ -162,6 +162,7 @@ pub async fn ledger(
         debtors,
         invoices,
         seed: 1,
+        as_used: false,
     };
     let start = Watch::start();
     let summary = api.demo_load(req).await?;
@@ -271,6 +272,7 @@ pub async fn ledger(
         debtors,
         invoices: 0,
         seed: 1,
+        as_used: false,
     };
     let ours_api = Api::open(&path("import.db"), clock.clone()).await?;
     ours_api.demo_load(only_debtors).await?;

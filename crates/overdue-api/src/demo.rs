@@ -634,6 +634,7 @@ impl Api {
             ));
         }
         let as_of = self.clock().today();
+        let as_used = req.as_used;
         let data = tokio::task::spawn_blocking(move || generate(&req, as_of))
             .await
             .map_err(|e| ApiError::new(crate::ErrorCode::Internal, e.to_string()))?;
@@ -649,11 +650,11 @@ impl Api {
         store.refresh_statistics().await?;
         // What makes the demo show the product as it is used: a letterhead (so letters and
         // statements can be made) and the reminders of the past months.
-        let letterhead = self.letterhead_get().await?.name.trim().is_empty();
+        let letterhead = as_used && self.letterhead_get().await?.name.trim().is_empty();
         if letterhead {
             self.letterhead_save(demo_letterhead(), true).await?;
         }
-        let reminders = if data.debtors.len() <= HISTORY_UP_TO {
+        let reminders = if as_used && data.debtors.len() <= HISTORY_UP_TO {
             self.demo_history(as_of).await?
         } else {
             0
@@ -833,6 +834,7 @@ mod tests {
             debtors: 50,
             invoices: 500,
             seed: 7,
+            as_used: false,
         };
         let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let a = generate(&req, d);

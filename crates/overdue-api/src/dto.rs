@@ -222,6 +222,9 @@ pub struct DemoRequest {
     /// Seed: the same seed gives the same data.
     #[ts(type = "number")]
     pub seed: u64,
+    /// Also what makes the demo look used: a demo letterhead (when none is set) and the
+    /// reminders of the past months. Off: debtors, invoices and payments only (benchmarks).
+    pub as_used: bool,
 }
 
 /// What a demo load wrote.

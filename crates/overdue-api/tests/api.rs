@@ -48,6 +48,7 @@ async fn first_start_offers_demo_once() {
             debtors: 20,
             invoices: 200,
             seed: 9,
+            as_used: false,
         })
         .await
         .unwrap();

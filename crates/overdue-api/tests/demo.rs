@@ -17,6 +17,7 @@ const DEMO: DemoRequest = DemoRequest {
     debtors: 250,
     invoices: 3000,
     seed: 1,
+    as_used: true,
 };
 
 #[tokio::test]

@@ -758,6 +758,7 @@ async fn aging_drill_down_adds_up_to_every_bucket() {
         debtors: 40,
         invoices: 600,
         seed: 3,
+        as_used: false,
     })
     .await
     .unwrap();

@@ -23,6 +23,7 @@ async fn api(dir: &tempfile::TempDir) -> Api {
         debtors: 30,
         invoices: 300,
         seed: 5,
+        as_used: false,
     })
     .await
     .unwrap();

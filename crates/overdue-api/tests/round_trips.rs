@@ -79,6 +79,7 @@ async fn statements(debtors: u32) -> Option<(BTreeMap<&'static str, (i64, i64)>,
         debtors,
         invoices: debtors * 3,
         seed: 1,
+        as_used: false,
     })
     .await
     .unwrap();

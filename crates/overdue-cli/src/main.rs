@@ -61,6 +61,10 @@ enum Command {
         /// Seed: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Debtors, invoices and payments only: no demo letterhead and no reminders of the
+        /// past months (for benchmarks).
+        #[arg(long)]
+        bare: bool,
     },
     /// Show which database is in use and what it holds.
     Info,
@@ -806,12 +810,14 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             debtors,
             invoices,
             seed,
+            bare,
         } => {
             let s = api
                 .demo_load(DemoRequest {
                     debtors,
                     invoices,
                     seed,
+                    as_used: !bare,
                 })
                 .await?;
             if json {
@@ -821,6 +827,15 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                     "Loaded {} debtors, {} invoices, {} payments.",
                     s.debtors, s.invoices, s.payments
                 );
+                if s.reminders > 0 {
+                    println!("Recorded {} reminders of the past months.", s.reminders);
+                }
+                if s.letterhead {
+                    println!(
+                        "Set a demo letterhead (Overdue Demo GmbH): replace it with yours in \
+                         Settings > Letterhead or with `overdue pdf letterhead --set FILE`."
+                    );
+                }
                 Ok(())
             }
         }

@@ -30,7 +30,7 @@ describe("in-memory backend keeps the API's contract", () => {
 
   it("pages and hides archived debtors", async () => {
     const b = new MemoryBackend();
-    await b.demoLoad({ debtors: 250, invoices: 0, seed: 1 });
+    await b.demoLoad({ debtors: 250, invoices: 0, seed: 1, as_used: true });
     const second = await b.debtorsList({ ...query, offset: 100, limit: 100 });
     expect(second.total).toBe(250);
     expect(second.rows).toHaveLength(100);

@@ -15,4 +15,9 @@ invoices: number,
 /**
  * Seed: the same seed gives the same data.
  */
-seed: number, };
+seed: number, 
+/**
+ * Also what makes the demo look used: a demo letterhead (when none is set) and the
+ * reminders of the past months. Off: debtors, invoices and payments only (benchmarks).
+ */
+as_used: boolean, };
