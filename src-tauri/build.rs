@@ -57,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "dunning_templates",
     "dunning_template_save",
     "dunning_template_preview",
+    "dunning_template_fields",
     "dunning_sent_message",
     "dunning_settings",
     "dunning_settings_save",

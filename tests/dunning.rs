@@ -411,21 +411,44 @@ async fn the_letterhead_set_in_the_window_is_in_every_previewed_email_in_the_deb
     app.click("escalate-save").await;
     app.wait_gone("escalate-form").await;
 
-    // A template previewed on a debtor named by its reference, as the list shows it; a
-    // reference that names nobody is refused next to the field (it showed sample data).
+    // A template previewed on a debtor found by its reference (or name); one that names
+    // nobody says so (it used to show sample data). A merge field inserted from the list
+    // at the cursor, and the preview follows the text as it is typed.
     app.click("nav-collections").await;
     app.click("tab-templates").await;
-    app.type_into("template-debtor", "FR404").await;
-    app.click("template-preview").await;
-    app.wait_texts("template-debtor-error", "the unknown reference", |t| {
+    app.type_into("template-debtor-search", "FR404").await;
+    app.wait_texts("template-debtor-none", "nobody found", |t| {
         t.len() == 1 && t[0].contains("FR404")
     })
     .await;
-    app.type_into("template-debtor", "FR1").await;
-    app.click("template-preview").await;
+    app.type_into("template-debtor-search", "FR1").await;
+    app.click("template-debtor-option").await;
     app.wait_texts("template-rendered", "the template on Dupont", |t| {
         t.len() == 1 && t[0].contains("800")
     })
+    .await;
+    app.eval(
+        "const b = document.querySelector('[data-testid=template-body]'); b.focus(); b.setSelectionRange(0, 0); return 0;",
+    )
+    .await;
+    app.click("template-field-debtor.name").await;
+    app.wait_texts("template-rendered", "the inserted field filled in", |t| {
+        t.len() == 1 && t[0].contains("Dupont")
+    })
+    .await;
+    let body = app
+        .eval("return document.querySelector('[data-testid=template-body]').value;")
+        .await;
+    assert!(
+        body.as_str()
+            .is_some_and(|b| b.starts_with("{{ debtor.name }}")),
+        "{body}"
+    );
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "template-fields",
+        "template-editor",
+    )
     .await;
     app.quit_without_page_errors().await;
     let work = ok(&home, &["dunning", "worklist"]);

@@ -747,6 +747,12 @@ async fn dunning_template_save(
     s.api.dunning_template_save(template).await
 }
 
+/// The fields a template may use, for the editor's list.
+#[tauri::command]
+fn dunning_template_fields() -> Vec<overdue_api::templates::MergeFieldDto> {
+    overdue_api::templates::merge_fields()
+}
+
 #[tauri::command]
 async fn dunning_template_preview(
     s: State<'_, Shell>,

@@ -341,6 +341,95 @@ fn template_error(field: &str, e: &minijinja::Error) -> ApiError {
     }
 }
 
+/// A field a template may use, for the editor's list: what to insert and an example
+/// value from the sample context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeFieldDto {
+    /// The group it belongs to (`debtor`, `invoices`, `payment` ...; `""` for top level).
+    pub group: String,
+    /// The name inside the template (`debtor.name`; `invoice.number` for a list item).
+    pub name: String,
+    /// The text to insert (`{{ debtor.name }}`, or the loop for a list).
+    pub insert: String,
+    /// An example value (from the sample data).
+    pub example: String,
+    /// The list whose loop it must stand in (`invoices` for `invoice.number`), or `""`.
+    pub inside: String,
+}
+
+/// Every field of [`MessageContext`], read from the sample context itself (so the list can
+/// never differ from what templates get): lists (the invoices) as a loop plus the fields
+/// of one item, used inside it.
+pub fn merge_fields() -> Vec<MergeFieldDto> {
+    fn scalar(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    fn walk(
+        group: &str,
+        path: &str,
+        inside: &str,
+        v: &serde_json::Value,
+        out: &mut Vec<MergeFieldDto>,
+    ) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map {
+                    let name = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    let nested = child.is_object() || child.is_array();
+                    let group = if group.is_empty() && nested {
+                        k.as_str()
+                    } else {
+                        group
+                    };
+                    walk(group, &name, inside, child, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                // `invoices` -> one `invoice` at a time.
+                let item = path.strip_suffix('s').unwrap_or("item");
+                out.push(MergeFieldDto {
+                    group: group.to_string(),
+                    name: path.to_string(),
+                    insert: format!(
+                        "{{% for {item} in {path} %}}\n{{{{ {item}.number }}}}\n{{% endfor %}}"
+                    ),
+                    example: format!("one line per {item}"),
+                    inside: inside.to_string(),
+                });
+                if let Some(first) = items.first() {
+                    walk(group, item, path, first, out);
+                }
+            }
+            serde_json::Value::Bool(_) => out.push(MergeFieldDto {
+                group: group.to_string(),
+                name: path.to_string(),
+                insert: format!("{{% if {path} %}}\n\n{{% endif %}}"),
+                example: "yes or no".into(),
+                inside: inside.to_string(),
+            }),
+            leaf => out.push(MergeFieldDto {
+                group: group.to_string(),
+                name: path.to_string(),
+                insert: format!("{{{{ {path} }}}}"),
+                example: scalar(leaf),
+                inside: inside.to_string(),
+            }),
+        }
+    }
+    let sample = serde_json::to_value(MessageContext::sample()).unwrap_or_default();
+    let mut out = Vec::new();
+    walk("", "", "", &sample, &mut out);
+    out
+}
+
 /// Checks a template before it is saved: it must parse and render against the sample
 /// context, so an unknown field or a syntax error is reported now.
 pub fn validate(subject: &str, body: &str) -> Result<(), ApiError> {
@@ -367,6 +456,38 @@ mod tests {
         if std::fs::read_to_string(&path).ok().as_deref() != Some(now.as_str()) {
             std::fs::write(&path, &now).unwrap();
             panic!("{} was stale and is rewritten: commit it", path.display());
+        }
+    }
+
+    /// Each field the editor offers renders against the sample as its example says (a list
+    /// as its loop), so inserting one can never make a template that fails to save.
+    #[test]
+    fn every_merge_field_offered_renders() {
+        let fields = merge_fields();
+        for f in &fields {
+            let body = match f.inside.as_str() {
+                "" => f.insert.clone(),
+                list => format!(
+                    "{{% for x in {list} %}}{{% set {} = x %}}{}{{% endfor %}}",
+                    f.name.split('.').next().unwrap(),
+                    f.insert
+                ),
+            };
+            let r = render("s", &body, &MessageContext::sample())
+                .unwrap_or_else(|e| panic!("{}: {}", f.name, e.message));
+            if f.insert.starts_with("{{") {
+                assert_eq!(r.body.trim(), f.example.trim(), "{}", f.name);
+            }
+        }
+        for must in [
+            "debtor.name",
+            "invoices",
+            "invoice.number",
+            "payment.iban",
+            "grand_total",
+            "level.number",
+        ] {
+            assert!(fields.iter().any(|f| f.name == must), "{must} is offered");
         }
     }
 

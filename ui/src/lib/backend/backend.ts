@@ -99,6 +99,7 @@ import type { HoldInput } from "../bindings/HoldInput";
 import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
+import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { LettersBackend } from "./letters";
 import type { BankBackend } from "./bank";
 
@@ -208,6 +209,8 @@ export interface Backend extends LettersBackend, BankBackend {
   dunningBounce(input: DunningBounceInput): Promise<DunningBounceResult>;
   /** Every message template (edited or shipped). */
   dunningTemplates(): Promise<DunningTemplateDto[]>;
+  /** The fields a template may use (read from the Rust context), for the editor's list. */
+  dunningTemplateFields(): Promise<MergeFieldDto[]>;
   /** Saves a template; an unknown merge field is refused with a validation error. */
   dunningTemplateSave(template: DunningTemplateDto): Promise<DunningTemplateDto>;
   /** Renders a template being edited with a real debtor (or the sample). */

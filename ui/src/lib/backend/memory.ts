@@ -25,6 +25,7 @@ import type { StatementDto } from "../bindings/StatementDto";
 import type { Invoice } from "../bindings/Invoice";
 import type { InvoiceInput } from "../bindings/InvoiceInput";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
+import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
 import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
 import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
@@ -726,6 +727,10 @@ export class MemoryBackend implements Backend {
     const saved = { ...t, shipped: false };
     this.templates = [...this.templates.filter((x) => x.key !== t.key || x.language !== t.language), saved];
     return structuredClone(saved);
+  }
+  // The list is the Rust context's; the browser preview offers none.
+  async dunningTemplateFields(): Promise<MergeFieldDto[]> {
+    return [];
   }
   async dunningTemplatePreview(req: DunningTemplatePreview): Promise<DunningMessage> {
     this.checkTemplate(req);

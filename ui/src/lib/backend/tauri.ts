@@ -98,6 +98,7 @@ export const tauriBackend: Backend = {
   dunningAssignPolicy: (debtorId, policyId) => call("dunning_assign_policy", { debtorId, policyId }),
   dunningBounce: (input) => call("dunning_bounce", { input }),
   dunningTemplates: () => call("dunning_templates"),
+  dunningTemplateFields: () => call("dunning_template_fields"),
   dunningTemplateSave: (template) => call("dunning_template_save", { template }),
   dunningTemplatePreview: (request) => call("dunning_template_preview", { request }),
   dunningSentMessage: (actionId) => call("dunning_sent_message", { actionId }),

@@ -81,13 +81,38 @@ describe("Collections screen", () => {
     await fireEvent.click(screen.getByTestId("template-save"));
     await waitFor(() => expect(screen.getByTestId("template-error").textContent).toContain("totl"));
     await fireEvent.input(body, { target: { value: "Pay {{ total }} {{ currency }}" } });
-    // A reference that names nobody is refused next to the field, not filled with samples.
-    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "D404" } });
-    await fireEvent.click(screen.getByTestId("template-preview"));
-    await waitFor(() => expect(screen.getByTestId("template-debtor-error").textContent).toContain("D404"));
-    await fireEvent.input(screen.getByTestId("template-debtor"), { target: { value: "#2" } });
-    await fireEvent.click(screen.getByTestId("template-preview"));
+    // The preview is filled with a debtor found by name; a name that matches nobody says so
+    // (it is never filled with sample data in its place). It follows the text as typed.
+    await fireEvent.input(screen.getByTestId("template-debtor-search"), { target: { value: "Zeta" } });
+    expect((await screen.findByTestId("template-debtor-none")).textContent).toContain("Zeta");
+    await fireEvent.input(screen.getByTestId("template-debtor-search"), { target: { value: "Beta" } });
+    await fireEvent.click(await screen.findByTestId("template-debtor-option"));
+    expect((await screen.findByTestId("template-debtor-chosen")).textContent).toContain("Beta");
     await waitFor(() => expect(screen.getByTestId("template-rendered").textContent).toContain("Pay 50.00 EUR"));
+    await fireEvent.input(body, { target: { value: "Please pay {{ total }} {{ currency }}" } });
+    await waitFor(() => expect(screen.getByTestId("template-rendered").textContent).toContain("Please pay 50.00 EUR"));
+  });
+});
+
+describe("the template editor's merge fields", () => {
+  it("inserts the field clicked where the cursor is", async () => {
+    class Fields extends RunBackend {
+      override async dunningTemplateFields() {
+        return [
+          { group: "debtor", name: "debtor.name", insert: "{{ debtor.name }}", example: "Sample Trading Ltd", inside: "" },
+          { group: "", name: "total", insert: "{{ total }}", example: "100.00", inside: "" },
+        ];
+      }
+    }
+    const b = new Fields();
+    render(CollectionsScreen, { backend: b, today: "2026-05-14" });
+    await fireEvent.click(screen.getByTestId("tab-templates"));
+    const body = (await screen.findByTestId("template-body")) as HTMLTextAreaElement;
+    await fireEvent.input(body, { target: { value: "Dear , pay now." } });
+    body.setSelectionRange(5, 5);
+    await fireEvent.click(await screen.findByTestId("template-field-debtor.name"));
+    expect(body.value).toBe("Dear {{ debtor.name }}, pay now.");
+    expect(screen.getByTestId("template-field-total").getAttribute("title")).toBe("100.00");
   });
 });
 
