@@ -503,9 +503,10 @@ fn parse_row(cols: &[Column], fields: &[String]) -> Result<RateRow, String> {
     }
 }
 
+/// The one ISO date parser (the CLI's, the API's and this file's are the same), naming
+/// the column.
 fn parse_date(field: &str, value: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| format!("{field} \"{value}\" is not a date: write it as YYYY-MM-DD"))
+    crate::ledger::parse_iso_date(value).map_err(|m| format!("{field}: {m}"))
 }
 
 fn parse_rate(value: &str) -> Result<Decimal, String> {

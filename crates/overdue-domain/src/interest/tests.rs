@@ -1637,7 +1637,12 @@ fn parse_errors_name_the_line_and_the_problem() {
         (
             "series,valid_from,valid_to,rate,source\nboe_base,2024-13-01,2024-06-30,5.25,x\n",
             2,
-            "valid_from \"2024-13-01\" is not a date",
+            "valid_from: 2024-13-01 is not a day in the calendar: there is no month 13",
+        ),
+        (
+            "series,valid_from,valid_to,rate,source\nboe_base,2024-1-1,2024-06-30,5.25,x\n",
+            2,
+            "valid_from: \"2024-1-1\" is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31",
         ),
         (
             "series,valid_from,valid_to,rate,source\nboe_base,2024-01-01,2024-06-30,5%,x\n",
