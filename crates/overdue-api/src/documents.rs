@@ -1414,6 +1414,7 @@ impl Api {
             .collect();
         let claims = self.claims(&store, &asks, as_of, None).await?;
         let mut docs = Vec::new();
+        let mut not_printed: Vec<String> = Vec::new();
         for ((action, kind), claim) in letters.iter().zip(kinds).zip(claims) {
             if limit.is_some_and(|n| docs.len() >= n) {
                 break;
@@ -1450,19 +1451,33 @@ impl Api {
                 return Err(ApiError::new(ErrorCode::Validation, p.message));
             }
             if doc.items.is_empty() {
+                // A step before the due date (a friendly reminder) names invoices not yet
+                // overdue: a letter demands overdue invoices only, so none is printed, and
+                // the user is told which (it was a silent gap).
+                not_printed.push(format!(
+                    "{} {}: {} (level {}) not printed: its invoices are not overdue yet",
+                    action.debtor, action.debtor_name, action.level_name, action.level
+                ));
                 continue;
             }
             docs.push((action.debtor_id, doc));
         }
         if docs.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
+            let message = if not_printed.is_empty() {
                 format!(
                     "No debtor is due a letter on {as_of}: the dunning run prints letters only for \
                      levels whose channel is \"letter\" (Settings > Collection policies), and \
                      paused debtors get none."
-                ),
-            ));
+                )
+            } else {
+                format!(
+                    "No letter to print on {as_of}: the letter steps due name only invoices that \
+                     are not overdue yet, and a letter demands overdue invoices only ({}). Send \
+                     steps before the due date by email (Settings > Collection policies).",
+                    not_printed.join("; ")
+                )
+            };
+            return Err(ApiError::new(ErrorCode::NotFound, message));
         }
         let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
         let mut meta = self.metadata(&models[0]);
@@ -1500,7 +1515,7 @@ impl Api {
             sha256: sha256_hex(&bytes),
             bytes,
             letters: docs.len(),
-            notes: Vec::new(),
+            notes: not_printed,
         })
     }
 

@@ -85,6 +85,8 @@ pub struct BatchDone {
     pub cancelled: bool,
     /// The file (when not cancelled).
     pub saved: Option<SavedDocument>,
+    /// Steps of the run not printed, and why (a friendly reminder before the due date).
+    pub notes: Vec<String>,
 }
 
 /// Case files exported into a folder.
@@ -431,6 +433,7 @@ impl Api {
                 return Ok(BatchDone {
                     cancelled: true,
                     saved: None,
+                    notes: Vec::new(),
                 })
             }
             Err(e) => return Err(e),
@@ -450,6 +453,7 @@ impl Api {
         Ok(BatchDone {
             cancelled: false,
             saved: Some(saved(&file, path, ids)),
+            notes: file.notes.clone(),
         })
     }
 

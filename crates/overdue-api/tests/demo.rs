@@ -93,3 +93,58 @@ async fn a_letterhead_already_entered_is_kept() {
     assert!(!summary.letterhead);
     assert_eq!(api.letterhead_get().await.unwrap().name, "Meine Firma GmbH");
 }
+
+/// A letter step before the due date (a friendly reminder) names invoices not overdue
+/// yet: a letter demands overdue invoices only, so the run's letters leave it out and say
+/// so, by debtor (it was left out without a word), and a run with nothing else to print
+/// says why instead of "no debtor is due a letter".
+#[tokio::test]
+async fn friendly_reminders_before_the_due_date_are_not_printed_and_the_batch_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir.path().join("letters.db")).await;
+    api.demo_load(DEMO).await.unwrap();
+    let mut policy = api
+        .dunning_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.is_default)
+        .unwrap();
+    for level in &mut policy.levels {
+        if level.channel == "email" {
+            level.channel = "letter".into();
+        }
+    }
+    api.dunning_policy_save(policy.clone()).await.unwrap();
+    let run = api
+        .batch_pdf("2026-11-22", false, &mut |_, _| true)
+        .await
+        .unwrap();
+    assert!(run.letters >= 1, "the overdue steps are printed");
+    assert!(
+        !run.notes.is_empty()
+            && run.notes.iter().all(|n| n.contains(
+                "Friendly reminder (level 1) not printed: its invoices are not overdue yet"
+            )),
+        "{:?}",
+        run.notes
+    );
+
+    // Only the step before the due date is a letter: nothing to print, and why.
+    for level in &mut policy.levels {
+        if level.number > 1 && level.channel == "letter" {
+            level.channel = "email".into();
+        }
+    }
+    api.dunning_policy_save(policy).await.unwrap();
+    let err = api
+        .batch_pdf("2026-11-22", false, &mut |_, _| true)
+        .await
+        .unwrap_err();
+    assert!(
+        err.message.starts_with("No letter to print on 2026-11-22")
+            && err.message.contains("not overdue yet"),
+        "{}",
+        err.message
+    );
+}

@@ -145,7 +145,7 @@ export class MemoryLetters implements LettersBackend {
     const letters: [number, ReturnType<MemoryLetters["render"]>][] = [];
     for (const [i, id] of ids.entries()) {
       // As in Rust: a cancel stops the rendering, before anything is kept.
-      if (this.cancelled.delete(job)) return { cancelled: true, saved: null };
+      if (this.cancelled.delete(job)) return { cancelled: true, saved: null, notes: [] };
       onProgress({ phase: "rendering", done: i, total: ids.length });
       await new Promise((r) => setTimeout(r, 0));
       letters.push([id, this.render({ debtor_id: id, kind: "reminder", as_of: asOf, deadline: "", agreement_date: "", page_size: "", override_reason: "" })]);
@@ -153,7 +153,7 @@ export class MemoryLetters implements LettersBackend {
     for (const [id, p] of letters) kept.push(...this.keep(id, "reminder", p).document_ids);
     onProgress({ phase: "done", done: ids.length, total: ids.length });
     const name = `dunning-run-${asOf}.pdf`;
-    return { cancelled: false, saved: { path: name, file_name: name, title: `Dunning run ${asOf}`, sha256: "", size_bytes: 0, letters: ids.length, document_ids: kept } };
+    return { cancelled: false, saved: { path: name, file_name: name, title: `Dunning run ${asOf}`, sha256: "", size_bytes: 0, letters: ids.length, document_ids: kept }, notes: [] };
   }
 
   async caseFilesExport(debtorIds: number[], job: string, onProgress: (p: JobProgress) => void): Promise<CaseFilesDone | null> {

@@ -12,4 +12,8 @@ cancelled: boolean,
 /**
  * The file (when not cancelled).
  */
-saved: SavedDocument | null, };
+saved: SavedDocument | null, 
+/**
+ * Steps of the run not printed, and why (a friendly reminder before the due date).
+ */
+notes: Array<string>, };
