@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "payment_record",
     "report_aging",
     "report_metrics",
+    "dashboard",
     "report_statement",
     "invoice_create",
     "payment_preview",

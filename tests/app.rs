@@ -216,6 +216,26 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
 
     app.click("nav-dashboard").await;
     app.wait_testid("dashboard").await;
+    // Money, not counts: what is owed and overdue per currency, as the CLI's aging report
+    // says; the day's work leads to the screen where it is done.
+    let aging = overdue_e2e::cli_json(&home, &["report", "aging", "--as-of", TODAY]);
+    let currencies = aging["currencies"].as_object().unwrap().len();
+    app.wait_texts("dashboard-currency", "a card per currency", |t| {
+        t.len() == currencies
+    })
+    .await;
+    let months = app.texts("dashboard-months").await;
+    assert!(
+        months
+            .iter()
+            .all(|m| m.contains("Invoiced") && m.contains("CEI")),
+        "{months:?}"
+    );
+    app.screenshots_at(&[(1024, 700), (1920, 1080)], "dashboard-work", "dashboard")
+        .await;
+    app.click("work-steps").await;
+    app.wait_testid("collections").await;
+    app.click("nav-dashboard").await;
     // A row of "Largest overdue balances" opens that debtor's page.
     let first = app
         .wait_texts("dashboard-debtor", "the largest overdue balances", |t| {

@@ -146,6 +146,13 @@ async fn invoice_dispute(
 }
 
 /// A credit note or write-off against an invoice (at most its open balance).
+/// The dashboard: receivables per currency with their aging, six months of invoicing and
+/// collection, the day's work.
+#[tauri::command]
+async fn dashboard(s: State<'_, Shell>) -> Res<overdue_api::dashboard::DashboardDto> {
+    s.api.dashboard().await
+}
+
 #[tauri::command]
 async fn invoice_adjust(s: State<'_, Shell>, input: AdjustmentInput) -> Res<InvoiceDetailDto> {
     s.api.adjustment_add(input).await

@@ -36,6 +36,7 @@ pub mod court;
 pub mod credit;
 pub mod csv_rows;
 pub mod daily_run;
+pub mod dashboard;
 mod debtors;
 pub mod demo;
 pub mod documents;

@@ -148,3 +148,73 @@ async fn friendly_reminders_before_the_due_date_are_not_printed_and_the_batch_sa
         err.message
     );
 }
+
+/// The dashboard shows money: per currency what is owed and overdue (the aging report's
+/// own totals), its aging with each bucket's share, six months of invoicing and
+/// collection, and the day's work (the run's steps, the worklist, the bank).
+#[tokio::test]
+async fn the_dashboard_adds_up_to_the_aging_report_and_counts_the_day_s_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = open(&dir.path().join("dash.db")).await;
+    api.demo_load(DEMO).await.unwrap();
+    let dash = api.dashboard().await.unwrap();
+    let aging = api
+        .report_aging(overdue_api::reports::AgingQuery {
+            as_of: "2026-11-22".into(),
+            by: overdue_api::reports::AgingBy::Due,
+            buckets: "30,60,90".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(dash.currencies.len(), aging.currencies.len());
+    let codes: Vec<&str> = dash
+        .currencies
+        .iter()
+        .map(|c| c.currency.as_str())
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted, "by code, never ranked across currencies");
+    for c in &dash.currencies {
+        let report = &aging.currencies[&c.currency];
+        assert_eq!(c.total, report.total, "{}", c.currency);
+        let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let current = c
+            .buckets
+            .iter()
+            .find(|b| b.label == "current")
+            .map_or(dec("0"), |b| dec(&b.amount));
+        assert_eq!(dec(&c.overdue), dec(&c.total) - current, "{}", c.currency);
+        let shares: u32 = c.buckets.iter().map(|b| b.share_percent).sum();
+        assert!(
+            dec(&c.total).is_zero() || (97..=103).contains(&shares),
+            "{}: {shares}",
+            c.currency
+        );
+        assert_eq!(c.months.len(), 6, "{}", c.currency);
+        assert_eq!(c.months[0].from.to_string(), "2026-06-01");
+        assert_eq!(
+            c.months[5].to.to_string(),
+            "2026-11-22",
+            "the current month up to today"
+        );
+    }
+    let run = api
+        .dunning_run(DunningRunRequest {
+            as_of: "2026-11-22".into(),
+            mode: DunningRunMode::Preview,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(dash.work.steps_due as usize, run.actions.len());
+    assert_eq!(
+        dash.work.tasks as usize,
+        api.dunning_worklist(String::new()).await.unwrap().len()
+    );
+    assert_eq!(
+        dash.work.tasks, 0,
+        "the demo's past calls and reviews were done"
+    );
+    assert_eq!(dash.work.bank_to_review, 0);
+}

@@ -726,6 +726,16 @@ impl Store {
         })
     }
 
+    /// How many entries are in each status (`suggested`, `unmatched`, `matched`, `ignored`).
+    pub async fn bank_entry_counts(&self) -> Result<HashMap<String, i64>, StoreError> {
+        let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT status, count(*) FROM bank_entries GROUP BY status")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     /// Statements, newest first, with their figures.
     pub async fn bank_statements(&self) -> Result<Vec<BankStatementRecord>, StoreError> {
         with_pool!(self, pool => {

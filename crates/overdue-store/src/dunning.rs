@@ -716,7 +716,8 @@ impl Store {
     }
 
     /// Records steps performed in the past (the demo book's history of reminders), each
-    /// `sent` on its own date with its event on the contact log, in one transaction.
+    /// `sent` on its own date (a task also done that day) with its event on the contact
+    /// log, in one transaction.
     pub async fn record_past_dunning(
         &self,
         steps: &[(NewAction, DateTime<Utc>, NewEvent)],
@@ -726,7 +727,15 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             for (a, sent_at, event) in steps {
-                insert_action!(tx, a, "sent", note, Some(*sent_at), now);
+                let id = insert_action!(tx, a, "sent", note, Some(*sent_at), now);
+                // A task of the past (a call, a legal review) was done that day.
+                if matches!(a.channel, Channel::Call | Channel::Agency | Channel::Legal) {
+                    sqlx::query("UPDATE dunning_actions SET done_at = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(*sent_at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 insert_event!(tx, event, now)?;
             }
             tx.commit().await?;

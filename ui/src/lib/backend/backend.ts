@@ -100,6 +100,7 @@ import type { HoldDto } from "../bindings/HoldDto";
 import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
+import type { DashboardDto } from "../bindings/DashboardDto";
 import type { LettersBackend } from "./letters";
 import type { BankBackend } from "./bank";
 
@@ -142,6 +143,8 @@ export interface Backend extends LettersBackend, BankBackend {
   paymentRecord(input: PaymentInput): Promise<PaymentResult>;
   /** Open balances by age as of a date, per currency and per debtor. */
   reportAging(query: AgingQuery): Promise<AgingReportDto>;
+  /** Receivables per currency with their aging, six months of invoicing and collection, the day's work. */
+  dashboard(): Promise<DashboardDto>;
   /** Receivables metrics of a period (both ends included), per currency. */
   reportMetrics(from: string, to: string): Promise<MetricsReportDto>;
   /** A debtor's statement of account over a period (both ends included). */

@@ -26,6 +26,7 @@ import type { Invoice } from "../bindings/Invoice";
 import type { InvoiceInput } from "../bindings/InvoiceInput";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
+import type { DashboardDto } from "../bindings/DashboardDto";
 import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
 import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
 import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
@@ -727,6 +728,10 @@ export class MemoryBackend implements Backend {
     const saved = { ...t, shipped: false };
     this.templates = [...this.templates.filter((x) => x.key !== t.key || x.language !== t.language), saved];
     return structuredClone(saved);
+  }
+  // The figures are the Rust ledger's; the browser preview holds no invoices.
+  async dashboard(): Promise<DashboardDto> {
+    return { as_of: (await this.appInfo()).today, currencies: [], work: { steps_due: 0, tasks: 0, bank_to_review: 0 } };
   }
   // The list is the Rust context's; the browser preview offers none.
   async dunningTemplateFields(): Promise<MergeFieldDto[]> {

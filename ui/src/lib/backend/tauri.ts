@@ -99,6 +99,7 @@ export const tauriBackend: Backend = {
   dunningBounce: (input) => call("dunning_bounce", { input }),
   dunningTemplates: () => call("dunning_templates"),
   dunningTemplateFields: () => call("dunning_template_fields"),
+  dashboard: () => call("dashboard"),
   dunningTemplateSave: (template) => call("dunning_template_save", { template }),
   dunningTemplatePreview: (request) => call("dunning_template_preview", { request }),
   dunningSentMessage: (actionId) => call("dunning_sent_message", { actionId }),

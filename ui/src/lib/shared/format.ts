@@ -41,6 +41,13 @@ export function formatDate(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(d);
 }
 
+/** "2026-06-01" -> the month ("Jun 2026"). */
+export function formatMonth(iso: string): string {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00`);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { month: "short", year: "numeric" }).format(d);
+}
+
 /** "2026-12-20" -> day and month only ("20 Dec"), for a narrow column. */
 export function formatDayMonth(iso: string): string {
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
