@@ -416,7 +416,8 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
     .await;
     app.type_into("inv-number", "INV-102").await;
     app.type_into("inv-issue", "2026-02-31").await;
-    app.type_into("inv-amount", "250.00").await;
+    // Typed as the window shows amounts (with a thousands separator).
+    app.type_into("inv-amount", "1,250.00").await;
     app.type_into("inv-description", "Spare parts").await;
     app.click("inv-save").await;
     app.wait_texts("error-inv-issue", "the impossible date refused", |t| {
@@ -440,7 +441,7 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
     })
     .await;
     let shown = cli_json(&home, &["invoices", "show", "INV-102"]);
-    assert_eq!(shown["invoice"]["amount"], "250.00");
+    assert_eq!(shown["invoice"]["amount"], "1250.00");
     assert_eq!(shown["invoice"]["currency"], "EUR");
     assert_eq!(
         shown["invoice"]["due_date"], "2026-12-02",

@@ -41,7 +41,7 @@ use ts_rs::TS;
 
 use crate::csv_rows::{self, delimiter_of, header_of, read_rows, suggest, Problems, Shape};
 use crate::error::FieldErrorDto;
-use crate::ledger::{parse_date, parse_positive};
+use crate::ledger::{parse_date, parse_positive_exact};
 use crate::{Api, ApiError, ErrorCode};
 
 pub use crate::csv_rows::{MAX_FIELD_BYTES, MAX_LINE_BYTES};
@@ -246,7 +246,7 @@ fn amount(row: &Row, column: &str, currency: Currency, problems: &mut Problems) 
     if text.is_empty() {
         return None;
     }
-    match parse_positive(text, currency) {
+    match parse_positive_exact(text, currency) {
         Ok(m) => Some(m),
         Err(e) => {
             problems.add(row.line, column, e);

@@ -359,8 +359,26 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, String> {
     overdue_domain::ledger::parse_iso_date(t)
 }
 
-/// Parses an amount above zero in `currency`.
+/// Parses an amount above zero in `currency`, typed by a person: as the window shows
+/// amounts ("5,000.00", "5.000,00", "5 000,00") or plainly ("5000.00"), when it has one
+/// reading ([`overdue_domain::money::typed_amount`]).
 pub(crate) fn parse_positive(text: &str, currency: Currency) -> Result<Money, String> {
+    let canonical = overdue_domain::money::typed_amount(text)?;
+    parse_positive_exact(&canonical, currency).map_err(|e| {
+        if e.contains("is not an amount") {
+            format!(
+                "\"{}\" is not an amount: write it like 1234.50 or 1,234.50",
+                text.trim()
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// Parses an amount above zero in `currency` written plainly (`1234.50`), as files must
+/// (an import column whose separators are unknown is never guessed).
+pub(crate) fn parse_positive_exact(text: &str, currency: Currency) -> Result<Money, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("the amount is missing".into());

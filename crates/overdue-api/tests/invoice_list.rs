@@ -254,6 +254,30 @@ async fn story(api: &Api) {
     }
     assert_eq!(numbers(api, "FV/9", due, false).await.len(), 0);
 
+    // Amounts typed as the window shows them, in any locale: one reading, or refused.
+    for (typed, stored) in [
+        ("5,000.00", "5000.00"),
+        ("5.000,50", "5000.50"),
+        ("5 000,25", "5000.25"),
+    ] {
+        let number = format!("TYPED-{stored}");
+        let inv = api
+            .invoice_create(input(lodz, &number, "2026-05-01", typed))
+            .await
+            .unwrap_or_else(|e| panic!("{typed}: {}", e.message));
+        assert_eq!(inv.amount, stored, "{typed}");
+    }
+    let ambiguous = api
+        .invoice_create(input(lodz, "TYPED-X", "2026-05-01", "1,234"))
+        .await
+        .unwrap_err();
+    assert!(
+        ambiguous.message.contains("1234 or 1.234"),
+        "{}",
+        ambiguous.message
+    );
+    assert_eq!(ambiguous.fields[0].field, "amount");
+
     // Print: several invoices in one PDF, refused while there is no account to pay into.
     let ids: Vec<i64> = {
         let mut v = Vec::new();

@@ -390,8 +390,133 @@ pub fn decimal_string(value: Decimal, places: u32) -> String {
     format!("{:.*}", places as usize, round_half_up(value, places))
 }
 
+/// An amount as a person types it, in the canonical form [`Money::parse`] reads
+/// (`1234.50`): with or without thousands separators, with a decimal dot or a decimal
+/// comma, as the window shows amounts in any locale ("5,000.00", "5.000,00", "5 000,00",
+/// "5'000.00", "1234,5"). Only what has one reading is accepted: groups of three digits
+/// after a first group of one to three, and the last `.` or `,` the decimal mark when the
+/// other one groups. A single comma followed by exactly three digits ("1,234") could be
+/// 1234 or 1.234 and is refused with the two ways to write it. Anything else is returned
+/// as it is, for [`Money::parse`] to refuse.
+pub fn typed_amount(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let (sign, body) = match t.strip_prefix('-') {
+        Some(rest) => ("-", rest.trim_start()),
+        None => ("", t),
+    };
+    let spaces = |c: char| matches!(c, ' ' | '\u{00A0}' | '\u{202F}' | '\'');
+    let allowed = |c: char| c.is_ascii_digit() || c == '.' || c == ',' || spaces(c);
+    if body.is_empty() || !body.chars().all(allowed) {
+        return Ok(t.to_string());
+    }
+    let dots = body.matches('.').count();
+    let commas = body.matches(',').count();
+    let has_space = body.chars().any(spaces);
+    if commas == 0 && !has_space && dots <= 1 {
+        return Ok(t.to_string()); // canonical already (or wrong in a way parse names)
+    }
+    // Which mark is the decimal one, if any.
+    let last_dot = body.rfind('.');
+    let last_comma = body.rfind(',');
+    let decimal: Option<char> = match (last_dot, last_comma) {
+        (Some(d), Some(c)) => Some(if d > c { '.' } else { ',' }),
+        (Some(_), None) => (dots == 1).then_some('.'),
+        (None, Some(c)) => {
+            let after = body.len() - c - 1;
+            if commas > 1 {
+                None
+            } else if after == 3 && !has_space {
+                return Err(format!(
+                    "\"{t}\" could be {0}{1} or {0}{2}: write it as {0}{1} or {0}{2}",
+                    sign,
+                    body.replace(',', ""),
+                    body.replace(',', ".")
+                ));
+            } else {
+                Some(',')
+            }
+        }
+        (None, None) => None,
+    };
+    let (int_part, frac_part) = match decimal {
+        Some(mark) => {
+            let at = body.rfind(mark).unwrap_or(body.len());
+            (&body[..at], Some(&body[at + 1..]))
+        }
+        None => (body, None),
+    };
+    let bad = || format!("\"{t}\" is not an amount: write it like 1234.50 or 1,234.50");
+    if let Some(f) = frac_part {
+        if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+    }
+    // The integer part: plain digits, or groups of three after a first of one to three,
+    // all split by one kind of separator (the mark that is not the decimal one, or spaces).
+    let group_marks: Vec<char> = int_part.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return Err(bad());
+    }
+    if !group_marks.is_empty() {
+        let first = group_marks[0];
+        let same_kind = group_marks
+            .iter()
+            .all(|c| *c == first || (spaces(*c) && spaces(first)));
+        let groups: Vec<&str> = int_part.split(|c: char| !c.is_ascii_digit()).collect();
+        let well_grouped = same_kind
+            && Some(first) != decimal
+            && groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3);
+        if !well_grouped {
+            return Err(bad());
+        }
+    }
+    Ok(match frac_part {
+        Some(f) => format!("{sign}{digits}.{f}"),
+        None => format!("{sign}{digits}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_typed_as_the_window_shows_them_are_read_once() {
+        use super::typed_amount;
+        for (typed, canonical) in [
+            ("1234.50", "1234.50"),
+            ("5,000.00", "5000.00"),
+            ("5.000,00", "5000.00"),
+            ("5 000,00", "5000.00"),
+            ("5\u{202F}000,00", "5000.00"),
+            ("5\u{00A0}000.00", "5000.00"),
+            ("5'000.00", "5000.00"),
+            ("1,234,567.89", "1234567.89"),
+            ("1.234.567", "1234567"),
+            ("1234,5", "1234.5"),
+            ("5,00", "5.00"),
+            ("-1,250.00", "-1250.00"),
+            ("12", "12"),
+        ] {
+            assert_eq!(typed_amount(typed).as_deref(), Ok(canonical), "{typed}");
+        }
+        let e = typed_amount("1,234").unwrap_err();
+        assert!(e.contains("1234 or 1.234"), "{e}");
+        for bad in [
+            "1,23,456.00",
+            "12,34.5",
+            "5.000.00,1,2",
+            "1 2345",
+            ",5",
+            "5,",
+            "1.234,5.6",
+        ] {
+            assert!(typed_amount(bad).is_err(), "{bad} must be refused");
+        }
+        // Not amount-like at all: left for Money::parse to refuse.
+        assert_eq!(typed_amount("ten").as_deref(), Ok("ten"));
+    }
+
     use super::*;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
