@@ -415,6 +415,9 @@ async fn a_pound_debtors_letter_names_the_pound_account_and_a_pause_needs_a_reas
             .any(|n| n.starts_with("Blocked") && n.contains("promised")),
         "{notes:?}"
     );
+    // The reason field appears with the notes and moves the buttons down: click once it
+    // is there (a click aimed before the layout settled landed in the field).
+    app.wait_testid("letter-override-reason").await;
     app.click("letter-save").await;
     app.wait_texts("letter-refusal", "the refusal", |t| {
         t.len() == 1 && t[0].contains("paused")
