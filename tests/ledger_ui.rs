@@ -328,36 +328,24 @@ async fn interest_is_shown_with_its_working_and_claimed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invoices_are_searched_sorted_added_and_disputed_together() {
     let home = Home::new();
-    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    };
-    let debtors = write(
-        "d.csv",
-        "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
+    home.import(&[
+        (
+            "debtors",
+            "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
          PL-LDZ,Łódź Trading Sp. z o.o.,PLN,14,ul. Piotrkowska 1,90-001,Łódź,PL\n\
          DE-MUE,Müller GmbH,EUR,30,Hauptstraße 1,10115,Berlin,DE\n\
          TR-IST,Şahin Tekstil A.Ş.,TRY,30,Istiklal Cd. 5,34430,Istanbul,TR\n",
-    );
-    let invoices = write(
-        "i.csv",
-        "number,debtor_external_id,issue_date,due_date,amount\n\
+        ),
+        (
+            "invoices",
+            "number,debtor_external_id,issue_date,due_date,amount\n\
          FV/2026/001,PL-LDZ,2026-09-10,2026-09-24,5000.00\n\
          FV/2026/002,PL-LDZ,2026-11-10,2026-11-24,120.50\n\
          INV-100,DE-MUE,2026-08-01,2026-08-31,45775.00\n\
          INV-101,DE-MUE,2026-09-01,2026-10-01,45374.00\n\
          TR-9,TR-IST,2026-09-15,2026-10-15,45485.00\n",
-    );
-    for (kind, file) in [("debtors", &debtors), ("invoices", &invoices)] {
-        let (code, _, err) = cli(
-            None,
-            &["--db", s(&home.database()), "import", kind, s(file)],
-        );
-        assert_eq!(code, 0, "{err}");
-    }
+        ),
+    ]);
 
     let app = App::launch(&home, TODAY).await;
     app.click("nav-invoices").await;
@@ -500,7 +488,7 @@ async fn invoices_are_searched_sorted_added_and_disputed_together() {
         t.len() == 1 && t[0].contains("Settings > Letterhead") && t[0].contains("FV/2026/001")
     })
     .await;
-    let head = write(
+    let head = home.file(
         "letterhead.json",
         r#"{"name":"Nordlicht Handels GmbH","address_lines":"Hafenstraße 12","postal_code":"20457",
             "city":"Hamburg","country":"DE","email":"ar@nordlicht.example",

@@ -5,49 +5,36 @@
 //! day to claim with the rule, at 1024x700 and at full HD; the CLI gives the same dates,
 //! refuses bad input and the dunning run warns.
 
-use overdue_e2e::{cli, cli_at, s, App, Home};
+use overdue_e2e::{cli_at, s, App, Home};
 
 const TODAY: &str = "2026-12-06";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_becoming_time_barred_are_on_the_dashboard_the_debtor_and_the_invoice() {
     let home = Home::new();
-    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    };
-    let debtors = write(
-        "d.csv",
-        "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
+    home.import(&[
+        (
+            "debtors",
+            "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
          LB1,Bäckerei Lindner GmbH,EUR,30,Hauptstraße 1,10115,Berlin,DE\n\
          LB2,Harper & Sons Ltd,GBP,30,1 High Street,M1 1AA,Manchester,GB\n\
          LB3,Rossi Trasporti S.r.l.,EUR,30,Via Roma 1,00100,Roma,IT\n",
-    );
-    let invoices = write(
-        "i.csv",
-        "number,debtor_external_id,issue_date,due_date,amount\n\
+        ),
+        (
+            "invoices",
+            "number,debtor_external_id,issue_date,due_date,amount\n\
          DE-2023-117,LB1,2023-04-01,2023-05-01,1840.50\n\
          DE-2023-120,LB1,2023-01-02,2023-02-01,500.00\n\
          DE-2026-001,LB1,2026-10-01,2026-10-31,90.00\n\
          UK-2020-014,LB2,2020-01-01,2020-01-31,250.00\n\
          IT-2021-001,LB3,2021-01-01,2021-01-31,99.00\n",
-    );
-    let payments = write(
-        "p.csv",
-        "debtor_external_id,date,amount,invoice_number\nLB1,2025-03-14,100.00,DE-2023-120\n",
-    );
+        ),
+        (
+            "payments",
+            "debtor_external_id,date,amount,invoice_number\nLB1,2025-03-14,100.00,DE-2023-120\n",
+        ),
+    ]);
     let db = home.database();
-    for (kind, file) in [
-        ("debtors", &debtors),
-        ("invoices", &invoices),
-        ("payments", &payments),
-    ] {
-        let (code, _, err) = cli(None, &["--db", s(&db), "import", kind, s(file)]);
-        assert_eq!(code, 0, "import {kind}: {err}");
-    }
 
     // The CLI: every open invoice with a known law, soonest first; the Italian one is
     // named as not checked.

@@ -9,30 +9,18 @@ const TODAY: &str = "2026-11-22";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_wizard_previews_and_agrees_a_schedule() {
     let home = Home::new();
-    std::fs::create_dir_all(home.database().parent().unwrap()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    };
-    let debtors = write(
-        "d.csv",
-        "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
+    home.import(&[
+        (
+            "debtors",
+            "external_id,name,currency,payment_terms_days,address,postal_code,city,country\n\
          PT1,Plan Test GmbH,EUR,30,Hauptstraße 1,10115,Berlin,DE\n",
-    );
-    let invoices = write(
-        "i.csv",
-        "number,debtor_external_id,issue_date,due_date,amount\n\
+        ),
+        (
+            "invoices",
+            "number,debtor_external_id,issue_date,due_date,amount\n\
          PT-1,PT1,2026-08-01,2026-08-31,600.00\nPT-2,PT1,2026-09-01,2026-09-30,400.00\n",
-    );
-    for (kind, file) in [("debtors", &debtors), ("invoices", &invoices)] {
-        let (code, _, err) = cli(
-            None,
-            &["--db", s(&home.database()), "import", kind, s(file)],
-        );
-        assert_eq!(code, 0, "{err}");
-    }
+        ),
+    ]);
 
     let app = App::launch(&home, TODAY).await;
     app.click("nav-debtors").await;
@@ -129,7 +117,7 @@ async fn plan_wizard_previews_and_agrees_a_schedule() {
         t.len() == 1 && t[0].contains("company name (Settings > Letterhead)")
     })
     .await;
-    let head = write(
+    let head = home.file(
         "letterhead.json",
         r#"{"name":"Nordlicht GmbH","address_lines":"Hafenstraße 12","postal_code":"20457","city":"Hamburg","country":"DE","iban":"DE89 3704 0044 0532 0130 00","bic":"COBADEFFXXX"}"#,
     );

@@ -57,6 +57,26 @@ impl Home {
             dir: tempfile::tempdir().expect("temp home"),
         }
     }
+    /// Writes a file the test hands to the app or the CLI (a CSV, a letterhead) beside the
+    /// home's folders; returns its path.
+    pub fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        p
+    }
+    /// Imports CSV texts `(kind, text)` into the home's database through the CLI, as a
+    /// user would, in order; each must succeed.
+    pub fn import(&self, files: &[(&str, &str)]) {
+        std::fs::create_dir_all(self.database().parent().unwrap()).unwrap();
+        for (kind, text) in files {
+            let file = self.file(&format!("{kind}.csv"), text);
+            let (code, _, err) = cli(
+                None,
+                &["--db", s(&self.database()), "import", kind, s(&file)],
+            );
+            assert_eq!(code, 0, "import {kind}: {err}");
+        }
+    }
     /// `$XDG_DATA_HOME`.
     pub fn data(&self) -> PathBuf {
         self.dir.path().join("data")
