@@ -145,7 +145,6 @@ async fn invoice_dispute(
     s.api.invoice_dispute(id, &date, &reason).await
 }
 
-/// A credit note or write-off against an invoice (at most its open balance).
 /// The dashboard: receivables per currency with their aging, six months of invoicing and
 /// collection, the day's work.
 #[tauri::command]
@@ -153,6 +152,7 @@ async fn dashboard(s: State<'_, Shell>) -> Res<overdue_api::dashboard::Dashboard
     s.api.dashboard().await
 }
 
+/// A credit note or write-off against an invoice (at most its open balance).
 #[tauri::command]
 async fn invoice_adjust(s: State<'_, Shell>, input: AdjustmentInput) -> Res<InvoiceDetailDto> {
     s.api.adjustment_add(input).await
