@@ -677,7 +677,7 @@ impl Api {
     /// then finds the steps of the last few days due, across the ladder, instead of every
     /// overdue debtor jumping to the top. Returns the steps recorded.
     async fn demo_history(&self, as_of: NaiveDate) -> Result<u32, ApiError> {
-        use overdue_domain::dunning::{decide, DebtorCase, Decision, OpenInvoice, PastAction};
+        use overdue_domain::dunning::{decide, DebtorCase, Decision, PastAction};
         use std::collections::{BTreeMap, HashMap};
         let store = self.store().await;
         let policies = store.dunning_policies().await?;
@@ -728,12 +728,7 @@ impl Api {
                 case.invoices = items
                     .iter()
                     .filter(|b| b.issue_date <= day)
-                    .map(|b| OpenInvoice {
-                        invoice_id: b.invoice_id,
-                        number: b.number.clone(),
-                        due_date: b.due_date,
-                        open: b.open,
-                    })
+                    .map(|b| crate::dunning::open_invoice(b))
                     .collect();
                 if let Decision::Act(a) = decide(&policy.policy, &case, day)? {
                     case.history.push(PastAction {
@@ -752,19 +747,19 @@ impl Api {
             .into_iter()
             .map(|(policy_id, day, a)| {
                 let at = day.and_hms_opt(9, 0, 0).map_or(now, |t| t.and_utc());
-                let (kind, how) = match a.level.channel {
-                    Channel::Email => ("email", "emailed"),
-                    Channel::Letter => ("letter", "printed and posted"),
-                    Channel::Call => ("task", "call made"),
-                    Channel::Fee => ("fee", "late fee and interest claimed"),
-                    Channel::Agency => ("status", "handed over to the agency"),
-                    Channel::Legal => ("status", "legal review done"),
+                let how = match a.level.channel {
+                    Channel::Email => "emailed",
+                    Channel::Letter => "printed and posted",
+                    Channel::Call => "call made",
+                    Channel::Fee => "late fee and interest claimed",
+                    Channel::Agency => "handed over to the agency",
+                    Channel::Legal => "legal review done",
                 };
                 let numbers: Vec<&str> = a.invoices.iter().map(|i| i.number.as_str()).collect();
                 let event = overdue_store::NewEvent {
                     debtor_id: a.debtor_id,
                     occurred_at: at,
-                    kind: kind.into(),
+                    kind: crate::dunning::event_kind(a.level.channel).into(),
                     author: "demo".into(),
                     summary: format!(
                         "{} (level {}) {how}: {} (demo history)",

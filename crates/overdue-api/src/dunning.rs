@@ -354,6 +354,27 @@ fn parse_date(text: &str, field: &str, default: NaiveDate) -> Result<NaiveDate, 
         .map_err(|m| ApiError::validation(vec![overdue_domain::FieldError::new(field, m)]))
 }
 
+/// An open balance as the run decides on it.
+pub(crate) fn open_invoice(b: &OpenBalance) -> OpenInvoice {
+    OpenInvoice {
+        invoice_id: b.invoice_id,
+        number: b.number.clone(),
+        due_date: b.due_date,
+        open: b.open,
+    }
+}
+
+/// The contact-log kind of a step performed on `channel`.
+pub(crate) fn event_kind(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Letter => "letter",
+        Channel::Call => "task",
+        Channel::Fee => "fee",
+        Channel::Agency | Channel::Legal => "status",
+    }
+}
+
 fn debtor_label(d: &DunningDebtor) -> String {
     if d.external_ref.trim().is_empty() {
         format!("#{}", d.id)
@@ -944,12 +965,7 @@ impl Api {
         let invoices: Vec<OpenInvoice> = balances
             .iter()
             .filter(|b| b.open.currency() == currency)
-            .map(|b| OpenInvoice {
-                invoice_id: b.invoice_id,
-                number: b.number.clone(),
-                due_date: b.due_date,
-                open: b.open,
-            })
+            .map(open_invoice)
             .collect();
         let amount = Money::sum(currency, invoices.iter().map(|i| &i.open))?;
         let action = PlannedAction {
@@ -1124,12 +1140,7 @@ impl Api {
                     // Dunning runs in the debtor's currency; invoices in another one are
                     // reminded separately by hand.
                     .filter(|b| b.open.currency() == currency)
-                    .map(|b| OpenInvoice {
-                        invoice_id: b.invoice_id,
-                        number: b.number.clone(),
-                        due_date: b.due_date,
-                        open: b.open,
-                    })
+                    .map(|b| open_invoice(b))
                     .collect(),
                 history: past.remove(&d.id).unwrap_or_default(),
                 pauses: pauses.debtors.get(&d.id).cloned().unwrap_or_default(),
@@ -1470,27 +1481,21 @@ impl Api {
                     .await?;
             }
             Channel::Call | Channel::Fee | Channel::Agency | Channel::Legal => {
-                let (kind, summary) = match a.level.channel {
-                    Channel::Call => (
-                        "task",
-                        format!(
-                            "{what}: call the debtor{}",
-                            if w.debtor.account_manager.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({})", w.debtor.account_manager)
-                            }
-                        ),
+                let summary = match a.level.channel {
+                    Channel::Call => format!(
+                        "{what}: call the debtor{}",
+                        if w.debtor.account_manager.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", w.debtor.account_manager)
+                        }
                     ),
-                    Channel::Fee => ("fee", format!("{what}: late fee and interest to claim")),
-                    Channel::Agency => (
-                        "status",
-                        format!("{what}: hand over to the collection agency"),
-                    ),
-                    _ => ("status", format!("{what}: legal review")),
+                    Channel::Fee => format!("{what}: late fee and interest to claim"),
+                    Channel::Agency => format!("{what}: hand over to the collection agency"),
+                    _ => format!("{what}: legal review"),
                 };
                 let event = NewEvent {
-                    kind: kind.into(),
+                    kind: event_kind(a.level.channel).into(),
                     summary,
                     ..base.clone()
                 };
@@ -1731,7 +1736,7 @@ impl Api {
         Ok(store
             .dunning_actions(&ActionQuery {
                 states: vec!["sent".into()],
-                channels: vec![Channel::Call, Channel::Agency, Channel::Legal],
+                channels: Channel::TASKS.to_vec(),
                 open_tasks_only: true,
                 account_manager,
                 ..Default::default()

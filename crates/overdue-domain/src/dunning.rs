@@ -45,6 +45,15 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The channels that make a task for a person (a call, a handover, a legal review)
+    /// rather than a message: they stay on the worklist until done.
+    pub const TASKS: [Channel; 3] = [Channel::Call, Channel::Agency, Channel::Legal];
+
+    /// True for a channel in [`Channel::TASKS`].
+    pub fn is_task(self) -> bool {
+        Channel::TASKS.contains(&self)
+    }
+
     /// Storage, CLI and JSON spelling.
     pub fn as_str(self) -> &'static str {
         match self {

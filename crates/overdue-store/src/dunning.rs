@@ -729,7 +729,7 @@ impl Store {
             for (a, sent_at, event) in steps {
                 let id = insert_action!(tx, a, "sent", note, Some(*sent_at), now);
                 // A task of the past (a call, a legal review) was done that day.
-                if matches!(a.channel, Channel::Call | Channel::Agency | Channel::Legal) {
+                if a.channel.is_task() {
                     sqlx::query("UPDATE dunning_actions SET done_at = $2 WHERE id = $1")
                         .bind(id)
                         .bind(*sent_at)
