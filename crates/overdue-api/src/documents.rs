@@ -1059,32 +1059,9 @@ impl Api {
         Ok(produced(f))
     }
 
-    /// An invoice as a PDF (by invoice number), kept and logged.
-    pub async fn invoice_pdf(&self, number: &str, record: bool) -> Result<PdfFile, ApiError> {
-        let store = self.store().await;
-        let id = store.invoice_id_by_number(number.trim()).await?;
-        let head = self.letterhead_get().await?;
-        let (inv, doc) = self.invoice_document(&store, &head, id).await?;
-        let bytes = overdue_docs::render(&doc, &self.metadata(&doc)).map_err(docs_error)?;
-        let file_name = format!("invoice-{}.pdf", file_stem(&inv.number));
-        self.finish(
-            &store,
-            inv.debtor_id,
-            Some(inv.id),
-            "invoice",
-            format!("Invoice {}", inv.number),
-            file_name,
-            bytes,
-            record,
-            "document",
-        )
-        .await
-    }
-
-    /// Several invoices in one PDF (the Invoices screen's Print), in the order given; with
-    /// `record`, each invoice is kept and logged on its debtor's account as
-    /// [`Api::invoice_pdf`] keeps one. Refused, naming the invoice, when one cannot say
-    /// where to pay.
+    /// Invoices in one PDF (the Invoices screen's Print, `pdf invoice`), in the order
+    /// given; with `record`, each invoice is kept and logged on its debtor's account.
+    /// Refused, naming the invoice, when one cannot say where to pay.
     pub async fn invoices_pdf(&self, ids: &[i64], record: bool) -> Result<PdfFile, ApiError> {
         if ids.is_empty() {
             return Err(ApiError::invalid("Choose the invoices to print."));
@@ -1095,19 +1072,32 @@ impl Api {
         for &id in ids {
             docs.push(self.invoice_document(&store, &head, id).await?);
         }
-        let models: Vec<Document> = docs.iter().map(|(_, d)| d.clone()).collect();
-        let mut meta = self.metadata(&models[0]);
-        meta.title = match docs.as_slice() {
-            [(one, _)] => format!("Invoice {}", one.number),
-            many => format!("{} invoices", many.len()),
+        let render_one =
+            |d: &Document| overdue_docs::render(d, &self.metadata(d)).map_err(docs_error);
+        let (title, file_name, bytes) = match docs.as_slice() {
+            [(one, d)] => (
+                format!("Invoice {}", one.number),
+                format!("invoice-{}.pdf", file_stem(&one.number)),
+                render_one(d)?,
+            ),
+            many => {
+                let models: Vec<Document> = many.iter().map(|(_, d)| d.clone()).collect();
+                let mut meta = self.metadata(&models[0]);
+                meta.title = format!("{} invoices", many.len());
+                meta.subject = many
+                    .iter()
+                    .map(|(i, _)| i.number.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let bytes = overdue_docs::render_batch(&models, &meta, &mut |_, _| true)
+                    .map_err(docs_error)?;
+                (
+                    meta.title,
+                    format!("invoices-{}.pdf", self.clock().today()),
+                    bytes,
+                )
+            }
         };
-        meta.subject = docs
-            .iter()
-            .map(|(i, _)| i.number.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let bytes =
-            overdue_docs::render_batch(&models, &meta, &mut |_, _| true).map_err(docs_error)?;
         let mut document_ids = Vec::new();
         if record {
             let mut news = Vec::with_capacity(docs.len());
@@ -1119,7 +1109,12 @@ impl Api {
                     title: format!("Invoice {}", inv.number),
                     file_name: format!("invoice-{}.pdf", file_stem(&inv.number)),
                     content_type: "application/pdf".into(),
-                    content: overdue_docs::render(d, &self.metadata(d)).map_err(docs_error)?,
+                    // One invoice is kept as the very file written; several each as its own.
+                    content: if docs.len() == 1 {
+                        bytes.clone()
+                    } else {
+                        render_one(d)?
+                    },
                     author: self.author(),
                     event_kind: "document".into(),
                 });
@@ -1131,13 +1126,9 @@ impl Api {
                 .map(|(id, _)| id)
                 .collect();
         }
-        let file_name = match docs.as_slice() {
-            [(one, _)] => format!("invoice-{}.pdf", file_stem(&one.number)),
-            _ => format!("invoices-{}.pdf", self.clock().today()),
-        };
         Ok(PdfFile {
             document_ids,
-            title: meta.title,
+            title,
             file_name,
             sha256: sha256_hex(&bytes),
             bytes,
@@ -1161,8 +1152,9 @@ impl Api {
         })
     }
 
-    /// The document model of one invoice; refused when something is still owed and the
-    /// letterhead has no account in the invoice's currency (an invoice says where to pay).
+    /// The document model of one invoice; refused, naming it, when the letterhead has no
+    /// account in the invoice's currency (an invoice says where to pay; the document's own
+    /// check refuses it too, without the number).
     async fn invoice_document(
         &self,
         store: &Store,
@@ -1172,11 +1164,8 @@ impl Api {
         let detail = store.invoice(id).await?;
         let inv = detail.invoice;
         let debtor = store.debtor(inv.debtor_id).await?;
-        let account = head.for_currency(inv.amount.currency().code());
-        if !inv.open.is_zero()
-            && account.iban.trim().is_empty()
-            && account.account_number.trim().is_empty()
-        {
+        let letterhead = head.for_currency(inv.amount.currency().code()).to_model();
+        if !letterhead.bank.is_usable() {
             return Err(ApiError::new(
                 ErrorCode::Validation,
                 format!(
@@ -1187,10 +1176,10 @@ impl Api {
                 ),
             ));
         }
-        let doc = Document {
+        let mut doc = Document {
             kind: DocumentKind::Invoice,
             page_size: head.page_size(),
-            letterhead: head.for_currency(inv.amount.currency().code()).to_model(),
+            letterhead,
             recipient: recipient(&debtor, &head.country),
             reference: inv.number.clone(),
             payment_reference: overdue_domain::bank::rf::for_invoice(&inv.number, inv.id),
@@ -1220,7 +1209,6 @@ impl Api {
             interest_to: None,
             grace_days: None,
         };
-        let mut doc = doc;
         if inv.open != inv.amount {
             let lang = overdue_docs::language_of(&doc);
             let paid = lang.money(&inv.amount.checked_sub(&inv.open)?);

@@ -192,16 +192,13 @@ fn debtor_key(key: &str) -> String {
 /// Runs `overdue pdf ...`.
 pub async fn run(api: &Api, c: PdfCommand, json: bool) -> Result<(), ApiError> {
     match c {
-        PdfCommand::Invoice { number, out } => match number.as_slice() {
-            [one] => done(&api.invoice_pdf(one, true).await?, &out, json),
-            many => {
-                let mut ids = Vec::with_capacity(many.len());
-                for n in many {
-                    ids.push(api.invoice_by_number(n).await?.invoice.id);
-                }
-                done(&api.invoices_pdf(&ids, true).await?, &out, json)
+        PdfCommand::Invoice { number, out } => {
+            let mut ids = Vec::with_capacity(number.len());
+            for n in &number {
+                ids.push(api.invoice_by_number(n).await?.invoice.id);
             }
-        },
+            done(&api.invoices_pdf(&ids, true).await?, &out, json)
+        }
         PdfCommand::Letter(a) => {
             let d = find(api, &debtor_key(&a.debtor)).await?;
             let kind = match a.kind {
