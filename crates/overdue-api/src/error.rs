@@ -32,6 +32,8 @@ pub enum ErrorCode {
     Internal,
     /// The credit check holds the debtor: a new invoice needs a reason to go ahead.
     CreditHold,
+    /// The signed-in login's role does not allow this (the database refused it).
+    Forbidden,
 }
 
 /// A field-level validation message (mirrors [`overdue_domain::FieldError`]).
@@ -108,6 +110,14 @@ impl From<StoreError> for ApiError {
             StoreError::Duplicate { .. } => ErrorCode::Duplicate,
             StoreError::Rejected(_) | StoreError::Conflict(_) => ErrorCode::InvalidInput,
             StoreError::Corrupt(_) | StoreError::Unsupported(_) => ErrorCode::Internal,
+            StoreError::Forbidden(what) => {
+                return ApiError::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                    "Your role does not allow you to {what}. Ask the book's owner if you need to."
+                ),
+                )
+            }
             StoreError::Migrate(_) | StoreError::Database(_) => ErrorCode::Database,
         };
         let mut message = e.to_string();

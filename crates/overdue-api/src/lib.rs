@@ -55,6 +55,7 @@ pub mod limitation;
 pub mod logging;
 pub mod reports;
 pub mod schedule;
+pub mod staff;
 mod template_env;
 pub mod templates;
 

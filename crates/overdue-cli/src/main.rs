@@ -12,6 +12,7 @@ mod dunning;
 mod latefees;
 mod ledger;
 mod pdf;
+mod staff;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -105,6 +106,12 @@ enum Command {
     /// injonction de payer).
     #[command(subcommand)]
     Court(CourtCommand),
+    /// Staff of a shared book and their roles: add, list, role, remove, whoami.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Who did what: the audit trail, and the check of the contact log's hash chain.
+    #[command(subcommand)]
+    Audit(staff::AuditCommand),
     /// Limitation periods: the last day a claim for each open invoice can be issued,
     /// soonest first (time-barred ones first of all).
     Limitation {
@@ -546,13 +553,21 @@ fn report(e: &ApiError, json: bool) -> ExitCode {
         | ErrorCode::InvalidInput
         | ErrorCode::NotFound
         | ErrorCode::Duplicate
-        | ErrorCode::CreditHold => 2,
+        | ErrorCode::CreditHold
+        | ErrorCode::Forbidden => 2,
         _ => 1,
     })
 }
 
 fn database(cli_db: Option<String>) -> Result<String, ApiError> {
     if let Some(db) = cli_db.filter(|d| !d.trim().is_empty()) {
+        // A server named without a password: the keyring's, else PGPASSWORD (read by the
+        // driver), else none.
+        if config::is_server(&db) && config::split_password(&db).1.is_none() {
+            if let Ok(Some(pw)) = config::stored_password(&db) {
+                return Ok(config::with_password(&db, &pw));
+            }
+        }
         return Ok(db);
     }
     match config::load(&config::config_path()?)? {
@@ -667,6 +682,11 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                 },
                 other => dispatch(&api, other, cli.json).await,
             };
+            // A refusal by the database names who is signed in and what their role allows.
+            let result = match result {
+                Err(e) => Err(api.explain_refusal(e).await),
+                ok => ok,
+            };
             api.close().await;
             result
         }
@@ -704,6 +724,8 @@ async fn find(api: &Api, key: &str) -> Result<Debtor, ApiError> {
 
 async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiError> {
     match command {
+        Command::Staff(c) => staff::staff(api, c, json).await,
+        Command::Audit(c) => staff::audit(api, c, json).await,
         Command::Debtors(DebtorsCommand::Add(f)) => {
             let d = api.debtor_create(input_from(*f)).await?;
             if json {
@@ -840,6 +862,10 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
             }
         }
         Command::Calc(c) => calc::run(*c, json),
+        Command::Book(_) => Err(ApiError::new(
+            ErrorCode::Internal,
+            "a book copy opens its own databases",
+        )),
         Command::Pdf(c) => pdf::run(api, c, json).await,
         Command::Attach(a) => pdf::attach(api, a, json).await,
         Command::Bench(BenchCommand::Ledger { .. } | BenchCommand::Letters { .. }) => Err(
@@ -1328,6 +1354,8 @@ fn reads_only(command: &Command) -> bool {
         command,
         Command::Info
             | Command::Limitation { .. }
+            | Command::Audit(_)
+            | Command::Staff(staff::StaffCommand::List | staff::StaffCommand::Whoami)
             | Command::Debtors(
                 DebtorsCommand::List { .. }
                     | DebtorsCommand::Show { .. }

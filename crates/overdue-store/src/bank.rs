@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
-use crate::events::{insert_event, NewEvent};
+use crate::events::{chain_events, insert_event, lock_event_chain, NewEvent};
 use crate::{with_pool, Store, StoreError};
 
 /// Records a payment from bank entry `$entry` (a [`NewBankEntry`]) with the explicit
@@ -1300,15 +1300,18 @@ impl Store {
                     qb.push(" ON CONFLICT (debtor_id, iban) DO NOTHING");
                     qb.build().execute(&mut *tx).await?;
                 }
+                if !events.is_empty() {
+                    lock_event_chain!(tx)?;
+                }
                 for chunk in events.chunks(CHUNK) {
                     let mut qb = QueryBuilder::new(
                         "INSERT INTO events (debtor_id, invoice_id, occurred_at, kind, author, summary, detail, \
-                         content_type, ref_table, ref_id, created_at) ",
+                         content_type, ref_table, ref_id, created_at, login) ",
                     );
                     qb.push_values(chunk, |mut b, ev| {
                         b.push_bind(ev.debtor_id)
                             .push_bind(ev.invoice_id)
-                            .push_bind(ev.occurred_at)
+                            .push_bind(crate::events::to_micros(ev.occurred_at))
                             .push_bind(ev.kind.clone())
                             .push_bind(ev.author.clone())
                             .push_bind(ev.summary.clone())
@@ -1316,9 +1319,13 @@ impl Store {
                             .push_bind(String::new())
                             .push_bind(ev.ref_table.clone())
                             .push_bind(ev.ref_id)
-                            .push_bind(now);
+                            .push_bind(crate::events::to_micros(now))
+                            .push("(SELECT login FROM audit_actor WHERE id = 1)");
                     });
                     qb.build().execute(&mut *tx).await?;
+                }
+                if !events.is_empty() {
+                    chain_events!(tx)?;
                 }
             }
             tx.commit().await?;

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::events::{insert_event, sha256_hex, NewEvent};
+use crate::events::{
+    chain_events, insert_event, insert_event_unchained, lock_event_chain, sha256_hex, NewEvent,
+};
 use crate::{with_pool, Store, StoreError};
 
 /// A document to keep (a letter sent, an invoice or a case file exported).
@@ -119,6 +121,8 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let mut out = Vec::with_capacity(docs.len());
+            // One lock and one chaining for the whole batch, not per letter.
+            lock_event_chain!(tx)?;
             for d in docs {
                 let sha = sha256_hex(&d.content);
                 let id: i64 = sqlx::query_scalar(
@@ -155,9 +159,10 @@ impl Store {
                     ref_table: "documents".into(),
                     ref_id: Some(id),
                 };
-                insert_event!(tx, &event, now)?;
+                insert_event_unchained!(tx, &event, now)?;
                 out.push((id, sha));
             }
+            chain_events!(tx)?;
             tx.commit().await?;
             Ok(out)
         })

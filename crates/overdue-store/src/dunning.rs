@@ -14,7 +14,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use overdue_domain::dunning::{Audience, Channel, Level, Policy};
 use overdue_domain::{Currency, DebtorKind, Money};
 
-use crate::events::{insert_event, NewEvent};
+use crate::events::{
+    chain_events, insert_event, insert_event_unchained, lock_event_chain, NewEvent,
+};
 use crate::{with_pool, Store, StoreError};
 
 /// A stored policy.
@@ -726,6 +728,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            lock_event_chain!(tx)?;
             for (a, sent_at, event) in steps {
                 let id = insert_action!(tx, a, "sent", note, Some(*sent_at), now);
                 // A task of the past (a call, a legal review) was done that day.
@@ -736,8 +739,9 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                insert_event!(tx, event, now)?;
+                insert_event_unchained!(tx, event, now)?;
             }
+            chain_events!(tx)?;
             tx.commit().await?;
             Ok(())
         })

@@ -45,6 +45,10 @@ pub enum StoreError {
     /// the operation can be tried again.
     #[error("{0}")]
     Conflict(String),
+    /// The login's role in the book does not allow this write (the database refused it:
+    /// a missing GRANT or a row-level security policy). Says what was refused.
+    #[error("{0}")]
+    Forbidden(String),
     /// Stored data could not be read back into domain values (a corrupted row).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
@@ -80,8 +84,23 @@ impl From<sqlx::Error> for StoreError {
                 "someone else changed the same records at the same moment. Nothing was written; try again."
                     .into(),
             ),
+            // PostgreSQL: insufficient privilege (a GRANT or a row-level policy).
+            "42501" => StoreError::Forbidden(forbidden_words(db.message())),
             _ => StoreError::Database(e),
         }
+    }
+}
+
+/// What a refused privilege was, in words: "permission denied for table payment_plans"
+/// becomes "change payment plans".
+fn forbidden_words(message: &str) -> String {
+    let table = message
+        .split_once(" for table ")
+        .map(|(_, t)| t.trim())
+        .or_else(|| message.split_once(" for relation ").map(|(_, t)| t.trim()));
+    match table {
+        Some(t) => format!("change {}", t.replace('_', " ")),
+        None => message.to_string(),
     }
 }
 

@@ -77,20 +77,147 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Appends `$event` (a [`NewEvent`]) inside the open transaction `$tx`, recorded at `$now`;
-/// evaluates to `Result<i64, sqlx::Error>` with the new event's id.
-macro_rules! insert_event {
+/// A time as the contact log keeps it: to the microsecond (PostgreSQL's precision), so the
+/// value hashed into the chain is the value read back on either backend.
+pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::DurationRound;
+    t.duration_trunc(chrono::TimeDelta::microseconds(1))
+        .unwrap_or(t)
+}
+
+/// An event's fields as stored, which its chain hash covers.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub(crate) struct ChainedEvent {
+    pub id: i64,
+    pub debtor_id: i64,
+    pub invoice_id: Option<i64>,
+    pub occurred_at: DateTime<Utc>,
+    pub kind: String,
+    pub author: String,
+    pub summary: String,
+    pub detail: String,
+    pub content_type: String,
+    pub sha256: Option<String>,
+    pub ref_table: String,
+    pub ref_id: Option<i64>,
+    pub login: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The columns of [`ChainedEvent`], for a SELECT on `events`.
+pub(crate) const CHAINED_COLUMNS: &str = "id, debtor_id, invoice_id, occurred_at, kind, author, \
+     summary, detail, content_type, sha256, ref_table, ref_id, login, created_at";
+
+/// The hash of `e` following `prev` in the contact log's chain (hex SHA-256). Every field
+/// goes in with its length in front, so no two different events hash alike; times go in
+/// as RFC 3339 UTC to the microsecond. Written once, used when events are recorded and by
+/// `audit verify`.
+pub(crate) fn chain_hash(prev: &str, e: &ChainedEvent) -> String {
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_be_bytes());
+        h.update(s.as_bytes());
+    };
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let time = |t: DateTime<Utc>| to_micros(t).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    field("overdue-event-chain-1");
+    field(prev);
+    field(&e.id.to_string());
+    field(&e.debtor_id.to_string());
+    field(&opt(e.invoice_id));
+    field(&time(e.occurred_at));
+    field(&e.kind);
+    field(&e.author);
+    field(&e.summary);
+    field(&e.detail);
+    field(&e.content_type);
+    field(e.sha256.as_deref().unwrap_or(""));
+    field(&e.ref_table);
+    field(&opt(e.ref_id));
+    field(&e.login);
+    field(&time(e.created_at));
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Takes the contact log's chain for the open transaction `$tx` (a row lock on
+/// `event_chain`; on SQLite the write lock is held already): events recorded from here
+/// until [`chain_events!`] get ids above the chain's last and are chained in id order.
+macro_rules! lock_event_chain {
+    ($tx:expr) => {
+        sqlx::query("UPDATE event_chain SET last_id = last_id WHERE id = 1")
+            .execute(&mut *$tx)
+            .await
+    };
+}
+pub(crate) use lock_event_chain;
+
+/// Chains every event after the chain's last one (in id order) inside the open
+/// transaction `$tx`, which holds the chain's lock ([`lock_event_chain!`]): their hashes
+/// go to `event_hashes` and the newest becomes the chain's head. Evaluates to
+/// `Result<(), sqlx::Error>`.
+macro_rules! chain_events {
+    ($tx:expr) => {{
+        async {
+            let (head, last): (Option<String>, Option<i64>) =
+                sqlx::query_as("SELECT head, last_id FROM event_chain WHERE id = 1")
+                    .fetch_one(&mut *$tx)
+                    .await?;
+            let sql = format!(
+                "SELECT {} FROM events WHERE id > $1 ORDER BY id",
+                $crate::events::CHAINED_COLUMNS
+            );
+            let pending: Vec<$crate::events::ChainedEvent> =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(last.unwrap_or(0))
+                    .fetch_all(&mut *$tx)
+                    .await?;
+            let Some(newest) = pending.last().map(|e| e.id) else {
+                return Ok::<(), sqlx::Error>(());
+            };
+            let mut prev = head.unwrap_or_default();
+            let mut rows = Vec::with_capacity(pending.len());
+            for e in &pending {
+                let hash = $crate::events::chain_hash(&prev, e);
+                rows.push((e.id, std::mem::replace(&mut prev, hash.clone()), hash));
+            }
+            for chunk in rows.chunks(3000) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO event_hashes (event_id, prev_hash, hash) ",
+                );
+                qb.push_values(chunk, |mut b, (id, p, h)| {
+                    b.push_bind(*id).push_bind(p.clone()).push_bind(h.clone());
+                });
+                qb.build().execute(&mut *$tx).await?;
+            }
+            sqlx::query("UPDATE event_chain SET head = $1, last_id = $2 WHERE id = 1")
+                .bind(&prev)
+                .bind(newest)
+                .execute(&mut *$tx)
+                .await?;
+            Ok(())
+        }
+        .await
+    }};
+}
+pub(crate) use chain_events;
+
+/// Appends `$event` (a [`NewEvent`]) inside the open transaction `$tx`, recorded at `$now`
+/// by the session's login, without chaining it: for a loop of events, which takes the
+/// chain's lock once before ([`lock_event_chain!`]) and chains them all once after
+/// ([`chain_events!`]). Evaluates to `Result<i64, sqlx::Error>` with the new event's id.
+macro_rules! insert_event_unchained {
     ($tx:expr, $event:expr, $now:expr) => {{
         let ev: &$crate::events::NewEvent = $event;
         let sha = ev.content.as_deref().map($crate::events::sha256_hex);
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO events (debtor_id, invoice_id, occurred_at, kind, author, summary, detail, \
-             content, content_type, sha256, ref_table, ref_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             content, content_type, sha256, ref_table, ref_id, created_at, login) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             (SELECT login FROM audit_actor WHERE id = 1)) RETURNING id",
         )
         .bind(ev.debtor_id)
         .bind(ev.invoice_id)
-        .bind(ev.occurred_at)
+        .bind($crate::events::to_micros(ev.occurred_at))
         .bind(ev.kind.trim())
         .bind(ev.author.trim())
         .bind(ev.summary.trim())
@@ -100,8 +227,24 @@ macro_rules! insert_event {
         .bind(sha)
         .bind(&ev.ref_table)
         .bind(ev.ref_id)
-        .bind($now)
+        .bind($crate::events::to_micros($now))
         .fetch_one(&mut *$tx)
+        .await
+    }};
+}
+pub(crate) use insert_event_unchained;
+
+/// Appends `$event` (a [`NewEvent`]) inside the open transaction `$tx`, recorded at `$now`
+/// by the session's login, and chains it; evaluates to `Result<i64, sqlx::Error>` with the
+/// new event's id.
+macro_rules! insert_event {
+    ($tx:expr, $event:expr, $now:expr) => {{
+        async {
+            $crate::events::lock_event_chain!($tx)?;
+            let id = $crate::events::insert_event_unchained!($tx, $event, $now)?;
+            $crate::events::chain_events!($tx)?;
+            Ok::<i64, sqlx::Error>(id)
+        }
         .await
     }};
 }

@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod agencies;
+mod audit;
 mod bank;
 mod baseline;
 pub mod collections;
@@ -44,6 +45,7 @@ mod latefees;
 mod ledger;
 mod limitation;
 pub(crate) mod locks;
+mod staff;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -55,6 +57,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::ConnectOptions;
 
 pub use agencies::{AgencyCaseRecord, AgencyRecord, NewAgency, NewAgencyCase};
+pub use audit::{AuditQuery, AuditRecord, ChainBreak, ChainReport};
 pub use bank::{
     entry_reference, AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord,
     BankHold, BankImport, BankImportOutcome, BankStatementRecord, EntryAction, EntrySide,
@@ -81,6 +84,7 @@ pub use ledger::{
 };
 pub use limitation::LimitationRow;
 pub use locks::{Job, JobHolder, JobLock};
+pub use staff::{check_login, Signed, StaffRecord, StaffRole};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -232,6 +236,8 @@ impl Store {
         if pending > 0 {
             store.fill_sort_names().await?;
         }
+        store.set_os_login().await?;
+        store.start_event_chain().await?;
         report.migrations_applied = pending;
         Ok((store, report))
     }
@@ -270,6 +276,13 @@ impl Store {
                 POSTGRES_MIGRATIONS.run(pool).await?;
             }
             store.fill_sort_names().await?;
+            store.refresh_staff_grants().await?;
+        }
+        // A staff login without the right to chain (a viewer) leaves it to the next writer.
+        match store.start_event_chain().await {
+            Err(StoreError::Database(sqlx::Error::Database(db)))
+                if db.code().as_deref() == Some("42501") => {}
+            other => other?,
         }
         Ok((
             store,
