@@ -337,25 +337,40 @@ pub fn sort_name(name: &str) -> String {
 
 /// The SQLite FTS5 columns (name, reference, emails, city), folded for accent-free search.
 pub(crate) fn fts_columns(draft: &DebtorDraft) -> (String, String, String, String) {
-    (
-        fold(&draft.name),
-        fold(&draft.external_ref),
-        fold(&emails(draft)),
-        fold(&draft.address.city),
+    fts_columns_of(
+        &draft.name,
+        &draft.external_ref,
+        &emails(draft),
+        &draft.address.city,
     )
+}
+
+/// [`fts_columns`] from a debtor's stored name, reference, contact emails (space
+/// separated) and city: a copied book's search index is rebuilt from these.
+pub(crate) fn fts_columns_of(
+    name: &str,
+    external_ref: &str,
+    emails: &str,
+    city: &str,
+) -> (String, String, String, String) {
+    (fold(name), fold(external_ref), fold(emails), fold(city))
 }
 
 /// Text indexed for PostgreSQL search: folded and cut into words exactly as
 /// [`search_terms`] cuts the query (PostgreSQL's own parser keeps `no-1` or an email
 /// address as one token, which a prefix of its parts would then not find).
 pub(crate) fn search_text(draft: &DebtorDraft) -> String {
-    let text = format!(
-        "{} {} {} {}",
-        draft.name,
-        draft.external_ref,
-        emails(draft),
-        draft.address.city
-    );
+    search_text_of(
+        &draft.name,
+        &draft.external_ref,
+        &emails(draft),
+        &draft.address.city,
+    )
+}
+
+/// [`search_text`] from a debtor's stored fields, as [`fts_columns_of`].
+pub(crate) fn search_text_of(name: &str, external_ref: &str, emails: &str, city: &str) -> String {
+    let text = format!("{name} {external_ref} {emails} {city}");
     fold(&text)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

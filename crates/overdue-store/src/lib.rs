@@ -34,6 +34,7 @@ mod audit;
 mod bank;
 mod baseline;
 pub mod collections;
+pub mod copy;
 mod credit;
 pub(crate) mod debtors;
 mod demo;
