@@ -27,6 +27,7 @@ pub mod agencies;
 pub mod agreements;
 pub mod bank;
 pub mod bench;
+pub mod book;
 pub mod calc;
 mod claim;
 pub mod clock;
