@@ -5,6 +5,7 @@
 //! `--json`) with a non-zero exit: 2 for bad input, 1 for everything else.
 
 mod bank;
+mod book;
 mod calc;
 mod collections;
 mod credit;
@@ -78,6 +79,10 @@ enum Command {
     /// Calculators: late-payment interest, payment score, credit check, payment plan.
     #[command(subcommand)]
     Calc(Box<calc::CalcCommand>),
+    /// Whole books: copy one from a SQLite file to a PostgreSQL server, or back
+    /// (`book copy --from SRC --to DST`; no --db).
+    #[command(subcommand)]
+    Book(book::BookCommand),
     /// Documents as PDF: invoices, letters, statements, case files, a dunning run's letters.
     #[command(subcommand)]
     Pdf(pdf::PdfCommand),
@@ -642,6 +647,9 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
 async fn run(cli: Cli) -> Result<(), ApiError> {
     if let Command::Calc(c) = cli.command {
         return calc::run(*c, cli.json);
+    }
+    if let Command::Book(c) = cli.command {
+        return book::run(c, cli.json).await;
     }
     if let Command::Bench(BenchCommand::Letters { count, out_dir }) = cli.command {
         return pdf::bench(count, &out_dir, cli.json);
