@@ -152,6 +152,58 @@ async fn dashboard(s: State<'_, Shell>) -> Res<overdue_api::dashboard::Dashboard
     s.api.dashboard().await
 }
 
+/// Who the app is signed in as, and what their role may do.
+#[tauri::command]
+async fn signed_in(s: State<'_, Shell>) -> Res<overdue_api::staff::SignedInDto> {
+    s.api.signed_in().await
+}
+
+/// The shared book's staff and their roles.
+#[tauri::command]
+async fn staff_list(s: State<'_, Shell>) -> Res<Vec<overdue_api::staff::StaffDto>> {
+    s.api.staff_list().await
+}
+
+/// Adds a staff member with their own login (owner only).
+#[tauri::command]
+async fn staff_add(
+    s: State<'_, Shell>,
+    input: overdue_api::staff::StaffInput,
+) -> Res<overdue_api::staff::StaffAdded> {
+    s.api.staff_add(input).await
+}
+
+/// Gives a staff member another role (owner only).
+#[tauri::command]
+async fn staff_set_role(
+    s: State<'_, Shell>,
+    login: String,
+    role: overdue_api::staff::StaffRole,
+) -> Res<()> {
+    s.api.staff_set_role(&login, role).await
+}
+
+/// Takes a staff member out of the book (owner only).
+#[tauri::command]
+async fn staff_remove(s: State<'_, Shell>, login: String) -> Res<()> {
+    s.api.staff_remove(&login).await
+}
+
+/// The audit trail: who changed what, when, old and new values.
+#[tauri::command]
+async fn audit_log(
+    s: State<'_, Shell>,
+    query: overdue_api::staff::AuditLogQuery,
+) -> Res<Vec<overdue_api::staff::AuditEntryDto>> {
+    s.api.audit_log(&query).await
+}
+
+/// Checks the contact log against its hash chain.
+#[tauri::command]
+async fn audit_verify(s: State<'_, Shell>) -> Res<overdue_api::staff::AuditVerifyDto> {
+    s.api.audit_verify().await
+}
+
 /// A credit note or write-off against an invoice (at most its open balance).
 #[tauri::command]
 async fn invoice_adjust(s: State<'_, Shell>, input: AdjustmentInput) -> Res<InvoiceDetailDto> {

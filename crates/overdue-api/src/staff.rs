@@ -180,25 +180,26 @@ pub struct AuditEntryDto {
     /// The row after (none for a delete).
     #[ts(type = "Record<string, unknown> | null")]
     pub new: Option<serde_json::Value>,
+    /// What an update changed, field by field, as "field: old -> new" (empty for an
+    /// insert or delete).
+    pub changes: Vec<String>,
 }
 
-impl AuditEntryDto {
-    /// The fields an update changed, as "field: old -> new" (empty for an insert or delete).
-    pub fn changes(&self) -> Vec<String> {
-        let (Some(old), Some(new)) = (
-            self.old.as_ref().and_then(|v| v.as_object()),
-            self.new.as_ref().and_then(|v| v.as_object()),
-        ) else {
-            return Vec::new();
-        };
-        new.iter()
-            .filter(|(k, v)| old.get(*k) != Some(*v))
-            .map(|(k, v)| {
-                let before = old.get(k).map_or("-".to_string(), show);
-                format!("{k}: {before} -> {}", show(v))
-            })
-            .collect()
-    }
+/// The fields an update changed, as "field: old -> new".
+fn changes(old: Option<&serde_json::Value>, new: Option<&serde_json::Value>) -> Vec<String> {
+    let (Some(old), Some(new)) = (
+        old.and_then(|v| v.as_object()),
+        new.and_then(|v| v.as_object()),
+    ) else {
+        return Vec::new();
+    };
+    new.iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| {
+            let before = old.get(k).map_or("-".to_string(), show);
+            format!("{k}: {before} -> {}", show(v))
+        })
+        .collect()
 }
 
 fn show(v: &serde_json::Value) -> String {
@@ -436,6 +437,7 @@ impl Api {
                 },
                 key: r.row_key,
                 debtor,
+                changes: changes(r.old.as_ref(), r.new.as_ref()),
                 old: r.old,
                 new: r.new,
             });

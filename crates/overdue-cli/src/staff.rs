@@ -190,7 +190,7 @@ pub async fn audit(api: &Api, command: AuditCommand, json: bool) -> Result<(), A
                     e.table,
                     e.key
                 );
-                for c in e.changes() {
+                for c in &e.changes {
                     println!("      {c}");
                 }
             }
@@ -205,8 +205,9 @@ pub async fn audit(api: &Api, command: AuditCommand, json: bool) -> Result<(), A
                 None => {
                     if !json {
                         println!(
-                            "The contact log is intact: {} events, each fits the chain.{}",
+                            "The contact log is intact: {} {}, each fits the chain.{}",
                             report.events,
+                            if report.events == 1 { "event" } else { "events" },
                             report
                                 .head
                                 .as_deref()

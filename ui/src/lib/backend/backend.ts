@@ -101,6 +101,14 @@ import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { DashboardDto } from "../bindings/DashboardDto";
+import type { SignedInDto } from "../bindings/SignedInDto";
+import type { StaffDto } from "../bindings/StaffDto";
+import type { StaffInput } from "../bindings/StaffInput";
+import type { StaffAdded } from "../bindings/StaffAdded";
+import type { StaffRole } from "../bindings/StaffRole";
+import type { AuditLogQuery } from "../bindings/AuditLogQuery";
+import type { AuditEntryDto } from "../bindings/AuditEntryDto";
+import type { AuditVerifyDto } from "../bindings/AuditVerifyDto";
 import type { LettersBackend } from "./letters";
 import type { BankBackend } from "./bank";
 
@@ -145,6 +153,20 @@ export interface Backend extends LettersBackend, BankBackend {
   reportAging(query: AgingQuery): Promise<AgingReportDto>;
   /** Receivables per currency with their aging, six months of invoicing and collection, the day's work. */
   dashboard(): Promise<DashboardDto>;
+  /** Who the app is signed in as, and what their role may do. */
+  signedIn(): Promise<SignedInDto>;
+  /** The shared book's staff and their roles. */
+  staffList(): Promise<StaffDto[]>;
+  /** Adds a staff member with their own login (owner only). */
+  staffAdd(input: StaffInput): Promise<StaffAdded>;
+  /** Gives a staff member another role (owner only). */
+  staffSetRole(login: string, role: StaffRole): Promise<void>;
+  /** Takes a staff member out of the book (owner only). */
+  staffRemove(login: string): Promise<void>;
+  /** The audit trail: who changed what, when, old and new values. */
+  auditLog(query: AuditLogQuery): Promise<AuditEntryDto[]>;
+  /** Checks the contact log against its hash chain. */
+  auditVerify(): Promise<AuditVerifyDto>;
   /** Receivables metrics of a period (both ends included), per currency. */
   reportMetrics(from: string, to: string): Promise<MetricsReportDto>;
   /** A debtor's statement of account over a period (both ends included). */

@@ -116,6 +116,11 @@ import type { BankStatementDto } from "../bindings/BankStatementDto";
 import type { LetterRequest } from "../bindings/LetterRequest";
 import type { LetterheadDto } from "../bindings/LetterheadDto";
 import type { JobProgress } from "../bindings/JobProgress";
+import type { SignedInDto } from "../bindings/SignedInDto";
+import type { StaffDto } from "../bindings/StaffDto";
+import type { StaffAdded } from "../bindings/StaffAdded";
+import type { AuditEntryDto } from "../bindings/AuditEntryDto";
+import type { AuditVerifyDto } from "../bindings/AuditVerifyDto";
 
 interface Stored {
   debtor: Debtor;
@@ -728,6 +733,29 @@ export class MemoryBackend implements Backend {
     const saved = { ...t, shipped: false };
     this.templates = [...this.templates.filter((x) => x.key !== t.key || x.language !== t.language), saved];
     return structuredClone(saved);
+  }
+  // Staff and the audit trail are the database's: the browser preview is a one-user book
+  // with nothing on record.
+  async signedIn(): Promise<SignedInDto> {
+    return { login: "you", role: "owner", duties: "everything", shared: false };
+  }
+  async staffList(): Promise<StaffDto[]> {
+    return [{ login: "you", name: "you", role: "owner", is_you: true }];
+  }
+  async staffAdd(): Promise<StaffAdded> {
+    throw { code: "invalid_input", message: "Staff need a shared book on a PostgreSQL server.", fields: [] };
+  }
+  async staffSetRole(): Promise<void> {
+    return this.staffAdd().then(() => undefined);
+  }
+  async staffRemove(): Promise<void> {
+    return this.staffAdd().then(() => undefined);
+  }
+  async auditLog(): Promise<AuditEntryDto[]> {
+    return [];
+  }
+  async auditVerify(): Promise<AuditVerifyDto> {
+    return { intact: true, events: 0, head: null, broken: null };
   }
   // The figures are the Rust ledger's; the browser preview holds no invoices.
   async dashboard(): Promise<DashboardDto> {

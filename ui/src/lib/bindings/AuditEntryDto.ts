@@ -40,4 +40,9 @@ old: Record<string, unknown> | null,
 /**
  * The row after (none for a delete).
  */
-new: Record<string, unknown> | null, };
+new: Record<string, unknown> | null, 
+/**
+ * What an update changed, field by field, as "field: old -> new" (empty for an
+ * insert or delete).
+ */
+changes: Array<string>, };

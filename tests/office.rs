@@ -1,0 +1,239 @@
+//! A shared office in the real window (issue 18): the owner connects the window to the
+//! book on a PostgreSQL server, adds a collector in Settings > Staff (bad login refused,
+//! the made-up password shown once), moves her to viewer, reads who did what and checks
+//! the contact log, which then names an event the superuser forged. The staff member's
+//! own window says who she is and the database refuses what her role may not do.
+
+use std::process::Command;
+
+use overdue_e2e::{cli_binary, App, Home};
+
+const TODAY: &str = "2026-12-06";
+
+/// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn overdue(db: &str, args: &[&str]) {
+    let out = Command::new(cli_binary())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("OVERDUE_TODAY", TODAY)
+        .output()
+        .expect("the overdue binary runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
+    let Ok(admin) = std::env::var("OVERDUE_TEST_PG_URL") else {
+        assert!(
+            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+            "CI must provide PostgreSQL"
+        );
+        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+        return;
+    };
+    let pid = std::process::id();
+    let (owner, maria, db) = (
+        format!("boss{pid}"),
+        format!("maria{pid}"),
+        format!("office_ui{pid}"),
+    );
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db}"),
+        format!("DROP ROLE IF EXISTS {owner}"),
+        format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
+        format!("CREATE DATABASE {db} OWNER {owner}"),
+    ] {
+        psql(&admin, &sql);
+    }
+    let server = &admin[..admin.rfind('/').unwrap()];
+    let url_of = |login: &str| {
+        let at = server.find('@').unwrap();
+        format!("postgres://{login}{}/{db}", &server[at..])
+    };
+    let admin_db = format!("{server}/{db}");
+    // The owner's book: a debtor with an invoice and a promise on its contact log.
+    let book = url_of(&owner);
+    overdue(
+        &book,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "A1",
+            "--country",
+            "DE",
+        ],
+    );
+    overdue(
+        &book,
+        &[
+            "invoices",
+            "add",
+            "--debtor",
+            "A1",
+            "--number",
+            "INV-1",
+            "--issue-date",
+            "2026-09-01",
+            "--amount",
+            "1200.00",
+        ],
+    );
+    overdue(
+        &book,
+        &[
+            "promise",
+            "add",
+            "--debtor",
+            "A1",
+            "--amount",
+            "600.00",
+            "--date",
+            "2026-12-20",
+        ],
+    );
+
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.wait_testid("welcome").await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+    app.click("nav-settings").await;
+    // A file book has one user.
+    app.wait_texts("signed-in", "the file book's user", |t| {
+        t.len() == 1 && t[0].contains("(owner)")
+    })
+    .await;
+    app.type_into("pg-url", &book).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in", "the owner signed in", |t| {
+        t.len() == 1 && t[0].contains(&format!("{owner} (owner)"))
+    })
+    .await;
+
+    // A bad login is refused in words; then Maria joins as a collector.
+    app.type_into("staff-login", "Maria R").await;
+    app.type_into("staff-name", "Maria Rossi").await;
+    app.click("staff-add").await;
+    app.wait_texts("staff-message", "the bad login refused", |t| {
+        t.len() == 1 && t[0].contains("cannot be a login")
+    })
+    .await;
+    app.type_into("staff-login", &maria).await;
+    app.wait_testid("staff-role")
+        .await
+        .select_by_value("collector")
+        .await
+        .expect("the role list has collector");
+    app.click("staff-add").await;
+    app.wait_texts("staff-password-made", "the password to hand over", |t| {
+        t.len() == 1 && t[0].contains(&maria)
+    })
+    .await;
+    app.wait_texts("staff-row", "Maria in the list", |t| {
+        t.iter()
+            .any(|r| r.contains(&maria) && r.contains("Maria Rossi"))
+    })
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "staff-settings",
+        "staff-settings",
+    )
+    .await;
+    app.wait_testid(&format!("staff-role-{maria}"))
+        .await
+        .select_by_value("viewer")
+        .await
+        .expect("the role list has viewer");
+    app.wait_texts("staff-message", "the role changed", |t| {
+        t.len() == 1 && t[0].contains("is now viewer")
+    })
+    .await;
+
+    // Who did what: the owner's staff change and the book's rows, by login.
+    app.click("audit-refresh").await;
+    app.wait_texts("audit-row", "the owner's changes", |t| {
+        t.iter().any(|r| {
+            r.contains(&owner)
+                && r.contains("staff")
+                && r.contains("role: \"collector\" -> \"viewer\"")
+        }) && t
+            .iter()
+            .any(|r| r.contains(&owner) && r.contains("invoices"))
+    })
+    .await;
+    app.click("audit-verify").await;
+    app.wait_texts("audit-verify-result", "the log intact", |t| {
+        t.len() == 1 && t[0].contains("intact")
+    })
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "audit-settings",
+        "audit-settings",
+    )
+    .await;
+
+    // The superuser changes an event behind the app's back: the check names it.
+    psql(&admin_db, "ALTER TABLE events DISABLE TRIGGER USER");
+    psql(
+        &admin_db,
+        "UPDATE events SET summary = 'Promised nothing' WHERE id = (SELECT max(id) FROM events)",
+    );
+    psql(&admin_db, "ALTER TABLE events ENABLE TRIGGER USER");
+    app.click("audit-verify").await;
+    app.wait_texts("audit-verify-result", "the forged event named", |t| {
+        t.len() == 1 && t[0].contains("changed outside Overdue") && t[0].contains("event ")
+    })
+    .await;
+    app.screenshot("audit-forged.png").await;
+
+    // Maria's window: signed in as a viewer, the database refuses a new debtor.
+    app.type_into("pg-url", &url_of(&maria)).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in", "Maria signed in", |t| {
+        t.len() == 1 && t[0].contains(&format!("{maria} (viewer)"))
+    })
+    .await;
+    app.click("nav-debtors").await;
+    app.click("debtor-new").await;
+    app.type_into("field-name", "Viewer Co").await;
+    app.click("debtor-save").await;
+    app.wait_texts("form-error", "the refusal naming the role", |t| {
+        t.len() == 1 && t[0].contains("role") && t[0].contains("debtors")
+    })
+    .await;
+    app.screenshot("staff-viewer-refused.png").await;
+    app.quit_without_page_errors().await;
+
+    psql(&admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
+    for role in [
+        maria.clone(),
+        owner.clone(),
+        format!("{db}_accountant"),
+        format!("{db}_collector"),
+        format!("{db}_viewer"),
+    ] {
+        psql(&admin, &format!("DROP ROLE IF EXISTS {role}"));
+    }
+}
