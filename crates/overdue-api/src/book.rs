@@ -10,14 +10,17 @@
 use std::path::{Path, PathBuf};
 
 use overdue_store::copy::CopyError;
-use overdue_store::{redact_url, Store};
+use overdue_store::{redact_url, Backend, Store};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::config::{self, is_server};
-use crate::{ApiError, Clock, ErrorCode};
+use crate::config::{self, is_server, ServerLogin};
+use crate::dto::AppInfo;
+use crate::{open_store, Api, ApiError, Clock, ErrorCode};
 
 /// What a copy wrote and verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct BookCopy {
     /// The book copied (a server's URL without its password).
     pub from: String,
@@ -29,15 +32,29 @@ pub struct BookCopy {
     /// PostgreSQL has as a view of the session's login).
     pub skipped: Vec<String>,
     /// Debtors whose search entry was rebuilt on the target.
+    #[ts(type = "number")]
     pub search_entries: u64,
 }
 
+impl BookCopy {
+    /// The sentence that says the copy was checked ("Verified: counts and checksums
+    /// match in 45 tables.").
+    pub fn verified(&self) -> String {
+        format!(
+            "Verified: counts and checksums match in {} tables.",
+            self.tables.len()
+        )
+    }
+}
+
 /// One table copied and verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct BookTable {
     /// The table.
     pub table: String,
     /// Its rows, the same in the source and the copy.
+    #[ts(type = "number")]
     pub rows: u64,
     /// SHA-256 of its rows in canonical form, the same in the source and the copy.
     pub checksum: String,
@@ -101,6 +118,75 @@ pub async fn copy(from: &str, to: &str, clock: &dyn Clock) -> Result<BookCopy, A
         skipped: report.skipped,
         search_entries: report.search_entries,
     })
+}
+
+/// What "Move this book to a server" did: the copy, checked, and the book the app has
+/// open now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BookMoved {
+    /// Every table copied, with its rows and checksum.
+    pub copy: BookCopy,
+    /// "Verified: counts and checksums match in N tables."
+    pub verified: String,
+    /// The server book the app works on from now on.
+    pub info: AppInfo,
+    /// Something the user should know although the move worked (the password could not
+    /// be kept in the system keyring, or the server not remembered for the next start).
+    pub warning: Option<String>,
+}
+
+impl Api {
+    /// Copies the SQLite book the app has open to a new, empty database on a PostgreSQL
+    /// server (`url`, with `password` typed beside it or "" for the one in the URL or the
+    /// keyring), then works on the server and remembers it in `config_file`, as
+    /// connecting in Settings does; the password goes to the OS keyring only. The file
+    /// stays as it is. Nothing changes when the copy is refused (a target holding data,
+    /// a wrong password).
+    pub async fn move_book_to_server(
+        &self,
+        url: &str,
+        password: &str,
+        config_file: &Path,
+    ) -> Result<BookMoved, ApiError> {
+        let server = ServerLogin::typed(url, password)?;
+        // Held until the window works on the server: nothing can be written to the file
+        // after the copy read it and be missing on the server.
+        let mut open = self.store.write().await;
+        if !matches!(open.0.backend(), Backend::Sqlite) {
+            return Err(ApiError::invalid(
+                "This book is on a server already. To copy it elsewhere, use overdue book copy.",
+            ));
+        }
+        let file = open.1.clone();
+        let copied = copy(&file, &server.connect, self.clock()).await?;
+        let now_open = open_store(&server.connect, self.clock()).await?;
+        let old = std::mem::replace(&mut *open, now_open);
+        drop(open);
+        old.0.close().await;
+        // The book is on the server and the window works there: a keyring or config file
+        // that cannot be written is worth saying, not a reason to undo the move.
+        let mut warnings = Vec::new();
+        if let Err(e) = server.keep_password() {
+            warnings.push(format!(
+                "{} After a restart, enter the password again under Shared server.",
+                e.message
+            ));
+        }
+        if let Err(e) = config::save(config_file, &server.remembered()) {
+            warnings.push(format!(
+                "Overdue could not remember the server for the next start ({}); connect to it under \
+                 Shared server then.",
+                e.message
+            ));
+        }
+        Ok(BookMoved {
+            verified: copied.verified(),
+            copy: copied,
+            info: self.info().await?,
+            warning: (!warnings.is_empty()).then(|| warnings.join(" ")),
+        })
+    }
 }
 
 /// A location as shown to a person: a server's URL without its password.

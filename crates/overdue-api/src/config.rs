@@ -205,6 +205,58 @@ pub fn resolve(db: &StoredDatabase) -> Result<String, ApiError> {
     }
 }
 
+/// A server address as typed in Settings with the password typed beside it: the
+/// password may also be in the URL, and when neither gives one the keyring's is used.
+#[derive(Debug)]
+pub(crate) struct ServerLogin {
+    /// The URL without its password: what the config file and the keyring key hold.
+    pub(crate) bare: String,
+    /// A password typed (in the field or the URL), to keep in the keyring once it worked.
+    pub(crate) password: Option<String>,
+    /// The URL to connect with, password included.
+    pub(crate) connect: String,
+}
+
+impl ServerLogin {
+    /// Reads the typed address and password ("" = the one in the URL or the keyring).
+    pub(crate) fn typed(url: &str, password: &str) -> Result<ServerLogin, ApiError> {
+        let url = url.trim();
+        if !is_server(url) {
+            return Err(ApiError::invalid(
+                "A server address starts with postgres://, e.g. postgres://staff@server:5432/overdue",
+            ));
+        }
+        let (bare, in_url) = split_password(url);
+        let password = Some(password.to_string())
+            .filter(|p| !p.is_empty())
+            .or(in_url);
+        let connect = match &password {
+            Some(pw) => with_password(&bare, pw),
+            None => resolve(&StoredDatabase::Postgres { url: bare.clone() })?,
+        };
+        Ok(ServerLogin {
+            bare,
+            password,
+            connect,
+        })
+    }
+
+    /// Puts a typed password into the OS keyring (call once the connection worked).
+    pub(crate) fn keep_password(&self) -> Result<(), ApiError> {
+        match &self.password {
+            Some(pw) => store_password(&self.bare, pw),
+            None => Ok(()),
+        }
+    }
+
+    /// What the config file remembers: the server without the password.
+    pub(crate) fn remembered(&self) -> StoredDatabase {
+        StoredDatabase::Postgres {
+            url: self.bare.clone(),
+        }
+    }
+}
+
 /// Opens the database the app used last (or the default file on first start). When the
 /// remembered one cannot be opened (a server that is down, a file on an unplugged drive),
 /// the default file is opened instead and the returned notice says why.
@@ -242,24 +294,11 @@ impl Api {
                 (StoredDatabase::Sqlite { path: path.clone() }, path)
             }
             DatabaseTarget::Postgres { url, password } => {
-                let url = url.trim();
-                if !is_server(url) {
-                    return Err(ApiError::invalid(
-                        "A server address starts with postgres://, e.g. postgres://staff@server:5432/overdue",
-                    ));
-                }
-                let (bare, in_url) = split_password(url);
-                let password = Some(password).filter(|p| !p.is_empty()).or(in_url);
-                let connect = match &password {
-                    Some(pw) => with_password(&bare, pw),
-                    None => resolve(&StoredDatabase::Postgres { url: bare.clone() })?,
-                };
+                let server = ServerLogin::typed(&url, &password)?;
                 // Connect first: a wrong password must not replace a working one.
-                let info = self.switch(&connect).await?;
-                if let Some(pw) = password {
-                    store_password(&bare, &pw)?;
-                }
-                save(config_file, &StoredDatabase::Postgres { url: bare })?;
+                let info = self.switch(&server.connect).await?;
+                server.keep_password()?;
+                save(config_file, &server.remembered())?;
                 return Ok(info);
             }
         };

@@ -405,3 +405,98 @@ async fn a_book_copies_to_a_new_file_and_never_over_another_book() {
     assert!(!std::path::Path::new(&missing).exists());
     a.close().await;
 }
+
+/// Settings > Database "Move this book to a server": a server database holding a book is
+/// refused naming its table and the window stays on its file; an empty one gets the whole
+/// book, after which the app works on the server and remembers it without the password.
+#[tokio::test]
+async fn the_open_file_moves_to_a_server_and_the_app_works_there() {
+    let Some(taken) = pg::TestDb::create("overdue_api_move_taken").await else {
+        return;
+    };
+    let empty = pg::TestDb::create("overdue_api_move_empty").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("laptop.db").display().to_string();
+    let config_file = dir.path().join("config.json");
+    let api = book::open(&file, DAY).await;
+    api.demo_load(DemoRequest {
+        debtors: 12,
+        invoices: 60,
+        seed: 3,
+        as_used: true,
+    })
+    .await
+    .unwrap();
+    let before = api.info().await.unwrap();
+    let other = book::open(&taken.url, DAY).await;
+    book::debtor(
+        &other,
+        DebtorKindDto::Company,
+        "T-1",
+        "Someone Else Ltd",
+        "en",
+        "GB",
+        "GBP",
+    )
+    .await;
+    other.close().await;
+
+    let refused = api
+        .move_book_to_server(&taken.url, "", &config_file)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.message.contains("table debtors holds 1 row"),
+        "the refusal names the table that holds data: {}",
+        refused.message
+    );
+    assert_eq!(
+        api.info().await.unwrap(),
+        before,
+        "a refused move leaves the window on its file"
+    );
+    assert!(!config_file.exists(), "a refused move remembers no server");
+
+    let moved = api
+        .move_book_to_server(&empty.url, "s3cret", &config_file)
+        .await
+        .unwrap();
+    assert_eq!(moved.info.backend, "postgres");
+    assert_eq!(
+        (moved.info.debtors, moved.info.invoices, moved.info.payments),
+        (before.debtors, before.invoices, before.payments),
+        "the server holds the same book"
+    );
+    assert_eq!(
+        moved.info,
+        api.info().await.unwrap(),
+        "the app works there now"
+    );
+    assert!(moved
+        .verified
+        .starts_with("Verified: counts and checksums match in "));
+    assert_eq!(moved.copy.from, file);
+    assert!(moved.warning.is_none(), "{:?}", moved.warning);
+    let remembered = std::fs::read_to_string(&config_file).unwrap();
+    assert!(
+        remembered.contains(&empty.url) && !remembered.contains("s3cret"),
+        "the server is remembered for the next start, its password only in the keyring: {remembered}"
+    );
+    assert!(
+        std::path::Path::new(&file).exists(),
+        "the file stays on this computer"
+    );
+
+    let again = api
+        .move_book_to_server(&empty.url, "", &config_file)
+        .await
+        .unwrap_err();
+    assert!(
+        again.message.contains("on a server already"),
+        "{}",
+        again.message
+    );
+    api.close().await;
+    taken.drop().await;
+    empty.drop().await;
+}

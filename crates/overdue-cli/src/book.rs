@@ -45,10 +45,7 @@ pub async fn run(command: BookCommand, json: bool) -> Result<(), ApiError> {
                 "Search index rebuilt for {} debtor(s).",
                 copy.search_entries
             );
-            println!(
-                "Verified: counts and checksums match in {} tables.",
-                copy.tables.len()
-            );
+            println!("{}", copy.verified());
             Ok(())
         }
     }
