@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "demo_decline",
     "database_configure",
     "database_pick",
+    "book_move_to_server",
     "calc_interest",
     "calc_plan",
     "calc_score",

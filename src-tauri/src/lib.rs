@@ -125,6 +125,19 @@ async fn database_configure(s: State<'_, Shell>, target: DatabaseTarget) -> Res<
     s.api.configure_database(target, &s.config_file).await
 }
 
+/// Settings > Database "Move this book to a server": the open file copied to a new, empty
+/// PostgreSQL database, checked, and the window on the server from then on.
+#[tauri::command]
+async fn book_move_to_server(
+    s: State<'_, Shell>,
+    url: String,
+    password: String,
+) -> Res<overdue_api::book::BookMoved> {
+    s.api
+        .move_book_to_server(&url, &password, &s.config_file)
+        .await
+}
+
 #[tauri::command]
 async fn invoices_list(s: State<'_, Shell>, query: InvoiceListQuery) -> Res<InvoicePage> {
     s.api.invoices_list(query).await

@@ -1,6 +1,7 @@
 // The one interface the UI talks to. `tauri.ts` implements it over IPC; `memory.ts`
 // implements it in memory for component tests and for `vite dev` in a plain browser.
 import type { AppInfo } from "../bindings/AppInfo";
+import type { BookMoved } from "../bindings/BookMoved";
 import type { ApiError } from "../bindings/ApiError";
 import type { DatabaseTarget } from "../bindings/DatabaseTarget";
 import type { Debtor } from "../bindings/Debtor";
@@ -125,6 +126,13 @@ export interface Backend extends LettersBackend, BankBackend {
   databaseConfigure(target: DatabaseTarget): Promise<AppInfo>;
   /** Native file dialog; `null` when the user cancelled. */
   databasePick(create: boolean): Promise<AppInfo | null>;
+  /**
+   * Copies the open book (a SQLite file) into a new, empty PostgreSQL database at `url`,
+   * checks every table's rows and checksum, then works on the server and remembers it
+   * (`password` goes to the system keyring only; "" = the one in the URL or the keyring).
+   * A server database that holds data is refused in words, naming a table.
+   */
+  bookMoveToServer(url: string, password: string): Promise<BookMoved>;
   /** Called when the database was switched from the File menu. */
   onDatabaseChanged(callback: (info: AppInfo) => void): Promise<() => void>;
   /** Late-payment interest and compensation with the full breakdown. */

@@ -3,6 +3,7 @@
 // plain browser. Amounts stay decimal strings; sums are done in integer cents.
 import type { Backend } from "./backend";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { BookMoved } from "../bindings/BookMoved";
 import type { ApiError } from "../bindings/ApiError";
 import type { DatabaseTarget } from "../bindings/DatabaseTarget";
 import type { Debtor } from "../bindings/Debtor";
@@ -331,6 +332,12 @@ export class MemoryBackend implements Backend {
 
   async databasePick(_create: boolean): Promise<AppInfo | null> {
     return null;
+  }
+
+  // The copy is the Rust store's, between two real databases: the browser preview has no
+  // server to move to.
+  async bookMoveToServer(_url: string, _password: string): Promise<BookMoved> {
+    fail("invalid_input", "Moving a book needs Overdue's desktop app and a PostgreSQL server; the browser preview has neither.");
   }
 
   async onDatabaseChanged(callback: (info: AppInfo) => void): Promise<() => void> {

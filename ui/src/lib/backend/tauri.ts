@@ -31,6 +31,7 @@ export const tauriBackend: Backend = {
   demoDecline: () => call("demo_decline"),
   databaseConfigure: (target) => call("database_configure", { target }),
   databasePick: (create) => call("database_pick", { create }),
+  bookMoveToServer: (url, password) => call("book_move_to_server", { url, password }),
   calcInterest: (request) => call("calc_interest", { request }),
   calcPlan: (request) => call("calc_plan", { request }),
   calcScore: (request) => call("calc_score", { request }),
