@@ -168,10 +168,12 @@ impl Api {
         // that cannot be written is worth saying, not a reason to undo the move.
         let mut warnings = Vec::new();
         if let Err(e) = server.keep_password() {
-            warnings.push(format!(
-                "{} After a restart, enter the password again under Shared server.",
-                e.message
-            ));
+            tracing::warn!(error = %e.message, "the moved book's password is not in the keyring");
+            warnings.push(
+                "The password could not be kept in the system keyring (is it locked or missing?): \
+                 after a restart, enter it again under Shared server."
+                    .to_string(),
+            );
         }
         if let Err(e) = config::save(config_file, &server.remembered()) {
             warnings.push(format!(
