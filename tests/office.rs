@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use overdue_e2e::{cli_binary, App, Home};
+use overdue_e2e::{cli_binary, cli_json, cli_on, App, Home};
 
 const TODAY: &str = "2026-12-06";
 
@@ -224,6 +224,27 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
     })
     .await;
     app.screenshot("staff-viewer-refused.png").await;
+    // The owner adds a debtor elsewhere (the CLI): Maria's list shows it as it happens,
+    // told by the database, without a click.
+    overdue(
+        &book,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Nordlys AS",
+            "--ref",
+            "N1",
+            "--country",
+            "NO",
+        ],
+    );
+    app.wait_texts(
+        "debtor-row",
+        "the owner's new debtor in Maria's list",
+        |t| t.iter().any(|r| r.contains("Nordlys AS")),
+    )
+    .await;
     app.quit_without_page_errors().await;
 
     psql(&admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
@@ -236,4 +257,93 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
     ] {
         psql(&admin, &format!("DROP ROLE IF EXISTS {role}"));
     }
+}
+
+/// Edits carry a version: the window's edit form is open while someone else (here the CLI,
+/// on the same file) renames the debtor; saving the form is refused naming that change,
+/// Reload shows it, and the city changed after reloading is saved beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_over_someone_elses_change_is_refused_and_reloaded() {
+    let home = Home::new();
+    let db = home.database();
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "A1",
+            "--country",
+            "DE",
+            "--city",
+            "Berlin",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-debtors").await;
+    app.click("debtor-row").await;
+    app.click("debtor-edit").await;
+    app.type_into("field-city", "Köln").await;
+    // Meanwhile, someone else renames it (read at version 0, as the window did).
+    let shown = cli_json(&home, &["debtors", "show", "A1"]);
+    let version = shown["version"].as_i64().unwrap().to_string();
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &[
+            "debtors",
+            "edit",
+            "A1",
+            "--name",
+            "Acme Holding GmbH",
+            "--version",
+            &version,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The same stale version again is refused with exit 2, naming the change.
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &[
+            "debtors",
+            "edit",
+            "A1",
+            "--city",
+            "Bonn",
+            "--version",
+            &version,
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("name: \"Acme GmbH\" -> \"Acme Holding GmbH\""),
+        "{err}"
+    );
+    // Saved in the small window: the refusal is scrolled into view above the buttons.
+    let size = app.window_size().await;
+    app.resize((1024, 700)).await;
+    app.click("debtor-save").await;
+    app.wait_texts("form-error", "the refusal naming the other change", |t| {
+        t.len() == 1
+            && t[0].contains("Acme Holding GmbH")
+            && t[0].contains("Nothing of yours was saved")
+    })
+    .await;
+    app.screenshot("debtor-stale-1024x700.png").await;
+    app.resize(size).await;
+    app.screenshot("debtor-stale-1920x1080.png").await;
+    app.click("debtor-reload").await;
+    app.wait_gone("form-error").await;
+    app.type_into("field-city", "Köln").await;
+    app.click("debtor-save").await;
+    app.wait_gone("debtor-form").await;
+    let saved = cli_json(&home, &["debtors", "show", "A1"]);
+    assert_eq!(saved["name"], "Acme Holding GmbH");
+    assert_eq!(saved["city"], "Köln");
+    app.quit_without_page_errors().await;
 }

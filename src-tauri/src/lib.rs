@@ -100,9 +100,16 @@ async fn debtor_create(s: State<'_, Shell>, input: DebtorInput) -> Res<Debtor> {
     s.api.debtor_create(input).await
 }
 
+/// Saves an edited debtor; `version` is its version as the form read it (a save over
+/// someone else's change is refused, naming who changed what).
 #[tauri::command]
-async fn debtor_update(s: State<'_, Shell>, id: i64, input: DebtorInput) -> Res<Debtor> {
-    s.api.debtor_update(id, input).await
+async fn debtor_update(
+    s: State<'_, Shell>,
+    id: i64,
+    input: DebtorInput,
+    version: Option<i64>,
+) -> Res<Debtor> {
+    s.api.debtor_update(id, input, version).await
 }
 
 #[tauri::command]
@@ -1400,6 +1407,17 @@ pub fn run() {
                     Ok(n) => handle.emit("credit-refreshed", n),
                     Err(e) => handle.emit("app-error", e),
                 };
+            });
+            // Other staff's changes to a shared book, as the database announces them.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let shell = handle.state::<Shell>();
+                shell
+                    .api
+                    .watch_changes(|table| {
+                        let _ = handle.emit("book-changed", table);
+                    })
+                    .await;
             });
             // The daily dunning run at the configured time, reported to the window.
             let handle = app.handle().clone();

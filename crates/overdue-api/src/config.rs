@@ -195,12 +195,19 @@ pub fn stored_password(url_without_password: &str) -> Result<Option<String>, Api
 }
 
 /// The connection string for a remembered database, with the keyring's password filled in.
+/// Without a keyring to ask (no Secret Service on this desktop) the server is tried
+/// without one: it may need none (peer or trust login, PGPASSWORD, ~/.pgpass), and when it
+/// does, its refusal of the login says so.
 pub fn resolve(db: &StoredDatabase) -> Result<String, ApiError> {
     match db {
         StoredDatabase::Sqlite { path } => Ok(path.clone()),
-        StoredDatabase::Postgres { url } => Ok(match stored_password(url)? {
-            Some(pw) => with_password(url, &pw),
-            None => url.clone(),
+        StoredDatabase::Postgres { url } => Ok(match stored_password(url) {
+            Ok(Some(pw)) => with_password(url, &pw),
+            Ok(None) => url.clone(),
+            Err(e) => {
+                tracing::warn!(error = %e.message, "no keyring: the server is tried without a stored password");
+                url.clone()
+            }
         }),
     }
 }

@@ -160,6 +160,7 @@ fn to_dto(r: DebtorRecord) -> Debtor {
         archived: r.archived_at.is_some(),
         created_at: r.created_at.to_rfc3339(),
         updated_at: r.updated_at.to_rfc3339(),
+        version: r.version,
     }
 }
 
@@ -246,13 +247,79 @@ impl Api {
     }
 
     /// Replaces a debtor's details after validating every field.
-    pub async fn debtor_update(&self, id: i64, input: DebtorInput) -> Result<Debtor, ApiError> {
+    ///
+    /// `version` is the debtor's version as the editor read it: when someone else saved
+    /// the debtor since, nothing is written and the error (`stale`) says who changed what
+    /// and when. `None` saves over whatever the debtor is now.
+    pub async fn debtor_update(
+        &self,
+        id: i64,
+        input: DebtorInput,
+        version: Option<i64>,
+    ) -> Result<Debtor, ApiError> {
         let draft = to_draft(&input)?;
         let store = self.store().await;
-        store
-            .update_debtor(id, &draft, input.account_manager.trim(), self.clock().now())
-            .await?;
+        match store
+            .update_debtor_from(
+                id,
+                &draft,
+                input.account_manager.trim(),
+                self.clock().now(),
+                version,
+            )
+            .await
+        {
+            Err(overdue_store::StoreError::Stale { .. }) => Err(self.debtor_changed(id).await),
+            other => other.map_err(ApiError::from),
+        }?;
         Ok(to_dto(store.debtor(id).await?))
+    }
+
+    /// Who changed a debtor last, and what, as the refusal of a save over their change.
+    async fn debtor_changed(&self, id: i64) -> ApiError {
+        let key = id.to_string();
+        let entries = self
+            .store()
+            .await
+            .audit_log(&overdue_store::AuditQuery {
+                debtor_id: Some(id),
+                since: None,
+                limit: Some(50),
+            })
+            .await
+            .unwrap_or_default();
+        // The newest save of the debtor's own fields (a save also rewrites its search key
+        // and version in statements of their own: those say nothing to a person).
+        let newest = entries
+            .iter()
+            .filter(|e| e.table == "debtors" && e.row_key == key)
+            .map(|e| {
+                let changes = crate::staff::changes(e.old.as_ref(), e.new.as_ref())
+                    .into_iter()
+                    .filter(|c| {
+                        !["updated_at:", "sort_name:", "version:"]
+                            .iter()
+                            .any(|f| c.starts_with(f))
+                    })
+                    .collect::<Vec<_>>();
+                (e, changes)
+            })
+            .find(|(_, changes)| !changes.is_empty());
+        let what = match newest {
+            Some((e, changes)) => format!(
+                "{} changed this debtor at {} UTC ({})",
+                e.login,
+                e.at.format("%Y-%m-%d %H:%M"),
+                changes.join("; ")
+            ),
+            None => "Someone else changed this debtor".to_string(),
+        };
+        ApiError::new(
+            crate::ErrorCode::Stale,
+            format!(
+                "{what} after you opened it. Nothing of yours was saved: reload to see the debtor as it is now, then make your change again."
+            ),
+        )
     }
 
     /// Archives or restores a debtor.

@@ -90,6 +90,10 @@ pub struct Debtor {
     pub created_at: String,
     /// Last change (RFC 3339).
     pub updated_at: String,
+    /// Its version, one more with every save: an edit sends the version it was read at and
+    /// is refused (code `stale`) when someone saved in between.
+    #[ts(type = "number")]
+    pub version: i64,
 }
 
 /// Sort columns of the debtor list.

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     CreditHold,
     /// The signed-in login's role does not allow this (the database refused it).
     Forbidden,
+    /// Someone else saved the record since it was opened; nothing was written (reload).
+    Stale,
 }
 
 /// A field-level validation message (mirrors [`overdue_domain::FieldError`]).
@@ -107,6 +109,7 @@ impl From<StoreError> for ApiError {
             StoreError::Open { .. } => ErrorCode::DatabaseUnavailable,
             StoreError::Io { .. } => ErrorCode::Io,
             StoreError::NotFound { .. } => ErrorCode::NotFound,
+            StoreError::Stale { .. } => ErrorCode::Stale,
             StoreError::Duplicate { .. } => ErrorCode::Duplicate,
             StoreError::Rejected(_) | StoreError::Conflict(_) => ErrorCode::InvalidInput,
             StoreError::Corrupt(_) | StoreError::Unsupported(_) => ErrorCode::Internal,

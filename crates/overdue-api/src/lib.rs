@@ -68,6 +68,9 @@ use tokio::sync::RwLock;
 pub use clock::{Clock, SystemClock};
 pub use error::{ApiError, ErrorCode, FieldErrorDto};
 
+/// The value of [`Api`]'s switch counter once it is closed: a change watcher returns.
+const CLOSED: u64 = u64::MAX;
+
 /// Setting key: demo data was offered (accepted or declined) for this database.
 const DEMO_OFFERED: &str = "demo_offered";
 
@@ -78,6 +81,9 @@ pub struct Api {
     clock: Arc<dyn Clock>,
     /// The file the import wizard is working on (name, bytes).
     staged: std::sync::Mutex<Option<(String, Vec<u8>)>>,
+    /// Counts the book switches and the close: a change watcher lets its connection go
+    /// when it moves, before the old pool is closed (which waits for every connection).
+    switched: tokio::sync::watch::Sender<u64>,
 }
 
 impl Api {
@@ -89,6 +95,7 @@ impl Api {
             store: RwLock::new((store, location)),
             clock,
             staged: std::sync::Mutex::new(None),
+            switched: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -97,6 +104,7 @@ impl Api {
     pub async fn switch(&self, target: &str) -> Result<dto::AppInfo, ApiError> {
         let (store, location) = open_store(target, self.clock.as_ref()).await?;
         let old = std::mem::replace(&mut *self.store.write().await, (store, location));
+        self.switched.send_modify(|n| *n += 1);
         old.0.close().await;
         self.info().await
     }
@@ -143,7 +151,58 @@ impl Api {
 
     /// Closes the database cleanly.
     pub async fn close(&self) {
+        self.switched.send_replace(CLOSED);
         self.store.read().await.0.close().await;
+    }
+
+    /// Calls `on_change` with the table's name whenever another session commits a change
+    /// to the shared book (PostgreSQL LISTEN/NOTIFY: the database tells, nothing polls),
+    /// across book switches, until the app closes. A SQLite book has one user and no
+    /// notifications: the watcher then waits for a switch.
+    pub async fn watch_changes(&self, on_change: impl Fn(&str) + Send + Sync) {
+        let mut switched = self.switched.subscribe();
+        loop {
+            if *switched.borrow_and_update() == CLOSED {
+                return;
+            }
+            let store = self.store().await;
+            let listener = match store.change_listener().await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "changes by others will not show until the book is opened again");
+                    None
+                }
+            };
+            match listener {
+                None => {
+                    if switched.changed().await.is_err() {
+                        return;
+                    }
+                }
+                Some(mut listener) => loop {
+                    tokio::select! {
+                        n = listener.recv() => match n {
+                            Ok(n) => on_change(n.payload()),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "the change notifications stopped");
+                                drop(listener);
+                                if switched.changed().await.is_err() {
+                                    return;
+                                }
+                                break;
+                            }
+                        },
+                        r = switched.changed() => {
+                            drop(listener);
+                            if r.is_err() {
+                                return;
+                            }
+                            break;
+                        }
+                    }
+                },
+            }
+        }
     }
 }
 

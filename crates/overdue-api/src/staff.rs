@@ -186,7 +186,10 @@ pub struct AuditEntryDto {
 }
 
 /// The fields an update changed, as "field: old -> new".
-fn changes(old: Option<&serde_json::Value>, new: Option<&serde_json::Value>) -> Vec<String> {
+pub(crate) fn changes(
+    old: Option<&serde_json::Value>,
+    new: Option<&serde_json::Value>,
+) -> Vec<String> {
     let (Some(old), Some(new)) = (
         old.and_then(|v| v.as_object()),
         new.and_then(|v| v.as_object()),

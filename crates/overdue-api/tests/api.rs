@@ -103,7 +103,7 @@ async fn edits_are_validated_again_in_the_backend() {
     let d = api.debtor_create(input("Øster Fisk")).await.unwrap();
     let mut bad = input("");
     bad.credit_limit = "12.345".into();
-    let err = api.debtor_update(d.id, bad).await.unwrap_err();
+    let err = api.debtor_update(d.id, bad, None).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(fields, ["name", "credit_limit"]);

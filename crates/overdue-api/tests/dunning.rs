@@ -375,7 +375,7 @@ async fn a_refused_recipient_is_recorded_as_failed_and_retried_later() {
     // The address is corrected; the next run sends the same step.
     let mut input = api.debtor_get(id).await.unwrap().input;
     input.contacts[0].email = "ap@acme.test".into();
-    api.debtor_update(id, input).await.unwrap();
+    api.debtor_update(id, input, None).await.unwrap();
     let r = send(&api, d("2026-03-09")).await;
     assert_eq!(
         (r.actions[0].level, r.actions[0].status.as_str()),

@@ -487,6 +487,8 @@ enum DebtorsCommand {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Change a debtor's details: only the fields given change (the rest stay as they are).
+    Edit(Box<DebtorEdit>),
     /// Archive a debtor (kept with its history, hidden from lists).
     Archive {
         /// External reference, or `#42`.
@@ -495,6 +497,45 @@ enum DebtorsCommand {
         #[arg(long)]
         restore: bool,
     },
+}
+
+/// `debtors edit`: the fields to change.
+#[derive(Args)]
+struct DebtorEdit {
+    /// External reference, or `#42`.
+    debtor: String,
+    /// New name.
+    #[arg(long)]
+    name: Option<String>,
+    /// New city.
+    #[arg(long)]
+    city: Option<String>,
+    /// New postal code.
+    #[arg(long)]
+    postal_code: Option<String>,
+    /// New street lines.
+    #[arg(long)]
+    address: Option<String>,
+    /// New two-letter country code.
+    #[arg(long)]
+    country: Option<String>,
+    /// New payment terms in days.
+    #[arg(long)]
+    terms: Option<u32>,
+    /// New credit limit (empty: no limit).
+    #[arg(long)]
+    credit_limit: Option<String>,
+    /// New notes.
+    #[arg(long)]
+    notes: Option<String>,
+    /// New account manager.
+    #[arg(long)]
+    manager: Option<String>,
+    /// Save only if the debtor is still at this version (its `version`, as
+    /// `debtors show --json` printed it): a change saved by someone else since is not
+    /// overwritten.
+    #[arg(long)]
+    version: Option<i64>,
 }
 
 fn main() -> ExitCode {
@@ -559,7 +600,8 @@ fn report(e: &ApiError, json: bool) -> ExitCode {
         | ErrorCode::NotFound
         | ErrorCode::Duplicate
         | ErrorCode::CreditHold
-        | ErrorCode::Forbidden => 2,
+        | ErrorCode::Forbidden
+        | ErrorCode::Stale => 2,
         _ => 1,
     })
 }
@@ -820,6 +862,49 @@ async fn dispatch(api: &Api, command: Command, json: bool) -> Result<(), ApiErro
                 println!("  contact:   {} {} {} {}", c.name, c.role, c.email, c.phone);
             }
             Ok(())
+        }
+        Command::Debtors(DebtorsCommand::Edit(edit)) => {
+            let DebtorEdit {
+                debtor,
+                name,
+                city,
+                postal_code,
+                address,
+                country,
+                terms,
+                credit_limit,
+                notes,
+                manager,
+                version,
+            } = *edit;
+            let d = find(api, &debtor).await?;
+            let mut input = d.input;
+            let set = |field: &mut String, value: Option<String>| {
+                if let Some(v) = value {
+                    *field = v;
+                }
+            };
+            set(&mut input.name, name);
+            set(&mut input.city, city);
+            set(&mut input.postal_code, postal_code);
+            set(
+                &mut input.address_lines,
+                address.map(|a| a.replace("\\n", "\n")),
+            );
+            set(&mut input.country, country);
+            set(&mut input.credit_limit, credit_limit);
+            set(&mut input.notes, notes);
+            set(&mut input.account_manager, manager);
+            if let Some(t) = terms {
+                input.payment_terms_days = t;
+            }
+            let d = api.debtor_update(d.id, input, version).await?;
+            if json {
+                print_json(&d)
+            } else {
+                println!("Saved debtor #{} {}", d.id, d.input.name);
+                Ok(())
+            }
         }
         Command::Debtors(DebtorsCommand::Archive { debtor, restore }) => {
             let d = find(api, &debtor).await?;

@@ -95,6 +95,8 @@ pub struct DebtorRecord {
     pub created_at: DateTime<Utc>,
     /// When it was last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its version: one more with every save, so a save read at an older one is refused.
+    pub version: i64,
 }
 
 /// One line of the debtor list.
@@ -198,6 +200,7 @@ struct DebtorRow {
     archived_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    version: i64,
 }
 
 /// A contact as read with its debtor's id.
@@ -284,6 +287,7 @@ impl DebtorRow {
             archived_at: self.archived_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            version: self.version,
         })
     }
 }
@@ -426,6 +430,21 @@ impl Store {
         account_manager: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.update_debtor_from(id, draft, account_manager, now, None)
+            .await
+    }
+
+    /// Updates a debtor only if it is still at the version the editor read (`read`);
+    /// otherwise nothing is written and the error is [`StoreError::Stale`] (someone else
+    /// saved it in between). Every save makes the version one more.
+    pub async fn update_debtor_from(
+        &self,
+        id: i64,
+        draft: &DebtorDraft,
+        account_manager: &str,
+        now: DateTime<Utc>,
+        read: Option<i64>,
+    ) -> Result<(), StoreError> {
         let v = DebtorValues::from(draft)?;
         let backend = self.backend();
         with_pool!(self, pool => {
@@ -434,16 +453,27 @@ impl Store {
                 "UPDATE debtors SET kind = $1, name = $2, external_ref = $3, language = $4, \
                  currency = $5, payment_terms_days = $6, credit_limit_minor = $7, \
                  address_lines = $8, postal_code = $9, city = $10, country = $11, tags = $12, \
-                 notes = $13, account_manager = $14, updated_at = $15 WHERE id = $16",
+                 notes = $13, account_manager = $14, updated_at = $15, version = version + 1 \
+                 WHERE id = $16 AND ($17 IS NULL OR version = $17)",
             );
             let changed = bind_debtor_fields!(update, draft, v, account_manager, now)
             .bind(id)
+            .bind(read)
             .execute(&mut *tx)
             .await
             .map_err(|e| StoreError::unique(e, "reference", &draft.external_ref))?
             .rows_affected();
             if changed == 0 {
-                return Err(StoreError::NotFound { entity: "debtor", key: id.to_string() });
+                // Checked in the UPDATE itself, so a save that waited for another one's
+                // lock sees that one's version, not the one it read before.
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM debtors WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Err(match exists {
+                    Some(_) => StoreError::Stale { entity: "debtor", key: id.to_string() },
+                    None => StoreError::NotFound { entity: "debtor", key: id.to_string() },
+                });
             }
             sqlx::query("DELETE FROM debtor_contacts WHERE debtor_id = $1")
                 .bind(id)
@@ -490,7 +520,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let changed = with_pool!(self, pool => {
-            sqlx::query("UPDATE debtors SET archived_at = $1, updated_at = $2 WHERE id = $3")
+            sqlx::query("UPDATE debtors SET archived_at = $1, updated_at = $2, version = version + 1 WHERE id = $3")
                 .bind(archived.then_some(now))
                 .bind(now)
                 .bind(id)

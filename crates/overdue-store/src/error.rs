@@ -45,6 +45,14 @@ pub enum StoreError {
     /// the operation can be tried again.
     #[error("{0}")]
     Conflict(String),
+    /// The record was saved by someone else since the editor read it; nothing was written.
+    #[error("{entity} {key} was changed by someone else since it was opened")]
+    Stale {
+        /// What kind of record ("debtor").
+        entity: &'static str,
+        /// Its id.
+        key: String,
+    },
     /// The login's role in the book does not allow this write (the database refused it:
     /// a missing GRANT or a row-level security policy). Says what was refused.
     #[error("{0}")]

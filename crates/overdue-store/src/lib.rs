@@ -168,6 +168,9 @@ pub struct OpenReport {
     pub backup: Option<PathBuf>,
 }
 
+/// The PostgreSQL channel on which the book's triggers announce committed changes.
+pub const CHANGES_CHANNEL: &str = "overdue_changes";
+
 /// True when `target` names a PostgreSQL server (`postgres://` or `postgresql://`), not
 /// a SQLite file.
 pub fn is_postgres_url(target: &str) -> bool {
@@ -458,6 +461,18 @@ impl Store {
     /// Closes all connections (the WAL is checkpointed into the file).
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
+    }
+
+    /// A listener on the shared book's change notifications (`overdue_changes`, sent by the
+    /// audit and contact-log triggers at commit with the table's name); none on SQLite.
+    /// It holds one of the pool's connections until dropped.
+    pub async fn change_listener(&self) -> Result<Option<sqlx::postgres::PgListener>, StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        Ok(Some(listener))
     }
 
     /// Reads a setting (JSON text), if set.

@@ -590,6 +590,7 @@ async fn only_the_owner_upgrades_a_shared_book() {
             // test fail on "already exists" until its undo is written here.
             "DROP FUNCTION audit_statement() CASCADE",
             "DROP FUNCTION events_login() CASCADE",
+            "DROP FUNCTION events_notify() CASCADE",
             "DROP FUNCTION ledger_amounts_fixed() CASCADE",
             "DROP TABLE audit_log",
             "DROP FUNCTION audit_log_append_only()",
@@ -599,6 +600,7 @@ async fn only_the_owner_upgrades_a_shared_book() {
             "DROP TABLE event_chain",
             "DROP TABLE staff",
             "ALTER TABLE events DROP COLUMN login",
+            "ALTER TABLE debtors DROP COLUMN version",
         ] {
             sqlx::query(sql).execute(pool).await.unwrap();
         }

@@ -84,6 +84,10 @@ CREATE TRIGGER payments_amounts_fixed BEFORE UPDATE ON payments
 CREATE TRIGGER allocations_amounts_fixed BEFORE UPDATE ON allocations
     FOR EACH ROW EXECUTE FUNCTION ledger_amounts_fixed();
 
+-- Edits carry a version: a save names the version it was read at and is refused when
+-- someone saved in between (the time alone cannot tell two saves in one instant apart).
+ALTER TABLE debtors ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+
 -- Staff of a shared book (PostgreSQL): each is a login of its own, made a member of the
 -- book's role for what they do (see staff.rs, which creates the roles and grants); this
 -- table keeps their names. The owner is the database's owner.
@@ -127,6 +131,8 @@ BEGIN
              WHERE o IS DISTINCT FROM r',
             TG_TABLE_NAME, key_col, debtor, key_col, key_col);
     END IF;
+    -- Other staff's windows show the change as it happens (LISTEN overdue_changes).
+    PERFORM pg_notify('overdue_changes', TG_TABLE_NAME);
     RETURN NULL;
 END;
 $$;
@@ -179,6 +185,16 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER events_login BEFORE INSERT ON events
     FOR EACH ROW EXECUTE FUNCTION events_login();
+
+-- A new entry on a contact log is announced too (an email sent, a call logged).
+CREATE FUNCTION events_notify() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('overdue_changes', 'events');
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER events_notify AFTER INSERT ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION events_notify();
 
 CREATE TABLE event_hashes (
     event_id  BIGINT PRIMARY KEY REFERENCES events (id),

@@ -59,6 +59,10 @@ BEGIN
     SELECT RAISE(ABORT, 'an allocation is never rewritten: reverse the payment instead');
 END;
 
+-- Edits carry a version: a save names the version it was read at and is refused when
+-- someone saved in between (the time alone cannot tell two saves in one instant apart).
+ALTER TABLE debtors ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+
 -- Staff of a shared book (PostgreSQL): each is a login of its own, made a member of the
 -- book's role for what they do (see staff.rs, which creates the roles and grants); this
 -- table keeps their names. The owner is the database's owner.

@@ -119,7 +119,8 @@ export interface Backend extends LettersBackend, BankBackend {
   debtorsList(query: DebtorListQuery): Promise<DebtorPage>;
   debtorGet(id: number): Promise<Debtor>;
   debtorCreate(input: DebtorInput): Promise<Debtor>;
-  debtorUpdate(id: number, input: DebtorInput): Promise<Debtor>;
+  /** Saves an edited debtor; `version` is its version as the form read it (refused, code "stale", when someone else saved it since). */
+  debtorUpdate(id: number, input: DebtorInput, version: number | null): Promise<Debtor>;
   debtorSetArchived(id: number, archived: boolean): Promise<Debtor>;
   demoLoad(request: DemoRequest): Promise<DemoSummary>;
   demoDecline(): Promise<void>;
@@ -201,6 +202,8 @@ export interface Backend extends LettersBackend, BankBackend {
   creditRefresh(): Promise<number>;
   /** Called when the daily scoring finished. */
   onCreditRefreshed(callback: () => void): Promise<() => void>;
+  /** Called with the table's name when another session changed the shared book (PostgreSQL notifications). */
+  onBookChanged(callback: (table: string) => void): Promise<() => void>;
   /** Hands a file (base64) to the import wizard. */
   importStage(fileName: string, contentBase64: string): Promise<StagedFile>;
   /** Mapping, sample rows and a full check of the staged file; writes nothing. */

@@ -267,7 +267,7 @@ export class MemoryBackend implements Backend {
   async debtorCreate(input: DebtorInput, balances: [number, number] = [0, 0]): Promise<Debtor> {
     const clean = this.check(input, null);
     const now = new Date().toISOString();
-    const debtor: Debtor = { ...clean, id: this.nextId++, archived: false, created_at: now, updated_at: now };
+    const debtor: Debtor = { ...clean, id: this.nextId++, archived: false, created_at: now, updated_at: now, version: 0 };
     this.rows.push({ debtor, openCents: balances[0], overdueCents: balances[1] });
     return structuredClone(debtor);
   }
@@ -275,7 +275,7 @@ export class MemoryBackend implements Backend {
   async debtorUpdate(id: number, input: DebtorInput): Promise<Debtor> {
     const stored = this.find(id);
     const clean = this.check(input, id);
-    stored.debtor = { ...stored.debtor, ...clean, updated_at: new Date().toISOString() };
+    stored.debtor = { ...stored.debtor, ...clean, updated_at: new Date().toISOString(), version: stored.debtor.version + 1 };
     return structuredClone(stored.debtor);
   }
 
@@ -469,6 +469,10 @@ export class MemoryBackend implements Backend {
     return 0;
   }
   async onCreditRefreshed(_callback: () => void): Promise<() => void> {
+    return () => {};
+  }
+  // One user in the browser preview: nobody else changes the book.
+  async onBookChanged(_callback: (table: string) => void): Promise<() => void> {
     return () => {};
   }
 

@@ -25,7 +25,7 @@ export const tauriBackend: Backend = {
   debtorsList: (query) => call("debtors_list", { query }),
   debtorGet: (id) => call("debtor_get", { id }),
   debtorCreate: (input) => call("debtor_create", { input }),
-  debtorUpdate: (id, input) => call("debtor_update", { id, input }),
+  debtorUpdate: (id, input, version) => call("debtor_update", { id, input, version }),
   debtorSetArchived: (id, archived) => call("debtor_set_archived", { id, archived }),
   demoLoad: (request) => call("demo_load", { request }),
   demoDecline: () => call("demo_decline"),
@@ -73,6 +73,7 @@ export const tauriBackend: Backend = {
     call("invoice_dispute_settle", { id, date, upheld, creditNoteRef }),
   creditRefresh: () => call("credit_refresh"),
   onCreditRefreshed: (callback) => listen("credit-refreshed", () => callback()),
+  onBookChanged: (callback) => listen<string>("book-changed", (e) => callback(e.payload)),
   importStage: (fileName, content) => call("import_stage", { fileName, content }),
   importPreview: (kind, options) => call("import_preview", { kind, options }),
   importRun: (kind, options, onProgress) => {

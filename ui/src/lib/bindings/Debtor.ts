@@ -23,6 +23,11 @@ created_at: string,
  */
 updated_at: string, 
 /**
+ * Its version, one more with every save: an edit sends the version it was read at and
+ * is refused (code `stale`) when someone saved in between.
+ */
+version: number, 
+/**
  * Company, individual or sole trader.
  */
 kind: DebtorKindDto, 

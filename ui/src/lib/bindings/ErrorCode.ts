@@ -3,4 +3,4 @@
 /**
  * What kind of failure, for the UI to branch on.
  */
-export type ErrorCode = "validation" | "invalid_input" | "not_found" | "duplicate" | "database_unavailable" | "database" | "keyring" | "io" | "internal" | "credit_hold" | "forbidden";
+export type ErrorCode = "validation" | "invalid_input" | "not_found" | "duplicate" | "database_unavailable" | "database" | "keyring" | "io" | "internal" | "credit_hold" | "forbidden" | "stale";
