@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "staff_add",
     "staff_set_role",
     "staff_remove",
+    "collector_settlement_limit",
+    "collector_settlement_limit_set",
     "audit_log",
     "audit_verify",
     "report_statement",

@@ -170,6 +170,20 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
     })
     .await;
 
+    // The collectors' settlement limit: a bad one refused in words, then 12,5 % kept.
+    app.type_into("staff-limit", "150").await;
+    app.click("staff-limit-save").await;
+    app.wait_texts("staff-message", "the bad limit refused", |t| {
+        t.len() == 1 && t[0].contains("is not a limit")
+    })
+    .await;
+    app.type_into("staff-limit", "12,5").await;
+    app.click("staff-limit-save").await;
+    app.wait_texts("staff-message", "the limit saved", |t| {
+        t.len() == 1 && t[0].contains("Saved the collectors' settlement limit")
+    })
+    .await;
+
     // Who did what: the owner's staff change and the book's rows, by login.
     app.click("audit-refresh").await;
     app.wait_texts("audit-row", "the owner's changes", |t| {
@@ -180,6 +194,8 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
         }) && t
             .iter()
             .any(|r| r.contains(&owner) && r.contains("invoices"))
+            && t.iter()
+                .any(|r| r.contains("collector_settlement_limit_percent"))
     })
     .await;
     app.click("audit-verify").await;

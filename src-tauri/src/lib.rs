@@ -209,6 +209,18 @@ async fn staff_remove(s: State<'_, Shell>, login: String) -> Res<()> {
     s.api.staff_remove(&login).await
 }
 
+/// How much off the claim a collector may give in a settlement, in percent.
+#[tauri::command]
+async fn collector_settlement_limit(s: State<'_, Shell>) -> Res<String> {
+    s.api.collector_settlement_limit().await
+}
+
+/// Sets the collectors' settlement limit (owner only).
+#[tauri::command]
+async fn collector_settlement_limit_set(s: State<'_, Shell>, percent: String) -> Res<String> {
+    s.api.collector_settlement_limit_set(&percent).await
+}
+
 /// The audit trail: who changed what, when, old and new values.
 #[tauri::command]
 async fn audit_log(

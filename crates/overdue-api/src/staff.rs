@@ -240,6 +240,12 @@ pub struct AuditVerifyDto {
     pub broken: Option<ChainBreakDto>,
 }
 
+/// Settings key of the collectors' settlement limit (percent off the claim, a JSON number):
+/// the database's settlement trigger reads it (migration 0019).
+const SETTLEMENT_LIMIT: &str = "collector_settlement_limit_percent";
+/// Until the owner sets one.
+const DEFAULT_SETTLEMENT_LIMIT: &str = "10";
+
 /// A password to hand over: 20 letters and digits (no look-alikes), from the OS's random
 /// numbers.
 fn new_password() -> Result<String, ApiError> {
@@ -388,6 +394,42 @@ impl Api {
             .await?;
         tracing::info!(login, role = role.as_str(), "staff role changed");
         Ok(())
+    }
+
+    /// How much off the claim a collector may give in a settlement, in percent (the
+    /// owner's limit; 10 until set). The database holds collectors to it.
+    pub async fn collector_settlement_limit(&self) -> Result<String, ApiError> {
+        let stored = self.store().await.setting(SETTLEMENT_LIMIT).await?;
+        Ok(stored.unwrap_or_else(|| DEFAULT_SETTLEMENT_LIMIT.to_string()))
+    }
+
+    /// Sets how much off the claim a collector may give in a settlement (owner only), a
+    /// percentage from 0 to 100 ("12.5" or "12,5").
+    pub async fn collector_settlement_limit_set(&self, percent: &str) -> Result<String, ApiError> {
+        self.owner_only("set the collectors' settlement limit")
+            .await?;
+        let text = percent
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .replace(',', ".");
+        let value: rust_decimal::Decimal = text.parse().map_err(|_| {
+            ApiError::invalid(format!(
+                "\"{percent}\" is not a percentage: write a number from 0 to 100, e.g. 15"
+            ))
+        })?;
+        if value < rust_decimal::Decimal::ZERO || value > rust_decimal::Decimal::ONE_HUNDRED {
+            return Err(ApiError::invalid(format!(
+                "{value} % is not a limit: write a number from 0 to 100, e.g. 15"
+            )));
+        }
+        let value = value.normalize().to_string();
+        self.store()
+            .await
+            .set_setting(SETTLEMENT_LIMIT, &value)
+            .await?;
+        tracing::info!(percent = %value, "collectors' settlement limit set");
+        Ok(value)
     }
 
     /// Takes a staff member out of the book (owner only); what they did stays on record.

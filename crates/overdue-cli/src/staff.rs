@@ -44,6 +44,12 @@ pub enum StaffCommand {
     },
     /// Who you are signed in as, and what your role may do.
     Whoami,
+    /// How much off the claim a collector may give in a settlement, in percent; with a
+    /// number, sets it (owner only).
+    SettlementLimit {
+        /// The new limit, 0 to 100.
+        percent: Option<String>,
+    },
 }
 
 /// Who did what.
@@ -132,6 +138,17 @@ pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), A
             println!(
                 "{login} no longer works in this book; what they did stays in the audit trail."
             );
+            Ok(())
+        }
+        StaffCommand::SettlementLimit { percent } => {
+            let limit = match percent {
+                Some(p) => api.collector_settlement_limit_set(&p).await?,
+                None => api.collector_settlement_limit().await?,
+            };
+            if json {
+                return print_json(&serde_json::json!({ "percent": limit }));
+            }
+            println!("Collectors may agree to settlements of up to {limit} % off the claim.");
             Ok(())
         }
         StaffCommand::Whoami => {

@@ -341,6 +341,51 @@ fn staff_roles_are_enforced_by_the_database_and_every_change_is_on_record() {
         .iter()
         .any(|e| e["login"] == owner.as_str() && e["table"] == "staff"));
 
+    // A collector settles within the owner's limit (10 % until set): 5 % off is agreed,
+    // 40 % off is refused by the database naming the limit; the owner raises it to 50.
+    let collector = url_of(&coll);
+    let settle = |db: &str, percent: &str| {
+        overdue(
+            db,
+            &[
+                "settlement",
+                "offer",
+                "--debtor",
+                "A1",
+                "--invoices",
+                "INV-1",
+                "--percent",
+                percent,
+                "--deadline",
+                "2026-12-31",
+            ],
+        )
+    };
+    let within = settle(&collector, "95");
+    assert!(
+        within.status.success(),
+        "{}",
+        String::from_utf8_lossy(&within.stderr)
+    );
+    let over = settle(&collector, "60");
+    let err = String::from_utf8_lossy(&over.stderr);
+    assert_eq!(over.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("(collector)") && err.contains("up to 10 % off"),
+        "{err}"
+    );
+    let refused = overdue(&collector, &["staff", "settlement-limit", "50"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let bad = overdue(&boss, &["staff", "settlement-limit", "150"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(ok(&boss, &["staff", "settlement-limit", "50"]).contains("up to 50 %"));
+    let now_within = settle(&collector, "60");
+    assert!(
+        now_within.status.success(),
+        "{}",
+        String::from_utf8_lossy(&now_within.stderr)
+    );
+
     // The role changes and the staff member leaves; their history stays.
     ok(&boss, &["staff", "role", &view, "collector"]);
     ok(

@@ -591,6 +591,7 @@ async fn only_the_owner_upgrades_a_shared_book() {
             "DROP FUNCTION audit_statement() CASCADE",
             "DROP FUNCTION events_login() CASCADE",
             "DROP FUNCTION events_notify() CASCADE",
+            "DROP FUNCTION settlement_within_limit() CASCADE",
             "DROP FUNCTION ledger_amounts_fixed() CASCADE",
             "DROP TABLE audit_log",
             "DROP FUNCTION audit_log_append_only()",

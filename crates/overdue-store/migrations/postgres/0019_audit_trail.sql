@@ -174,6 +174,34 @@ BEGIN
 END;
 $$;
 
+-- A collector settles up to a limit the owner sets (settings key
+-- collector_settlement_limit_percent, default 10): an offer giving more off the claim is
+-- refused by the database, whoever's app or psql writes it. The owner and the accountant
+-- are not bound by it.
+CREATE FUNCTION settlement_within_limit() RETURNS trigger AS $$
+DECLARE
+    grp  text := current_database() || '_collector';
+    lim  numeric;
+    off  numeric;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = grp)
+       OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+       OR NOT pg_has_role(session_user, grp, 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    SELECT COALESCE((SELECT value FROM settings WHERE key = 'collector_settlement_limit_percent'), '10')::numeric
+        INTO lim;
+    off := round((NEW.claim_minor - NEW.amount_minor) * 100.0 / NEW.claim_minor, 2);
+    IF off > lim THEN
+        RAISE EXCEPTION 'agree to a settlement % %% off the claim: a collector may give up to % %% off (the owner''s limit)',
+            off, lim USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER settlement_within_limit BEFORE INSERT OR UPDATE OF claim_minor, amount_minor
+    ON settlement_offers FOR EACH ROW EXECUTE FUNCTION settlement_within_limit();
+
 -- The contact log's hash chain (see the SQLite migration and events.rs). login is the
 -- session's login, whatever the writer says.
 ALTER TABLE events ADD COLUMN login TEXT NOT NULL DEFAULT '';

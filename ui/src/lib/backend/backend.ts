@@ -172,6 +172,10 @@ export interface Backend extends LettersBackend, BankBackend {
   staffSetRole(login: string, role: StaffRole): Promise<void>;
   /** Takes a staff member out of the book (owner only). */
   staffRemove(login: string): Promise<void>;
+  /** How much off the claim a collector may give in a settlement, in percent (a decimal string). */
+  collectorSettlementLimit(): Promise<string>;
+  /** Sets the collectors' settlement limit (owner only); returns it as stored. */
+  collectorSettlementLimitSet(percent: string): Promise<string>;
   /** The audit trail: who changed what, when, old and new values. */
   auditLog(query: AuditLogQuery): Promise<AuditEntryDto[]>;
   /** Checks the contact log against its hash chain. */

@@ -762,6 +762,12 @@ export class MemoryBackend implements Backend {
   async staffRemove(): Promise<void> {
     return this.staffAdd().then(() => undefined);
   }
+  async collectorSettlementLimit(): Promise<string> {
+    return "10";
+  }
+  async collectorSettlementLimitSet(): Promise<string> {
+    return this.staffAdd().then(() => "10");
+  }
   async auditLog(): Promise<AuditEntryDto[]> {
     return [];
   }
