@@ -231,6 +231,15 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
         t.len() == 1 && t[0].contains(&format!("{maria} (viewer)"))
     })
     .await;
+    app.wait_texts("signed-in-as", "the sidebar naming Maria's role", |t| {
+        t.len() == 1 && t[0].contains(&maria) && t[0].contains("viewer")
+    })
+    .await;
+    app.wait_texts("banner-warning", "the viewer's banner", |t| {
+        t.iter()
+            .any(|b| b.contains("a viewer") && b.contains("refuses changes"))
+    })
+    .await;
     app.click("nav-debtors").await;
     app.click("debtor-new").await;
     app.type_into("field-name", "Viewer Co").await;
