@@ -75,6 +75,30 @@ impl StaffRole {
     }
 }
 
+/// What a role may change, for the window to disable the rest up front (the database
+/// refuses it anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StaffMay {
+    /// Debtors, invoices, payments, credit notes, write-offs, imports, bank statements.
+    pub ledger: bool,
+    /// Dunning, promises, plans, settlements, holds, disputes, agencies.
+    pub collections: bool,
+    /// Settings, policies, templates, staff.
+    pub settings: bool,
+}
+
+impl StaffRole {
+    /// What the role may change.
+    pub fn may(self) -> StaffMay {
+        StaffMay {
+            ledger: matches!(self, StaffRole::Owner | StaffRole::Accountant),
+            collections: matches!(self, StaffRole::Owner | StaffRole::Collector),
+            settings: self == StaffRole::Owner,
+        }
+    }
+}
+
 /// Who the app is signed in as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -87,6 +111,8 @@ pub struct SignedInDto {
     pub duties: String,
     /// True on a shared book (PostgreSQL), where staff and roles exist.
     pub shared: bool,
+    /// What the role may change.
+    pub may: StaffMay,
 }
 
 /// One staff member.
@@ -270,6 +296,7 @@ impl Api {
             role,
             duties: role.duties().to_string(),
             shared: matches!(store, overdue_store::Store::Postgres(_)),
+            may: role.may(),
         })
     }
 

@@ -318,7 +318,7 @@ fn staff_roles_are_enforced_by_the_database_and_every_change_is_on_record() {
         })
     };
     assert!(by(&acct, "payments", "insert"), "{log}");
-    assert!(by(&acct, "invoices", "update"), "{log}");
+    assert!(by(&acct, "allocations", "insert"), "{log}");
     assert!(
         by(&coll, "invoices", "update"),
         "the collector's dispute: {log}"
@@ -498,18 +498,29 @@ fn a_sqlite_book_keeps_the_same_audit_trail_and_chain() {
     assert_eq!(me["shared"], false);
     let login = me["login"].as_str().unwrap().to_string();
     let log = json(&db, &["audit", "log", "--debtor", "A1"]);
-    let update = log
-        .as_array()
-        .unwrap()
+    let entries = log.as_array().unwrap();
+    // The payment and its allocation are on record; the balances they move are not
+    // entries of their own.
+    let allocation = entries
         .iter()
-        .find(|e| {
-            e["table"] == "invoices" && e["action"] == "update" && e["new"]["open_minor"] == 75000
-        })
-        .unwrap_or_else(|| panic!("the payment's balance change: {log}"));
-    assert_eq!(update["old"]["open_minor"], 100000);
-    assert_eq!(update["login"], login.as_str());
+        .find(|e| e["table"] == "allocations" && e["action"] == "insert")
+        .unwrap_or_else(|| panic!("the payment's allocation: {log}"));
+    assert_eq!(allocation["new"]["amount_minor"], 25000);
+    assert_eq!(allocation["login"], login.as_str());
+    assert!(
+        !entries.iter().any(|e| e["table"] == "invoices"
+            && e["action"] == "update"
+            && e["new"]["disputed_at"].is_null()),
+        "a balance-only update recorded: {log}"
+    );
+    // The dispute is a change of the invoice, with what changed.
     let text = ok(&db, &["audit", "log", "--debtor", "A1"]);
-    assert!(text.contains("open_minor: 100000 -> 75000"), "{text}");
+    assert!(
+        text.contains("changed invoices")
+            && text.contains("dispute_reason: \"\" -> \"Goods damaged\""),
+        "{text}"
+    );
+    assert!(text.contains("added allocations"), "{text}");
     // Staff need a server.
     let out = overdue(
         &db,

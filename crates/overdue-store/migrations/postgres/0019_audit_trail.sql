@@ -8,7 +8,9 @@
 -- and new values. Written by statement triggers (one set-based insert per statement, so a
 -- bulk import stays fast) in a SECURITY DEFINER function: staff logins have no right to
 -- write audit_log themselves, and a change made outside the app (psql) is recorded too.
--- Rows are never updated or deleted.
+-- Rows are never updated or deleted. An invoice's open balance and a payment's unapplied
+-- amount are not entries of their own: they follow the allocations, credit notes and
+-- write-offs, which are (an update changing only them is not recorded).
 -- Who is writing: the session's login (a view, so SQL written for both backends reads it
 -- the same way; on SQLite it is a one-row table the app fills with the OS user).
 CREATE VIEW audit_actor AS SELECT 1 AS id, session_user::text AS login;
@@ -128,7 +130,7 @@ BEGIN
              SELECT now(), session_user, %L, ''update'', r->>%L, %s, o, r
              FROM (SELECT to_jsonb(a) - ''search'' AS o, to_jsonb(b) - ''search'' AS r
                    FROM old_rows a JOIN new_rows b ON to_jsonb(a)->>%L = to_jsonb(b)->>%L) s
-             WHERE o IS DISTINCT FROM r',
+             WHERE (o - ''open_minor'' - ''unapplied_minor'') IS DISTINCT FROM (r - ''open_minor'' - ''unapplied_minor'')',
             TG_TABLE_NAME, key_col, debtor, key_col, key_col);
     END IF;
     -- Other staff's windows show the change as it happens (LISTEN overdue_changes).

@@ -8,6 +8,10 @@
 -- row's old and new values as JSON. Written by triggers, so a change made outside the app
 -- is recorded too; rows are never updated or deleted.
 --
+-- An invoice's open balance and a payment's unapplied amount are not entries of their own:
+-- they follow the allocations, credit notes and write-offs, which are (an update that
+-- changes only them is not recorded; any other update shows them with the row).
+--
 -- On SQLite the login is the OS user, kept in audit_actor by the app when it opens the
 -- book (a SQLite book has one user). On PostgreSQL it is the session's login.
 CREATE TABLE audit_actor (
@@ -169,7 +173,7 @@ BEGIN
 END;
 
 CREATE TRIGGER audit_invoices_update AFTER UPDATE ON invoices
-WHEN OLD.id IS NOT NEW.id OR OLD.debtor_id IS NOT NEW.debtor_id OR OLD.number IS NOT NEW.number OR OLD.issue_date IS NOT NEW.issue_date OR OLD.due_date IS NOT NEW.due_date OR OLD.currency IS NOT NEW.currency OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.tax_minor IS NOT NEW.tax_minor OR OLD.open_minor IS NOT NEW.open_minor OR OLD.description IS NOT NEW.description OR OLD.disputed_at IS NOT NEW.disputed_at OR OLD.dispute_reason IS NOT NEW.dispute_reason OR OLD.created_at IS NOT NEW.created_at
+WHEN OLD.id IS NOT NEW.id OR OLD.debtor_id IS NOT NEW.debtor_id OR OLD.number IS NOT NEW.number OR OLD.issue_date IS NOT NEW.issue_date OR OLD.due_date IS NOT NEW.due_date OR OLD.currency IS NOT NEW.currency OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.tax_minor IS NOT NEW.tax_minor OR OLD.description IS NOT NEW.description OR OLD.disputed_at IS NOT NEW.disputed_at OR OLD.dispute_reason IS NOT NEW.dispute_reason OR OLD.created_at IS NOT NEW.created_at
 BEGIN
     INSERT INTO audit_log (at, login, tbl, action, row_key, debtor_id, old, new)
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), (SELECT login FROM audit_actor WHERE id = 1), 'invoices', 'update',
@@ -197,7 +201,7 @@ BEGIN
 END;
 
 CREATE TRIGGER audit_payments_update AFTER UPDATE ON payments
-WHEN OLD.id IS NOT NEW.id OR OLD.debtor_id IS NOT NEW.debtor_id OR OLD.paid_on IS NOT NEW.paid_on OR OLD.currency IS NOT NEW.currency OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.unapplied_minor IS NOT NEW.unapplied_minor OR OLD.method IS NOT NEW.method OR OLD.reference IS NOT NEW.reference OR OLD.created_at IS NOT NEW.created_at OR OLD.invoice_id IS NOT NEW.invoice_id OR OLD.reversed_on IS NOT NEW.reversed_on OR OLD.reversal_reason IS NOT NEW.reversal_reason
+WHEN OLD.id IS NOT NEW.id OR OLD.debtor_id IS NOT NEW.debtor_id OR OLD.paid_on IS NOT NEW.paid_on OR OLD.currency IS NOT NEW.currency OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.method IS NOT NEW.method OR OLD.reference IS NOT NEW.reference OR OLD.created_at IS NOT NEW.created_at OR OLD.invoice_id IS NOT NEW.invoice_id OR OLD.reversed_on IS NOT NEW.reversed_on OR OLD.reversal_reason IS NOT NEW.reversal_reason
 BEGIN
     INSERT INTO audit_log (at, login, tbl, action, row_key, debtor_id, old, new)
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), (SELECT login FROM audit_actor WHERE id = 1), 'payments', 'update',

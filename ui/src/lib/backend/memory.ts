@@ -748,7 +748,7 @@ export class MemoryBackend implements Backend {
   // Staff and the audit trail are the database's: the browser preview is a one-user book
   // with nothing on record.
   async signedIn(): Promise<SignedInDto> {
-    return { login: "you", role: "owner", duties: "everything", shared: false };
+    return { login: "you", role: "owner", duties: "everything", shared: false, may: { ledger: true, collections: true, settings: true } };
   }
   async staffList(): Promise<StaffDto[]> {
     return [{ login: "you", name: "you", role: "owner", is_you: true }];
