@@ -43,9 +43,10 @@ fn open_of(db: &str, number: &str) -> String {
         .to_string()
 }
 
-/// 8 processes record 6 payments of 50.00 each on a debtor owing 2 x 1,000.00, all naming
-/// INV-1: 2,400.00 paid against 2,000.00 owed. Every payment is recorded; both invoices
-/// end at 0.00 and the 400.00 left over is the debtor's credit, not an over-allocation.
+/// 8 processes record 100 payments of 5.00 each on a debtor owing 2 x 1,000.00, all
+/// naming INV-1: 4,000.00 paid against 2,000.00 owed. Every payment is recorded; both
+/// invoices end at 0.00 and the 2,000.00 left over is the debtor's credit, not an
+/// over-allocation.
 fn payments_at_once(db: &str) {
     ok(
         db,
@@ -72,7 +73,7 @@ fn payments_at_once(db: &str) {
         .map(|_| {
             let db = db.to_string();
             thread::spawn(move || {
-                (0..6)
+                (0..100)
                     .map(|_| {
                         overdue(
                             &db,
@@ -82,7 +83,7 @@ fn payments_at_once(db: &str) {
                                 "--debtor",
                                 "A1",
                                 "--amount",
-                                "50.00",
+                                "5.00",
                                 "--invoice",
                                 "INV-1",
                             ],
@@ -103,12 +104,12 @@ fn payments_at_once(db: &str) {
         .collect();
     assert!(
         failed.is_empty(),
-        "{} of 48 failed: {failed:?}",
+        "{} of 800 failed: {failed:?}",
         failed.len()
     );
     assert_eq!(open_of(db, "INV-1"), "0.00");
     assert_eq!(open_of(db, "INV-2"), "0.00");
-    // All 48 payments are on the account: 2,000.00 owed less 2,400.00 paid.
+    // All 800 payments are on the account: 2,000.00 owed less 4,000.00 paid.
     let statement = json(
         db,
         &[
@@ -122,7 +123,7 @@ fn payments_at_once(db: &str) {
             TODAY,
         ],
     );
-    assert_eq!(statement["closing_balance"], "-400.00");
+    assert_eq!(statement["closing_balance"], "-2000.00");
 }
 
 /// Two dunning runs started together: each step is planned once. On PostgreSQL the second
