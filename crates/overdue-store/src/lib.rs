@@ -306,12 +306,17 @@ impl Store {
         ),
         sqlx::Error::Io(io) => format!("the PostgreSQL server at {host} could not be reached: {io}"),
         sqlx::Error::Database(db) => {
-            let what = match db.code().as_deref() {
-                Some("28P01") | Some("28000") => "the server refused the login",
-                Some("3D000") => "the database does not exist on the server",
-                _ => "the server refused the connection",
+            let (what, hint) = match db.code().as_deref() {
+                Some("28P01") => (
+                    "the server refused the login",
+                    " (check the login's password: in the window under Settings > Shared server, \
+                     for the command line in PGPASSWORD or the system keyring)",
+                ),
+                Some("28000") => ("the server refused the login", ""),
+                Some("3D000") => ("the database does not exist on the server", ""),
+                _ => ("the server refused the connection", ""),
             };
-            format!("{what}: {}", db.message())
+            format!("{what}: {}{hint}", db.message())
         }
         sqlx::Error::Tls(t) => format!("the secure connection to {host} failed: {t}"),
         other => other.to_string(),
