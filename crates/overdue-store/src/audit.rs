@@ -96,10 +96,18 @@ impl Store {
     pub(crate) async fn set_os_login(&self) -> Result<(), StoreError> {
         if let Store::Sqlite(pool) = self {
             let login = whoami::username().unwrap_or_else(|_| "unknown".to_string());
-            sqlx::query("UPDATE audit_actor SET login = $1 WHERE id = 1 AND login <> $1")
-                .bind(login)
-                .execute(pool)
-                .await?;
+            // Read first: the usual case writes nothing, so opening a book never waits for
+            // another process's write lock (a long import in the window).
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT login FROM audit_actor WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?;
+            if known.as_deref() != Some(login.as_str()) {
+                sqlx::query("UPDATE audit_actor SET login = $1 WHERE id = 1")
+                    .bind(login)
+                    .execute(pool)
+                    .await?;
+            }
         }
         Ok(())
     }
