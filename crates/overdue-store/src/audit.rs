@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::events::{chain_events, chain_hash, lock_event_chain, ChainedEvent, CHAINED_COLUMNS};
+use crate::events::{chain_events, chain_hash, lock_event_chain, EventRecord, EVENT_COLUMNS};
 use crate::{with_pool, Store, StoreError};
 
 /// One change recorded in the audit trail.
@@ -84,7 +84,7 @@ pub struct ChainReport {
 #[derive(sqlx::FromRow)]
 struct VerifyRow {
     #[sqlx(flatten)]
-    event: ChainedEvent,
+    event: EventRecord,
     content: Option<Vec<u8>>,
     prev_hash: Option<String>,
     hash: Option<String>,
@@ -203,7 +203,7 @@ impl Store {
         let sql = format!(
             "SELECT {}, e.content, h.prev_hash, h.hash FROM events e \
              LEFT JOIN event_hashes h ON h.event_id = e.id ORDER BY e.id",
-            CHAINED_COLUMNS
+            EVENT_COLUMNS
                 .split(", ")
                 .map(|c| format!("e.{}", c.trim()))
                 .collect::<Vec<_>>()
@@ -218,7 +218,7 @@ impl Store {
             let mut prev = String::new();
             let mut count = 0u64;
             let mut last_seen: Option<(i64, i64)> = None;
-            let broken = |e: &ChainedEvent, why: String| ChainBreak {
+            let broken = |e: &EventRecord, why: String| ChainBreak {
                 event_id: Some(e.id),
                 debtor_id: Some(e.debtor_id),
                 why,

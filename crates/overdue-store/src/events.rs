@@ -65,9 +65,16 @@ pub struct EventRecord {
     pub ref_table: String,
     /// That record's id.
     pub ref_id: Option<i64>,
+    /// The login that wrote it (the session's on PostgreSQL, the OS user on SQLite; empty
+    /// for events recorded before the audit trail).
+    pub login: String,
     /// When it was written to the log.
     pub created_at: DateTime<Utc>,
 }
+
+/// The columns of [`EventRecord`], for a SELECT on `events`.
+pub(crate) const EVENT_COLUMNS: &str = "id, debtor_id, invoice_id, occurred_at, kind, author, \
+     summary, detail, content_type, sha256, ref_table, ref_id, login, created_at";
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -85,34 +92,11 @@ pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(t)
 }
 
-/// An event's fields as stored, which its chain hash covers.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub(crate) struct ChainedEvent {
-    pub id: i64,
-    pub debtor_id: i64,
-    pub invoice_id: Option<i64>,
-    pub occurred_at: DateTime<Utc>,
-    pub kind: String,
-    pub author: String,
-    pub summary: String,
-    pub detail: String,
-    pub content_type: String,
-    pub sha256: Option<String>,
-    pub ref_table: String,
-    pub ref_id: Option<i64>,
-    pub login: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// The columns of [`ChainedEvent`], for a SELECT on `events`.
-pub(crate) const CHAINED_COLUMNS: &str = "id, debtor_id, invoice_id, occurred_at, kind, author, \
-     summary, detail, content_type, sha256, ref_table, ref_id, login, created_at";
-
 /// The hash of `e` following `prev` in the contact log's chain (hex SHA-256). Every field
 /// goes in with its length in front, so no two different events hash alike; times go in
 /// as RFC 3339 UTC to the microsecond. Written once, used when events are recorded and by
 /// `audit verify`.
-pub(crate) fn chain_hash(prev: &str, e: &ChainedEvent) -> String {
+pub(crate) fn chain_hash(prev: &str, e: &EventRecord) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
         h.update((s.len() as u64).to_be_bytes());
@@ -164,9 +148,9 @@ macro_rules! chain_events {
                     .await?;
             let sql = format!(
                 "SELECT {} FROM events WHERE id > $1 ORDER BY id",
-                $crate::events::CHAINED_COLUMNS
+                $crate::events::EVENT_COLUMNS
             );
-            let pending: Vec<$crate::events::ChainedEvent> =
+            let pending: Vec<$crate::events::EventRecord> =
                 sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(last.unwrap_or(0))
                     .fetch_all(&mut *$tx)
@@ -250,9 +234,6 @@ macro_rules! insert_event {
 }
 #[allow(unused_imports)] // used by other store modules as they log their writes
 pub(crate) use insert_event;
-
-const EVENT_COLUMNS: &str = "id, debtor_id, invoice_id, occurred_at, kind, author, summary, \
-     detail, content_type, sha256, ref_table, ref_id, created_at";
 
 impl Store {
     /// Appends one event to a debtor's contact log, in its own transaction.
