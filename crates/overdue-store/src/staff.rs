@@ -147,6 +147,19 @@ fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// Whether the server has a role (a login or a group) called `name`.
+async fn role_exists<'e, E>(executor: E, name: &str) -> Result<bool, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(name)
+            .fetch_one(executor)
+            .await?,
+    )
+}
+
 /// A login as Overdue creates them: lower-case letters, digits, `_`, `.` and `-`, starting
 /// with a letter, at most 40 characters (so `<login>` never collides with a group role).
 pub fn check_login(login: &str) -> Result<(), StoreError> {
@@ -165,9 +178,9 @@ pub fn check_login(login: &str) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// The group role of `role` in this book (`<db>_<role>`); the owner's is the
-    /// database's owner.
-    async fn group_role(&self, role: StaffRole) -> Result<String, StoreError> {
+    /// The book's role for each of [`StaffRole::ALL`], in that order: the database's owner,
+    /// then the group roles `<db>_accountant`, `<db>_collector`, `<db>_viewer`.
+    async fn book_roles(&self) -> Result<[(StaffRole, String); 4], StoreError> {
         let Store::Postgres(pool) = self else {
             return Err(StoreError::Unsupported("staff"));
         };
@@ -177,10 +190,22 @@ impl Store {
         )
         .fetch_one(pool)
         .await?;
-        Ok(match role {
-            StaffRole::Owner => owner,
-            other => format!("{db}_{}", other.as_str()),
-        })
+        Ok(StaffRole::ALL.map(|role| {
+            let name = match role {
+                StaffRole::Owner => owner.clone(),
+                other => format!("{db}_{}", other.as_str()),
+            };
+            (role, name)
+        }))
+    }
+
+    /// The book's role of `role` (see [`Store::book_roles`]).
+    async fn group_role(&self, role: StaffRole) -> Result<String, StoreError> {
+        let roles = self.book_roles().await?;
+        Ok(roles
+            .into_iter()
+            .find_map(|(r, name)| (r == role).then_some(name))
+            .unwrap_or_default())
     }
 
     /// Who this store is connected as, and their role in the book. A superuser or the
@@ -195,8 +220,7 @@ impl Store {
         let login: String = sqlx::query_scalar("SELECT session_user::text")
             .fetch_one(pool)
             .await?;
-        for role in StaffRole::ALL {
-            let group = self.group_role(role).await?;
+        for (role, group) in self.book_roles().await? {
             let member: bool = sqlx::query_scalar(
                 "SELECT COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false) \
                  OR session_user = $1 \
@@ -224,23 +248,20 @@ impl Store {
         let Store::Postgres(pool) = self else {
             return Ok(());
         };
-        let accountant = ident(&self.group_role(StaffRole::Accountant).await?);
-        let collector = ident(&self.group_role(StaffRole::Collector).await?);
-        let viewer = ident(&self.group_role(StaffRole::Viewer).await?);
+        let [_, (_, accountant), (_, collector), (_, viewer)] = self.book_roles().await?;
         let mut tx = pool.begin().await?;
         for group in [&accountant, &collector, &viewer] {
-            let name = group.trim_matches('"').replace("\"\"", "\"");
-            let exists: bool =
-                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
-                    .bind(&name)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if !exists {
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE ROLE {group} NOLOGIN")))
-                    .execute(&mut *tx)
-                    .await?;
+            if !role_exists(&mut *tx, group).await? {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE ROLE {} NOLOGIN",
+                    ident(group)
+                )))
+                .execute(&mut *tx)
+                .await?;
             }
         }
+        let (accountant, collector, viewer) =
+            (ident(&accountant), ident(&collector), ident(&viewer));
         let all = format!("{accountant}, {collector}, {viewer}");
         let writers = format!("{accountant}, {collector}");
         let mut sql = vec![
@@ -285,12 +306,7 @@ impl Store {
             return Ok(());
         };
         let viewer = self.group_role(StaffRole::Viewer).await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
-                .bind(&viewer)
-                .fetch_one(pool)
-                .await?;
-        if exists {
+        if role_exists(pool, &viewer).await? {
             self.apply_staff_grants().await?;
         }
         Ok(())
@@ -308,8 +324,7 @@ impl Store {
             }]);
         };
         let mut out = Vec::new();
-        for role in StaffRole::ALL {
-            let group = self.group_role(role).await?;
+        for (role, group) in self.book_roles().await? {
             let mut logins: Vec<(String, Option<String>)> = sqlx::query_as(
                 "SELECT r.rolname::text, s.name FROM pg_roles r \
                  LEFT JOIN staff s ON s.login = r.rolname \
@@ -359,11 +374,7 @@ impl Store {
         }
         let group = self.group_role(role).await?;
         let mut tx = pool.begin().await?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
-                .bind(login)
-                .fetch_one(&mut *tx)
-                .await?;
+        let exists = role_exists(&mut *tx, login).await?;
         let password = password
             .map(|p| format!(" PASSWORD {}", literal(p)))
             .unwrap_or_default();
