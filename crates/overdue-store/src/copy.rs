@@ -815,6 +815,17 @@ enum Side {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// Runs `$body` with `$tx` bound to either side's transaction, where the same SQL serves
+/// both databases (as `with_pool!` does for a store).
+macro_rules! on_side {
+    ($side:expr, $tx:ident => $body:expr) => {
+        match $side {
+            Side::Sqlite($tx) => $body,
+            Side::Postgres($tx) => $body,
+        }
+    };
+}
+
 /// Triggers set aside while the copy writes, to be put back before it commits.
 enum SetAside {
     /// SQLite: each trigger's name and its `CREATE TRIGGER` text.
@@ -853,39 +864,24 @@ impl Side {
     }
 
     async fn commit(self) -> Result<(), CopyError> {
-        match self {
-            Side::Sqlite(tx) => tx.commit().await?,
-            Side::Postgres(tx) => tx.commit().await?,
-        }
+        on_side!(self, tx => tx.commit().await?);
         Ok(())
     }
 
     async fn execute(&mut self, sql: String) -> Result<(), CopyError> {
-        match self {
-            Side::Sqlite(tx) => {
-                sqlx::query(AssertSqlSafe(sql)).execute(&mut **tx).await?;
-            }
-            Side::Postgres(tx) => {
-                sqlx::query(AssertSqlSafe(sql)).execute(&mut **tx).await?;
-            }
-        }
+        on_side!(self, tx => {
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut **tx).await?;
+        });
         Ok(())
     }
 
     async fn count(&mut self, table: &str) -> Result<i64, CopyError> {
         let sql = format!("SELECT count(*) FROM {}", quote(table));
-        Ok(match self {
-            Side::Sqlite(tx) => {
-                sqlx::query_scalar(AssertSqlSafe(sql))
-                    .fetch_one(&mut **tx)
-                    .await?
-            }
-            Side::Postgres(tx) => {
-                sqlx::query_scalar(AssertSqlSafe(sql))
-                    .fetch_one(&mut **tx)
-                    .await?
-            }
-        })
+        Ok(on_side!(self, tx => {
+            sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_one(&mut **tx)
+                .await?
+        }))
     }
 
     /// Reads the catalogue.
@@ -1228,36 +1224,20 @@ impl Side {
                                WHERE id > $1 ORDER BY id LIMIT $2";
         const EMAILS: &str = "SELECT debtor_id, email FROM debtor_contacts \
                               WHERE debtor_id > $1 AND debtor_id <= $2 ORDER BY debtor_id, position";
-        let (debtors, contacts): (Vec<StoredDebtor>, Vec<(i64, String)>) = match self {
-            Side::Sqlite(tx) => {
-                let d: Vec<StoredDebtor> = sqlx::query_as(DEBTORS)
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                let last = d.last().map_or(after, |r| r.0);
-                let c = sqlx::query_as(EMAILS)
-                    .bind(after)
-                    .bind(last)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                (d, c)
-            }
-            Side::Postgres(tx) => {
-                let d: Vec<StoredDebtor> = sqlx::query_as(DEBTORS)
-                    .bind(after)
-                    .bind(limit)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                let last = d.last().map_or(after, |r| r.0);
-                let c = sqlx::query_as(EMAILS)
-                    .bind(after)
-                    .bind(last)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                (d, c)
-            }
-        };
+        let (debtors, contacts): (Vec<StoredDebtor>, Vec<(i64, String)>) = on_side!(self, tx => {
+            let d: Vec<StoredDebtor> = sqlx::query_as(DEBTORS)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&mut **tx)
+                .await?;
+            let last = d.last().map_or(after, |r| r.0);
+            let c = sqlx::query_as(EMAILS)
+                .bind(after)
+                .bind(last)
+                .fetch_all(&mut **tx)
+                .await?;
+            (d, c)
+        });
         // The emails as a debtor write joins them (trimmed, empty ones left out).
         let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
         for (id, email) in contacts {
