@@ -103,6 +103,10 @@ impl ApiError {
     }
 }
 
+/// How a refusal by the database begins; `Api::explain_refusal` reads what was refused
+/// after it.
+pub(crate) const FORBIDDEN: &str = "Your role does not allow you to ";
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
@@ -116,9 +120,7 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(what) => {
                 return ApiError::new(
                     ErrorCode::Forbidden,
-                    format!(
-                    "Your role does not allow you to {what}. Ask the book's owner if you need to."
-                ),
+                    format!("{FORBIDDEN}{what}. Ask the book's owner if you need to."),
                 )
             }
             StoreError::Migrate(_) | StoreError::Database(_) => ErrorCode::Database,

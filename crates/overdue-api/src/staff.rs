@@ -312,7 +312,7 @@ impl Api {
         };
         let Some(what) = e
             .message
-            .strip_prefix("Your role does not allow you to ")
+            .strip_prefix(crate::error::FORBIDDEN)
             .and_then(|m| m.split_once(". ").map(|(w, _)| w))
         else {
             return e;
