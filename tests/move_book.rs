@@ -5,47 +5,16 @@
 //! server from then on, and the server book holds as many debtors and invoices as the
 //! file, as the CLI reads them.
 
-use std::process::Command;
-
-use overdue_e2e::{cli_binary, App, Home};
+use overdue_e2e::{cli_ok, psql, App, Home};
 
 const TODAY: &str = "2026-11-22";
 
-/// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// `overdue --db DB ARGS... --json`, which must succeed.
 fn overdue_json(db: &str, args: &[&str]) -> serde_json::Value {
-    let out = Command::new(cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .arg("--json")
-        .env("OVERDUE_TODAY", TODAY)
-        .env_remove("OVERDUE_DB")
-        .output()
-        .expect("the overdue binary runs");
-    assert!(
-        out.status.success(),
-        "overdue {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "overdue {args:?}: {e}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    let mut with = args.to_vec();
+    with.push("--json");
+    let out = cli_ok(db, TODAY, &with);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("overdue {args:?}: {e}: {out}"))
 }
 
 /// How many debtors and invoices a book holds, as `overdue info` counts them.

@@ -4,38 +4,13 @@
 //! the contact log, which then names an event the superuser forged. The staff member's
 //! own window says who she is and the database refuses what her role may not do.
 
-use std::process::Command;
-
-use overdue_e2e::{cli_binary, cli_json, cli_on, App, Home};
+use overdue_e2e::{cli_json, cli_ok, cli_on, psql, App, Home};
 
 const TODAY: &str = "2026-12-06";
 
-/// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
-fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
+/// `overdue --db DB ARGS...`, which must succeed.
 fn overdue(db: &str, args: &[&str]) {
-    let out = Command::new(cli_binary())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("OVERDUE_TODAY", TODAY)
-        .output()
-        .expect("the overdue binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli_ok(db, TODAY, args);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

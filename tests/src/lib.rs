@@ -556,9 +556,34 @@ pub fn cli_at(today: &str, args: &[&str]) -> (i32, String, String) {
 
 /// The CLI on the book at `db` with today pinned to `today`.
 pub fn cli_on(db: &Path, today: &str, args: &[&str]) -> (i32, String, String) {
-    let mut all = vec!["--db", s(db)];
+    cli_db(s(db), today, args)
+}
+
+/// The CLI on the book `db` names (a file or a `postgres://` URL), today pinned to `today`.
+pub fn cli_db(db: &str, today: &str, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--db", db];
     all.extend_from_slice(args);
     cli_at(today, &all)
+}
+
+/// [`cli_db`], which must succeed; its standard output.
+pub fn cli_ok(db: &str, today: &str, args: &[&str]) -> String {
+    let (code, out, err) = cli_db(db, today, args);
+    assert_eq!(code, 0, "overdue {}: {err}", args.join(" "));
+    out
+}
+
+/// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
+pub fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn cli_in(home: Option<&Home>, today: &str, args: &[&str]) -> (i32, String, String) {

@@ -2,39 +2,15 @@
 //! SQLite file and on a PostgreSQL server, never show a person a raw database error and
 //! never over-allocate; two dunning runs at once plan each step once.
 
+#[path = "support/on_book.rs"]
+mod on_book;
 #[path = "../../overdue-api/tests/support/pg.rs"]
 mod pg;
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use on_book::{json, ok, overdue, TODAY};
 use std::thread;
-
-const TODAY: &str = "2026-12-06";
-
-fn overdue(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_overdue"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("OVERDUE_TODAY", TODAY)
-        .output()
-        .expect("the overdue binary runs")
-}
-
-fn ok(db: &str, args: &[&str]) -> String {
-    let out = overdue(db, args);
-    assert!(
-        out.status.success(),
-        "overdue {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(db: &str, args: &[&str]) -> serde_json::Value {
-    let mut with = args.to_vec();
-    with.push("--json");
-    serde_json::from_str(&ok(db, &with)).expect("JSON out")
-}
 
 fn open_of(db: &str, number: &str) -> String {
     json(db, &["invoices", "show", number])["invoice"]["open"]

@@ -3,41 +3,15 @@
 //! trail of who changed what, and `audit verify` naming an event forged by the superuser.
 //! The same audit trail and chain on a SQLite book.
 
+#[path = "support/on_book.rs"]
+mod on_book;
 #[path = "../../overdue-api/tests/support/pg.rs"]
 mod pg;
 
-use std::process::{Command, Output};
+use on_book::{json, ok, overdue};
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::AssertSqlSafe;
-
-const TODAY: &str = "2026-12-06";
-
-fn overdue(db: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_overdue"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("OVERDUE_TODAY", TODAY)
-        .output()
-        .expect("the overdue binary runs")
-}
-
-fn ok(db: &str, args: &[&str]) -> String {
-    let out = overdue(db, args);
-    assert!(
-        out.status.success(),
-        "overdue {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn json(db: &str, args: &[&str]) -> serde_json::Value {
-    let mut with = args.to_vec();
-    with.push("--json");
-    serde_json::from_str(&ok(db, &with)).expect("JSON out")
-}
 
 /// A small book: a debtor with overdue invoices (INV-D0..D3 for each role to dispute).
 fn book(db: &str) {
