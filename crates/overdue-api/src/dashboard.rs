@@ -126,7 +126,7 @@ impl Api {
                 .iter()
                 .map(|(label, amount)| {
                     let value: Decimal = amount.parse().unwrap_or_default();
-                    let late = label != "current";
+                    let late = &**label != "current";
                     if late {
                         overdue += value;
                     }
@@ -139,7 +139,7 @@ impl Api {
                             .unwrap_or(0)
                     };
                     DashboardBucketDto {
-                        label: label.clone(),
+                        label: label.to_string(),
                         amount: amount.clone(),
                         share_percent: share,
                         overdue: late,

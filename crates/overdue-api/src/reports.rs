@@ -8,6 +8,7 @@
 #![allow(clippy::disallowed_types)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
 use overdue_domain::aging::{AgingBasis, AgingBuckets};
@@ -27,7 +28,7 @@ use crate::{Api, ApiError};
 /// the open-ended bucket last), which a sorted map would scramble.
 #[derive(Debug, Clone, PartialEq, Eq, Default, TS)]
 #[ts(type = "Record<string, string>")]
-pub struct Buckets(pub Vec<(String, String)>);
+pub struct Buckets(pub Vec<(Arc<str>, String)>);
 
 impl<'de> Deserialize<'de> for Buckets {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -42,8 +43,8 @@ impl<'de> Deserialize<'de> for Buckets {
                 mut m: A,
             ) -> Result<Buckets, A::Error> {
                 let mut out = Vec::new();
-                while let Some(entry) = m.next_entry::<String, String>()? {
-                    out.push(entry);
+                while let Some((k, v)) = m.next_entry::<String, String>()? {
+                    out.push((Arc::from(k), v));
                 }
                 Ok(Buckets(out))
             }
@@ -75,7 +76,7 @@ impl Buckets {
     pub fn get(&self, label: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(k, _)| k == label)
+            .find(|(k, _)| &**k == label)
             .map(|(_, v)| v.as_str())
     }
 }

@@ -137,7 +137,7 @@ async fn age_vectors_through_the_api() {
         .buckets
         .0
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (&**k, v.as_str()))
         .collect();
     assert_eq!(got, expected_due, "AGE-TOTAL by due date, in bucket order");
     assert_eq!(eur.total, "16300.00");
@@ -146,7 +146,7 @@ async fn age_vectors_through_the_api() {
         .buckets
         .0
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (&**k, v.as_str()))
         .collect();
     assert_eq!(
         got,

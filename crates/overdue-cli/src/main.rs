@@ -680,10 +680,16 @@ async fn bench_ledger(
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), ApiError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    // Straight into stdout (an aging report of a large book is 16 MB of JSON).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value)
+        .and_then(|()| {
+            use std::io::Write as _;
+            writeln!(out)
+                .and_then(|()| out.flush())
+                .map_err(serde_json::Error::io)
+        })
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 async fn run(cli: Cli) -> Result<(), ApiError> {

@@ -33,6 +33,7 @@ mod agencies;
 mod audit;
 mod bank;
 mod baseline;
+mod bulk;
 pub mod collections;
 pub mod copy;
 mod credit;
