@@ -812,8 +812,35 @@ impl Store {
             rows.push((inv, invoice_values(inv, debtor)?));
         }
         let mut written = 0u64;
+        let sqlite = self.backend() == Backend::Sqlite;
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            // A large import into a smaller book (the first load of a ledger): on SQLite the
+            // invoice table's secondary indexes are set aside and built again from the
+            // finished table before the commit, in the same transaction: building an index
+            // from a sorted pass costs a fraction of placing a million entries one by one
+            // (38 s against 15 s + 3 s for the harness's million invoices). The uniqueness
+            // of invoice numbers is checked throughout (its index stays). If anything
+            // fails, the rollback brings the indexes back with the rest.
+            let mut set_aside: Vec<(String, String)> = Vec::new();
+            if sqlite && rows.len() >= 10_000 {
+                let existing: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM invoices")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if rows.len() as i64 >= existing {
+                    set_aside = sqlx::query_as(
+                        "SELECT name, sql FROM sqlite_master \
+                         WHERE type = 'index' AND tbl_name = 'invoices' AND sql IS NOT NULL",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for (name, _) in &set_aside {
+                        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
             for chunk in rows.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO invoices (debtor_id, number, issue_date, due_date, currency, \
@@ -837,6 +864,9 @@ impl Store {
                     .map_err(|e| StoreError::unique(e, "invoice number", "(one of the imported numbers)"))?;
                 written += chunk.len() as u64;
                 progress(written);
+            }
+            for (_, sql) in &set_aside {
+                sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())
