@@ -42,11 +42,7 @@ pub(crate) async fn read_sqlite<T>(
 pub(crate) fn sqlite_error(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            StoreError::Conflict(
-                "the book is busy: another window or process has been writing to it for longer \
-                 than 10 seconds (a large import?). Try again when it has finished."
-                    .into(),
-            )
+            StoreError::busy()
         }
         _ => StoreError::Corrupt(format!("reading the book: {e}")),
     }

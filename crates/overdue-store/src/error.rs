@@ -71,6 +71,17 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
+impl StoreError {
+    /// A SQLite book another writer has held for longer than the busy timeout, in words.
+    pub(crate) fn busy() -> StoreError {
+        StoreError::Conflict(
+            "the book is busy: another window or process has been writing to it for longer than 10 seconds \
+             (a large import?). Nothing was written; try again when it has finished."
+                .into(),
+        )
+    }
+}
+
 /// A database error becomes [`StoreError::Database`], except the ones concurrency causes,
 /// which become a [`StoreError::Conflict`] in words: no person is shown "database is
 /// locked" or "deadlock detected".
@@ -82,11 +93,7 @@ impl From<sqlx::Error> for StoreError {
         let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
         match code.as_str() {
             // SQLite: SQLITE_BUSY and its extended codes, SQLITE_LOCKED.
-            "5" | "6" | "261" | "262" | "517" => StoreError::Conflict(
-                "the book is busy: another window or process has been writing to it for longer than 10 seconds \
-                 (a large import?). Nothing was written; try again when it has finished."
-                    .into(),
-            ),
+            "5" | "6" | "261" | "262" | "517" => StoreError::busy(),
             // PostgreSQL: serialization failure, deadlock, lock not available.
             "40001" | "40P01" | "55P03" => StoreError::Conflict(
                 "someone else changed the same records at the same moment. Nothing was written; try again."

@@ -652,11 +652,18 @@ type Totals = Vec<(String, i64)>;
 /// Today's open balance plus what was taken off it after `$1`: allocations made after it
 /// (and not reversed since), minus allocations that counted at `$1` but were reversed
 /// after it, plus credit notes and write-offs issued after it. Open items come through the
-/// partial index; closed invoices only when later activity touched them. `{by}` is where
-/// a caller may name the index the later allocations are read through (empty: the
-/// planner's choice), `{debtor}` a further condition on the invoices. The closed invoices
-/// are looked up from the later activity (CROSS JOIN keeps SQLite from walking every
-/// invoice issued by the date instead).
+/// partial index; closed invoices only when later activity touched them. `by` may name
+/// the index the later allocations are read through (empty: the planner's choice),
+/// `debtor` is a further condition on the invoices. The closed invoices are looked up from
+/// the later activity (CROSS JOIN keeps SQLite from walking every invoice issued by the
+/// date instead).
+fn open_as_of_sql(by: &str, debtor: &str) -> String {
+    OPEN_AS_OF_SQL
+        .replace("{by}", by)
+        .replace("{debtor}", debtor)
+}
+
+/// The text of [`open_as_of_sql`].
 const OPEN_AS_OF_SQL: &str = "\
 WITH later AS (\
     SELECT invoice_id, amount_minor AS d FROM allocations {by} WHERE reversed_on IS NULL AND allocated_on > $1 \
@@ -675,19 +682,32 @@ SELECT i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amou
 FROM delta CROSS JOIN invoices i \
 WHERE i.id = delta.invoice_id AND i.open_minor <= 0 AND i.issue_date <= $1 {debtor}";
 
-/// The open balances of rows of [`OPEN_AS_OF_SQL`]: settled ones left out, impossible
+/// Whether a row of [`open_as_of_sql`] is open (a settled one is left out); an open
+/// balance below zero or above the invoice's amount is refused, naming the invoice.
+fn still_open(
+    open_minor: i64,
+    amount_minor: i64,
+    as_of: NaiveDate,
+    invoice: impl FnOnce() -> String,
+) -> Result<bool, StoreError> {
+    if open_minor < 0 || open_minor > amount_minor {
+        return Err(StoreError::Corrupt(format!(
+            "{} would have had an open balance of {open_minor} minor units on {as_of}",
+            invoice()
+        )));
+    }
+    Ok(open_minor != 0)
+}
+
+/// The open balances of rows of [`open_as_of_sql`]: settled ones left out, impossible
 /// ones refused.
 fn open_balances_of(rows: Vec<OpenRow>, as_of: NaiveDate) -> Result<Vec<OpenBalance>, StoreError> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        if r.open_minor == 0 {
+        if !still_open(r.open_minor, r.amount_minor, as_of, || {
+            format!("invoice {}", r.number)
+        })? {
             continue;
-        }
-        if r.open_minor < 0 || r.open_minor > r.amount_minor {
-            return Err(StoreError::Corrupt(format!(
-                "invoice {} would have had an open balance of {} minor units on {as_of}",
-                r.number, r.open_minor
-            )));
         }
         let c = currency(&r.currency)?;
         out.push(OpenBalance {
@@ -722,14 +742,10 @@ impl LeanItems {
         amount_minor: i64,
         open_minor: i64,
     ) -> Result<(), StoreError> {
-        if open_minor == 0 {
+        if !still_open(open_minor, amount_minor, self.as_of, || {
+            format!("an invoice of debtor {debtor_id}")
+        })? {
             return Ok(());
-        }
-        if open_minor < 0 || open_minor > amount_minor {
-            return Err(StoreError::Corrupt(format!(
-                "an invoice of debtor {debtor_id} would have had an open balance of {open_minor} minor units on {}",
-                self.as_of
-            )));
         }
         let c = match &self.last {
             Some((k, c)) if k == code => *c,
@@ -1525,9 +1541,7 @@ impl Store {
         } else {
             "AND $2 = $2"
         };
-        let sql = OPEN_AS_OF_SQL
-            .replace("{by}", "")
-            .replace("{debtor}", debtor);
+        let sql = open_as_of_sql("", debtor);
         let rows: Vec<OpenRow> = with_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql))
                 .bind(as_of)
@@ -1545,9 +1559,7 @@ impl Store {
         debtor_ids: &[i64],
     ) -> Result<Vec<OpenBalance>, StoreError> {
         let (among, json) = self.among("i.debtor_id", 2, debtor_ids);
-        let sql = OPEN_AS_OF_SQL
-            .replace("{by}", "")
-            .replace("{debtor}", &format!("AND {among}"));
+        let sql = open_as_of_sql("", &format!("AND {among}"));
         let rows: Vec<OpenRow> = with_pool!(self, pool => {
             sqlx::query_as(AssertSqlSafe(sql))
                 .bind(as_of)
@@ -1563,10 +1575,12 @@ impl Store {
     /// decoded without a string per row. The aging of a 50,000-debtor book spends its time
     /// here, so it stays lean.
     pub async fn open_aging_items(&self, as_of: NaiveDate) -> Result<Vec<AgingItem>, StoreError> {
-        let sql = OPEN_AS_OF_SQL.replace("{debtor}", "AND $2 = $2").replace(
-            "i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.description,",
-            "i.debtor_id, i.issue_date, i.due_date, i.currency, i.amount_minor,",
-        );
+        let sql = |by: &str| {
+            open_as_of_sql(by, "AND $2 = $2").replace(
+                "i.id, i.debtor_id, i.number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.description,",
+                "i.debtor_id, i.issue_date, i.due_date, i.currency, i.amount_minor,",
+            )
+        };
         let mut items = LeanItems {
             as_of,
             out: Vec::new(),
@@ -1591,7 +1605,7 @@ impl Store {
                     } else {
                         ""
                     };
-                    let mut st = db.prepare(&sql.replace("{by}", by)).map_err(sqlite_error)?;
+                    let mut st = db.prepare(&sql(by)).map_err(sqlite_error)?;
                     let mut rows = st.query((as_of.to_string(), 0_i64)).map_err(sqlite_error)?;
                     while let Some(r) = rows.next().map_err(sqlite_error)? {
                         items.push(
@@ -1609,7 +1623,7 @@ impl Store {
             }
             Store::Postgres(pool) => {
                 type Lean = (i64, NaiveDate, NaiveDate, String, i64, i64);
-                let rows: Vec<Lean> = sqlx::query_as(AssertSqlSafe(sql.replace("{by}", "")))
+                let rows: Vec<Lean> = sqlx::query_as(AssertSqlSafe(sql("")))
                     .bind(as_of)
                     .bind(0_i64)
                     .fetch_all(pool)
@@ -1699,11 +1713,6 @@ impl Store {
         ids.sort_unstable();
         ids.dedup();
         let mut out = HashMap::with_capacity(ids.len());
-        // One statement however many debtors (an aging report names them all).
-        let (among, json) = self.among("id", 1, &ids);
-        let sql = format!(
-            "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE {among}"
-        );
         fn label(
             name: String,
             external_ref: Option<String>,
@@ -1718,46 +1727,47 @@ impl Store {
                     .map_err(|_| StoreError::Corrupt("negative payment terms".into()))?,
             })
         }
-        match self {
-            Store::Sqlite(pool) => {
-                // Thousands of debtors (an aging report of the whole book): one pass over
-                // the table costs less than a lookup per id.
-                let whole = ids.len() > 1000;
-                let sql = if whole {
-                    "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE $1 = $1"
-                } else {
-                    sql.as_str()
-                };
-                read_sqlite(pool, |db| {
-                    let mut st = db.prepare(sql).map_err(sqlite_error)?;
-                    let mut rows = st.query([&json]).map_err(sqlite_error)?;
-                    while let Some(r) = rows.next().map_err(sqlite_error)? {
-                        let id = int_column(r, 0)?;
-                        if whole && ids.binary_search(&id).is_err() {
-                            continue;
-                        }
-                        let l = label(
-                            text_column(r, 1)?.to_string(),
-                            opt_text_column(r, 2)?.map(str::to_string),
-                            text_column(r, 3)?,
-                            int_column(r, 4)?,
-                        )?;
-                        out.insert(id, l);
+        // Thousands of debtors on SQLite (an aging report of the whole book): one pass over
+        // the table, stepped through on the reader of `bulk`, costs less than a lookup per
+        // id handed over row by row.
+        if let (Store::Sqlite(pool), true) = (self, ids.len() > 1000) {
+            read_sqlite(pool, |db| {
+                let mut st = db
+                    .prepare(
+                        "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors",
+                    )
+                    .map_err(sqlite_error)?;
+                let mut rows = st.query([]).map_err(sqlite_error)?;
+                while let Some(r) = rows.next().map_err(sqlite_error)? {
+                    let id = int_column(r, 0)?;
+                    if ids.binary_search(&id).is_err() {
+                        continue;
                     }
-                    Ok(())
-                })
-                .await?
-            }
-            Store::Postgres(pool) => {
-                let rows: Vec<(i64, String, Option<String>, String, i64)> =
-                    sqlx::query_as(AssertSqlSafe(sql))
-                        .bind(&json)
-                        .fetch_all(pool)
-                        .await?;
-                for (id, name, external_ref, cur, terms) in rows {
-                    out.insert(id, label(name, external_ref, &cur, terms)?);
+                    let l = label(
+                        text_column(r, 1)?.to_string(),
+                        opt_text_column(r, 2)?.map(str::to_string),
+                        text_column(r, 3)?,
+                        int_column(r, 4)?,
+                    )?;
+                    out.insert(id, l);
                 }
-            }
+                Ok(())
+            })
+            .await?;
+            return Ok(out);
+        }
+        // One statement however many debtors.
+        let (among, json) = self.among("id", 1, &ids);
+        let rows: Vec<(i64, String, Option<String>, String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, name, external_ref, currency, payment_terms_days FROM debtors WHERE {among}"
+            )))
+            .bind(&json)
+            .fetch_all(pool)
+            .await?
+        });
+        for (id, name, external_ref, cur, terms) in rows {
+            out.insert(id, label(name, external_ref, &cur, terms)?);
         }
         Ok(out)
     }
