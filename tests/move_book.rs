@@ -5,7 +5,7 @@
 //! server from then on, and the server book holds as many debtors and invoices as the
 //! file, as the CLI reads them.
 
-use overdue_e2e::{cli_ok, psql, App, Home};
+use overdue_e2e::{cli_ok, pg_admin, psql, App, Home};
 
 const TODAY: &str = "2026-11-22";
 
@@ -38,12 +38,7 @@ async fn launch_with_demo(home: &Home, bus: &str) -> App {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_book_moves_to_a_server_from_settings() {
-    let Ok(admin) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "CI must provide PostgreSQL"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(admin) = pg_admin() else {
         return;
     };
     let pid = std::process::id();

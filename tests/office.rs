@@ -4,7 +4,7 @@
 //! the contact log, which then names an event the superuser forged. The staff member's
 //! own window says who she is and the database refuses what her role may not do.
 
-use overdue_e2e::{cli_json, cli_ok, cli_on, psql, App, Home};
+use overdue_e2e::{cli_json, cli_ok, cli_on, pg_admin, psql, App, Home};
 
 const TODAY: &str = "2026-12-06";
 
@@ -15,12 +15,7 @@ fn overdue(db: &str, args: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
-    let Ok(admin) = std::env::var("OVERDUE_TEST_PG_URL") else {
-        assert!(
-            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
-            "CI must provide PostgreSQL"
-        );
-        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+    let Some(admin) = pg_admin() else {
         return;
     };
     let pid = std::process::id();

@@ -573,6 +573,21 @@ pub fn cli_ok(db: &str, today: &str, args: &[&str]) -> String {
     out
 }
 
+/// The test server's administrator URL (`OVERDUE_TEST_PG_URL`), or `None` when there is
+/// none and the test is skipped; CI sets `OVERDUE_REQUIRE_PG`, which makes a missing
+/// server a failure instead.
+pub fn pg_admin() -> Option<String> {
+    let Ok(admin) = std::env::var("OVERDUE_TEST_PG_URL") else {
+        assert!(
+            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+            "CI must provide PostgreSQL"
+        );
+        eprintln!("skipping: OVERDUE_TEST_PG_URL not set");
+        return None;
+    };
+    Some(admin)
+}
+
 /// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
 pub fn psql(url: &str, sql: &str) {
     let out = Command::new("psql")

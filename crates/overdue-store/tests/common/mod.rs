@@ -98,3 +98,28 @@ pub fn debtor(name: &str, reference: &str) -> DebtorDraft {
         notes: String::new(),
     }
 }
+
+/// The open items as of a date, read both ways: the aging's lean read must agree item for
+/// item with [`Store::open_balances`], which is returned.
+pub async fn open_items_both_ways(
+    store: &overdue_store::Store,
+    as_of: &str,
+) -> Vec<overdue_store::OpenBalance> {
+    let key = |debtor: i64, issue, due, open: &Money| (debtor, issue, due, open.to_string());
+    let mut lean: Vec<_> = store
+        .open_aging_items(d(as_of))
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| key(i.debtor_id, i.invoice_date, i.due_date, &i.open))
+        .collect();
+    let all = store.open_balances(d(as_of), None).await.unwrap();
+    let mut full: Vec<_> = all
+        .iter()
+        .map(|o| key(o.debtor_id, o.issue_date, o.due_date, &o.open))
+        .collect();
+    lean.sort();
+    full.sort();
+    assert_eq!(lean, full, "open items on {as_of}");
+    all
+}
