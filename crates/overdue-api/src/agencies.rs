@@ -929,6 +929,7 @@ impl Api {
                     method: format!("collected by {}", agency.name),
                     reference: format!("agency case {}", case.id),
                     invoice_id: open_invoice,
+                    seen_open: None,
                 },
                 commission,
                 self.clock().now(),

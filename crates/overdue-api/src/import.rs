@@ -969,6 +969,7 @@ impl Api {
                 method: String::new(),
                 reference: text,
                 invoice_id,
+                seen_open: None,
             });
         }
         if let Ok(mut r) = run.repeated.lock() {

@@ -252,6 +252,11 @@ pub struct AdjustmentInput {
     pub amount: String,
     /// Why.
     pub reason: String,
+    /// The invoice's open balance as the form showed it (`"1234.50"`): when someone else
+    /// changed it since, nothing is written and the error (`stale`) says who and how.
+    /// `null`: whatever is open when it is written.
+    #[serde(default)]
+    pub seen_open: Option<String>,
 }
 
 /// A stored credit note or write-off.
@@ -322,6 +327,11 @@ pub struct PaymentInput {
     /// The invoice the payment names, paid first.
     #[ts(type = "number | null")]
     pub invoice_id: Option<i64>,
+    /// The named invoice's open balance as the form showed it (`"1234.50"`): when someone
+    /// else paid, credited or wrote it off since, nothing is written and the error
+    /// (`stale`) says who and what is open now. `null`: pay whatever is open then.
+    #[serde(default)]
+    pub seen_open: Option<String>,
 }
 
 /// Part of a payment applied to one invoice.
@@ -357,6 +367,94 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate, String> {
         return Err(format!("{field} is missing (write it as YYYY-MM-DD)"));
     }
     overdue_domain::ledger::parse_iso_date(t)
+}
+
+/// The open balance a form showed (`"1234.50"`, as the API sent it), or none.
+fn seen_balance(text: &Option<String>, currency: Currency) -> Result<Option<Money>, ApiError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => Money::parse(t, currency)
+            .map(Some)
+            .map_err(|_| ApiError::invalid(format!("\"{t}\" is not an open balance"))),
+    }
+}
+
+impl Api {
+    /// An invoice's balance moved since a form showed it (`seen`): who moved it and how,
+    /// from the audit trail, and what is open now, as the refusal of what the form asked.
+    pub(crate) async fn invoice_moved(
+        &self,
+        invoice_id: i64,
+        seen: Option<&Money>,
+        payment: bool,
+    ) -> ApiError {
+        let store = self.store().await;
+        let inv = match store.invoice(invoice_id).await {
+            Ok(d) => d.invoice,
+            Err(e) => return e.into(),
+        };
+        let entries = store
+            .audit_log(&overdue_store::AuditQuery {
+                debtor_id: Some(inv.debtor_id),
+                since: None,
+                limit: Some(100),
+            })
+            .await
+            .unwrap_or_default();
+        let of_invoice = |v: &Option<serde_json::Value>| {
+            v.as_ref()
+                .and_then(|v| v.get("invoice_id"))
+                .is_some_and(|i| {
+                    i.as_i64() == Some(invoice_id) || i.as_str() == Some(&invoice_id.to_string())
+                })
+        };
+        // The newest change of its balance (newest first): a payment applied or reversed,
+        // a credit note or a write-off.
+        let last = entries.iter().find_map(|e| {
+            let kind = match (e.table.as_str(), e.action.as_str()) {
+                ("allocations", "insert") if of_invoice(&e.new) => "paid",
+                ("allocations", "update") if of_invoice(&e.new) => "reversed",
+                ("invoice_adjustments", "insert") if of_invoice(&e.new) => {
+                    match e
+                        .new
+                        .as_ref()
+                        .and_then(|n| n.get("kind"))
+                        .and_then(|k| k.as_str())
+                    {
+                        Some("write_off") => "written off",
+                        _ => "credited",
+                    }
+                }
+                _ => return None,
+            };
+            Some((
+                kind,
+                format!("by {} at {} UTC", e.login, e.at.format("%H:%M")),
+            ))
+        });
+        let number = &inv.number;
+        let open = format!("{} {}", money_string(&inv.open), inv.open.currency());
+        let seen = seen
+            .map(|s| format!(", not the {} you saw", money_string(s)))
+            .unwrap_or_default();
+        let happened = match &last {
+            Some(("reversed", who)) => format!("A payment on {number} was just reversed {who}"),
+            Some((kind, who)) if inv.open.is_zero() => {
+                format!("{number} was just {kind} in full {who}")
+            }
+            Some((kind, who)) => format!("{number} was just {kind} in part {who}"),
+            None => format!("{number} was just changed by someone else"),
+        };
+        let next = if payment {
+            "check that the payment you were recording is not the same one before you record it again"
+        } else {
+            "look at the invoice as it is now before you try again"
+        };
+        let message = format!(
+            "{happened}; its open balance is {open}{seen}. Nothing of yours was written: {next}."
+        );
+        ApiError::new(crate::ErrorCode::Stale, message)
+    }
 }
 
 /// Parses an amount above zero in `currency`, typed by a person: as the window shows
@@ -667,6 +765,12 @@ impl Api {
     ) -> Result<InvoiceDetailDto, ApiError> {
         let store = self.store().await;
         let inv = store.invoice(input.invoice_id).await?.invoice;
+        let seen_open = seen_balance(&input.seen_open, inv.amount.currency())?;
+        if seen_open.as_ref().is_some_and(|seen| *seen != inv.open) {
+            return Err(self
+                .invoice_moved(input.invoice_id, seen_open.as_ref(), false)
+                .await);
+        }
         if inv.open.is_zero() {
             return Err(ApiError::field(
                 "amount",
@@ -682,7 +786,7 @@ impl Api {
         }
         let amount = parse_positive(&input.amount, inv.amount.currency()).map_err(invalid)?;
         let issued_on = self.date_or_today("the date", &input.date)?;
-        store
+        let written = store
             .add_adjustment(
                 &NewAdjustment {
                     invoice_id: input.invoice_id,
@@ -694,10 +798,19 @@ impl Api {
                     issued_on,
                     amount,
                     reason: input.reason,
+                    seen_open: seen_open.clone(),
                 },
                 self.clock().now(),
             )
-            .await?;
+            .await;
+        match written {
+            Err(overdue_store::StoreError::Stale { .. }) => {
+                return Err(self
+                    .invoice_moved(input.invoice_id, seen_open.as_ref(), false)
+                    .await)
+            }
+            other => other?,
+        };
         self.invoice_get(input.invoice_id).await
     }
 
@@ -716,6 +829,7 @@ impl Api {
         }
         let amount = parse_positive(&input.amount, currency).map_err(invalid)?;
         let paid_on = self.date_or_today("the payment date", &input.date)?;
+        let seen_open = seen_balance(&input.seen_open, currency)?;
         let recorded = store
             .record_payments(
                 &[NewPayment {
@@ -725,10 +839,17 @@ impl Api {
                     method: input.method,
                     reference: input.reference,
                     invoice_id: input.invoice_id,
+                    seen_open: seen_open.clone(),
                 }],
                 self.clock().now(),
             )
-            .await?;
+            .await;
+        let recorded = match (recorded, input.invoice_id) {
+            (Err(overdue_store::StoreError::Stale { .. }), Some(id)) => {
+                return Err(self.invoice_moved(id, seen_open.as_ref(), true).await)
+            }
+            (other, _) => other?,
+        };
         let p = recorded
             .into_iter()
             .next()

@@ -329,6 +329,7 @@ async fn story(target: &str, files: &std::path::Path) {
         method: "bank".into(),
         reference: String::new(),
         invoice_id: None,
+        seen_open: None,
     })
     .await
     .unwrap();

@@ -67,6 +67,7 @@ async fn realistic_book(path: &str) {
             date: "2026-07-02".into(),
             amount: amount.into(),
             reason: "goodwill".into(),
+            seen_open: None,
         })
         .await
         .unwrap();

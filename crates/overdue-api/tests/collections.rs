@@ -64,6 +64,7 @@ async fn pay(api: &Api, debtor_id: i64, date: &str, amount: &str) {
         method: "bank".into(),
         reference: String::new(),
         invoice_id: None,
+        seen_open: None,
     })
     .await
     .unwrap();

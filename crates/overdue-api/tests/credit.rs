@@ -199,6 +199,7 @@ async fn payment_preview_writes_nothing_and_the_timeline_shows_everything() {
         method: "bank transfer".into(),
         reference: "R-9".into(),
         invoice_id: invoice,
+        seen_open: None,
     };
     // Oldest due first: P-1 (10000) then P-2 (5000 of 5000), the rest as credit.
     let preview = api.payment_preview(pay("21000.00", None)).await.unwrap();

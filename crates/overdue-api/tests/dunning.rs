@@ -257,6 +257,7 @@ async fn a_partial_payment_changes_the_amount_in_the_next_reminder() {
         method: "bank transfer".into(),
         reference: "P1".into(),
         invoice_id: None,
+        seen_open: None,
     })
     .await
     .unwrap();

@@ -159,3 +159,142 @@ async fn another_sessions_change_is_announced_postgres() {
     watching.await.unwrap();
     db.drop().await;
 }
+
+/// A race on an invoice's balance is answered in words (issue 18): two people have
+/// INV-R1 open (100.00 open); one records the payment, the other records it too a moment
+/// later, and is told who paid it and what is open now, and nothing of theirs is written.
+/// A write-off over a part payment made meanwhile is refused the same way; with the
+/// balance as it is now, both go through.
+async fn two_people_pay_the_same_invoice(first: &Api, second: &Api) {
+    use overdue_api::ledger::{AdjustmentInput, AdjustmentKindDto, PaymentInput};
+    let debtor = book::debtor(
+        first,
+        DebtorKindDto::Company,
+        "R1",
+        "Rhein GmbH",
+        "de",
+        "DE",
+        "EUR",
+    )
+    .await;
+    let inv = book::invoice(
+        first,
+        debtor,
+        "INV-R1",
+        "2026-10-01",
+        "2026-11-01",
+        "100.00",
+    )
+    .await;
+    let seen = second.invoice_get(inv).await.unwrap().invoice.open;
+    assert_eq!(seen, "100.00");
+    let payment = |amount: &str, seen: &str| PaymentInput {
+        debtor_id: debtor,
+        date: "2026-12-05".into(),
+        amount: amount.into(),
+        currency: String::new(),
+        method: "bank transfer".into(),
+        reference: "from the statement".into(),
+        invoice_id: Some(inv),
+        seen_open: Some(seen.into()),
+    };
+    first
+        .payment_record(payment("100.00", "100.00"))
+        .await
+        .unwrap();
+    let err = second
+        .payment_record(payment("100.00", &seen))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Stale, "{err:?}");
+    let login = second.signed_in().await.unwrap().login;
+    let said = &err.message;
+    assert!(
+        said.starts_with(&format!("INV-R1 was just paid in full by {login} at ")),
+        "{said}"
+    );
+    assert!(
+        said.contains("its open balance is 0.00 EUR, not the 100.00 you saw"),
+        "{said}"
+    );
+    assert!(said.contains("Nothing of yours was written"), "{said}");
+    let payments = second
+        .audit_log(&overdue_api::staff::AuditLogQuery {
+            debtor: Some("R1".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.table == "payments")
+        .count();
+    assert_eq!(payments, 1, "the second payment was not recorded");
+
+    // A part payment, then a write-off of what the other person saw open.
+    let inv2 = book::invoice(
+        first,
+        debtor,
+        "INV-R2",
+        "2026-10-01",
+        "2026-11-01",
+        "250.00",
+    )
+    .await;
+    let mut part = payment("40.00", "250.00");
+    part.invoice_id = Some(inv2);
+    first.payment_record(part).await.unwrap();
+    let write_off = |seen: &str| AdjustmentInput {
+        invoice_id: inv2,
+        kind: AdjustmentKindDto::WriteOff,
+        reference: String::new(),
+        date: "2026-12-06".into(),
+        amount: seen.into(),
+        reason: "not worth chasing".into(),
+        seen_open: Some(seen.into()),
+    };
+    let err = second
+        .adjustment_add(write_off("250.00"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Stale, "{err:?}");
+    assert!(
+        err.message.starts_with("INV-R2 was just paid in part by "),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message
+            .contains("its open balance is 210.00 EUR, not the 250.00 you saw"),
+        "{}",
+        err.message
+    );
+    assert_eq!(
+        second.invoice_get(inv2).await.unwrap().invoice.open,
+        "210.00"
+    );
+    // Looked at again, the write-off of what is open now goes through.
+    let done = second.adjustment_add(write_off("210.00")).await.unwrap();
+    assert_eq!(done.invoice.open, "0.00");
+}
+
+#[tokio::test]
+async fn a_payment_on_an_invoice_paid_meanwhile_is_refused_in_words_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let first = book::open(path.to_str().unwrap(), (2026, 12, 6)).await;
+    let second = book::open(path.to_str().unwrap(), (2026, 12, 6)).await;
+    two_people_pay_the_same_invoice(&first, &second).await;
+}
+
+#[tokio::test]
+async fn a_payment_on_an_invoice_paid_meanwhile_is_refused_in_words_postgres() {
+    let Some(db) = pg::TestDb::create("overdue_pay_race").await else {
+        return;
+    };
+    let first = book::open(&db.url, (2026, 12, 6)).await;
+    let second = book::open(&db.url, (2026, 12, 6)).await;
+    two_people_pay_the_same_invoice(&first, &second).await;
+    first.close().await;
+    second.close().await;
+    db.drop().await;
+}

@@ -87,6 +87,7 @@ async fn story(api: &Api) {
         date: "2026-03-05".into(),
         reference: "CN-1".into(),
         reason: "returned".into(),
+        seen_open: None,
     })
     .await
     .unwrap();
@@ -333,6 +334,7 @@ async fn story(api: &Api) {
             date: String::new(),
             reference: String::new(),
             reason: "Company dissolved".into(),
+            seen_open: None,
         })
         .await
         .unwrap();
@@ -345,6 +347,7 @@ async fn story(api: &Api) {
             date: String::new(),
             reference: String::new(),
             reason: String::new(),
+            seen_open: None,
         })
         .await
         .unwrap_err();

@@ -371,6 +371,7 @@ async fn the_worksheets_method_and_policy_are_in_the_debtors_language() {
             method: "transfer".into(),
             reference: number.into(),
             invoice_id: Some(api.invoice_by_number(number).await.unwrap().invoice.id),
+            seen_open: None,
         })
         .await
         .unwrap();

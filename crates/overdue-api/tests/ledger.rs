@@ -219,6 +219,7 @@ async fn met_vectors_from_a_ledger() {
         method: String::new(),
         reference: String::new(),
         invoice_id,
+        seen_open: None,
     };
     api.payment_record(pay("2026-01-15", "98000.00", None))
         .await
@@ -230,6 +231,7 @@ async fn met_vectors_from_a_ledger() {
         date: "2026-02-01".into(),
         amount: "2000.00".into(),
         reason: "settled short".into(),
+        seen_open: None,
     })
     .await
     .unwrap();
@@ -688,6 +690,7 @@ proptest! {
                         let r = api.payment_record(PaymentInput {
                             debtor_id: d1, date: day(*dd), amount: format!("{}.{:02}", cents / 100, cents % 100),
                             currency: String::new(), method: String::new(), reference: String::new(), invoice_id: named,
+                            seen_open: None,
                         }).await.unwrap();
                         let applied: i64 = r.allocations.iter().map(|l| cents_of(&l.amount)).sum();
                         assert_eq!(applied + cents_of(&r.unapplied), *cents, "a payment is applied or kept, never lost");
@@ -702,6 +705,7 @@ proptest! {
                             kind: if *write_off { AdjustmentKindDto::WriteOff } else { AdjustmentKindDto::CreditNote },
                             reference: String::new(), date,
                             amount: format!("{}.{:02}", cents / 100, cents % 100), reason: String::new(),
+                            seen_open: None,
                         }).await;
                         let open = cents_of(&inv.open);
                         // Within the balance it may still be refused when dated before a

@@ -786,6 +786,7 @@ proptest! {
                             method: "transfer".into(),
                             reference: number.clone(),
                             invoice_id: Some(inv_id),
+                            seen_open: None,
                         }).await.unwrap();
                     }
                     if v.disputed {

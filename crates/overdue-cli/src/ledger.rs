@@ -700,6 +700,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
                 date,
                 amount,
                 reason,
+                seen_open: None,
             })
             .await?
         }
@@ -717,6 +718,7 @@ async fn invoices(api: &Api, c: InvoicesCommand, json: bool) -> Result<(), ApiEr
                 date,
                 amount: amount.unwrap_or(inv.open),
                 reason,
+                seen_open: None,
             })
             .await?
         }
@@ -752,6 +754,7 @@ async fn payments(api: &Api, c: PaymentsCommand, json: bool) -> Result<(), ApiEr
                     method,
                     reference,
                     invoice_id,
+                    seen_open: None,
                 })
                 .await?;
             if json {

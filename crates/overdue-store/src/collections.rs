@@ -1103,6 +1103,7 @@ impl Store {
                 issued_on: on,
                 amount: Money::from_minor_units(*amount, c),
                 reason: reason.to_string(),
+                seen_open: None,
             };
             let ok = self.check_adjustment(&adj).await?;
             checked.push((adj, ok));
@@ -1267,6 +1268,7 @@ impl Store {
                     issued_on: on,
                     amount: inv.open,
                     reason: format!("dispute upheld: {}", inv.dispute_reason),
+                    seen_open: None,
                 };
                 let ok = self.check_adjustment(&adj).await?;
                 Some((adj, ok))

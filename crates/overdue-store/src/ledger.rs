@@ -55,6 +55,16 @@ macro_rules! insert_adjustment {
         .fetch_one($exec)
         .await
         .map_err(|e| {
+            // The balance the person saw was taken since the check (by another login, a
+            // moment before): a race, not a mistake in what they typed.
+            let raced = adj.seen_open.is_some()
+                && matches!(&e, sqlx::Error::Database(db) if db.is_check_violation() || db.code().is_some_and(|c| c == "1811"));
+            if raced && !e.to_string().contains("currency") {
+                return $crate::StoreError::Stale {
+                    entity: "invoice",
+                    key: adj.invoice_id.to_string(),
+                };
+            }
             $crate::StoreError::refused(e, |db| {
                 if db.contains("currency") {
                     format!(
@@ -212,6 +222,9 @@ pub struct NewAdjustment {
     pub amount: Money,
     /// Why.
     pub reason: String,
+    /// The invoice's open balance as the person saw it: when it differs when the credit
+    /// note or write-off is written, nothing is written ([`StoreError::Stale`]).
+    pub seen_open: Option<Money>,
 }
 
 /// A stored credit note or write-off.
@@ -248,6 +261,11 @@ pub struct NewPayment {
     pub reference: String,
     /// The invoice the payment names (paid first), if any.
     pub invoice_id: Option<i64>,
+    /// The named invoice's open balance as the person recording the payment saw it: when
+    /// someone else paid, credited or wrote it off since (the balance differs when the
+    /// payment is written), nothing is written and the error is [`StoreError::Stale`].
+    /// `None` pays whatever is open then (an import, a bank match, the CLI).
+    pub seen_open: Option<Money>,
 }
 
 /// A recorded payment and where it went.
@@ -1138,6 +1156,14 @@ impl Store {
             )));
         }
         let detail = self.invoice(adj.invoice_id).await?;
+        if let Some(seen) = &adj.seen_open {
+            if *seen != detail.invoice.open {
+                return Err(StoreError::Stale {
+                    entity: "invoice",
+                    key: adj.invoice_id.to_string(),
+                });
+            }
+        }
         if adj.issued_on < detail.invoice.issue_date {
             return Err(StoreError::Rejected(format!(
                 "the {} is dated {} but invoice {} was issued on {}",
@@ -1228,6 +1254,7 @@ impl Store {
             .bind(named_json)
             .fetch_all(&mut *tx)
             .await?;
+            seen_as_is(payments, &rows)?;
             let plan = plan_allocations(payments, rows)?;
             let ids: Vec<i64> = match backend {
                 Backend::Sqlite => {
@@ -1901,6 +1928,25 @@ struct PlannedPayment {
 
 /// Runs the domain's allocation over the loaded open items, payment after payment,
 /// lowering the in-memory balances as it goes.
+/// Refuses payments whose named invoice is no longer open by what the person saw (read
+/// under the write lock, so no one can change it before the payments are written).
+fn seen_as_is(payments: &[NewPayment], rows: &[OpenRow]) -> Result<(), StoreError> {
+    for p in payments {
+        let (Some(id), Some(seen)) = (p.invoice_id, &p.seen_open) else {
+            continue;
+        };
+        if let Some(row) = rows.iter().find(|r| r.id == id) {
+            if row.open_minor != minor(seen)? {
+                return Err(StoreError::Stale {
+                    entity: "invoice",
+                    key: id.to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn plan_allocations(
     payments: &[NewPayment],
     rows: Vec<OpenRow>,

@@ -265,6 +265,7 @@ async fn story(store: Store) {
                 method: "bank".into(),
                 reference: "S".into(),
                 invoice_id: None,
+                seen_open: None,
             }],
             now(),
         )

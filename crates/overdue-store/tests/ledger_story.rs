@@ -83,6 +83,7 @@ async fn story(store: Store) {
                 method: "bank transfer".into(),
                 reference: "P1".into(),
                 invoice_id: None,
+                seen_open: None,
             }],
             now(),
         )
@@ -111,6 +112,7 @@ async fn story(store: Store) {
                 method: String::new(),
                 reference: "P2".into(),
                 invoice_id: Some(i3),
+                seen_open: None,
             }],
             now(),
         )
@@ -139,6 +141,7 @@ async fn story(store: Store) {
                     method: String::new(),
                     reference: String::new(),
                     invoice_id: Some(other),
+                    seen_open: None,
                 }],
                 now(),
             )
@@ -195,6 +198,7 @@ async fn story(store: Store) {
                 issued_on: d("2026-03-10"),
                 amount: m("30.00"),
                 reason: "returned".into(),
+                seen_open: None,
             },
             now(),
         )
@@ -209,6 +213,7 @@ async fn story(store: Store) {
                 issued_on: d("2026-03-20"),
                 amount: m("50.01"),
                 reason: String::new(),
+                seen_open: None,
             },
             now(),
         )
@@ -226,6 +231,7 @@ async fn story(store: Store) {
                 issued_on: d("2026-03-20"),
                 amount: m("50.00"),
                 reason: "insolvent".into(),
+                seen_open: None,
             },
             now(),
         )
@@ -345,6 +351,7 @@ async fn story(store: Store) {
                 method: String::new(),
                 reference: String::new(),
                 invoice_id: None,
+                seen_open: None,
             }],
             now(),
         )

@@ -117,6 +117,7 @@ pub async fn pay(api: &Api, debtor_id: i64, invoice_id: i64, date: &str, amount:
         method: "bank".into(),
         reference: String::new(),
         invoice_id: Some(invoice_id),
+        seen_open: None,
     })
     .await
     .unwrap()

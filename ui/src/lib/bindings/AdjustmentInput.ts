@@ -28,4 +28,10 @@ amount: string,
 /**
  * Why.
  */
-reason: string, };
+reason: string, 
+/**
+ * The invoice's open balance as the form showed it (`"1234.50"`): when someone else
+ * changed it since, nothing is written and the error (`stale`) says who and how.
+ * `null`: whatever is open when it is written.
+ */
+seen_open: string | null, };

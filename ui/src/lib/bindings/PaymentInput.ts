@@ -31,4 +31,10 @@ reference: string,
 /**
  * The invoice the payment names, paid first.
  */
-invoice_id: number | null, };
+invoice_id: number | null, 
+/**
+ * The named invoice's open balance as the form showed it (`"1234.50"`): when someone
+ * else paid, credited or wrote it off since, nothing is written and the error
+ * (`stale`) says who and what is open now. `null`: pay whatever is open then.
+ */
+seen_open: string | null, };
