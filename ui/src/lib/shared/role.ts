@@ -13,6 +13,11 @@ export function provideRole(current: () => SignedInDto | null): void {
   setContext<Role>(KEY, { current });
 }
 
+/** The same context for a component mounted on its own (a test): `render(C, { props, context })`. */
+export function roleContext(current: SignedInDto | null): Map<symbol, Role> {
+  return new Map([[KEY, { current: () => current }]]);
+}
+
 function role(): Role {
   return getContext<Role | undefined>(KEY) ?? { current: () => null };
 }
