@@ -350,3 +350,242 @@ async fn a_save_over_someone_elses_change_is_refused_and_reloaded() {
     assert_eq!(saved["city"], "Köln");
     app.quit_without_page_errors().await;
 }
+
+/// Each save of a book setting in Settings, by `data-testid`.
+const SETTING_SAVES: &[&str] = &[
+    "lh-save",               // the letterhead and company details
+    "policy-new",            // a new collection policy
+    "policy-save",           // the collection policy opened
+    "late-fee-default-save", // the default late fees and interest
+    "rate-add",              // a reference rate
+    "credit-policy-save",    // the credit policy
+    "bank-settings-save",    // bank matching
+    "smtp-save",             // the email settings
+    "daily-run-save",        // the daily run
+    "demo-load",             // demo data (debtors, and the letterhead when empty)
+];
+
+/// `[disabled, title]` of each button, `null` for one not on the screen.
+async fn buttons(app: &App, ids: &[&str]) -> Vec<serde_json::Value> {
+    let list = serde_json::to_string(ids).expect("ids as JSON");
+    let found = app
+        .eval(&format!(
+            "return {list}.map((id) => {{ \
+               const b = document.querySelector(`[data-testid=\"${{id}}\"]`); \
+               return b ? [b.disabled, b.title] : null; }});"
+        ))
+        .await;
+    found.as_array().cloned().unwrap_or_default()
+}
+
+/// Waits until every button in `ids` is on the screen and `ok` holds for its
+/// `(disabled, title)`; panics naming the ones that never did.
+async fn wait_buttons(app: &App, ids: &[&str], what: &str, ok: impl Fn(bool, &str) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = buttons(app, ids).await;
+        let wrong: Vec<String> = ids
+            .iter()
+            .zip(&now)
+            .filter(|(_, b)| {
+                !b.as_array().is_some_and(|b| {
+                    ok(
+                        b[0].as_bool().unwrap_or(false),
+                        b[1].as_str().unwrap_or_default(),
+                    )
+                })
+            })
+            .map(|(id, b)| format!("{id}: {b}"))
+            .collect();
+        if wrong.is_empty() {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let shot = app.failure_evidence(what).await;
+            panic!("{what}: {wrong:?}; see {}", shot.display());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// A viewer on the shared book opens Settings: a note says once that this login reads the
+/// settings but does not change them, and every save of a book setting (letterhead, a
+/// collection policy, a template, late fees and the rest) is disabled up front with the
+/// reason on hover, while the policy's ladder and the template can still be read. The
+/// owner, in the same window, has every one of them and no note.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_reads_the_settings_but_every_save_is_off_with_the_reason() {
+    let Some(admin) = pg_admin() else {
+        return;
+    };
+    let pid = std::process::id();
+    let (owner, vera, db) = (
+        format!("chief{pid}"),
+        format!("vera{pid}"),
+        format!("office_ro{pid}"),
+    );
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db}"),
+        format!("DROP ROLE IF EXISTS {owner}"),
+        format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
+        format!("CREATE DATABASE {db} OWNER {owner}"),
+    ] {
+        psql(&admin, &sql);
+    }
+    let server = &admin[..admin.rfind('/').unwrap()];
+    let url_of = |login: &str| {
+        let at = server.find('@').unwrap();
+        format!("postgres://{login}{}/{db}", &server[at..])
+    };
+    // The owner's book, with a debtor; Vera joins it as a viewer.
+    let book = url_of(&owner);
+    overdue(
+        &book,
+        &[
+            "debtors",
+            "add",
+            "--name",
+            "Acme GmbH",
+            "--ref",
+            "A1",
+            "--country",
+            "DE",
+        ],
+    );
+    overdue(
+        &book,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &vera,
+            "--name",
+            "Vera Viewer",
+            "--role",
+            "viewer",
+        ],
+    );
+
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.wait_testid("welcome").await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+    // On a file book the one user owns everything: no note, and the saves are on.
+    app.click("nav-settings").await;
+    app.wait_testid("lh-save").await;
+    assert!(app.texts("settings-readonly").await.is_empty());
+
+    // Vera's window on the shared book.
+    app.type_into("pg-url", &url_of(&vera)).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in", "Vera signed in", |t| {
+        t.len() == 1 && t[0].contains(&format!("{vera} (viewer)"))
+    })
+    .await;
+    let why = format!("Signed in as {vera} (viewer): this role does not change settings.");
+    app.wait_texts("settings-readonly", "the note, once", |t| {
+        t.len() == 1 && t[0].contains(&why) && t[0].contains("can read the settings")
+    })
+    .await;
+    let note_role = app
+        .eval("return document.querySelector('[data-testid=settings-readonly]').getAttribute('role');")
+        .await;
+    assert_eq!(note_role, "note");
+    // A policy opens for reading (View, not Edit): its ladder is there, its save is off.
+    app.wait_texts("policy-edit", "the policies listed for reading", |t| {
+        !t.is_empty() && t.iter().all(|b| b == "View")
+    })
+    .await;
+    app.click("policy-edit").await;
+    app.wait_texts("level-row", "the policy's ladder shown", |t| !t.is_empty())
+        .await;
+    wait_buttons(
+        &app,
+        SETTING_SAVES,
+        "every save off for the viewer",
+        |disabled, title| disabled && title == why,
+    )
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "settings-readonly",
+        "settings-readonly",
+    )
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "late-fee-default-save",
+        "settings-readonly-latefees",
+    )
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "policy-save",
+        "settings-readonly-policy",
+    )
+    .await;
+    // The templates (Collections): Vera reads one and previews it; saving it is off.
+    app.click("nav-collections").await;
+    app.click("tab-templates").await;
+    app.wait_texts("template-rendered", "the template previewed", |t| {
+        t.len() == 1 && !t[0].trim().is_empty()
+    })
+    .await;
+    wait_buttons(
+        &app,
+        &["template-save"],
+        "the template's save off",
+        |d, t| d && t == why,
+    )
+    .await;
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "template-save",
+        "settings-readonly-template",
+    )
+    .await;
+
+    // The owner in the same window: every save on, no note, no reason on hover.
+    app.click("nav-settings").await;
+    app.type_into("pg-url", &book).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in", "the owner signed in", |t| {
+        t.len() == 1 && t[0].contains(&format!("{owner} (owner)"))
+    })
+    .await;
+    app.wait_gone("settings-readonly").await;
+    app.wait_texts("policy-edit", "the policies listed for editing", |t| {
+        !t.is_empty() && t.iter().all(|b| b == "Edit")
+    })
+    .await;
+    app.click("policy-edit").await;
+    wait_buttons(
+        &app,
+        SETTING_SAVES,
+        "every save on for the owner",
+        |disabled, title| !disabled && title.is_empty(),
+    )
+    .await;
+    app.click("nav-collections").await;
+    app.click("tab-templates").await;
+    wait_buttons(
+        &app,
+        &["template-save"],
+        "the template's save on",
+        |d, t| !d && t.is_empty(),
+    )
+    .await;
+    app.quit_without_page_errors().await;
+
+    psql(&admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
+    for role in [
+        vera.clone(),
+        owner.clone(),
+        format!("{db}_accountant"),
+        format!("{db}_collector"),
+        format!("{db}_viewer"),
+    ] {
+        psql(&admin, &format!("DROP ROLE IF EXISTS {role}"));
+    }
+}
