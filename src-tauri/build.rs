@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "staff_list",
     "staff_add",
     "staff_set_role",
+    "staff_set_own_debtors",
     "staff_remove",
     "collector_settlement_limit",
     "collector_settlement_limit_set",

@@ -4,7 +4,7 @@
 //! the contact log, which then names an event the superuser forged. The staff member's
 //! own window says who she is and the database refuses what her role may not do.
 
-use overdue_e2e::{cli_json, cli_ok, cli_on, pg_admin, psql, App, Home};
+use overdue_e2e::{cli_json, cli_ok, cli_on, pg_admin, psql, App, Home, SharedBook};
 
 const TODAY: &str = "2026-12-06";
 
@@ -19,25 +19,10 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
         return;
     };
     let pid = std::process::id();
-    let (owner, maria, db) = (
-        format!("boss{pid}"),
-        format!("maria{pid}"),
-        format!("office_ui{pid}"),
-    );
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {db}"),
-        format!("DROP ROLE IF EXISTS {owner}"),
-        format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
-        format!("CREATE DATABASE {db} OWNER {owner}"),
-    ] {
-        psql(&admin, &sql);
-    }
-    let server = &admin[..admin.rfind('/').unwrap()];
-    let url_of = |login: &str| {
-        let at = server.find('@').unwrap();
-        format!("postgres://{login}{}/{db}", &server[at..])
-    };
-    let admin_db = format!("{server}/{db}");
+    let shared = SharedBook::create(&admin, "boss", "office_ui");
+    let (owner, maria) = (shared.owner.clone(), format!("maria{pid}"));
+    let url_of = |login: &str| shared.url_of(login);
+    let admin_db = shared.admin_url();
     // The owner's book: a debtor with an invoice and a promise on its contact log.
     let book = url_of(&owner);
     overdue(
@@ -250,16 +235,7 @@ async fn the_owner_adds_staff_in_settings_and_sees_who_did_what() {
     .await;
     app.quit_without_page_errors().await;
 
-    psql(&admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
-    for role in [
-        maria.clone(),
-        owner.clone(),
-        format!("{db}_accountant"),
-        format!("{db}_collector"),
-        format!("{db}_viewer"),
-    ] {
-        psql(&admin, &format!("DROP ROLE IF EXISTS {role}"));
-    }
+    shared.drop(&admin, &[&maria]);
 }
 
 /// Edits carry a version: the window's edit form is open while someone else (here the CLI,
@@ -419,24 +395,9 @@ async fn a_viewer_reads_the_settings_but_every_save_is_off_with_the_reason() {
         return;
     };
     let pid = std::process::id();
-    let (owner, vera, db) = (
-        format!("chief{pid}"),
-        format!("vera{pid}"),
-        format!("office_ro{pid}"),
-    );
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {db}"),
-        format!("DROP ROLE IF EXISTS {owner}"),
-        format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
-        format!("CREATE DATABASE {db} OWNER {owner}"),
-    ] {
-        psql(&admin, &sql);
-    }
-    let server = &admin[..admin.rfind('/').unwrap()];
-    let url_of = |login: &str| {
-        let at = server.find('@').unwrap();
-        format!("postgres://{login}{}/{db}", &server[at..])
-    };
+    let shared = SharedBook::create(&admin, "chief", "office_ro");
+    let (owner, vera) = (shared.owner.clone(), format!("vera{pid}"));
+    let url_of = |login: &str| shared.url_of(login);
     // The owner's book, with a debtor; Vera joins it as a viewer.
     let book = url_of(&owner);
     overdue(
@@ -578,14 +539,168 @@ async fn a_viewer_reads_the_settings_but_every_save_is_off_with_the_reason() {
     .await;
     app.quit_without_page_errors().await;
 
-    psql(&admin, &format!("DROP DATABASE {db} WITH (FORCE)"));
-    for role in [
-        vera.clone(),
-        owner.clone(),
-        format!("{db}_accountant"),
-        format!("{db}_collector"),
-        format!("{db}_viewer"),
+    shared.drop(&admin, &[&vera]);
+}
+
+/// A collector limited to her own debtors (row-level security) and a race on an
+/// invoice's balance, in the real window. Maria's window shows only the debtor she
+/// manages and says why; Tom, an accountant, has an invoice open to record its payment
+/// while the owner records the same payment from the CLI: Tom's Record payment is
+/// refused, naming who paid it and what is open now, and the panel shows the invoice as
+/// it is now; nothing of Tom's is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_sees_her_own_debtors_and_a_payment_made_meanwhile_is_named() {
+    let Some(admin) = pg_admin() else {
+        return;
+    };
+    let pid = std::process::id();
+    let shared = SharedBook::create(&admin, "head", "office_own");
+    let (maria, tom) = (format!("maria{pid}"), format!("tom{pid}"));
+    let book = shared.owner_url();
+    for (reference, name, manager, number, amount) in [
+        ("M1", "Mine GmbH", maria.as_str(), "INV-M1", "500.00"),
+        ("O2", "Other AG", "", "INV-O2", "300.00"),
     ] {
-        psql(&admin, &format!("DROP ROLE IF EXISTS {role}"));
+        overdue(
+            &book,
+            &[
+                "debtors",
+                "add",
+                "--name",
+                name,
+                "--ref",
+                reference,
+                "--country",
+                "DE",
+                "--manager",
+                manager,
+            ],
+        );
+        overdue(
+            &book,
+            &[
+                "invoices",
+                "add",
+                "--debtor",
+                reference,
+                "--number",
+                number,
+                "--issue-date",
+                "2026-10-01",
+                "--amount",
+                amount,
+            ],
+        );
     }
+    overdue(
+        &book,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &maria,
+            "--name",
+            "Maria Rossi",
+            "--role",
+            "collector",
+            "--own-debtors",
+        ],
+    );
+    overdue(
+        &book,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &tom,
+            "--name",
+            "Tom Berger",
+            "--role",
+            "accountant",
+        ],
+    );
+
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.wait_testid("welcome").await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+    app.click("nav-settings").await;
+    app.type_into("pg-url", &shared.url_of(&maria)).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in-as", "Maria, limited to her debtors", |t| {
+        t.len() == 1 && t[0].contains("collector (own debtors)")
+    })
+    .await;
+    app.wait_texts("banner-success", "the banner saying why", |t| {
+        t.iter()
+            .any(|b| b.contains("the book shows you only those"))
+    })
+    .await;
+    app.click("nav-debtors").await;
+    app.wait_texts("debtor-row", "only her debtor", |t| t == ["Mine GmbH"])
+        .await;
+    app.screenshots_at(&[(1024, 700), (1920, 1080)], "debtor-row", "own-debtors")
+        .await;
+
+    // Tom's window: the invoice open to record its payment.
+    app.click("nav-settings").await;
+    app.type_into("pg-url", &shared.url_of(&tom)).await;
+    app.click("pg-connect").await;
+    app.wait_texts("signed-in", "Tom signed in", |t| {
+        t.len() == 1 && t[0].contains(&format!("{tom} (accountant)"))
+    })
+    .await;
+    app.click("nav-invoices").await;
+    app.wait_texts("invoice-open", "both invoices for the accountant", |t| {
+        t.len() == 2
+    })
+    .await;
+    app.click_text("invoice-open", "INV-O2").await;
+    app.click("payment-open").await;
+    app.type_into("payment-amount", "300.00").await;
+    // Meanwhile the owner records the same payment.
+    overdue(
+        &book,
+        &[
+            "payments",
+            "add",
+            "--debtor",
+            "O2",
+            "--invoice",
+            "INV-O2",
+            "--amount",
+            "300.00",
+        ],
+    );
+    app.resize((1024, 700)).await;
+    app.click("payment-save").await;
+    let owner = shared.owner.clone();
+    app.wait_texts("invoice-error", "the race in words", |t| {
+        t.len() == 1
+            && t[0].starts_with(&format!("INV-O2 was just paid in full by {owner} at "))
+            && t[0].contains("its open balance is 0.00 EUR, not the 300.00 you saw")
+            && t[0].contains("Nothing of yours was written")
+    })
+    .await;
+    app.wait_texts("invoice-open-balance", "the invoice as it is now", |t| {
+        t.len() == 1 && t[0].contains("0.00")
+    })
+    .await;
+    app.screenshot("payment-race-1024x700.png").await;
+    app.resize((1920, 1080)).await;
+    app.screenshot("payment-race-1920x1080.png").await;
+    // One payment on record, the owner's.
+    let payments = cli_ok(&book, TODAY, &["audit", "log", "--debtor", "O2", "--json"]);
+    let entries: serde_json::Value = serde_json::from_str(&payments).unwrap();
+    let logins: Vec<&str> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["table"] == "payments")
+        .map(|e| e["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(logins, [owner.as_str()], "Tom's payment was not written");
+    app.quit_without_page_errors().await;
+    shared.drop(&admin, &[&maria, &tom]);
 }

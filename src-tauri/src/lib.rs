@@ -203,6 +203,13 @@ async fn staff_set_role(
     s.api.staff_set_role(&login, role).await
 }
 
+/// Limits a collector to the debtors whose account manager is their login, or lets them
+/// see every debtor again (owner only).
+#[tauri::command]
+async fn staff_set_own_debtors(s: State<'_, Shell>, login: String, own: bool) -> Res<()> {
+    s.api.staff_set_own_debtors(&login, own).await
+}
+
 /// Takes a staff member out of the book (owner only).
 #[tauri::command]
 async fn staff_remove(s: State<'_, Shell>, login: String) -> Res<()> {

@@ -588,6 +588,69 @@ pub fn pg_admin() -> Option<String> {
     Some(admin)
 }
 
+/// A shared book on the test server, set up as a small office's administrator would: an
+/// ordinary login with CREATEROLE (no superuser) owns a new database.
+#[derive(Debug)]
+pub struct SharedBook {
+    /// The owner's login.
+    pub owner: String,
+    /// The database's name.
+    pub db: String,
+    server: String,
+}
+
+impl SharedBook {
+    /// `owner` and `db` get the process id appended (tests of several runs can share a
+    /// server); an earlier run's leftovers are dropped first.
+    pub fn create(admin: &str, owner: &str, db: &str) -> SharedBook {
+        let pid = std::process::id();
+        let book = SharedBook {
+            owner: format!("{owner}{pid}"),
+            db: format!("{db}{pid}"),
+            server: admin[..admin.rfind('/').expect("a database in the URL")].to_string(),
+        };
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {}", book.db),
+            format!("DROP ROLE IF EXISTS {}", book.owner),
+            format!("CREATE ROLE {} LOGIN CREATEROLE", book.owner),
+            format!("CREATE DATABASE {} OWNER {}", book.db, book.owner),
+        ] {
+            psql(admin, &sql);
+        }
+        book
+    }
+
+    /// The book's URL for `login`.
+    pub fn url_of(&self, login: &str) -> String {
+        let at = self.server.find('@').expect("a user in the URL");
+        format!("postgres://{login}{}/{}", &self.server[at..], self.db)
+    }
+
+    /// The owner's URL.
+    pub fn owner_url(&self) -> String {
+        self.url_of(&self.owner)
+    }
+
+    /// The book's URL as the server's administrator.
+    pub fn admin_url(&self) -> String {
+        format!("{}/{}", self.server, self.db)
+    }
+
+    /// Drops the database (its sessions ended), its staff logins and its roles.
+    pub fn drop(self, admin: &str, staff: &[&str]) {
+        psql(admin, &format!("DROP DATABASE {} WITH (FORCE)", self.db));
+        let groups = ["accountant", "collector", "viewer"].map(|r| format!("{}_{r}", self.db));
+        for role in staff
+            .iter()
+            .copied()
+            .chain([self.owner.as_str()])
+            .chain(groups.iter().map(String::as_str))
+        {
+            psql(admin, &format!("DROP ROLE IF EXISTS {role}"));
+        }
+    }
+}
+
 /// Runs SQL on the test server as its superuser (`psql`, as an administrator would).
 pub fn psql(url: &str, sql: &str) {
     let out = Command::new("psql")

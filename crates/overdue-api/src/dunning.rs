@@ -255,6 +255,12 @@ pub struct DunningPolicyDto {
     pub is_default: bool,
     /// Levels in order.
     pub levels: Vec<DunningLevelDto>,
+    /// The version read (one more with every save): saving with it is refused (`stale`,
+    /// naming who saved in between) when someone saved the policy since. `null` (a file
+    /// written by hand) saves over whatever it is now.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub version: Option<i64>,
 }
 
 /// Which policy a debtor follows.
@@ -705,6 +711,7 @@ impl Api {
                 name: p.policy.name.clone(),
                 is_default: p.is_default,
                 levels: p.policy.levels.iter().map(level_to_dto).collect(),
+                version: Some(p.version),
             })
             .collect())
     }
@@ -723,7 +730,18 @@ impl Api {
                 .create_dunning_policy(&policy, self.clock().now())
                 .await?
         } else {
-            store.save_dunning_policy(p.id, &policy).await?;
+            let key = p.id.to_string();
+            match store.save_dunning_policy(p.id, &policy, p.version).await {
+                Err(overdue_store::StoreError::Stale { .. }) => {
+                    return Err(self
+                        .saved_since("policy", |e| {
+                            (e.table == "dunning_policies" && e.row_key == key)
+                                || (e.table == "dunning_levels" && field_is(e, "policy_id", p.id))
+                        })
+                        .await)
+                }
+                other => other?,
+            }
             p.id
         };
         self.dunning_policy(id).await
@@ -912,10 +930,35 @@ impl Api {
             return Err(ApiError::invalid("A template needs a key and a language."));
         }
         templates::validate(&t.subject, &t.body)?;
-        self.store()
+        let saved = self
+            .store()
             .await
-            .save_dunning_template(&t.key, &t.language, &t.subject, &t.body, self.clock().now())
-            .await?;
+            .save_dunning_template(
+                &t.key,
+                &t.language,
+                &t.subject,
+                &t.body,
+                self.clock().now(),
+                t.version,
+            )
+            .await;
+        if let Err(overdue_store::StoreError::Stale { .. }) = saved {
+            let is = |e: &overdue_store::AuditRecord, f: &str, want: &str| {
+                e.new
+                    .as_ref()
+                    .and_then(|n| n.get(f))
+                    .and_then(|v| v.as_str())
+                    == Some(want.trim())
+            };
+            return Err(self
+                .saved_since("template", |e| {
+                    e.table == "dunning_templates"
+                        && is(e, "key", &t.key)
+                        && is(e, "language", &t.language)
+                })
+                .await);
+        }
+        saved?;
         self.dunning_template(&t.key, &t.language).await
     }
 
@@ -2167,6 +2210,49 @@ fn action_scope<'a>(
 }
 
 /// The edited template for a key and language if there is one, else the shipped one.
+/// True when the audit entry's row (after, else before) has `field` = `id`.
+fn field_is(e: &overdue_store::AuditRecord, field: &str, id: i64) -> bool {
+    [&e.new, &e.old].into_iter().flatten().any(|row| {
+        row.get(field)
+            .is_some_and(|v| v.as_i64() == Some(id) || v.as_str() == Some(&id.to_string()))
+    })
+}
+
+impl Api {
+    /// The refusal of a save over someone else's: who saved `what` last and when, from the
+    /// newest audit entry `of` picks out.
+    pub(crate) async fn saved_since(
+        &self,
+        what: &str,
+        of: impl Fn(&overdue_store::AuditRecord) -> bool,
+    ) -> ApiError {
+        let entries = self
+            .store()
+            .await
+            .audit_log(&overdue_store::AuditQuery {
+                debtor_id: None,
+                since: None,
+                limit: Some(500),
+            })
+            .await
+            .unwrap_or_default();
+        let who = match entries.iter().find(|e| of(e)) {
+            Some(e) => format!(
+                "{} saved this {what} at {} UTC",
+                e.login,
+                e.at.format("%Y-%m-%d %H:%M")
+            ),
+            None => format!("Someone else saved this {what}"),
+        };
+        ApiError::new(
+            ErrorCode::Stale,
+            format!(
+                "{who}, after you opened it. Nothing of yours was saved: reload to see the {what} as it is now, then make your change again."
+            ),
+        )
+    }
+}
+
 fn template_or_shipped(
     edited: Option<overdue_store::dunning::TemplateRecord>,
     key: &str,
@@ -2179,6 +2265,7 @@ fn template_or_shipped(
             subject: t.subject,
             body: t.body,
             shipped: false,
+            version: Some(t.version),
         });
     }
     templates::shipped(key, language).ok_or_else(|| {

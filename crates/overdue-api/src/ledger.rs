@@ -798,7 +798,7 @@ impl Api {
                     issued_on,
                     amount,
                     reason: input.reason,
-                    seen_open: seen_open.clone(),
+                    seen_open,
                 },
                 self.clock().now(),
             )
@@ -839,7 +839,7 @@ impl Api {
                     method: input.method,
                     reference: input.reference,
                     invoice_id: input.invoice_id,
-                    seen_open: seen_open.clone(),
+                    seen_open,
                 }],
                 self.clock().now(),
             )

@@ -113,6 +113,8 @@ pub struct SignedInDto {
     pub shared: bool,
     /// What the role may change.
     pub may: StaffMay,
+    /// Sees and works only the debtors whose account manager is this login.
+    pub own_debtors_only: bool,
 }
 
 /// One staff member.
@@ -125,6 +127,9 @@ pub struct StaffDto {
     pub name: String,
     /// What they may do.
     pub role: StaffRole,
+    /// A collector who sees and works only the debtors whose account manager is their
+    /// login (the database's row-level security).
+    pub own_debtors_only: bool,
     /// True for the login the app is signed in as.
     pub is_you: bool,
 }
@@ -139,6 +144,9 @@ pub struct StaffInput {
     pub name: String,
     /// What they may do.
     pub role: StaffRole,
+    /// A collector limited to the debtors whose account manager is their login.
+    #[serde(default)]
+    pub own_debtors_only: bool,
     /// Their first password; none: one is made up and shown once.
     pub password: Option<String>,
 }
@@ -291,12 +299,22 @@ impl Api {
         let store = self.store().await;
         let me = store.signed_in().await?;
         let role = StaffRole::of(me.role);
+        let duties = if me.own_debtors_only {
+            format!(
+                "{}, for the debtors whose account manager is {}",
+                role.duties(),
+                me.login
+            )
+        } else {
+            role.duties().to_string()
+        };
         Ok(SignedInDto {
             login: me.login,
             role,
-            duties: role.duties().to_string(),
+            duties,
             shared: matches!(store, overdue_store::Store::Postgres(_)),
             may: role.may(),
+            own_debtors_only: me.own_debtors_only,
         })
     }
 
@@ -304,6 +322,22 @@ impl Api {
     /// ("You are signed in as maria (collector), and a collector may not change invoices
     /// ..."); any other error as it is.
     pub async fn explain_refusal(&self, e: ApiError) -> ApiError {
+        // A debtor a collector limited to their own cannot see does not exist for them:
+        // say why, instead of leaving them to doubt the reference.
+        if e.code == ErrorCode::NotFound && e.message.to_lowercase().starts_with("debtor") {
+            return match self.signed_in().await {
+                Ok(me) if me.own_debtors_only => ApiError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "{} You are signed in as {}, who sees only the debtors whose account manager is {}: ask the book's owner if this one should be yours.",
+                        e.message.trim_end(),
+                        me.login,
+                        me.login
+                    ),
+                ),
+                _ => e,
+            };
+        }
         if e.code != ErrorCode::Forbidden {
             return e;
         }
@@ -366,6 +400,7 @@ impl Api {
                 login: s.login,
                 name: s.name,
                 role: StaffRole::of(s.role),
+                own_debtors_only: s.own_debtors_only,
                 is_you: s.is_you,
             })
             .collect())
@@ -394,6 +429,7 @@ impl Api {
                 &login,
                 &input.name,
                 input.role.to_store(),
+                input.own_debtors_only,
                 password,
                 self.clock().now(),
             )
@@ -420,6 +456,20 @@ impl Api {
             .staff_set_role(login.trim(), role.to_store())
             .await?;
         tracing::info!(login, role = role.as_str(), "staff role changed");
+        Ok(())
+    }
+
+    /// Limits a collector to the debtors whose account manager is their login, or lets
+    /// them see every debtor again (owner only). The database enforces it (row-level
+    /// security), also for the collector's own psql.
+    pub async fn staff_set_own_debtors(&self, login: &str, own: bool) -> Result<(), ApiError> {
+        self.owner_only("limit a collector to their own debtors")
+            .await?;
+        self.store()
+            .await
+            .staff_set_own_debtors(login.trim(), own, self.clock().now())
+            .await?;
+        tracing::info!(login, own, "collector's debtors set");
         Ok(())
     }
 

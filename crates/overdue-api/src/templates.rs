@@ -253,6 +253,12 @@ pub struct DunningTemplateDto {
     pub body: String,
     /// True when this is the shipped text (no edited version is saved).
     pub shipped: bool,
+    /// The version read (0: the shipped text; one more with every save): saving with it
+    /// is refused (`stale`, naming who saved in between) when someone saved the template
+    /// since. `null` saves over whatever it is now.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub version: Option<i64>,
 }
 
 /// A rendered message.
@@ -287,6 +293,7 @@ pub fn shipped(key: &str, language: &str) -> Option<DunningTemplateDto> {
         language: code.to_string(),
         subject: text("subject").to_string(),
         body: text("body").to_string(),
+        version: Some(0),
         shipped: true,
     })
 }

@@ -115,7 +115,7 @@ async fn friendly_reminders_before_the_due_date_are_not_printed_and_the_batch_sa
             level.channel = "letter".into();
         }
     }
-    api.dunning_policy_save(policy.clone()).await.unwrap();
+    policy = api.dunning_policy_save(policy).await.unwrap();
     let run = api
         .batch_pdf("2026-11-22", false, &mut |_, _| true)
         .await

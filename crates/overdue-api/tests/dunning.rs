@@ -445,6 +445,7 @@ async fn a_template_with_an_unknown_field_fails_when_saved_and_an_edited_one_is_
             subject: "Hi {{ debtor.name }}".into(),
             body: "You owe {{ totl }}".into(),
             shipped: false,
+            version: None,
         })
         .await
         .unwrap_err();
@@ -458,6 +459,7 @@ async fn a_template_with_an_unknown_field_fails_when_saved_and_an_edited_one_is_
             "Pay {{ total }} {{ currency }} for {% for i in invoices %}{{ i.number }} {% endfor %}"
                 .into(),
         shipped: false,
+        version: None,
     })
     .await
     .unwrap();

@@ -62,6 +62,7 @@ async fn story(api: &Api) {
         id: 0,
         name: "  ".into(),
         is_default: false,
+        version: None,
         levels: vec![
             level(1, "", 5, "email", "reminder"),
             DunningLevelDto {
@@ -111,6 +112,7 @@ async fn story(api: &Api) {
             id: 0,
             name: "Key accounts".into(),
             is_default: true, // ignored: the default changes only through set_default
+            version: None,
             levels: vec![
                 level(1, "Reminder", 14, "email", "reminder"),
                 DunningLevelDto {
@@ -131,7 +133,40 @@ async fn story(api: &Api) {
     edited.levels.push(level(3, "Legal", 60, "legal", ""));
     edited.levels[0].trigger_days = 10;
     let saved = api.dunning_policy_save(edited.clone()).await.unwrap();
-    assert_eq!(saved, edited);
+    assert_eq!(
+        saved.version,
+        created.version.map(|v| v + 1),
+        "a save is one more version"
+    );
+    assert_eq!(
+        DunningPolicyDto {
+            version: edited.version,
+            ..saved.clone()
+        },
+        edited
+    );
+    // Saved again from the version read before that save: refused, naming who saved.
+    let mut late = edited.clone();
+    late.name = "Key accounts (late)".into();
+    let e = api.dunning_policy_save(late).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Stale, "{e:?}");
+    let login = api.signed_in().await.unwrap().login;
+    assert!(
+        e.message
+            .starts_with(&format!("{login} saved this policy at ")),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("Nothing of yours was saved: reload"),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        api.dunning_policy(created.id).await.unwrap(),
+        saved,
+        "nothing of it written"
+    );
 
     // A second policy of the same name is a duplicate.
     let e = api

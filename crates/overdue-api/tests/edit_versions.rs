@@ -298,3 +298,65 @@ async fn a_payment_on_an_invoice_paid_meanwhile_is_refused_in_words_postgres() {
     second.close().await;
     db.drop().await;
 }
+
+/// Templates carry a version too (issue 18): two people open the shipped reminder; the
+/// first saves it; the second's save is refused naming who saved it, nothing of it is
+/// written; reloaded, the second saves on top.
+async fn two_template_editors(first: &Api, second: &Api) {
+    let a = first.dunning_template("reminder", "en").await.unwrap();
+    let b = second.dunning_template("reminder", "en").await.unwrap();
+    assert_eq!((a.shipped, a.version), (true, Some(0)));
+    let mut mine = a.clone();
+    mine.subject = "Reminder from Rhein: {{ debtor.name }}".into();
+    let saved = first.dunning_template_save(mine).await.unwrap();
+    assert_eq!((saved.shipped, saved.version), (false, Some(1)));
+    let mut theirs = b.clone();
+    theirs.body = format!("{}\n\nP.S. We moved offices.", b.body);
+    let err = second
+        .dunning_template_save(theirs.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Stale, "{err:?}");
+    let login = second.signed_in().await.unwrap().login;
+    assert!(
+        err.message
+            .starts_with(&format!("{login} saved this template at ")),
+        "{}",
+        err.message
+    );
+    let now = second.dunning_template("reminder", "en").await.unwrap();
+    assert_eq!(now, saved, "nothing of the refused save was written");
+    let mut again = now.clone();
+    again.body = theirs.body.clone();
+    let done = second.dunning_template_save(again).await.unwrap();
+    assert_eq!(done.version, Some(2));
+    assert_eq!(done.subject, "Reminder from Rhein: {{ debtor.name }}");
+    assert!(done.body.ends_with("We moved offices."));
+    // The same save from the version read first is refused again.
+    assert_eq!(
+        first.dunning_template_save(saved).await.unwrap_err().code,
+        ErrorCode::Stale
+    );
+}
+
+#[tokio::test]
+async fn a_template_saved_over_someone_elses_is_refused_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.db");
+    let first = book::open(path.to_str().unwrap(), (2026, 12, 6)).await;
+    let second = book::open(path.to_str().unwrap(), (2026, 12, 6)).await;
+    two_template_editors(&first, &second).await;
+}
+
+#[tokio::test]
+async fn a_template_saved_over_someone_elses_is_refused_postgres() {
+    let Some(db) = pg::TestDb::create("overdue_template_versions").await else {
+        return;
+    };
+    let first = book::open(&db.url, (2026, 12, 6)).await;
+    let second = book::open(&db.url, (2026, 12, 6)).await;
+    two_template_editors(&first, &second).await;
+    first.close().await;
+    second.close().await;
+    db.drop().await;
+}

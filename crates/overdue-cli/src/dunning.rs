@@ -239,6 +239,10 @@ struct PolicyFile {
     #[serde(default)]
     is_default: bool,
     levels: Vec<LevelFile>,
+    /// The version the file was written at (`policy list --json`): set refuses it when
+    /// someone saved the policy since; a file without one saves over whatever is there.
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 /// A level in a policy file; optional fields take the editor's defaults.
@@ -826,6 +830,8 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                         attach_statement: l.attach_statement,
                     })
                     .collect(),
+                // A version belongs to the policy it was read from, not to a new one.
+                version: existing.as_ref().and(f.version),
             };
             let mut saved = api.dunning_policy_save(dto).await?;
             if f.is_default && !saved.is_default {
@@ -1001,6 +1007,7 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                     subject,
                     body,
                     shipped: false,
+                    version: None,
                 })
                 .await?;
             if json {

@@ -27,9 +27,22 @@ pub enum StaffCommand {
         /// one is made up and printed once).
         #[arg(long)]
         password_stdin: bool,
+        /// A collector who sees and works only the debtors whose account manager is
+        /// their login (enforced by the database's row-level security).
+        #[arg(long)]
+        own_debtors: bool,
     },
     /// Lists the staff and their roles.
     List,
+    /// Limits a collector to the debtors whose account manager is their login (`own`), or
+    /// lets them see every debtor again (`all`) (owner only).
+    Debtors {
+        /// Their login.
+        login: String,
+        /// own or all.
+        #[arg(value_parser = ["own", "all"])]
+        which: String,
+    },
     /// Gives a staff member another role (owner only).
     Role {
         /// Their login.
@@ -79,6 +92,7 @@ pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), A
             name,
             role,
             password_stdin,
+            own_debtors,
         } => {
             let role = StaffRole::parse(&role)?;
             let password = if password_stdin {
@@ -96,13 +110,23 @@ pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), A
                     login,
                     name,
                     role,
+                    own_debtors_only: own_debtors,
                     password,
                 })
                 .await?;
             if json {
                 return print_json(&added);
             }
-            println!("Added {} as {}.", added.login, role.as_str());
+            println!(
+                "Added {} as {}{}.",
+                added.login,
+                role.as_str(),
+                if own_debtors {
+                    ", for the debtors whose account manager is this login"
+                } else {
+                    ""
+                }
+            );
             if let Some(p) = &added.password {
                 println!(
                     "Their password (hand it over; it is not shown again or stored anywhere): {p}"
@@ -118,12 +142,29 @@ pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), A
             println!("{:<24} {:<11} name", "login", "role");
             for s in &staff {
                 println!(
-                    "{:<24} {:<11} {}{}",
+                    "{:<24} {:<11} {}{}{}",
                     s.login,
                     s.role.as_str(),
                     s.name,
+                    if s.own_debtors_only {
+                        "  (own debtors only)"
+                    } else {
+                        ""
+                    },
                     if s.is_you { "  (you)" } else { "" }
                 );
+            }
+            Ok(())
+        }
+        StaffCommand::Debtors { login, which } => {
+            let own = which == "own";
+            api.staff_set_own_debtors(&login, own).await?;
+            if own {
+                println!(
+                    "{login} now sees and works only the debtors whose account manager is {login}."
+                );
+            } else {
+                println!("{login} now sees every debtor.");
             }
             Ok(())
         }

@@ -78,7 +78,16 @@ fn a_policy_round_trips_through_json_and_a_debtor_follows_it() {
     let again = dir.path().join("again.json");
     std::fs::write(&again, serde_json::to_string_pretty(&shown).unwrap()).unwrap();
     let replaced = json(&db, &["dunning", "policy", "set", again.to_str().unwrap()]);
-    assert_eq!(replaced, shown);
+    let mut same = shown.clone();
+    same["version"] = serde_json::json!(shown["version"].as_i64().unwrap() + 1);
+    assert_eq!(replaced, same, "the same policy, one version on");
+    // The same file again was read before that save: refused (exit 2), naming who saved.
+    let (code, _, said) = overdue(&db, &["dunning", "policy", "set", again.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        said.contains("saved this policy at") && said.contains("reload"),
+        "{said}"
+    );
     assert_eq!(
         json(&db, &["dunning", "policy", "list"])
             .as_array()

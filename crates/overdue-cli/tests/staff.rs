@@ -57,43 +57,90 @@ fn verify_names(db: &str, event: i64) {
     assert!(err.contains(&format!("event {event} ")), "{err}");
 }
 
+/// A shared book on the test server: its owner is an ordinary login with CREATEROLE that
+/// owns the database (no superuser), as a small office's administrator would set it up.
+struct Office {
+    pid: u32,
+    owner: String,
+    dbname: String,
+    admin_url: String,
+    base: String,
+}
+
+impl Office {
+    fn new(rt: &tokio::runtime::Runtime, server: &pg::TestDb, name: &str) -> Office {
+        let pid = std::process::id();
+        let office = Office {
+            pid,
+            owner: format!("boss{pid}{name}"),
+            dbname: format!("{name}{pid}"),
+            admin_url: server.url.clone(),
+            base: server.url[..server.url.rfind('/').unwrap()].to_string(),
+        };
+        office.admin(
+            rt,
+            vec![
+                format!("DROP DATABASE IF EXISTS {}", office.dbname),
+                format!("DROP ROLE IF EXISTS {}", office.owner),
+                format!("CREATE ROLE {} LOGIN CREATEROLE", office.owner),
+                format!("CREATE DATABASE {} OWNER {}", office.dbname, office.owner),
+            ],
+        );
+        office
+    }
+
+    /// The book's URL for `login`.
+    fn url_of(&self, login: &str) -> String {
+        let at = self.base.find('@').unwrap();
+        let scheme = &self.base[..self.base.find("://").unwrap() + 3];
+        format!("{scheme}{login}{}/{}", &self.base[at..], self.dbname)
+    }
+
+    /// Runs statements as the server's administrator.
+    fn admin(&self, rt: &tokio::runtime::Runtime, sql: Vec<String>) {
+        rt.block_on(async {
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect(&self.admin_url)
+                .await
+                .unwrap();
+            for s in sql {
+                sqlx::query(AssertSqlSafe(s)).execute(&admin).await.unwrap();
+            }
+            admin.close().await;
+        });
+    }
+
+    /// Drops the book, its staff logins and its roles.
+    fn close(self, rt: &tokio::runtime::Runtime, staff: &[&String]) {
+        let sql = [format!("DROP DATABASE {}", self.dbname)]
+            .into_iter()
+            .chain(
+                staff
+                    .iter()
+                    .map(|l| l.as_str())
+                    .chain([self.owner.as_str()])
+                    .map(|l| format!("DROP ROLE IF EXISTS {l}")),
+            )
+            .chain(
+                ["accountant", "collector", "viewer"]
+                    .iter()
+                    .map(|r| format!("DROP ROLE IF EXISTS {}_{r}", self.dbname)),
+            )
+            .collect();
+        self.admin(rt, sql);
+    }
+}
+
 #[test]
 fn staff_roles_are_enforced_by_the_database_and_every_change_is_on_record() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let Some(server) = rt.block_on(pg::TestDb::create("overdue_staff")) else {
         return;
     };
-    // The book's owner: an ordinary login with CREATEROLE that owns the database (no
-    // superuser), as a small office's administrator would set it up.
-    let pid = std::process::id();
-    let owner = format!("boss{pid}");
-    let dbname = format!("office{pid}");
-    let base = &server.url[..server.url.rfind('/').unwrap()];
-    let admin_url = server.url.clone();
-    rt.block_on(async {
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&admin_url)
-            .await
-            .unwrap();
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {dbname}"),
-            format!("DROP ROLE IF EXISTS {owner}"),
-            format!("CREATE ROLE {owner} LOGIN CREATEROLE"),
-            format!("CREATE DATABASE {dbname} OWNER {owner}"),
-        ] {
-            sqlx::query(AssertSqlSafe(sql))
-                .execute(&admin)
-                .await
-                .unwrap();
-        }
-        admin.close().await;
-    });
-    let url_of = |login: &str| {
-        let at = base.find('@').unwrap();
-        let scheme = &base[..base.find("://").unwrap() + 3];
-        format!("{scheme}{login}{}/{dbname}", &base[at..])
-    };
+    let office = Office::new(&rt, &server, "office");
+    let (pid, owner, dbname) = (office.pid, office.owner.clone(), office.dbname.clone());
+    let url_of = |login: &str| office.url_of(login);
     let boss = url_of(&owner);
     book(&boss);
     let who = |login: &str| format!("{login}{pid}");
@@ -386,7 +433,7 @@ fn staff_roles_are_enforced_by_the_database_and_every_change_is_on_record() {
     assert_eq!(intact["intact"], true, "{intact}");
     assert!(intact["events"].as_u64().unwrap() >= 4, "{intact}");
     let forged: i64 = rt.block_on(async {
-        let admin_db = format!("{}/{dbname}", &admin_url[..admin_url.rfind('/').unwrap()]);
+        let admin_db = format!("{}/{dbname}", office.base);
         let su = PgPoolOptions::new()
             .max_connections(1)
             .connect(&admin_db)
@@ -408,32 +455,7 @@ fn staff_roles_are_enforced_by_the_database_and_every_change_is_on_record() {
     });
     verify_names(&boss, forged);
 
-    rt.block_on(async {
-        let admin = PgPoolOptions::new()
-            .max_connections(1)
-            .connect(&admin_url)
-            .await
-            .unwrap();
-        for sql in [format!("DROP DATABASE {dbname}")]
-            .into_iter()
-            .chain(
-                [&acct, &coll, &view, &owner]
-                    .iter()
-                    .map(|l| format!("DROP ROLE IF EXISTS {l}")),
-            )
-            .chain(
-                ["accountant", "collector", "viewer"]
-                    .iter()
-                    .map(|r| format!("DROP ROLE IF EXISTS {dbname}_{r}")),
-            )
-        {
-            sqlx::query(AssertSqlSafe(sql))
-                .execute(&admin)
-                .await
-                .unwrap();
-        }
-        admin.close().await;
-    });
+    office.close(&rt, &[&acct, &coll, &view]);
     rt.block_on(server.drop());
 }
 
@@ -537,4 +559,247 @@ fn a_sqlite_book_keeps_the_same_audit_trail_and_chain() {
         id
     });
     verify_names(&db, second);
+}
+
+/// A collector limited to their own debtors (issue 18's "optionally only for the debtors
+/// assigned to them, by row-level security"): maria sees and works only the debtors whose
+/// account manager is her login, through the app and through raw SQL with her login;
+/// another collector sees the whole book; the owner lifts the limit and she sees it all.
+#[test]
+fn a_collector_limited_to_own_debtors_sees_and_works_only_them() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(server) = rt.block_on(pg::TestDb::create("overdue_own_debtors")) else {
+        return;
+    };
+    let office = Office::new(&rt, &server, "own");
+    let boss = office.url_of(&office.owner);
+    let pid = office.pid;
+    let (maria, carl) = (format!("maria{pid}"), format!("carl{pid}"));
+    for (reference, name, manager) in [("M1", "Mine GmbH", maria.as_str()), ("O2", "Other AG", "")]
+    {
+        ok(
+            &boss,
+            &[
+                "debtors",
+                "add",
+                "--name",
+                name,
+                "--ref",
+                reference,
+                "--country",
+                "DE",
+                "--manager",
+                manager,
+            ],
+        );
+        for k in 1..=2 {
+            let number = format!("INV-{reference}-{k}");
+            ok(
+                &boss,
+                &[
+                    "invoices",
+                    "add",
+                    "--debtor",
+                    reference,
+                    "--number",
+                    &number,
+                    "--issue-date",
+                    "2026-09-01",
+                    "--amount",
+                    "400.00",
+                ],
+            );
+        }
+    }
+    // Only a collector can be limited; the refusal says so and adds nobody.
+    let viewer = overdue(
+        &boss,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &carl,
+            "--name",
+            "Carl",
+            "--role",
+            "viewer",
+            "--own-debtors",
+        ],
+    );
+    assert_eq!(viewer.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&viewer.stderr)
+            .contains("Only a collector can be limited to their own debtors"),
+        "{}",
+        String::from_utf8_lossy(&viewer.stderr)
+    );
+    ok(
+        &boss,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &maria,
+            "--name",
+            "Maria Rossi",
+            "--role",
+            "collector",
+            "--own-debtors",
+        ],
+    );
+    ok(
+        &boss,
+        &[
+            "staff",
+            "add",
+            "--login",
+            &carl,
+            "--name",
+            "Carl Berg",
+            "--role",
+            "collector",
+        ],
+    );
+    let list = json(&boss, &["staff", "list"]);
+    let own: Vec<(String, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["login"].as_str().unwrap().to_string(),
+                s["own_debtors_only"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        own.contains(&(maria.clone(), true)) && own.contains(&(carl.clone(), false)),
+        "{own:?}"
+    );
+    assert!(ok(&boss, &["staff", "list"]).contains("(own debtors only)"));
+
+    let (as_maria, as_carl) = (office.url_of(&maria), office.url_of(&carl));
+    let refs = |db: &str| -> Vec<String> {
+        let mut r: Vec<String> = json(db, &["debtors", "list"])["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["external_ref"].as_str().unwrap_or_default().to_string())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(refs(&as_maria), ["M1"]);
+    assert_eq!(refs(&as_carl), ["M1", "O2"]);
+    let whoami = ok(&as_maria, &["staff", "whoami"]);
+    assert!(
+        whoami.contains("for the debtors whose account manager is"),
+        "{whoami}"
+    );
+    // Her aging is her debtors' (800.00 of the book's 1,600.00).
+    let aging = ok(&as_maria, &["report", "aging"]);
+    assert!(
+        aging.contains("Mine GmbH") && !aging.contains("Other AG"),
+        "{aging}"
+    );
+    // She works her own debtor; the other one does not exist for her.
+    ok(
+        &as_maria,
+        &[
+            "promise",
+            "add",
+            "--debtor",
+            "M1",
+            "--amount",
+            "100.00",
+            "--date",
+            "2026-12-20",
+        ],
+    );
+    let other = overdue(
+        &as_maria,
+        &[
+            "promise",
+            "add",
+            "--debtor",
+            "O2",
+            "--amount",
+            "100.00",
+            "--date",
+            "2026-12-20",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        said.contains("O2") && said.contains("account manager"),
+        "{said}"
+    );
+
+    // The same through raw SQL with her login: the database's rows, not the app's.
+    let other_id = json(&boss, &["debtors", "list"])["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["external_ref"] == "O2")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (seen, written, hidden_update) = rt.block_on(async {
+        let pool = PgPoolOptions::new().max_connections(1).connect(&as_maria).await.unwrap();
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        let seen = (
+            count("SELECT count(*) FROM debtors").await,
+            count("SELECT count(*) FROM invoices").await,
+            count("SELECT count(*) FROM events").await,
+            count("SELECT count(*) FROM audit_log WHERE debtor_id IS NOT NULL AND debtor_id NOT IN (SELECT id FROM debtors)").await,
+        );
+        // A note on every debtor she sees: her own one.
+        let written = sqlx::query(
+            "INSERT INTO events (debtor_id, occurred_at, kind, author, summary, created_at) \
+             SELECT id, now(), 'note', 'maria', 'called', now() FROM debtors",
+        )
+        .execute(&pool)
+        .await
+        .map(|r| r.rows_affected());
+        // A note on the other debtor, by its id.
+        let forced = sqlx::query(
+            "INSERT INTO events (debtor_id, occurred_at, kind, author, summary, created_at) \
+             VALUES ($1, now(), 'note', 'maria', 'not mine', now())",
+        )
+        .bind(other_id)
+        .execute(&pool)
+        .await;
+        let hidden_update = sqlx::query("UPDATE invoices SET dispute_reason = 'x' WHERE number LIKE 'INV-O2-%'")
+            .execute(&pool)
+            .await
+            .unwrap()
+            .rows_affected();
+        pool.close().await;
+        (seen, (written, forced.map_err(|e| e.to_string())), hidden_update)
+    });
+    assert_eq!(seen.0, 1, "debtors she sees");
+    assert_eq!(seen.1, 2, "invoices she sees");
+    assert_eq!(seen.3, 0, "no audit entry of another debtor");
+    assert!(seen.2 >= 1, "her promise's event");
+    assert_eq!(written.0.unwrap(), 1, "a note on her own debtor");
+    let refused = written.1.unwrap_err();
+    assert!(refused.contains("row-level security"), "{refused}");
+    assert_eq!(
+        hidden_update, 0,
+        "another debtor's invoices are not hers to change"
+    );
+
+    // The owner lifts the limit: she sees the whole book.
+    ok(&boss, &["staff", "debtors", &maria, "all"]);
+    assert_eq!(refs(&as_maria), ["M1", "O2"]);
+    ok(&boss, &["staff", "debtors", &maria, "own"]);
+    assert_eq!(refs(&as_maria), ["M1"]);
+    // The owner sees everything always.
+    assert_eq!(refs(&boss), ["M1", "O2"]);
+    office.close(&rt, &[&maria, &carl]);
+    rt.block_on(server.drop());
 }

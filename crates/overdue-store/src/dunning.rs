@@ -28,6 +28,8 @@ pub struct PolicyRecord {
     pub is_default: bool,
     /// The policy.
     pub policy: Policy,
+    /// One more with every save, so a save read at an older one is refused.
+    pub version: i64,
 }
 
 /// A debtor as the run needs it.
@@ -256,6 +258,9 @@ pub struct TemplateRecord {
     pub body: String,
     /// Last saved.
     pub updated_at: DateTime<Utc>,
+    /// One more with every save (0 before the first), so a save read at an older one is
+    /// refused.
+    pub version: i64,
 }
 
 /// Cancels the debtor's planned or failed steps other than `$id`, saying why.
@@ -366,9 +371,11 @@ macro_rules! insert_levels {
 impl Store {
     /// Every policy with its levels, the default first.
     pub async fn dunning_policies(&self) -> Result<Vec<PolicyRecord>, StoreError> {
-        let (policies, levels): (Vec<(i64, String, bool)>, Vec<LevelRow>) = with_pool!(self, pool => {
+        // id, name, is_default, version.
+        type PolicyRow = (i64, String, bool, i64);
+        let (policies, levels): (Vec<PolicyRow>, Vec<LevelRow>) = with_pool!(self, pool => {
             let p = sqlx::query_as(
-                "SELECT id, name, is_default FROM dunning_policies ORDER BY is_default DESC, id",
+                "SELECT id, name, is_default, version FROM dunning_policies ORDER BY is_default DESC, id",
             )
             .fetch_all(pool)
             .await?;
@@ -382,7 +389,7 @@ impl Store {
             (p, l)
         });
         let mut out = Vec::with_capacity(policies.len());
-        for (id, name, is_default) in policies {
+        for (id, name, is_default, version) in policies {
             let mut ladder = Vec::new();
             for l in levels.iter().filter(|l| l.policy_id == id) {
                 let min_open = match (l.min_open_minor, l.min_open_currency.as_str()) {
@@ -415,24 +422,43 @@ impl Store {
                     name,
                     levels: ladder,
                 },
+                version,
             });
         }
         Ok(out)
     }
 
     /// Replaces a policy's levels (and name) in one transaction; the caller validated it.
-    pub async fn save_dunning_policy(&self, id: i64, policy: &Policy) -> Result<(), StoreError> {
+    /// `read` is the version the editor read: when someone saved the policy since, nothing
+    /// is written ([`StoreError::Stale`]); `None` saves over whatever it is now.
+    pub async fn save_dunning_policy(
+        &self,
+        id: i64,
+        policy: &Policy,
+        read: Option<i64>,
+    ) -> Result<(), StoreError> {
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let n = sqlx::query("UPDATE dunning_policies SET name = $1 WHERE id = $2")
-                .bind(policy.name.trim())
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique(e, "policy name", policy.name.trim()))?
-                .rows_affected();
+            let n = sqlx::query(
+                "UPDATE dunning_policies SET name = $1, version = version + 1 \
+                 WHERE id = $2 AND ($3 IS NULL OR version = $3)",
+            )
+            .bind(policy.name.trim())
+            .bind(id)
+            .bind(read)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique(e, "policy name", policy.name.trim()))?
+            .rows_affected();
             if n == 0 {
-                return Err(StoreError::NotFound { entity: "policy", key: id.to_string() });
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM dunning_policies WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Err(match exists {
+                    Some(_) => StoreError::Stale { entity: "policy", key: id.to_string() },
+                    None => StoreError::NotFound { entity: "policy", key: id.to_string() },
+                });
             }
             sqlx::query("DELETE FROM dunning_levels WHERE policy_id = $1")
                 .bind(id)
@@ -995,7 +1021,7 @@ impl Store {
     pub async fn dunning_templates_edited(&self) -> Result<Vec<TemplateRecord>, StoreError> {
         with_pool!(self, pool => {
             Ok(sqlx::query_as(
-                "SELECT key, language, subject, body, updated_at FROM dunning_templates ORDER BY key, language",
+                "SELECT key, language, subject, body, updated_at, version FROM dunning_templates ORDER BY key, language",
             )
             .fetch_all(pool)
             .await?)
@@ -1010,7 +1036,7 @@ impl Store {
     ) -> Result<Option<TemplateRecord>, StoreError> {
         with_pool!(self, pool => {
             Ok(sqlx::query_as(
-                "SELECT key, language, subject, body, updated_at FROM dunning_templates \
+                "SELECT key, language, subject, body, updated_at, version FROM dunning_templates \
                  WHERE key = $1 AND language = $2",
             )
             .bind(key)
@@ -1020,7 +1046,9 @@ impl Store {
         })
     }
 
-    /// Saves (inserts or replaces) a template.
+    /// Saves (inserts or replaces) a template. `read` is the version the editor read (0:
+    /// the shipped text, never saved): when someone saved the template since, nothing is
+    /// written ([`StoreError::Stale`]); `None` saves over whatever it is now.
     pub async fn save_dunning_template(
         &self,
         key: &str,
@@ -1028,20 +1056,42 @@ impl Store {
         subject: &str,
         body: &str,
         now: DateTime<Utc>,
+        read: Option<i64>,
     ) -> Result<(), StoreError> {
+        let sql = match read {
+            None => {
+                "INSERT INTO dunning_templates (key, language, subject, body, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (key, language) DO UPDATE SET \
+                 subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at, \
+                 version = dunning_templates.version + 1"
+            }
+            // Read as shipped: saved only if nobody saved it first.
+            Some(..=0) => {
+                "INSERT INTO dunning_templates (key, language, subject, body, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (key, language) DO NOTHING"
+            }
+            Some(_) => {
+                "UPDATE dunning_templates SET subject = $3, body = $4, updated_at = $5, \
+                 version = version + 1 WHERE key = $1 AND language = $2 AND version = $6"
+            }
+        };
         with_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO dunning_templates (key, language, subject, body, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key, language) DO UPDATE SET \
-                 subject = excluded.subject, body = excluded.body, updated_at = excluded.updated_at",
-            )
-            .bind(key.trim())
-            .bind(language.trim())
-            .bind(subject)
-            .bind(body)
-            .bind(now)
-            .execute(pool)
-            .await?;
+            let mut q = sqlx::query(sql)
+                .bind(key.trim())
+                .bind(language.trim())
+                .bind(subject)
+                .bind(body)
+                .bind(now);
+            if let Some(v @ 1..) = read {
+                q = q.bind(v);
+            }
+            let n = q.execute(pool).await?.rows_affected();
+            if n == 0 {
+                return Err(StoreError::Stale {
+                    entity: "template",
+                    key: format!("{}/{}", key.trim(), language.trim()),
+                });
+            }
             Ok(())
         })
     }

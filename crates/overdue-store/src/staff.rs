@@ -115,6 +115,62 @@ const COLLECTOR: &[&str] = &[
 ];
 const COLLECTOR_DELETE: &[&str] = &["dunning_actions", "dunning_action_invoices"];
 
+/// Only a collector is limited to their own debtors: the ledger's and the owner's work is
+/// the whole book's.
+fn only_for_collectors(role: StaffRole, own: bool) -> Result<(), StoreError> {
+    if own && role != StaffRole::Collector {
+        return Err(StoreError::Rejected(format!(
+            "only a collector can be limited to their own debtors, not the {} role",
+            role.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// True for the session of a collector limited to their own debtors (an uncorrelated
+/// subquery: PostgreSQL evaluates it once per statement, so every other login pays one
+/// lookup, not one per row).
+const RESTRICTED: &str =
+    "EXISTS (SELECT 1 FROM staff s WHERE s.login = session_user AND s.own_debtors_only)";
+
+/// Row-level security for collectors limited to their own debtors: every table that names
+/// a debtor or an invoice (read from the catalog, so tables added by later upgrades are
+/// covered when the grants are applied again after them) shows and takes only the rows of
+/// debtors whose account manager is the session's login; other logins see every row. The
+/// book's owner owns the tables and is not subject to their policies, nor are the audit
+/// trail's triggers, which run as the owner.
+async fn own_debtors_policies(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+) -> Result<Vec<String>, StoreError> {
+    let tables: Vec<(String, bool)> = sqlx::query_as(
+        "SELECT c.relname::text, bool_or(a.attname = 'debtor_id') FROM pg_class c \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE n.nspname = current_schema() AND c.relkind = 'r' \
+           AND (a.attname IN ('debtor_id', 'invoice_id') OR (c.relname = 'debtors' AND a.attname = 'id')) \
+         GROUP BY c.relname ORDER BY c.relname",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut sql = Vec::new();
+    for (table, names_debtor) in tables {
+        let own = if table == "debtors" {
+            "account_manager = session_user".to_string()
+        } else if table == "invoices" || names_debtor {
+            "debtor_id IN (SELECT id FROM debtors)".to_string()
+        } else {
+            "invoice_id IN (SELECT id FROM invoices)".to_string()
+        };
+        let t = ident(&table);
+        sql.push(format!("ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"));
+        sql.push(format!("DROP POLICY IF EXISTS own_debtors ON {t}"));
+        sql.push(format!(
+            "CREATE POLICY own_debtors ON {t} USING (NOT {RESTRICTED} OR {own})"
+        ));
+    }
+    Ok(sql)
+}
+
 /// One staff member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffRecord {
@@ -124,6 +180,9 @@ pub struct StaffRecord {
     pub name: String,
     /// What they may do.
     pub role: StaffRole,
+    /// A collector who works (and sees) only the debtors whose account manager is their
+    /// login, by row-level security.
+    pub own_debtors_only: bool,
     /// True for the login this store is connected as.
     pub is_you: bool,
 }
@@ -135,6 +194,8 @@ pub struct Signed {
     pub login: String,
     /// Its role in this book.
     pub role: StaffRole,
+    /// Sees and works only the debtors whose account manager is this login.
+    pub own_debtors_only: bool,
 }
 
 /// A PostgreSQL identifier, quoted.
@@ -215,11 +276,15 @@ impl Store {
             return Ok(Signed {
                 login: whoami::username().unwrap_or_else(|_| "unknown".into()),
                 role: StaffRole::Owner,
+                own_debtors_only: false,
             });
         };
-        let login: String = sqlx::query_scalar("SELECT session_user::text")
-            .fetch_one(pool)
-            .await?;
+        let (login, own_debtors_only): (String, bool) = sqlx::query_as(
+            "SELECT session_user::text, COALESCE((SELECT s.own_debtors_only FROM staff s \
+             WHERE s.login = session_user), false)",
+        )
+        .fetch_one(pool)
+        .await?;
         for (role, group) in self.book_roles().await? {
             let member: bool = sqlx::query_scalar(
                 "SELECT COALESCE((SELECT rolsuper FROM pg_roles WHERE rolname = session_user), false) \
@@ -231,13 +296,18 @@ impl Store {
             .fetch_one(pool)
             .await?;
             if member {
-                return Ok(Signed { login, role });
+                return Ok(Signed {
+                    login,
+                    role,
+                    own_debtors_only: own_debtors_only && role == StaffRole::Collector,
+                });
             }
         }
         // A login with no role here: it can read only what was granted by hand.
         Ok(Signed {
             login,
             role: StaffRole::Viewer,
+            own_debtors_only: false,
         })
     }
 
@@ -290,6 +360,7 @@ impl Store {
         sql.push(format!(
             "GRANT INSERT ON invoice_adjustments TO {collector}"
         ));
+        sql.extend(own_debtors_policies(&mut tx).await?);
         for s in sql {
             sqlx::query(sqlx::AssertSqlSafe(s))
                 .execute(&mut *tx)
@@ -320,13 +391,14 @@ impl Store {
                 name: me.login.clone(),
                 login: me.login,
                 role: StaffRole::Owner,
+                own_debtors_only: false,
                 is_you: true,
             }]);
         };
         let mut out = Vec::new();
         for (role, group) in self.book_roles().await? {
-            let mut logins: Vec<(String, Option<String>)> = sqlx::query_as(
-                "SELECT r.rolname::text, s.name FROM pg_roles r \
+            let mut logins: Vec<(String, Option<String>, Option<bool>)> = sqlx::query_as(
+                "SELECT r.rolname::text, s.name, s.own_debtors_only FROM pg_roles r \
                  LEFT JOIN staff s ON s.login = r.rolname \
                  WHERE r.rolcanlogin AND (r.rolname = $1 OR EXISTS ( \
                    SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid \
@@ -336,13 +408,14 @@ impl Store {
             .bind(&group)
             .fetch_all(pool)
             .await?;
-            logins.retain(|(l, _)| !out.iter().any(|s: &StaffRecord| &s.login == l));
-            for (login, name) in logins {
+            logins.retain(|(l, _, _)| !out.iter().any(|s: &StaffRecord| &s.login == l));
+            for (login, name, own) in logins {
                 out.push(StaffRecord {
                     is_you: login == me.login,
                     name: name.unwrap_or_else(|| login.clone()),
                     login,
                     role,
+                    own_debtors_only: own.unwrap_or(false) && role == StaffRole::Collector,
                 });
             }
         }
@@ -356,10 +429,12 @@ impl Store {
         login: &str,
         name: &str,
         role: StaffRole,
+        own_debtors_only: bool,
         password: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         check_login(login)?;
+        only_for_collectors(role, own_debtors_only)?;
         let Store::Postgres(pool) = self else {
             return Err(StoreError::Unsupported(
                 "staff (a SQLite book has one user)",
@@ -401,13 +476,15 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO staff (login, name, role, added_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role",
+            "INSERT INTO staff (login, name, role, added_at, own_debtors_only) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (login) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, \
+             own_debtors_only = EXCLUDED.own_debtors_only",
         )
         .bind(login)
         .bind(name.trim())
         .bind(role.as_str())
         .bind(now)
+        .bind(own_debtors_only)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -438,12 +515,55 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE staff SET role = $2 WHERE login = $1")
-            .bind(login)
-            .bind(role.as_str())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE staff SET role = $2, own_debtors_only = own_debtors_only AND $2 = 'collector' \
+             WHERE login = $1",
+        )
+        .bind(login)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Limits a collector to the debtors whose account manager is their login (row-level
+    /// security), or lets them see every debtor again.
+    pub async fn staff_set_own_debtors(
+        &self,
+        login: &str,
+        own: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let Store::Postgres(pool) = self else {
+            return Err(StoreError::Unsupported(
+                "staff (a SQLite book has one user)",
+            ));
+        };
+        let current = self.staff_member(login).await?;
+        only_for_collectors(current.role, own)?;
+        // The policies exist from the first staff member on; applied again, they cover
+        // tables an upgrade added since.
+        self.apply_staff_grants().await?;
+        let n = sqlx::query("UPDATE staff SET own_debtors_only = $2 WHERE login = $1")
+            .bind(login)
+            .bind(own)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            // A login made a member of the book's role by hand has no row yet.
+            sqlx::query(
+                "INSERT INTO staff (login, name, role, added_at, own_debtors_only) \
+                 VALUES ($1, $1, $2, $4, $3)",
+            )
+            .bind(login)
+            .bind(current.role.as_str())
+            .bind(own)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        }
         Ok(())
     }
 

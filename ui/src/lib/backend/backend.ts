@@ -170,6 +170,8 @@ export interface Backend extends LettersBackend, BankBackend {
   staffAdd(input: StaffInput): Promise<StaffAdded>;
   /** Gives a staff member another role (owner only). */
   staffSetRole(login: string, role: StaffRole): Promise<void>;
+  /** Limits a collector to the debtors whose account manager is their login, or not (owner only). */
+  staffSetOwnDebtors(login: string, own: boolean): Promise<void>;
   /** Takes a staff member out of the book (owner only). */
   staffRemove(login: string): Promise<void>;
   /** How much off the claim a collector may give in a settlement, in percent (a decimal string). */

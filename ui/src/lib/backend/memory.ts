@@ -524,6 +524,7 @@ export class MemoryBackend implements Backend {
       subject: "Payment reminder: {{ total }} {{ currency }} overdue",
       body: "Dear {{ contact.name }},\n\nplease pay {{ total }} {{ currency }}.\n\n{{ sender.name }}",
       shipped: true,
+      version: 0,
     },
   ];
   private smtp: SmtpSettings | null = null;
@@ -635,7 +636,7 @@ export class MemoryBackend implements Backend {
       wait_days: 7, deadline_days: number === 4 ? 10 : 0, attach_letter: false, attach_statement: false,
     });
     return [{
-      id: 1, name: "Standard", is_default: true,
+      id: 1, name: "Standard", is_default: true, version: 0,
       levels: [
         level(1, "Friendly reminder", -3, "email", "friendly_reminder"),
         level(2, "Reminder", 7, "email", "reminder"),
@@ -666,7 +667,7 @@ export class MemoryBackend implements Backend {
     const levels = structuredClone(policy.levels).map((l) => ({ ...l, name: l.name.trim(), template: l.template.trim() }));
     if (policy.id === 0) {
       const id = Math.max(0, ...this.dunningPolicyList.map((p) => p.id)) + 1;
-      this.dunningPolicyList.push({ id, name, is_default: false, levels });
+      this.dunningPolicyList.push({ id, name, is_default: false, levels, version: 0 });
       return structuredClone(this.dunningPolicyById(id));
     }
     const p = this.dunningPolicyById(policy.id);
@@ -741,22 +742,25 @@ export class MemoryBackend implements Backend {
   }
   async dunningTemplateSave(t: DunningTemplateDto): Promise<DunningTemplateDto> {
     this.checkTemplate(t);
-    const saved = { ...t, shipped: false };
+    const saved = { ...t, shipped: false, version: (t.version ?? 0) + 1 };
     this.templates = [...this.templates.filter((x) => x.key !== t.key || x.language !== t.language), saved];
     return structuredClone(saved);
   }
   // Staff and the audit trail are the database's: the browser preview is a one-user book
   // with nothing on record.
   async signedIn(): Promise<SignedInDto> {
-    return { login: "you", role: "owner", duties: "everything", shared: false, may: { ledger: true, collections: true, settings: true } };
+    return { login: "you", role: "owner", duties: "everything", shared: false, may: { ledger: true, collections: true, settings: true }, own_debtors_only: false };
   }
   async staffList(): Promise<StaffDto[]> {
-    return [{ login: "you", name: "you", role: "owner", is_you: true }];
+    return [{ login: "you", name: "you", role: "owner", own_debtors_only: false, is_you: true }];
   }
   async staffAdd(): Promise<StaffAdded> {
     throw { code: "invalid_input", message: "Staff need a shared book on a PostgreSQL server.", fields: [] };
   }
   async staffSetRole(): Promise<void> {
+    return this.staffAdd().then(() => undefined);
+  }
+  async staffSetOwnDebtors(): Promise<void> {
     return this.staffAdd().then(() => undefined);
   }
   async staffRemove(): Promise<void> {

@@ -106,6 +106,7 @@ export const tauriBackend: Backend = {
   staffList: () => call("staff_list"),
   staffAdd: (input) => call("staff_add", { input }),
   staffSetRole: (login, role) => call("staff_set_role", { login, role }),
+  staffSetOwnDebtors: (login, own) => call("staff_set_own_debtors", { login, own }),
   staffRemove: (login) => call("staff_remove", { login }),
   collectorSettlementLimit: () => call("collector_settlement_limit"),
   collectorSettlementLimitSet: (percent) => call("collector_settlement_limit_set", { percent }),

@@ -20,4 +20,10 @@ is_default: boolean,
 /**
  * Levels in order.
  */
-levels: Array<DunningLevelDto>, };
+levels: Array<DunningLevelDto>, 
+/**
+ * The version read (one more with every save): saving with it is refused (`stale`,
+ * naming who saved in between) when someone saved the policy since. `null` (a file
+ * written by hand) saves over whatever it is now.
+ */
+version: number | null, };

@@ -23,4 +23,10 @@ body: string,
 /**
  * True when this is the shipped text (no edited version is saved).
  */
-shipped: boolean, };
+shipped: boolean, 
+/**
+ * The version read (0: the shipped text; one more with every save): saving with it
+ * is refused (`stale`, naming who saved in between) when someone saved the template
+ * since. `null` saves over whatever it is now.
+ */
+version: number | null, };

@@ -25,4 +25,8 @@ shared: boolean,
 /**
  * What the role may change.
  */
-may: StaffMay, };
+may: StaffMay, 
+/**
+ * Sees and works only the debtors whose account manager is this login.
+ */
+own_debtors_only: boolean, };

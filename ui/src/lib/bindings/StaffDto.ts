@@ -18,6 +18,11 @@ name: string,
  */
 role: StaffRole, 
 /**
+ * A collector who sees and works only the debtors whose account manager is their
+ * login (the database's row-level security).
+ */
+own_debtors_only: boolean, 
+/**
  * True for the login the app is signed in as.
  */
 is_you: boolean, };

@@ -18,6 +18,10 @@ name: string,
  */
 role: StaffRole, 
 /**
+ * A collector limited to the debtors whose account manager is their login.
+ */
+own_debtors_only: boolean, 
+/**
  * Their first password; none: one is made up and shown once.
  */
 password: string | null, };

@@ -28,7 +28,7 @@ export const needsTemplate = (channel: string) => channel === "email" || channel
 
 /** A new, unsaved policy (id 0) with one level. */
 export function newPolicy(name = ""): DunningPolicyDto {
-  return { id: 0, name, is_default: false, levels: [blankLevel(1, 7)] };
+  return { id: 0, name, is_default: false, levels: [blankLevel(1, 7)], version: null };
 }
 
 export function blankLevel(number: number, triggerDays: number): DunningLevelDto {

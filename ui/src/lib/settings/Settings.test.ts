@@ -15,7 +15,7 @@ const info: AppInfo = {
 // As Rust's StaffRole::may() says for a viewer: nothing may change.
 const viewer: SignedInDto = {
   login: "maria", role: "viewer", duties: "reads everything, changes nothing", shared: true,
-  may: { ledger: false, collections: false, settings: false },
+  may: { ledger: false, collections: false, settings: false }, own_debtors_only: false,
 };
 const owner: SignedInDto = { ...viewer, login: "anna", role: "owner", duties: "everything", may: { ledger: true, collections: true, settings: true } };
 
