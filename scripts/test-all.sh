@@ -42,10 +42,14 @@ PGPORT=${OVERDUE_PG_PORT:-55432}
 chown postgres "$PGDIR" 2>/dev/null || true
 as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 as_pg "$PGBIN/initdb -D $PGDIR/data -U overdue --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
+# Logins made members of overdue_password_required must give their password (scram), as
+# staff do on an office's server; the tests' other logins are trusted.
+as_pg "sed -i '1i host all +overdue_password_required 127.0.0.1/32 scram-sha-256' $PGDIR/data/pg_hba.conf"
 as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements\" start" >/dev/null
 stop_pg() { as_pg "$PGBIN/pg_ctl -D $PGDIR/data -m fast stop" >/dev/null 2>&1 || true; }
 trap stop_pg EXIT
 export OVERDUE_TEST_PG_URL="postgres://overdue@127.0.0.1:$PGPORT/postgres"
+"$PGBIN/psql" -X -q "$OVERDUE_TEST_PG_URL" -c "CREATE ROLE overdue_password_required NOLOGIN"
 export OVERDUE_REQUIRE_PG=1
 
 step "Rust tests (nextest; SQLite and PostgreSQL; a real Secret Service keyring)"

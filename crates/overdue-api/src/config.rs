@@ -287,6 +287,24 @@ pub async fn open_remembered(
     Ok((Api::open(&default, clock).await?, config_file, None))
 }
 
+/// Signs in to a shared book from the command line, as Settings does in the window: opens
+/// the server as `url`'s login with `password` ("" = the one in the URL, else the keyring's
+/// or PGPASSWORD), then keeps a typed password in the OS keyring (never in a file) and
+/// remembers the book in `config_file` for later commands without `--db`. A refused login
+/// changes nothing that was remembered.
+pub async fn connect_server(
+    url: &str,
+    password: &str,
+    config_file: &Path,
+    clock: std::sync::Arc<dyn crate::Clock>,
+) -> Result<Api, ApiError> {
+    let server = ServerLogin::typed(url, password)?;
+    let api = Api::open(&server.connect, clock).await?;
+    server.keep_password()?;
+    save(config_file, &server.remembered())?;
+    Ok(api)
+}
+
 impl Api {
     /// Connects to another database and remembers it for the next start. A PostgreSQL
     /// password (given separately or inside the URL) goes to the OS keyring only.

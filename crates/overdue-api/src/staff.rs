@@ -329,8 +329,8 @@ impl Api {
                 Ok(me) if me.own_debtors_only => ApiError::new(
                     ErrorCode::NotFound,
                     format!(
-                        "{} You are signed in as {}, who sees only the debtors whose account manager is {}: ask the book's owner if this one should be yours.",
-                        e.message.trim_end(),
+                        "{}. You are signed in as {}, who sees only the debtors whose account manager is {}: ask the book's owner if this one should be yours.",
+                        e.message.trim_end().trim_end_matches('.'),
                         me.login,
                         me.login
                     ),

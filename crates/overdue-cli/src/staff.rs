@@ -85,6 +85,16 @@ pub enum AuditCommand {
     Verify,
 }
 
+/// A password from the first line of standard input (its line ending left out).
+pub fn password_line() -> Result<String, ApiError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), ApiError> {
     match command {
         StaffCommand::Add {
@@ -96,12 +106,7 @@ pub async fn staff(api: &Api, command: StaffCommand, json: bool) -> Result<(), A
         } => {
             let role = StaffRole::parse(&role)?;
             let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("standard input: {e}")))?;
-                Some(line.trim_end_matches(['\r', '\n']).to_string())
+                Some(password_line()?)
             } else {
                 None
             };

@@ -803,3 +803,208 @@ fn a_collector_limited_to_own_debtors_sees_and_works_only_them() {
     office.close(&rt, &[&maria, &carl]);
     rt.block_on(server.drop());
 }
+
+/// `overdue ARGS...` as a staff member at their own desk: their own config folder, no
+/// PGPASSWORD unless given, `stdin` on standard input.
+fn at_desk(
+    desk: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+    pgpassword: Option<&str>,
+) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_overdue"));
+    cmd.args(args)
+        .env("OVERDUE_TODAY", on_book::TODAY)
+        .env("XDG_CONFIG_HOME", desk.join("config"))
+        .env("XDG_DATA_HOME", desk.join("data"))
+        .env_remove("OVERDUE_DB")
+        .env_remove("PGPASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some(p) = pgpassword {
+        cmd.env("PGPASSWORD", p);
+    }
+    let mut child = cmd.spawn().expect("the overdue binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Each staff member signs in with their own login and password (issue 18), on a server
+/// that checks it (the test script makes members of `overdue_password_required` give a
+/// scram password): the owner adds Carl with a password; without it, or with a wrong one,
+/// the server refuses him in words; with PGPASSWORD he is in; `book connect` puts the
+/// password in the system keyring (never in the config file), after which his commands
+/// need neither --db nor PGPASSWORD. A wrong password at `book connect` remembers nothing.
+#[test]
+fn a_staff_login_signs_in_with_its_own_password() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(server) = rt.block_on(pg::TestDb::create("overdue_passwords")) else {
+        return;
+    };
+    let rule: i64 = rt.block_on(async {
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&server.url)
+            .await
+            .unwrap();
+        let n = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'overdue_password_required'",
+        )
+        .fetch_one(&admin)
+        .await
+        .unwrap();
+        admin.close().await;
+        n
+    });
+    if rule == 0 {
+        assert!(
+            std::env::var("OVERDUE_REQUIRE_PG").is_err(),
+            "scripts/test-all.sh makes the server check passwords of overdue_password_required"
+        );
+        eprintln!("skipping: this server does not check passwords (see scripts/test-all.sh)");
+        rt.block_on(server.drop());
+        return;
+    }
+    let office = Office::new(&rt, &server, "pw");
+    let boss = office.url_of(&office.owner);
+    let carl = format!("carl{}", office.pid);
+    let secret = "Correct-Horse-Battery-9";
+    ok(
+        &boss,
+        &["debtors", "add", "--name", "Acme GmbH", "--ref", "A1"],
+    );
+    let desk = tempfile::tempdir().unwrap();
+    let (code, out, err) = at_desk(
+        desk.path(),
+        &[
+            "--db",
+            &boss,
+            "staff",
+            "add",
+            "--login",
+            &carl,
+            "--name",
+            "Carl Berg",
+            "--role",
+            "collector",
+            "--password-stdin",
+        ],
+        &format!("{secret}\n"),
+        None,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(&format!("Added {carl} as collector")), "{out}");
+    office.admin(
+        &rt,
+        vec![format!("GRANT overdue_password_required TO {carl}")],
+    );
+    let as_carl = office.url_of(&carl);
+
+    // No password, a wrong one: refused in words, naming where the password comes from.
+    for wrong in [None, Some("letmein")] {
+        let (code, _, err) = at_desk(
+            desk.path(),
+            &["--db", &as_carl, "staff", "whoami"],
+            "",
+            wrong,
+        );
+        assert_ne!(code, Some(0));
+        assert!(
+            err.contains("password authentication failed")
+                && err.contains("PGPASSWORD or the system keyring"),
+            "{err}"
+        );
+    }
+    // His password, from PGPASSWORD.
+    let (code, out, err) = at_desk(
+        desk.path(),
+        &["--db", &as_carl, "staff", "whoami"],
+        "",
+        Some(secret),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(&carl) && out.contains("collector"), "{out}");
+
+    if std::env::var("OVERDUE_TEST_KEYRING").is_err() {
+        eprintln!("the keyring part runs where the test script provides a Secret Service");
+    } else {
+        // A wrong password at sign-in: refused, and nothing remembered.
+        let (code, _, err) = at_desk(
+            desk.path(),
+            &["book", "connect", &as_carl, "--password-stdin"],
+            "nope\n",
+            None,
+        );
+        assert_ne!(code, Some(0));
+        assert!(err.contains("password authentication failed"), "{err}");
+        assert!(
+            !desk.path().join("config/overdue/config.json").exists()
+                || !std::fs::read_to_string(desk.path().join("config/overdue/config.json"))
+                    .unwrap()
+                    .contains(&carl)
+        );
+        // The right one: signed in, the password in the keyring only.
+        let (code, out, err) = at_desk(
+            desk.path(),
+            &["book", "connect", &as_carl, "--password-stdin"],
+            &format!("{secret}\n"),
+            None,
+        );
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            out.contains(&format!("Signed in as {carl} (collector)")) && out.contains("keyring"),
+            "{out}"
+        );
+        let mut files = Vec::new();
+        for entry in walk(desk.path()) {
+            let text = std::fs::read(&entry).unwrap_or_default();
+            assert!(
+                !String::from_utf8_lossy(&text).contains(secret),
+                "{} holds the password",
+                entry.display()
+            );
+            files.push(entry);
+        }
+        assert!(
+            files.iter().any(|f| f.ends_with("config.json")),
+            "{files:?}"
+        );
+        // Later: no --db, no PGPASSWORD; and --db with his address finds the keyring's.
+        for args in [
+            vec!["staff", "whoami"],
+            vec!["--db", as_carl.as_str(), "staff", "whoami"],
+        ] {
+            let (code, out, err) = at_desk(desk.path(), &args, "", None);
+            assert_eq!(code, Some(0), "{args:?}: {err}");
+            assert!(out.contains(&carl), "{out}");
+        }
+    }
+    office.close(&rt, &[&carl]);
+    rt.block_on(server.drop());
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
