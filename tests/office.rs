@@ -704,3 +704,120 @@ async fn a_collector_sees_her_own_debtors_and_a_payment_made_meanwhile_is_named(
     app.quit_without_page_errors().await;
     shared.drop(&admin, &[&maria, &tom]);
 }
+
+/// Templates carry a version too: the reminder is open in the window's editor while
+/// someone else (the CLI, on the same file) saves it; the window's Save is refused naming
+/// who saved it, Reload shows their text, and the change made again on top is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_saved_over_someone_elses_is_refused_and_reloaded() {
+    let home = Home::new();
+    let db = home.database();
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &["debtors", "add", "--name", "Acme GmbH", "--ref", "A1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let app = App::launch(&home, TODAY).await;
+    app.click("nav-collections").await;
+    app.click("tab-templates").await;
+    app.wait_testid("template-pick")
+        .await
+        .select_by_value("reminder.en")
+        .await
+        .expect("the English reminder is listed");
+    app.type_into(
+        "template-subject",
+        "Reminder from Seller AG: {{ debtor.name }}",
+    )
+    .await;
+    // Meanwhile someone else saves the same template.
+    let body = home.file(
+        "body.txt",
+        "Dear {{ debtor.name }},\n\nplease pay {{ total }} {{ currency }}.\n",
+    );
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &[
+            "dunning",
+            "template",
+            "set",
+            "reminder",
+            "--lang",
+            "en",
+            "--subject",
+            "Overdue: {{ debtor.name }}",
+            "--body-file",
+            body.to_str().unwrap(),
+            "--version",
+            "0",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The same save from the shipped text again: refused, exit 2.
+    let (code, _, err) = cli_on(
+        &db,
+        TODAY,
+        &[
+            "dunning",
+            "template",
+            "set",
+            "reminder",
+            "--lang",
+            "en",
+            "--subject",
+            "Late",
+            "--body-file",
+            body.to_str().unwrap(),
+            "--version",
+            "0",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("saved this template at"), "{err}");
+    app.resize((1024, 700)).await;
+    app.click("template-save").await;
+    app.wait_texts("template-error", "the refusal naming who saved", |t| {
+        t.len() == 1
+            && t[0].contains("saved this template at")
+            && t[0].contains("Nothing of yours was saved")
+    })
+    .await;
+    app.screenshot("template-stale-1024x700.png").await;
+    app.resize((1920, 1080)).await;
+    app.screenshot("template-stale-1920x1080.png").await;
+    app.click("template-reload").await;
+    app.wait_gone("template-error").await;
+    let subject = app
+        .eval("return document.querySelector('[data-testid=template-subject]').value;")
+        .await;
+    assert_eq!(
+        subject, "Overdue: {{ debtor.name }}",
+        "their text, reloaded"
+    );
+    app.type_into(
+        "template-subject",
+        "Reminder from Seller AG: {{ debtor.name }}",
+    )
+    .await;
+    app.click("template-save").await;
+    app.wait_texts("collections-notice", "saved on top", |t| {
+        t.len() == 1 && t[0].contains("Template reminder (en) saved")
+    })
+    .await;
+    let shown = cli_json(
+        &home,
+        &["dunning", "template", "show", "reminder", "--lang", "en"],
+    );
+    assert_eq!(
+        shown["subject"],
+        "Reminder from Seller AG: {{ debtor.name }}"
+    );
+    assert!(
+        shown["body"].as_str().unwrap().contains("please pay"),
+        "{shown}"
+    );
+    assert_eq!(shown["version"], 2);
+    app.quit_without_page_errors().await;
+}

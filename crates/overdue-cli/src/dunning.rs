@@ -342,6 +342,11 @@ pub enum TemplateCommand {
         /// File with the body template ("-" = standard input).
         #[arg(long)]
         body_file: PathBuf,
+        /// Save only if the template is still at this version (its `version`, as
+        /// `template show --json` printed it; 0 = the shipped text): a template saved by
+        /// someone else since is not overwritten.
+        #[arg(long)]
+        version: Option<i64>,
     },
 }
 
@@ -989,6 +994,7 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
             lang,
             subject,
             body_file,
+            version,
         }) => {
             let body = if body_file.as_os_str() == "-" {
                 let mut s = String::new();
@@ -1007,7 +1013,7 @@ pub async fn run(api: &Api, command: DunningCommand, json: bool) -> Result<(), A
                     subject,
                     body,
                     shipped: false,
-                    version: None,
+                    version,
                 })
                 .await?;
             if json {
