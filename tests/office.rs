@@ -721,6 +721,8 @@ async fn a_template_saved_over_someone_elses_is_refused_and_reloaded() {
     let app = App::launch(&home, TODAY).await;
     app.click("nav-collections").await;
     app.click("tab-templates").await;
+    // The list is filled once the templates are read.
+    app.wait_testid("template-body").await;
     app.wait_testid("template-pick")
         .await
         .select_by_value("reminder.en")
