@@ -60,6 +60,15 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
+    /// Its name, as the CLI and the audit trail write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Debtors => "debtors",
+            ImportKind::Invoices => "invoices",
+            ImportKind::Payments => "payments",
+        }
+    }
+
     /// The canonical header row.
     pub fn header(self) -> &'static [&'static str] {
         self.shape().header
@@ -357,7 +366,7 @@ impl Api {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<ImportSummary, ApiError> {
-        let run = Run::new(false, &|_| {}, None);
+        let run = Run::new(false, &|_| {}, None).of_file(bytes);
         let (text, encoding) = overdue_bankfile::decode_text(bytes);
         self.import_bytes(kind, file_name, text.as_bytes(), encoding, &run)
             .await
@@ -373,11 +382,11 @@ impl Api {
         options: &ImportOptions,
         progress: &(dyn Fn(ImportProgress) + Send + Sync),
     ) -> Result<ImportSummary, ApiError> {
+        let run = Run::new(false, progress, options.duplicates).of_file(bytes);
         let (text, encoding) = overdue_bankfile::decode_text(bytes);
-        let bytes = reshape(kind, text.as_bytes(), options)?;
-        let run = Run::new(false, progress, options.duplicates);
+        let reshaped = reshape(kind, text.as_bytes(), options)?;
         let summary = self
-            .import_bytes(kind, file_name, &bytes, encoding, &run)
+            .import_bytes(kind, file_name, &reshaped, encoding, &run)
             .await?;
         progress(ImportProgress::phase(
             "done",
@@ -515,10 +524,26 @@ impl Api {
             return Err(problems.into_error(kind));
         }
         let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        // The audit trail records the file once (its name, rows and SHA-256), not each row.
+        let audit = overdue_store::ImportRecord {
+            kind: kind.as_str().to_string(),
+            file: file_name.to_string(),
+            rows: i64::from(total),
+            sha256: run.file_sha256.clone(),
+        };
         let (imported, skipped) = match kind {
-            ImportKind::Debtors => self.import_debtors(&rows, problems, kind, run).await?,
-            ImportKind::Invoices => self.import_invoices(&rows, problems, kind, run).await?,
-            ImportKind::Payments => self.import_payments(&rows, problems, kind, run).await?,
+            ImportKind::Debtors => {
+                self.import_debtors(&rows, problems, kind, run, &audit)
+                    .await?
+            }
+            ImportKind::Invoices => {
+                self.import_invoices(&rows, problems, kind, run, &audit)
+                    .await?
+            }
+            ImportKind::Payments => {
+                self.import_payments(&rows, problems, kind, run, &audit)
+                    .await?
+            }
         };
         if run.dry_run {
             return Ok(ImportSummary {
@@ -572,6 +597,7 @@ impl Api {
         mut problems: Problems,
         kind: ImportKind,
         run: &Run<'_>,
+        audit: &overdue_store::ImportRecord,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let existing = store.debtor_refs().await?;
@@ -723,7 +749,7 @@ impl Api {
             let total = new.len() as u64;
             (run.progress)(ImportProgress::phase("writing", 0, total));
             store
-                .insert_dataset(&new, &[], &[], self.clock().now())
+                .insert_dataset_imported(&new, &[], &[], self.clock().now(), Some(audit))
                 .await?;
             (run.progress)(ImportProgress::phase("writing", total, total));
         }
@@ -736,6 +762,7 @@ impl Api {
         mut problems: Problems,
         kind: ImportKind,
         run: &Run<'_>,
+        audit: &overdue_store::ImportRecord,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let debtors = FileDebtors::load(&store, rows).await?;
@@ -832,9 +859,12 @@ impl Api {
         let total = new.len() as u64;
         (run.progress)(ImportProgress::phase("writing", 0, total));
         store
-            .insert_invoices_reporting(&new, self.clock().now(), &|n| {
-                (run.progress)(ImportProgress::phase("writing", n, total))
-            })
+            .insert_invoices_reporting(
+                &new,
+                self.clock().now(),
+                &|n| (run.progress)(ImportProgress::phase("writing", n, total)),
+                Some(audit),
+            )
             .await?;
         Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
     }
@@ -845,6 +875,7 @@ impl Api {
         mut problems: Problems,
         kind: ImportKind,
         run: &Run<'_>,
+        audit: &overdue_store::ImportRecord,
     ) -> Result<(u32, u32), ApiError> {
         let store = self.store().await;
         let debtors = FileDebtors::load(&store, rows).await?;
@@ -984,9 +1015,12 @@ impl Api {
         let total = new.len() as u64;
         (run.progress)(ImportProgress::phase("writing", 0, total));
         store
-            .record_payments_reporting(&new, self.clock().now(), &|n| {
-                (run.progress)(ImportProgress::phase("writing", n, total))
-            })
+            .record_payments_reporting(
+                &new,
+                self.clock().now(),
+                &|n| (run.progress)(ImportProgress::phase("writing", n, total)),
+                Some(audit),
+            )
             .await?;
         Ok((u32::try_from(new.len()).unwrap_or(u32::MAX), skipped))
     }
@@ -1038,6 +1072,9 @@ struct Run<'a> {
     duplicates: Option<DuplicateRows>,
     /// The repeated rows found (line, the earlier line it repeats), for the wizard.
     repeated: std::sync::Mutex<Vec<RepeatedRow>>,
+    /// The SHA-256 of the file's bytes as the user chose it (before decoding), for the
+    /// audit trail's one entry of the import.
+    file_sha256: String,
 }
 
 impl<'a> Run<'a> {
@@ -1051,6 +1088,15 @@ impl<'a> Run<'a> {
             progress,
             duplicates,
             repeated: std::sync::Mutex::new(Vec::new()),
+            file_sha256: String::new(),
+        }
+    }
+
+    /// The run of a file with these bytes (as read, before decoding).
+    fn of_file(self, bytes: &[u8]) -> Self {
+        Run {
+            file_sha256: overdue_store::sha256_hex(bytes),
+            ..self
         }
     }
 

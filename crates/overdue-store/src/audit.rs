@@ -35,6 +35,60 @@ pub struct AuditRecord {
     pub new: Option<serde_json::Value>,
 }
 
+/// A bulk import, recorded in the audit trail as one entry (table `imports`) instead of
+/// one per inserted row (issue 19; migration 0022).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// What was imported (`invoices`, `payments`, `debtors`, `bank statement`).
+    pub kind: String,
+    /// The file's name as the user chose it.
+    pub file: String,
+    /// Its rows (entries of a bank statement).
+    pub rows: i64,
+    /// The SHA-256 of its bytes, so the file can be matched to the entry later.
+    pub sha256: String,
+}
+
+/// Opens an import's record in a write transaction (`$tx`; `$import`: an
+/// `Option<&ImportRecord>`): the inserts of debtors, contacts, invoices, payments and
+/// allocations made in it afterwards are covered by the record's one audit entry. On
+/// SQLite the record is marked open until [`close_import!`]; PostgreSQL knows it by the
+/// transaction's id, which it stamps itself.
+macro_rules! open_import {
+    ($tx:expr, $import:expr, $now:expr, $backend:expr) => {{
+        let import: Option<&$crate::ImportRecord> = $import;
+        if let Some(i) = import {
+            sqlx::query(
+                "INSERT INTO imports (kind, file, rows, sha256, login, at, open) \
+                 VALUES ($1, $2, $3, $4, (SELECT login FROM audit_actor WHERE id = 1), $5, $6)",
+            )
+            .bind(&i.kind)
+            .bind(&i.file)
+            .bind(i.rows)
+            .bind(&i.sha256)
+            .bind($now)
+            .bind($backend == $crate::Backend::Sqlite)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+pub(crate) use open_import;
+
+/// Closes what [`open_import!`] opened, before the commit (SQLite: the inserts after it are
+/// recorded one by one again).
+macro_rules! close_import {
+    ($tx:expr, $import:expr, $backend:expr) => {{
+        let import: Option<&$crate::ImportRecord> = $import;
+        if import.is_some() && $backend == $crate::Backend::Sqlite {
+            sqlx::query("UPDATE imports SET open = 0 WHERE open = 1")
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+pub(crate) use close_import;
+
 /// Which audit entries to read.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {

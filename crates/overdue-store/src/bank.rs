@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::QueryBuilder;
 
+use crate::audit::{close_import, open_import};
 use crate::events::{chain_events, insert_event, lock_event_chain, NewEvent};
 use crate::{with_pool, Store, StoreError};
 
@@ -458,6 +459,9 @@ pub struct BankImport {
     pub statements: Vec<NewBankStatement>,
     /// A CSV mapping to remember for an account (key, JSON).
     pub csv_mapping: Option<(String, String)>,
+    /// The file, audited as one import: the payments and allocations its automatic
+    /// matches record are covered by that one entry (see [`crate::ImportRecord`]).
+    pub audit: Option<crate::ImportRecord>,
 }
 
 /// What an import stored.
@@ -1010,8 +1014,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<BankImportOutcome, StoreError> {
         let mut out = BankImportOutcome::default();
+        let backend = self.backend();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            open_import!(tx, import.audit.as_ref(), now, backend);
             for a in &import.accounts {
                 sqlx::query(
                     "INSERT INTO bank_accounts (account_key, iban, name, currency, created_at) \
@@ -1328,6 +1334,7 @@ impl Store {
                     chain_events!(tx)?;
                 }
             }
+            close_import!(tx, import.audit.as_ref(), backend);
             tx.commit().await?;
             Ok(out)
         })

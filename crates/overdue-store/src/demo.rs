@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use overdue_domain::DebtorDraft;
 use sqlx::QueryBuilder;
 
+use crate::audit::{close_import, open_import};
 use crate::debtors::{fts_columns, search_text};
-use crate::{with_pool, Backend, Store, StoreError};
+use crate::{with_pool, Backend, ImportRecord, Store, StoreError};
 
 /// A generated debtor.
 #[derive(Debug, Clone)]
@@ -68,6 +69,19 @@ impl Store {
         payments: &[DemoPayment],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.insert_dataset_imported(debtors, invoices, payments, now, None)
+            .await
+    }
+
+    /// [`Store::insert_dataset`] audited as the one import `import` (see [`ImportRecord`]).
+    pub async fn insert_dataset_imported(
+        &self,
+        debtors: &[DemoDebtor],
+        invoices: &[DemoInvoice],
+        payments: &[DemoPayment],
+        now: DateTime<Utc>,
+        import: Option<&ImportRecord>,
+    ) -> Result<(), StoreError> {
         let mut open: Vec<i64> = invoices.iter().map(|i| i.amount_minor).collect();
         for p in payments {
             for (inv, amount) in &p.allocations {
@@ -90,6 +104,7 @@ impl Store {
         let direct = backend == Backend::Sqlite;
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            open_import!(tx, import, now, backend);
             let set_aside: Vec<(String, String)> = if direct {
                 let rows: Vec<(String, String)> = sqlx::query_as(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'allocations' \
@@ -259,6 +274,7 @@ impl Store {
                     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
                 }
             }
+            close_import!(tx, import, backend);
             tx.commit().await?;
             Ok(())
         })

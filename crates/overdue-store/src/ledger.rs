@@ -18,10 +18,11 @@ use overdue_domain::ledger::{allocate_payment, AgingItem, AllocationLine, OpenIt
 use overdue_domain::{Currency, Money};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
+use crate::audit::{close_import, open_import};
 use crate::bulk::{
     date_column, int_column, opt_text_column, read_sqlite, sqlite_error, text_column,
 };
-use crate::{with_pool, Backend, Store, StoreError};
+use crate::{with_pool, Backend, ImportRecord, Store, StoreError};
 
 /// Rows per multi-row INSERT or IN list (well below both backends' bind limits).
 const CHUNK: usize = 1000;
@@ -824,16 +825,19 @@ impl Store {
         invoices: &[NewInvoice],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.insert_invoices_reporting(invoices, now, &|_| {}).await
+        self.insert_invoices_reporting(invoices, now, &|_| {}, None)
+            .await
     }
 
     /// [`Store::insert_invoices`], calling `progress` with the number of invoices written
-    /// so far after every batch (the transaction commits only after the last).
+    /// so far after every batch (the transaction commits only after the last). With an
+    /// `import`, the invoices are audited as that one import (see [`ImportRecord`]).
     pub async fn insert_invoices_reporting(
         &self,
         invoices: &[NewInvoice],
         now: DateTime<Utc>,
         progress: Progress<'_>,
+        import: Option<&ImportRecord>,
     ) -> Result<(), StoreError> {
         let ids: Vec<i64> = invoices.iter().map(|i| i.debtor_id).collect();
         let labels = self.debtor_labels(&ids).await?;
@@ -846,9 +850,11 @@ impl Store {
             rows.push((inv, invoice_values(inv, debtor)?));
         }
         let mut written = 0u64;
-        let sqlite = self.backend() == Backend::Sqlite;
+        let backend = self.backend();
+        let sqlite = backend == Backend::Sqlite;
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            open_import!(tx, import, now, backend);
             // A large import into a smaller book (the first load of a ledger): on SQLite the
             // invoice table's secondary indexes are set aside and built again from the
             // finished table before the commit, in the same transaction: building an index
@@ -902,6 +908,7 @@ impl Store {
             for (_, sql) in &set_aside {
                 sqlx::query(AssertSqlSafe(sql.clone())).execute(&mut *tx).await?;
             }
+            close_import!(tx, import, backend);
             tx.commit().await?;
             Ok(())
         })
@@ -1204,7 +1211,8 @@ impl Store {
         payments: &[NewPayment],
         now: DateTime<Utc>,
     ) -> Result<Vec<RecordedPayment>, StoreError> {
-        self.record_payments_reporting(payments, now, &|_| {}).await
+        self.record_payments_reporting(payments, now, &|_| {}, None)
+            .await
     }
 
     /// [`Store::record_payments`], calling `progress` with the number of payments written
@@ -1214,6 +1222,7 @@ impl Store {
         payments: &[NewPayment],
         now: DateTime<Utc>,
         progress: Progress<'_>,
+        import: Option<&ImportRecord>,
     ) -> Result<Vec<RecordedPayment>, StoreError> {
         if payments.is_empty() {
             return Ok(Vec::new());
@@ -1256,6 +1265,7 @@ impl Store {
             .await?;
             seen_as_is(payments, &rows)?;
             let plan = plan_allocations(payments, rows)?;
+            open_import!(tx, import, now, backend);
             let ids: Vec<i64> = match backend {
                 Backend::Sqlite => {
                     // The transaction holds SQLite's only write lock from its first write on,
@@ -1317,6 +1327,7 @@ impl Store {
                     StoreError::refused(e, |db| format!("the allocation was refused by the database: {db}"))
                 })?;
             }
+            close_import!(tx, import, backend);
             tx.commit().await?;
             Ok(plan
                 .into_iter()

@@ -59,7 +59,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::ConnectOptions;
 
 pub use agencies::{AgencyCaseRecord, AgencyRecord, NewAgency, NewAgencyCase};
-pub use audit::{AuditQuery, AuditRecord, ChainBreak, ChainReport};
+pub use audit::{AuditQuery, AuditRecord, ChainBreak, ChainReport, ImportRecord};
 pub use bank::{
     entry_reference, AccountFreshness, BankAccountRecord, BankEntryQuery, BankEntryRecord,
     BankHold, BankImport, BankImportOutcome, BankStatementRecord, EntryAction, EntrySide,

@@ -81,6 +81,7 @@ const ACCOUNTANT: &[&str] = &[
     "debtor_ibans",
     "debtor_credit",
     "charges",
+    "imports",
 ];
 const ACCOUNTANT_DELETE: &[&str] = &["debtor_contacts", "bank_ignore_rules"];
 /// What a payment moves on its own: a promise kept, a plan's installment paid, an offer

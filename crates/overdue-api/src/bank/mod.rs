@@ -811,6 +811,13 @@ impl Api {
             done: total,
             total,
         });
+        // One entry in the audit trail for the file and what its matches recorded.
+        import.audit = Some(overdue_store::ImportRecord {
+            kind: "bank statement".into(),
+            file: file_name.to_string(),
+            rows: i64::try_from(total).unwrap_or(i64::MAX),
+            sha256: file_sha.clone(),
+        });
         let outcome = match store.bank_import(&import, self.clock().now()).await {
             // A concurrent import stored some of these entries meanwhile: nothing was kept;
             // read the book again, so those entries count as duplicates this time.
