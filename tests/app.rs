@@ -231,6 +231,21 @@ async fn first_start_with_demo_data_shows_a_full_debtor_list() {
             .all(|m| m.contains("Invoiced") && m.contains("CEI")),
         "{months:?}"
     );
+    // The months as a chart too: six columns a currency, each naming its figures on hover
+    // and leading to the reports.
+    let columns = app.texts("dashboard-month").await;
+    assert_eq!(columns.len(), 6 * currencies, "{columns:?}");
+    let hover = app
+        .eval(
+            "return document.querySelector('[data-testid=dashboard-month]').getAttribute('title');",
+        )
+        .await;
+    assert!(
+        hover
+            .as_str()
+            .is_some_and(|t| t.contains("invoiced") && t.contains("collected")),
+        "{hover}"
+    );
     app.screenshots_at(&[(1024, 700), (1920, 1080)], "dashboard-work", "dashboard")
         .await;
     app.click("work-steps").await;

@@ -43,6 +43,15 @@ pub struct DashboardMonthDto {
     pub dso: Option<String>,
     /// Collection effectiveness index of the month, percent, when it can be computed.
     pub cei: Option<String>,
+    /// The chart's bar heights, whole percent of the six months' largest amount invoiced
+    /// or collected in this currency.
+    pub invoiced_percent: u32,
+    /// See `invoiced_percent`.
+    pub collected_percent: u32,
+    /// The DSO line's height, whole percent of the six months' largest DSO.
+    pub dso_percent: Option<u32>,
+    /// The CEI line's height: the CEI itself, held within 0 to 100.
+    pub cei_percent: Option<u32>,
 }
 
 /// What is owed in one currency.
@@ -89,6 +98,43 @@ pub struct DashboardDto {
 /// Months shown.
 const MONTHS: u32 = 6;
 
+/// `value` as a whole percent of `whole` (0 when the whole is nothing).
+fn percent_of(value: Decimal, whole: Decimal) -> u32 {
+    if whole <= Decimal::ZERO {
+        return 0;
+    }
+    (value.max(Decimal::ZERO) * Decimal::from(100) / whole)
+        .round()
+        .min(Decimal::from(100))
+        .try_into()
+        .unwrap_or(0)
+}
+
+/// The heights of the months' chart: amounts against the largest amount of the six months
+/// (invoiced and collected share one scale), DSO against the largest DSO, CEI as itself.
+fn chart_heights(months: &mut [DashboardMonthDto]) {
+    let number = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+    let largest = months
+        .iter()
+        .flat_map(|m| [number(&m.invoiced), number(&m.collected)])
+        .max()
+        .unwrap_or_default();
+    let longest = months
+        .iter()
+        .filter_map(|m| m.dso.as_deref().map(number))
+        .max()
+        .unwrap_or_default();
+    for m in months {
+        m.invoiced_percent = percent_of(number(&m.invoiced), largest);
+        m.collected_percent = percent_of(number(&m.collected), largest);
+        m.dso_percent = m.dso.as_deref().map(|d| percent_of(number(d), longest));
+        m.cei_percent = m
+            .cei
+            .as_deref()
+            .map(|c| percent_of(number(c), Decimal::from(100)));
+    }
+}
+
 impl Api {
     /// The dashboard as of today.
     pub async fn dashboard(&self) -> Result<DashboardDto, ApiError> {
@@ -130,23 +176,15 @@ impl Api {
                     if late {
                         overdue += value;
                     }
-                    let share = if total.is_zero() {
-                        0
-                    } else {
-                        (value * Decimal::from(100) / total)
-                            .round()
-                            .try_into()
-                            .unwrap_or(0)
-                    };
                     DashboardBucketDto {
                         label: label.to_string(),
                         amount: amount.clone(),
-                        share_percent: share,
+                        share_percent: percent_of(value, total),
                         overdue: late,
                     }
                 })
                 .collect();
-            let months = periods
+            let mut months: Vec<DashboardMonthDto> = periods
                 .iter()
                 .map(|(from, to, r)| {
                     let m = r.currencies.get(code);
@@ -157,9 +195,14 @@ impl Api {
                         collected: m.map_or("0.00".into(), |m| m.inputs.cash_collected.clone()),
                         dso: m.and_then(|m| m.dso.clone()),
                         cei: m.and_then(|m| m.cei.clone()),
+                        invoiced_percent: 0,
+                        collected_percent: 0,
+                        dso_percent: None,
+                        cei_percent: None,
                     }
                 })
                 .collect();
+            chart_heights(&mut months);
             currencies.push(DashboardCurrencyDto {
                 currency: code.clone(),
                 total: c.total.clone(),

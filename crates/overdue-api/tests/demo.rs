@@ -198,6 +198,54 @@ async fn the_dashboard_adds_up_to_the_aging_report_and_counts_the_day_s_work() {
             "2026-11-22",
             "the current month up to today"
         );
+        // The chart's heights: the six months' largest amount is the full height, the
+        // others in proportion; CEI as itself, within 0 to 100.
+        let largest = c
+            .months
+            .iter()
+            .flat_map(|m| [dec(&m.invoiced), dec(&m.collected)])
+            .max()
+            .unwrap();
+        for m in &c.months {
+            for (amount, height) in [
+                (&m.invoiced, m.invoiced_percent),
+                (&m.collected, m.collected_percent),
+            ] {
+                let want = if largest.is_zero() {
+                    0
+                } else {
+                    u32::try_from(
+                        (dec(amount) * rust_decimal::Decimal::from(100) / largest)
+                            .round()
+                            .mantissa(),
+                    )
+                    .unwrap_or(0)
+                };
+                assert!(
+                    height.abs_diff(want) <= 1,
+                    "{} {}: {height} for {amount} of {largest}",
+                    c.currency,
+                    m.from
+                );
+            }
+            assert_eq!(m.cei_percent.is_some(), m.cei.is_some());
+            if let (Some(cei), Some(h)) = (&m.cei, m.cei_percent) {
+                assert!(
+                    h <= 100
+                        && (dec(cei) > rust_decimal::Decimal::from(100)
+                            || h.abs_diff(dec(cei).round().try_into().unwrap_or(0)) <= 1),
+                    "{cei} -> {h}"
+                );
+            }
+        }
+        assert!(
+            largest.is_zero()
+                || c.months
+                    .iter()
+                    .any(|m| m.invoiced_percent == 100 || m.collected_percent == 100),
+            "{}",
+            c.currency
+        );
     }
     let run = api
         .dunning_run(DunningRunRequest {

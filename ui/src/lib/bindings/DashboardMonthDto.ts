@@ -27,4 +27,21 @@ dso: string | null,
 /**
  * Collection effectiveness index of the month, percent, when it can be computed.
  */
-cei: string | null, };
+cei: string | null, 
+/**
+ * The chart's bar heights, whole percent of the six months' largest amount invoiced
+ * or collected in this currency.
+ */
+invoiced_percent: number, 
+/**
+ * See `invoiced_percent`.
+ */
+collected_percent: number, 
+/**
+ * The DSO line's height, whole percent of the six months' largest DSO.
+ */
+dso_percent: number | null, 
+/**
+ * The CEI line's height: the CEI itself, held within 0 to 100.
+ */
+cei_percent: number | null, };
