@@ -71,6 +71,13 @@ env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/fuzz.sh
 step "build the app and the CLI for the end-to-end tests"
 cargo build -p overdue-app --features custom-protocol
 cargo build -p overdue-cli
+# The build script makes the window's command wrapper and the permission set from the
+# #[tauri::command] functions: what is committed must be what they make.
+if ! git diff --exit-code --stat -- ui/src/lib/backend/commands.ts src-tauri/permissions \
+  || [ -n "$(git ls-files --others --exclude-standard ui/src/lib/backend src-tauri/permissions)" ]; then
+  echo "ui/src/lib/backend/commands.ts or src-tauri/permissions is stale: build overdue-app and commit the result." >&2
+  exit 1
+fi
 # Every target `cargo clippy --all-targets` covers has now been built through clippy.
 
 step "end-to-end: the real window (tauri-driver + WebKitWebDriver under Xvfb) and the CLI"

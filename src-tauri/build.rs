@@ -1,166 +1,20 @@
-//! Declares the app's own commands so Tauri generates an `allow-<command>` permission for
-//! each, and writes the `allow-app-commands` set (permissions/app-commands.toml) from the
-//! same list: the main window's capability grants exactly these. The handler list of
-//! `lib.rs` is generated from it too. A command is declared here once; neither is edited
-//! by hand.
+//! Every command is declared once, as a `#[tauri::command]` function in `src/lib.rs`. From
+//! those functions this script makes the rest, so that none of it is edited by hand:
+//! - Tauri's `allow-<command>` permission for each (the app manifest), and the
+//!   `allow-app-commands` set (permissions/app-commands.toml) the main window's capability
+//!   grants: exactly these;
+//! - the handler list `lib.rs` includes (`generate_handler!`);
+//! - the typed TypeScript wrapper the window calls (`ui/src/lib/backend/commands.ts`): one
+//!   function per command, its parameters and result typed from the Rust signature with the
+//!   types ts-rs exports to `ui/src/lib/bindings`, so a change on one side that the other
+//!   does not follow fails `svelte-check`.
 
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "startup_notice",
-    "debtors_list",
-    "debtor_get",
-    "debtor_create",
-    "debtor_update",
-    "debtor_set_archived",
-    "demo_load",
-    "demo_decline",
-    "database_configure",
-    "database_pick",
-    "book_move_to_server",
-    "calc_interest",
-    "calc_plan",
-    "calc_score",
-    "calc_credit",
-    "invoices_list",
-    "invoice_get",
-    "invoice_dispute",
-    "invoice_resolve_dispute",
-    "invoice_adjust",
-    "invoices_print",
-    "payment_record",
-    "report_aging",
-    "report_metrics",
-    "dashboard",
-    "signed_in",
-    "staff_list",
-    "staff_add",
-    "staff_set_role",
-    "staff_set_own_debtors",
-    "staff_remove",
-    "collector_settlement_limit",
-    "collector_settlement_limit_set",
-    "audit_log",
-    "audit_verify",
-    "report_statement",
-    "invoice_create",
-    "payment_preview",
-    "debtor_timeline",
-    "credit_of",
-    "credit_check",
-    "credit_alerts",
-    "credit_policy",
-    "credit_refresh",
-    "credit_policy_set",
-    "credit_inputs_set",
-    "import_stage",
-    "import_preview",
-    "import_run",
-    "export_save",
-    "interest_pdf_save",
-    "agreement_save",
-    "statement_save",
-    "report_aging_invoices",
-    "dunning_run",
-    "dunning_actions",
-    "dunning_worklist",
-    "dunning_task_done",
-    "dunning_escalate",
-    "dunning_policies",
-    "dunning_templates",
-    "dunning_template_save",
-    "dunning_template_preview",
-    "dunning_template_fields",
-    "dunning_sent_message",
-    "dunning_settings",
-    "dunning_settings_save",
-    "smtp_settings",
-    "smtp_configure",
-    "smtp_send_test",
-    "daily_run",
-    "daily_run_set",
-    "plan_preview",
-    "plan_create",
-    "plan_get",
-    "plans_of",
-    "promise_add",
-    "promises_of",
-    "settlement_offer_add",
-    "settlement_accept",
-    "settlements_of",
-    "hold_add",
-    "hold_release",
-    "holds_of",
-    "collection_state",
-    "collection_states",
-    "invoice_dispute_settle",
-    "late_fee_default",
-    "late_fee_default_set",
-    "late_fee_of",
-    "late_fee_set",
-    "debtor_interest",
-    "charges_claim",
-    "charges_of",
-    "charge_reverse",
-    "rate_table",
-    "rate_row_add",
-    "rate_row_delete",
-    "rate_import",
-    "rate_gaps",
-    "limitation",
-    "agencies",
-    "agency_add",
-    "agency_handover",
-    "agency_case_of",
-    "agency_collected",
-    "agency_recall",
-    "agency_update",
-    "agency_report",
-    "court_claim_preview",
-    "court_claim_save",
-    "court_status",
-    "legal_cost_add",
-    "letter_kinds",
-    "letter_preview",
-    "letter_save",
-    "letter_print",
-    "letters_batch",
-    "job_cancel",
-    "case_files_export",
-    "documents_of",
-    "document_save",
-    "attachments_of",
-    "attachment_add",
-    "letterhead_get",
-    "letterhead_set",
-    "letterhead_sample",
-    "dunning_policy_save",
-    "dunning_policy_delete",
-    "dunning_policy_set_default",
-    "dunning_debtor_policy",
-    "dunning_assign_policy",
-    "dunning_bounce",
-    "bank_import",
-    "bank_csv_preview",
-    "bank_entries",
-    "bank_entry",
-    "bank_accept",
-    "bank_match",
-    "bank_unmatch",
-    "bank_ignore",
-    "bank_unignore",
-    "bank_accounts",
-    "bank_account_rename",
-    "bank_statements",
-    "bank_settings",
-    "bank_settings_set",
-    "bank_ignore_rules",
-    "bank_ignore_rule_delete",
-    "debtor_iban_add",
-];
+#[path = "build/commands.rs"]
+mod commands;
 
 /// The permission set of every command above, written only when it changed (so the build
 /// does not rerun for nothing).
-fn write_permission_set() {
+fn write_permission_set(commands: &[&str]) {
     let mut text = String::from(
         "# Generated by build.rs from its COMMANDS list: do not edit.\n\
          [[set]]\n\
@@ -168,7 +22,7 @@ fn write_permission_set() {
          description = \"Every Overdue command the main window's UI calls.\"\n\
          permissions = [\n",
     );
-    for c in COMMANDS {
+    for c in commands {
         text.push_str(&format!("    \"allow-{}\",\n", c.replace('_', "-")));
     }
     text.push_str("]\n");
@@ -179,9 +33,9 @@ fn write_permission_set() {
 }
 
 /// `tauri::generate_handler![...]` over the same list, included by `lib.rs`.
-fn write_handler_list() {
+fn write_handler_list(commands: &[&str]) {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    let text = format!("tauri::generate_handler![{}]\n", COMMANDS.join(", "));
+    let text = format!("tauri::generate_handler![{}]\n", commands.join(", "));
     let path = std::path::Path::new(&out).join("handlers.rs");
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, text).expect("write handlers.rs");
@@ -189,11 +43,26 @@ fn write_handler_list() {
 }
 
 fn main() {
-    write_permission_set();
-    write_handler_list();
+    println!("cargo:rerun-if-changed=src/lib.rs");
+    let source = std::fs::read_to_string("src/lib.rs").expect("read src/lib.rs");
+    let found = commands::parse(&source).unwrap_or_else(|e| panic!("src/lib.rs: {e}"));
+    let names: Vec<&str> = found.iter().map(|c| c.name.as_str()).collect();
+    write_permission_set(&names);
+    write_handler_list(&names);
+    commands::write_typescript(
+        &found,
+        std::path::Path::new("../ui/src/lib/backend/commands.ts"),
+    );
+    // Tauri keeps the list it is given for as long as the build runs.
+    let names: &'static [&'static str] = Vec::leak(
+        names
+            .iter()
+            .map(|n| &*String::leak(n.to_string()))
+            .collect(),
+    );
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(names)),
     )
     .expect("failed to run tauri-build");
 }
