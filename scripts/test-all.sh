@@ -45,7 +45,7 @@ as_pg "$PGBIN/initdb -D $PGDIR/data -U overdue --auth=trust -E UTF8 --locale=C.U
 # Logins made members of overdue_password_required must give their password (scram), as
 # staff do on an office's server; the tests' other logins are trusted.
 as_pg "sed -i '1i host all +overdue_password_required 127.0.0.1/32 scram-sha-256' $PGDIR/data/pg_hba.conf"
-as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements\" start" >/dev/null
+as_pg "$PGBIN/pg_ctl -D $PGDIR/data -l $PGDIR/log -w -o \"-F -p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=20000\" start" >/dev/null
 stop_pg() { as_pg "$PGBIN/pg_ctl -D $PGDIR/data -m fast stop" >/dev/null 2>&1 || true; }
 trap stop_pg EXIT
 export OVERDUE_TEST_PG_URL="postgres://overdue@127.0.0.1:$PGPORT/postgres"

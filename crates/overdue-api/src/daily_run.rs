@@ -116,15 +116,16 @@ impl DunningRunResult {
     /// What the run did and what is left for a person, counted once for every place that
     /// reports it.
     pub fn digest(&self) -> RunDigest {
-        let count = |status: &str, channel: Option<&str>| {
+        use crate::dunning::{ActionChannel as C, ActionStatus as S};
+        let count = |status: S, channel: Option<C>| {
             self.actions
                 .iter()
                 .filter(|a| a.status == status && channel.is_none_or(|c| a.channel == c))
                 .count()
         };
-        let sent = count("sent", None);
-        let planned = count("planned", None);
-        let failed = count("failed", None);
+        let sent = count(S::Sent, None);
+        let planned = count(S::Planned, None);
+        let failed = count(S::Failed, None);
         let mut person: Vec<String> = Vec::new();
         let mut add = |n: usize, one: &str, many: &str| {
             if n > 0 {
@@ -132,27 +133,27 @@ impl DunningRunResult {
             }
         };
         add(
-            count("planned", Some("email")),
+            count(S::Planned, Some(C::Email)),
             "email to approve",
             "emails to approve",
         );
         add(
-            count("planned", Some("letter")),
+            count(S::Planned, Some(C::Letter)),
             "letter to print",
             "letters to print",
         );
         add(
-            count("planned", Some("call")),
+            count(S::Planned, Some(C::Call)),
             "call to make",
             "calls to make",
         );
         add(
-            count("planned", Some("agency")) + count("planned", Some("legal")),
+            count(S::Planned, Some(C::Agency)) + count(S::Planned, Some(C::Legal)),
             "case for an agency or legal review",
             "cases for an agency or legal review",
         );
         add(
-            count("planned", Some("fee")),
+            count(S::Planned, Some(C::Fee)),
             "fee to confirm",
             "fees to confirm",
         );
@@ -190,7 +191,7 @@ impl DunningRunResult {
         if !person.is_empty() {
             body.push_str(&format!(" Needs a person: {}.", person.join(", ")));
         }
-        if let Some(a) = self.actions.iter().find(|a| a.status == "failed") {
+        if let Some(a) = self.actions.iter().find(|a| a.status == S::Failed) {
             body.push_str(&format!(
                 " {} could not be sent ({}); failed messages are tried again at the next run.",
                 a.debtor, a.error

@@ -1376,7 +1376,7 @@ impl Api {
         let letters: Vec<&crate::dunning::DunningActionDto> = run
             .actions
             .iter()
-            .filter(|a| a.channel == "letter")
+            .filter(|a| a.channel == crate::dunning::ActionChannel::Letter)
             .collect();
         let mut kinds = Vec::with_capacity(letters.len());
         for action in &letters {

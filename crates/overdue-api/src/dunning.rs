@@ -94,6 +94,106 @@ pub struct DunningRunRequest {
     pub debtor_ids: Vec<i64>,
 }
 
+/// What a dunning step does (the level's channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ActionChannel {
+    /// An email from a template.
+    Email,
+    /// A printed letter from a template.
+    Letter,
+    /// A call task for the account manager.
+    Call,
+    /// A late fee or interest claimed.
+    Fee,
+    /// A handover to a collection agency.
+    Agency,
+    /// A legal review.
+    Legal,
+}
+
+impl From<Channel> for ActionChannel {
+    fn from(c: Channel) -> Self {
+        match c {
+            Channel::Email => ActionChannel::Email,
+            Channel::Letter => ActionChannel::Letter,
+            Channel::Call => ActionChannel::Call,
+            Channel::Fee => ActionChannel::Fee,
+            Channel::Agency => ActionChannel::Agency,
+            Channel::Legal => ActionChannel::Legal,
+        }
+    }
+}
+
+impl ActionChannel {
+    /// Its name, as the CLI and the outbox write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionChannel::Email => "email",
+            ActionChannel::Letter => "letter",
+            ActionChannel::Call => "call",
+            ActionChannel::Fee => "fee",
+            ActionChannel::Agency => "agency",
+            ActionChannel::Legal => "legal",
+        }
+    }
+}
+
+impl std::fmt::Display for ActionChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Where a dunning step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ActionStatus {
+    /// Decided, not yet done (a preview's steps too).
+    Planned,
+    /// Claimed by a sender (an email on its way).
+    Sending,
+    /// Done: sent, printed, charged or handed over.
+    Sent,
+    /// It could not be done (the error says why); the next run tries again.
+    Failed,
+    /// Superseded or withdrawn.
+    Cancelled,
+}
+
+impl ActionStatus {
+    /// From the outbox's stored state.
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        Some(match s {
+            "planned" => ActionStatus::Planned,
+            "sending" => ActionStatus::Sending,
+            "sent" => ActionStatus::Sent,
+            "failed" => ActionStatus::Failed,
+            "cancelled" => ActionStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Its name, as the CLI and the outbox write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Planned => "planned",
+            ActionStatus::Sending => "sending",
+            ActionStatus::Sent => "sent",
+            ActionStatus::Failed => "failed",
+            ActionStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl std::fmt::Display for ActionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One action of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -115,8 +215,8 @@ pub struct DunningActionDto {
     pub level: u32,
     /// Level name.
     pub level_name: String,
-    /// `email`, `letter`, `call`, `fee`, `agency`, `legal`.
-    pub channel: String,
+    /// What the step does.
+    pub channel: ActionChannel,
     /// Cycle.
     #[ts(type = "number")]
     pub cycle: u32,
@@ -126,8 +226,8 @@ pub struct DunningActionDto {
     pub amount: String,
     /// Currency.
     pub currency: String,
-    /// `planned`, `sending`, `sent`, `failed`, `cancelled`.
-    pub status: String,
+    /// Where the step is.
+    pub status: ActionStatus,
     /// Recipient (email address) or "" .
     pub recipient: String,
     /// Rendered subject ("" for tasks).
@@ -530,12 +630,13 @@ fn record_dto(r: &ActionRecord, d: Option<&DunningDebtor>) -> DunningActionDto {
         account_manager: d.map(|d| d.account_manager.clone()).unwrap_or_default(),
         level: r.level,
         level_name: r.level_name.clone(),
-        channel: r.channel.as_str().into(),
+        channel: r.channel.into(),
         cycle: r.cycle,
         invoices: r.invoices.iter().map(|(_, n, _)| n.clone()).collect(),
         amount: money_str(&r.amount),
         currency: r.amount.currency().code().into(),
-        status: r.state.clone(),
+        // The outbox's CHECK admits only these states.
+        status: ActionStatus::parse(&r.state).unwrap_or(ActionStatus::Failed),
         recipient: r.recipient.clone(),
         subject: r.subject.clone(),
         body: String::new(),
@@ -1996,12 +2097,12 @@ fn preview_dto(w: &Work, as_of: NaiveDate) -> DunningActionDto {
         account_manager: w.debtor.account_manager.clone(),
         level: a.level.number,
         level_name: a.level.name.clone(),
-        channel: a.level.channel.as_str().into(),
+        channel: a.level.channel.into(),
         cycle: a.cycle,
         invoices: a.invoices.iter().map(|i| i.number.clone()).collect(),
         amount: money_str(&a.amount),
         currency: a.amount.currency().code().into(),
-        status: "planned".into(),
+        status: ActionStatus::Planned,
         recipient: if a.level.channel == Channel::Email {
             w.debtor.contact_email.clone()
         } else {

@@ -132,7 +132,7 @@ async fn every_level_story(api: &Api) {
     let mut day = d("2026-03-20");
     while day <= d("2026-06-15") {
         for a in send(api, day).await.actions {
-            assert_eq!(a.status, "sent", "{a:?}");
+            assert_eq!(a.status, overdue_api::dunning::ActionStatus::Sent, "{a:?}");
             fired.push((a.level, (day - d("2026-03-31")).num_days(), a.channel));
         }
         day = day + Days::new(1);
@@ -206,7 +206,10 @@ async fn every_level_story(api: &Api) {
         .await
         .unwrap()
         .is_empty());
-    let call = work.iter().find(|w| w.channel == "call").unwrap();
+    let call = work
+        .iter()
+        .find(|w| w.channel == overdue_api::dunning::ActionChannel::Call)
+        .unwrap();
     api.dunning_task_done(DunningTaskDone {
         action_id: call.id.unwrap(),
         outcome: "Reached AP, promised to pay Friday".into(),
@@ -364,7 +367,10 @@ async fn a_refused_recipient_is_recorded_as_failed_and_retried_later() {
     let id = debtor(&api, "D1", "Acme GmbH", "reject@acme.test", "en").await;
     invoice(&api, id, "INV-1", "2026-03-01", "100.00").await;
     let r = send(&api, d("2026-03-08")).await;
-    assert_eq!(r.actions[0].status, "failed");
+    assert_eq!(
+        r.actions[0].status,
+        overdue_api::dunning::ActionStatus::Failed
+    );
     assert!(
         r.actions[0].error.contains("127.0.0.1"),
         "{}",

@@ -98,7 +98,10 @@ async fn a_bounce_delivered_later_marks_the_reminder_bounced_once() {
         })
         .await
         .unwrap();
-    assert_eq!(run.actions[0].status, "sent");
+    assert_eq!(
+        run.actions[0].status,
+        overdue_api::dunning::ActionStatus::Sent
+    );
     let sent = sink.delivered();
     assert_eq!(sent.len(), 1);
     let message_id = sent[0].header("Message-ID").unwrap();
@@ -137,7 +140,8 @@ async fn a_bounce_delivered_later_marks_the_reminder_bounced_once() {
     assert!(r.recorded);
     assert_eq!(r.action.id, run.actions[0].id);
     assert_eq!(
-        r.action.status, "sent",
+        r.action.status,
+        overdue_api::dunning::ActionStatus::Sent,
         "it did leave; the bounce is beside it"
     );
     assert!(

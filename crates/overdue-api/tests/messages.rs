@@ -719,7 +719,12 @@ async fn two_books_never_send_the_same_message_id() {
             })
             .await
             .unwrap();
-        assert_eq!(run.actions[0].status, "sent", "{:?}", run.actions[0]);
+        assert_eq!(
+            run.actions[0].status,
+            overdue_api::dunning::ActionStatus::Sent,
+            "{:?}",
+            run.actions[0]
+        );
         api.close().await;
     }
     let sent = sink.delivered();
@@ -796,7 +801,7 @@ proptest! {
                 }
             }
             let run = preview(&api, "2026-12-06").await;
-            for a in run.actions.iter().filter(|a| a.channel == "email") {
+            for a in run.actions.iter().filter(|a| a.channel == overdue_api::dunning::ActionChannel::Email) {
                 let mut sum = rust_decimal::Decimal::ZERO;
                 for n in &a.invoices {
                     assert!(!disputed.contains(n), "{n} is disputed: {a:?}");

@@ -405,11 +405,11 @@ struct RunAction {
     debtor: String,
     level: u32,
     level_name: String,
-    channel: String,
+    channel: overdue_api::dunning::ActionChannel,
     invoices: Vec<String>,
     amount: String,
     currency: String,
-    status: String,
+    status: overdue_api::dunning::ActionStatus,
     /// The email or letter text as it would be sent (absent for calls and tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<RunMessage>,

@@ -4,6 +4,7 @@ import CollectionsScreen from "./CollectionsScreen.svelte";
 import { MemoryBackend } from "../backend/memory";
 import { emptyDebtor } from "../debtors/validation";
 import type { DunningRunRequest } from "../bindings/DunningRunRequest";
+import type { DunningRunResult } from "../bindings/DunningRunResult";
 
 class RunBackend extends MemoryBackend {
   runs: DunningRunRequest[] = [];
@@ -119,11 +120,11 @@ describe("the template editor's merge fields", () => {
 describe("sending the run", () => {
   it("counts only emails as sent; a call is a task on the worklist", async () => {
     class CallBackend extends RunBackend {
-      override async dunningRun(req: DunningRunRequest) {
+      override async dunningRun(req: DunningRunRequest): Promise<DunningRunResult> {
         const r = await super.dunningRun(req);
         if (req.mode !== "send") return r;
         const email = r.actions[0]!;
-        return { ...r, actions: [email, { ...email, debtor_id: 99, debtor: "C", channel: "call", status: "sent", recipient: "" }] };
+        return { ...r, actions: [email, { ...email, debtor_id: 99, debtor: "C", channel: "call" as const, status: "sent" as const, recipient: "" }] };
       }
     }
     const b = new CallBackend();
