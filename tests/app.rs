@@ -637,3 +637,63 @@ fn wait_exit(mut child: std::process::Child, limit: std::time::Duration) -> Opti
     let _ = child.wait();
     None
 }
+
+/// Getting started (issue 16): a new book's dashboard lists what it still needs, each step
+/// leading to where it is done; a step is done however the book got it (here the
+/// letterhead from the command line); demo data is one click away; the list can be hidden
+/// and shown again from Settings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn getting_started_follows_the_book_and_demo_data_is_one_click_away() {
+    let home = Home::new();
+    let app = App::launch(&home, TODAY).await;
+    app.wait_testid("welcome").await;
+    app.click("welcome-empty").await;
+    app.wait_gone("welcome").await;
+    app.click("nav-dashboard").await;
+    app.wait_texts("setup-progress", "nothing done yet", |t| {
+        t == ["0 of 5 done"]
+    })
+    .await;
+    let lh = home.file(
+        "letterhead.json",
+        r#"{"name": "Rhein Handel GmbH", "address_lines": "Hafenstr. 1", "postal_code": "50667",
+            "city": "Köln", "country": "DE", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}"#,
+    );
+    let (code, _, err) = cli(Some(&home), &["pdf", "letterhead", "--set", s(&lh)]);
+    assert_eq!(code, 0, "{err}");
+    app.click("nav-debtors").await;
+    app.click("nav-dashboard").await;
+    app.wait_texts("setup-progress", "the company and its account", |t| {
+        t == ["2 of 5 done"]
+    })
+    .await;
+    let steps = app.texts("setup-step").await;
+    assert!(
+        steps.iter().any(|s| s.contains("Rhein Handel GmbH, Köln")),
+        "{steps:?}"
+    );
+    app.screenshots_at(
+        &[(1024, 700), (1920, 1080)],
+        "setup-checklist",
+        "setup-checklist",
+    )
+    .await;
+    // A step leads to where it is done.
+    app.click("setup-go-email").await;
+    app.wait_testid("lh-save").await;
+    app.click("nav-dashboard").await;
+    // Demo data, one click away.
+    app.click("setup-demo").await;
+    app.wait_texts("setup-step", "the demo's debtors and invoices", |t| {
+        t.iter().any(|s| s.contains("250 debtors"))
+    })
+    .await;
+    app.click("setup-hide").await;
+    app.wait_gone("setup-checklist").await;
+    app.click("nav-settings").await;
+    app.click("setup-show").await;
+    app.wait_testid("setup-shown").await;
+    app.click("nav-dashboard").await;
+    app.wait_testid("setup-checklist").await;
+    app.quit_without_page_errors().await;
+}

@@ -172,6 +172,18 @@ async fn dashboard(s: State<'_, Shell>) -> Res<overdue_api::dashboard::Dashboard
     s.api.dashboard().await
 }
 
+/// Getting started: the setup checklist, read from the book.
+#[tauri::command]
+async fn setup_status(s: State<'_, Shell>) -> Res<overdue_api::setup::SetupStatusDto> {
+    s.api.setup_status().await
+}
+
+/// Hides the setup checklist, or shows it again.
+#[tauri::command]
+async fn setup_hide(s: State<'_, Shell>, hidden: bool) -> Res<overdue_api::setup::SetupStatusDto> {
+    s.api.setup_hide(hidden).await
+}
+
 /// Who the app is signed in as, and what their role may do.
 #[tauri::command]
 async fn signed_in(s: State<'_, Shell>) -> Res<overdue_api::staff::SignedInDto> {

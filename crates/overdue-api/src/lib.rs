@@ -56,6 +56,7 @@ pub mod limitation;
 pub mod logging;
 pub mod reports;
 pub mod schedule;
+pub mod setup;
 pub mod staff;
 mod template_env;
 pub mod templates;

@@ -102,6 +102,7 @@ import type { CollectionStateDto } from "../bindings/CollectionStateDto";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { DashboardDto } from "../bindings/DashboardDto";
+import type { SetupStatusDto } from "../bindings/SetupStatusDto";
 import type { SignedInDto } from "../bindings/SignedInDto";
 import type { StaffDto } from "../bindings/StaffDto";
 import type { StaffInput } from "../bindings/StaffInput";
@@ -162,6 +163,10 @@ export interface Backend extends LettersBackend, BankBackend {
   reportAging(query: AgingQuery): Promise<AgingReportDto>;
   /** Receivables per currency with their aging, six months of invoicing and collection, the day's work. */
   dashboard(): Promise<DashboardDto>;
+  /** Getting started: the setup checklist, read from the book. */
+  setupStatus(): Promise<SetupStatusDto>;
+  /** Hides the setup checklist, or shows it again. */
+  setupHide(hidden: boolean): Promise<SetupStatusDto>;
   /** Who the app is signed in as, and what their role may do. */
   signedIn(): Promise<SignedInDto>;
   /** The shared book's staff and their roles. */

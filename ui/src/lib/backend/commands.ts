@@ -119,6 +119,7 @@ import type { ScoreRequest } from "../bindings/ScoreRequest";
 import type { ScoreResult } from "../bindings/ScoreResult";
 import type { SettlementDto } from "../bindings/SettlementDto";
 import type { SettlementInput } from "../bindings/SettlementInput";
+import type { SetupStatusDto } from "../bindings/SetupStatusDto";
 import type { SignedInDto } from "../bindings/SignedInDto";
 import type { SmtpSettings } from "../bindings/SmtpSettings";
 import type { SmtpSettingsInput } from "../bindings/SmtpSettingsInput";
@@ -202,6 +203,16 @@ export function invoiceDispute(id: number, date: string, reason: string): Promis
 /** The dashboard: receivables per currency with their aging, six months of invoicing and collection, the day's work. */
 export function dashboard(): Promise<DashboardDto> {
   return call("dashboard");
+}
+
+/** Getting started: the setup checklist, read from the book. */
+export function setupStatus(): Promise<SetupStatusDto> {
+  return call("setup_status");
+}
+
+/** Hides the setup checklist, or shows it again. */
+export function setupHide(hidden: boolean): Promise<SetupStatusDto> {
+  return call("setup_hide", { hidden });
 }
 
 /** Who the app is signed in as, and what their role may do. */

@@ -28,6 +28,7 @@ import type { InvoiceInput } from "../bindings/InvoiceInput";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { DashboardDto } from "../bindings/DashboardDto";
+import type { SetupStatusDto } from "../bindings/SetupStatusDto";
 import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
 import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
 import type { DebtorCreditDto } from "../bindings/DebtorCreditDto";
@@ -781,6 +782,13 @@ export class MemoryBackend implements Backend {
   // The figures are the Rust ledger's; the browser preview holds no invoices.
   async dashboard(): Promise<DashboardDto> {
     return { as_of: (await this.appInfo()).today, currencies: [], work: { steps_due: 0, tasks: 0, bank_to_review: 0 } };
+  }
+  // The checklist is read from the book by Rust; the browser preview shows none.
+  async setupStatus(): Promise<SetupStatusDto> {
+    return { steps: [], done: 0, required: 0, hidden: true };
+  }
+  async setupHide(): Promise<SetupStatusDto> {
+    return this.setupStatus();
   }
   // The list is the Rust context's; the browser preview offers none.
   async dunningTemplateFields(): Promise<MergeFieldDto[]> {

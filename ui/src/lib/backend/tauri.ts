@@ -92,6 +92,8 @@ export const tauriBackend: Backend = {
   dunningTemplates: commands.dunningTemplates,
   dunningTemplateFields: commands.dunningTemplateFields,
   dashboard: commands.dashboard,
+  setupStatus: commands.setupStatus,
+  setupHide: commands.setupHide,
   signedIn: commands.signedIn,
   staffList: commands.staffList,
   staffAdd: commands.staffAdd,
