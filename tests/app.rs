@@ -697,3 +697,62 @@ async fn getting_started_follows_the_book_and_demo_data_is_one_click_away() {
     app.wait_testid("setup-checklist").await;
     app.quit_without_page_errors().await;
 }
+
+/// Accessibility in the real window (issue 16): axe-core (the test's copy, from the UI's
+/// dev dependencies) run on every screen of the demo book finds no WCAG 2.1 A/AA problem,
+/// contrast included, which only a real layout can check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_meets_wcag_aa_contrast_and_names() {
+    let home = Home::new();
+    let app = App::launch_with_demo(&home, TODAY).await;
+    let axe = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../ui/node_modules/axe-core/axe.min.js"),
+    )
+    .expect("axe-core is one of the UI's dev dependencies (npm ci in ui/)");
+    app.eval(&format!("{axe}\nreturn 1;")).await;
+    const RUN: &str = "return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+         .then(r => r.violations.flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(0, 2).join(' '))));";
+    let mut found = Vec::new();
+    let mut audit = async |place: &str| {
+        let v = app.eval(RUN).await;
+        for item in v.as_array().cloned().unwrap_or_default() {
+            found.push(format!("{place}: {}", item.as_str().unwrap_or_default()));
+        }
+    };
+    for (nav, ready) in [
+        ("nav-dashboard", "dashboard-work"),
+        ("nav-debtors", "debtor-row"),
+        ("nav-invoices", "invoice-open"),
+        ("nav-collections", "run-preview"),
+        ("nav-bank", "bank"),
+        ("nav-letters", "letters-screen"),
+        ("nav-reports", "aging-report"),
+        ("nav-calculators", "calc-tab-interest"),
+        ("nav-settings", "lh-save"),
+    ] {
+        app.click(nav).await;
+        app.wait_testid(ready).await;
+        audit(nav).await;
+    }
+    // A debtor's page, the new debtor form, an invoice's panel.
+    app.click("nav-debtors").await;
+    app.click("debtor-row").await;
+    app.wait_testid("detail-name").await;
+    audit("debtor page").await;
+    app.click("nav-debtors").await;
+    app.click("debtor-new").await;
+    app.wait_testid("debtor-save").await;
+    audit("new debtor form").await;
+    app.click("nav-invoices").await;
+    app.click("invoice-open").await;
+    app.wait_testid("invoice-detail").await;
+    audit("invoice panel").await;
+    assert!(
+        found.is_empty(),
+        "{} problems:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    app.quit_without_page_errors().await;
+}
