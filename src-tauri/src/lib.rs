@@ -172,6 +172,24 @@ async fn dashboard(s: State<'_, Shell>) -> Res<overdue_api::dashboard::Dashboard
     s.api.dashboard().await
 }
 
+/// Checks a debtor form without saving it (every field's problem, as the save would say).
+#[tauri::command]
+fn debtor_check(
+    s: State<'_, Shell>,
+    input: overdue_api::dto::DebtorInput,
+) -> Vec<overdue_api::FieldErrorDto> {
+    s.api.debtor_check(&input)
+}
+
+/// Checks a policy being edited without saving it (every problem with its field).
+#[tauri::command]
+fn dunning_policy_check(
+    s: State<'_, Shell>,
+    policy: overdue_api::dunning::DunningPolicyDto,
+) -> Vec<overdue_api::FieldErrorDto> {
+    s.api.dunning_policy_check(&policy)
+}
+
 /// Getting started: the setup checklist, read from the book.
 #[tauri::command]
 async fn setup_status(s: State<'_, Shell>) -> Res<overdue_api::setup::SetupStatusDto> {

@@ -236,6 +236,20 @@ impl Api {
         Ok(to_dto(store.debtor(id).await?))
     }
 
+    /// Checks a debtor form without saving it: every field's problem, as the save would
+    /// report it (none: it would be saved). The window calls it as the user types, so the
+    /// rules are the domain's, not a copy.
+    pub fn debtor_check(&self, input: &DebtorInput) -> Vec<crate::FieldErrorDto> {
+        match to_draft(input) {
+            Ok(_) => Vec::new(),
+            Err(e) if e.fields.is_empty() => vec![crate::FieldErrorDto {
+                field: String::new(),
+                message: e.message,
+            }],
+            Err(e) => e.fields,
+        }
+    }
+
     /// Creates a debtor after validating every field.
     pub async fn debtor_create(&self, input: DebtorInput) -> Result<Debtor, ApiError> {
         let draft = to_draft(&input)?;

@@ -848,6 +848,19 @@ impl Api {
         self.dunning_policy(id).await
     }
 
+    /// Checks a policy being edited without saving it: every problem with its field
+    /// (`name`, `levels[2].trigger_days`, ...), as the save would report it.
+    pub fn dunning_policy_check(&self, p: &DunningPolicyDto) -> Vec<crate::FieldErrorDto> {
+        match policy_from_dto(p) {
+            Ok(_) => Vec::new(),
+            Err(e) if e.fields.is_empty() => vec![crate::FieldErrorDto {
+                field: String::new(),
+                message: e.message,
+            }],
+            Err(e) => e.fields,
+        }
+    }
+
     /// One policy by id.
     pub async fn dunning_policy(&self, id: i64) -> Result<DunningPolicyDto, ApiError> {
         self.dunning_policies()

@@ -57,6 +57,7 @@ import type { DunningActionDto } from "../bindings/DunningActionDto";
 import type { DunningEscalate } from "../bindings/DunningEscalate";
 import type { DunningTaskDone } from "../bindings/DunningTaskDone";
 import type { DunningPolicyDto } from "../bindings/DunningPolicyDto";
+import type { FieldErrorDto } from "../bindings/FieldErrorDto";
 import type { DunningDebtorPolicy } from "../bindings/DunningDebtorPolicy";
 import type { DunningBounceInput } from "../bindings/DunningBounceInput";
 import type { DunningBounceResult } from "../bindings/DunningBounceResult";
@@ -120,6 +121,10 @@ export interface Backend extends LettersBackend, BankBackend {
   debtorsList(query: DebtorListQuery): Promise<DebtorPage>;
   debtorGet(id: number): Promise<Debtor>;
   debtorCreate(input: DebtorInput): Promise<Debtor>;
+  /** Checks a debtor form without saving it: every field's problem, as a save would say. */
+  debtorCheck(input: DebtorInput): Promise<FieldErrorDto[]>;
+  /** Checks a policy being edited without saving it: every problem with its field. */
+  dunningPolicyCheck(policy: DunningPolicyDto): Promise<FieldErrorDto[]>;
   /** Saves an edited debtor; `version` is its version as the form read it (refused, code "stale", when someone else saved it since). */
   debtorUpdate(id: number, input: DebtorInput, version: number | null): Promise<Debtor>;
   debtorSetArchived(id: number, archived: boolean): Promise<Debtor>;

@@ -73,6 +73,7 @@ import type { DunningTemplatePreview } from "../bindings/DunningTemplatePreview"
 import type { ExportDone } from "../bindings/ExportDone";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportRequest } from "../bindings/ExportRequest";
+import type { FieldErrorDto } from "../bindings/FieldErrorDto";
 import type { HandoverDto } from "../bindings/HandoverDto";
 import type { HandoverRequest } from "../bindings/HandoverRequest";
 import type { HoldDto } from "../bindings/HoldDto";
@@ -203,6 +204,16 @@ export function invoiceDispute(id: number, date: string, reason: string): Promis
 /** The dashboard: receivables per currency with their aging, six months of invoicing and collection, the day's work. */
 export function dashboard(): Promise<DashboardDto> {
   return call("dashboard");
+}
+
+/** Checks a debtor form without saving it (every field's problem, as the save would say). */
+export function debtorCheck(input: DebtorInput): Promise<FieldErrorDto[]> {
+  return call("debtor_check", { input });
+}
+
+/** Checks a policy being edited without saving it (every problem with its field). */
+export function dunningPolicyCheck(policy: DunningPolicyDto): Promise<FieldErrorDto[]> {
+  return call("dunning_policy_check", { policy });
 }
 
 /** Getting started: the setup checklist, read from the book. */

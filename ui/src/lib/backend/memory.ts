@@ -28,6 +28,7 @@ import type { InvoiceInput } from "../bindings/InvoiceInput";
 import type { AdjustmentInput } from "../bindings/AdjustmentInput";
 import type { MergeFieldDto } from "../bindings/MergeFieldDto";
 import type { DashboardDto } from "../bindings/DashboardDto";
+import type { FieldErrorDto } from "../bindings/FieldErrorDto";
 import type { SetupStatusDto } from "../bindings/SetupStatusDto";
 import type { PaymentPreviewDto } from "../bindings/PaymentPreviewDto";
 import type { TimelineEntryDto } from "../bindings/TimelineEntryDto";
@@ -265,6 +266,13 @@ export class MemoryBackend implements Backend {
     return structuredClone(this.find(id).debtor);
   }
 
+  // The test double's check (the window asks the Rust core's debtor_check).
+  async debtorCheck(input: DebtorInput): Promise<FieldErrorDto[]> {
+    return validateDebtor(input);
+  }
+  async dunningPolicyCheck(policy: DunningPolicyDto): Promise<FieldErrorDto[]> {
+    return Object.entries(validatePolicy(policy)).map(([field, message]) => ({ field, message }));
+  }
   async debtorCreate(input: DebtorInput, balances: [number, number] = [0, 0]): Promise<Debtor> {
     const clean = this.check(input, null);
     const now = new Date().toISOString();

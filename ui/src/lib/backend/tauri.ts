@@ -17,6 +17,8 @@ export const tauriBackend: Backend = {
   debtorsList: commands.debtorsList,
   debtorGet: commands.debtorGet,
   debtorCreate: commands.debtorCreate,
+  debtorCheck: commands.debtorCheck,
+  dunningPolicyCheck: commands.dunningPolicyCheck,
   debtorUpdate: commands.debtorUpdate,
   debtorSetArchived: commands.debtorSetArchived,
   demoLoad: commands.demoLoad,

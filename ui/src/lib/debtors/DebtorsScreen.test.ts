@@ -9,7 +9,8 @@ describe("Debtors screen", () => {
     render(DebtorsScreen, { backend, onchange: () => {} });
     await fireEvent.click(screen.getByTestId("debtor-new"));
     await fireEvent.click(screen.getByTestId("debtor-save"));
-    // Nothing is sent while the form is invalid; the error sits next to the field.
+    // The save is refused while the form is invalid (the core checks it); the error sits
+    // next to the field.
     expect((await screen.findByTestId("error-name")).textContent).toContain("Enter the debtor's name.");
     expect((await backend.appInfo()).debtors).toBe(0);
 
