@@ -175,6 +175,40 @@ pub struct CollectedDto {
     pub currency: String,
 }
 
+/// Where a case at an agency is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AgencyCaseStatus {
+    /// With the agency.
+    Open,
+    /// Taken back from the agency.
+    Recalled,
+    /// Finished (collected or given up).
+    Closed,
+}
+
+impl AgencyCaseStatus {
+    /// From the stored status (the table's CHECK admits only these three).
+    fn parse(s: &str) -> AgencyCaseStatus {
+        match s {
+            "recalled" => AgencyCaseStatus::Recalled,
+            "closed" => AgencyCaseStatus::Closed,
+            _ => AgencyCaseStatus::Open,
+        }
+    }
+}
+
+impl std::fmt::Display for AgencyCaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            AgencyCaseStatus::Open => "open",
+            AgencyCaseStatus::Recalled => "recalled",
+            AgencyCaseStatus::Closed => "closed",
+        })
+    }
+}
+
 /// One case in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -189,8 +223,8 @@ pub struct AgencyCaseDto {
     pub debtor_id: i64,
     /// Debtor.
     pub debtor: String,
-    /// `open`, `recalled` or `closed`.
-    pub status: String,
+    /// Where the case is.
+    pub status: AgencyCaseStatus,
     /// Day handed over.
     pub handed_over_on: String,
     /// Principal + interest + compensation handed over.
@@ -1066,7 +1100,7 @@ impl Api {
             agency: c.agency.clone(),
             debtor_id: c.debtor_id,
             debtor: c.debtor.clone(),
-            status: c.status.clone(),
+            status: AgencyCaseStatus::parse(&c.status),
             handed_over_on: c.handed_over_on.to_string(),
             handed_over: money_string(&minor(currency, handed)),
             recovered: money_string(&minor(currency, c.collected_minor)),

@@ -138,6 +138,40 @@ pub struct DebtorInterestDto {
     pub problems: Vec<String>,
 }
 
+/// What a charge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ChargeKind {
+    /// Late-payment interest.
+    Interest,
+    /// Fixed compensation for recovery costs.
+    Compensation,
+    /// A late fee.
+    Fee,
+}
+
+impl ChargeKind {
+    /// From the stored kind (the table's CHECK admits only these three).
+    fn parse(s: &str) -> ChargeKind {
+        match s {
+            "interest" => ChargeKind::Interest,
+            "compensation" => ChargeKind::Compensation,
+            _ => ChargeKind::Fee,
+        }
+    }
+}
+
+impl std::fmt::Display for ChargeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            ChargeKind::Interest => "interest",
+            ChargeKind::Compensation => "compensation",
+            ChargeKind::Fee => "fee",
+        })
+    }
+}
+
 /// A booked charge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -147,8 +181,8 @@ pub struct ChargeDto {
     pub id: i64,
     /// Invoice number.
     pub invoice_number: String,
-    /// `interest`, `compensation` or `fee`.
-    pub kind: String,
+    /// What was charged.
+    pub kind: ChargeKind,
     /// Date booked.
     pub charged_on: String,
     /// Interest period, "from to" ("" for other kinds).
@@ -866,7 +900,7 @@ impl Api {
             .map(|c| ChargeDto {
                 id: c.id,
                 invoice_number: c.invoice_number,
-                kind: c.kind,
+                kind: ChargeKind::parse(&c.kind),
                 charged_on: c.charged_on.to_string(),
                 period: c
                     .period

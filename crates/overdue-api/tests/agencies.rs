@@ -371,8 +371,11 @@ async fn story(target: &str, files: &std::path::Path) {
         .find(|c| c.debtor == "Harper & Sons Ltd")
         .unwrap();
     assert_eq!(
-        (case.status.as_str(), case.recall_reason.as_str()),
-        ("recalled", "Debtor agreed a plan with us")
+        (case.status, case.recall_reason.as_str()),
+        (
+            overdue_api::agencies::AgencyCaseStatus::Recalled,
+            "Debtor agreed a plan with us"
+        )
     );
     api.close().await;
 }

@@ -110,7 +110,11 @@ async fn uk_interest_is_claimed_as_charges_and_reversed() {
     );
 
     // Reversed: it is claimable again, and the statement shows the reversal.
-    let interest_charge = charges.iter().find(|c| c.kind == "interest").unwrap().id;
+    let interest_charge = charges
+        .iter()
+        .find(|c| c.kind == overdue_api::latefees::ChargeKind::Interest)
+        .unwrap()
+        .id;
     assert!(
         api.charge_reverse(uk, interest_charge, "", "")
             .await
