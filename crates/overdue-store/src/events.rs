@@ -78,10 +78,40 @@ pub(crate) const EVENT_COLUMNS: &str = "id, debtor_id, invoice_id, occurred_at, 
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `bytes` (a table, not a `format!` per byte: the chain hashes every
+/// event of a bank import or a letter batch).
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// A time as the chain hashes it: RFC 3339 UTC to the microsecond
+/// (`2026-12-07T21:09:03.123456Z`, chrono's `%Y-%m-%dT%H:%M:%S%.6fZ`), written directly
+/// for the years 0 to 9999; chrono's formatter for anything else.
+fn chain_time(t: DateTime<Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let t = to_micros(t);
+    let (year, nanos) = (t.year(), t.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        return t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    }
+    format!(
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        nanos / 1000
+    )
 }
 
 /// A time as the contact log keeps it: to the microsecond (PostgreSQL's precision), so the
@@ -103,7 +133,7 @@ pub(crate) fn chain_hash(prev: &str, e: &EventRecord) -> String {
         h.update(s.as_bytes());
     };
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let time = |t: DateTime<Utc>| to_micros(t).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let time = chain_time;
     field("overdue-event-chain-1");
     field(prev);
     field(&e.id.to_string());
@@ -120,7 +150,7 @@ pub(crate) fn chain_hash(prev: &str, e: &EventRecord) -> String {
     field(&opt(e.ref_id));
     field(&e.login);
     field(&time(e.created_at));
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&h.finalize())
 }
 
 /// Takes the contact log's chain for the open transaction `$tx` (a row lock on
@@ -280,5 +310,45 @@ impl Store {
                     .await?;
             row.ok_or(StoreError::NotFound { entity: "event", key: event_id.to_string() })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chain's hashes must never change: the direct writing of times and hex is
+    /// chrono's and `format!`'s, value for value.
+    #[test]
+    fn times_and_hex_are_written_as_before() {
+        use chrono::TimeZone;
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut times: Vec<DateTime<Utc>> = vec![
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 1, 12, 0, 0).unwrap(),
+        ];
+        for _ in 0..20_000 {
+            let secs = (next() % 8_000_000_000) as i64 - 1_000_000_000;
+            let nanos = (next() % 1_000_000_000) as u32;
+            times.push(DateTime::from_timestamp(secs, nanos).unwrap());
+        }
+        for t in times {
+            let before = to_micros(t).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+            assert_eq!(chain_time(t), before, "{t:?}");
+        }
+        for n in 0..300u64 {
+            let bytes: Vec<u8> = (0..(n % 40)).map(|_| next() as u8).collect();
+            let before: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex(&bytes), before);
+        }
     }
 }
