@@ -56,18 +56,10 @@ macro_rules! insert_adjustment {
         .fetch_one($exec)
         .await
         .map_err(|e| {
-            // The balance the person saw was taken since the check (by another login, a
-            // moment before): a race, not a mistake in what they typed.
-            let raced = adj.seen_open.is_some()
-                && matches!(&e, sqlx::Error::Database(db) if db.is_check_violation() || db.code().is_some_and(|c| c == "1811"));
-            if raced && !e.to_string().contains("currency") {
-                return $crate::StoreError::Stale {
-                    entity: "invoice",
-                    key: adj.invoice_id.to_string(),
-                };
-            }
-            $crate::StoreError::refused(e, |db| {
+            let mut currency = false;
+            let refusal = $crate::StoreError::refused(e, |db| {
                 if db.contains("currency") {
+                    currency = true;
                     format!(
                         "invoice {} is in {}, not {}",
                         checked.number,
@@ -80,7 +72,18 @@ macro_rules! insert_adjustment {
                         adj.amount, checked.number, checked.open
                     )
                 }
-            })
+            });
+            match refusal {
+                // The balance the person saw was taken since the check (by another login,
+                // a moment before): a race, not a mistake in what they typed.
+                $crate::StoreError::Rejected(_) if adj.seen_open.is_some() && !currency => {
+                    $crate::StoreError::Stale {
+                        entity: "invoice",
+                        key: adj.invoice_id.to_string(),
+                    }
+                }
+                other => other,
+            }
         })
     }};
 }
