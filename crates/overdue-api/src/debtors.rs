@@ -292,22 +292,13 @@ impl Api {
     /// Who changed a debtor last, and what, as the refusal of a save over their change.
     async fn debtor_changed(&self, id: i64) -> ApiError {
         let key = id.to_string();
-        let entries = self
-            .store()
-            .await
-            .audit_log(&overdue_store::AuditQuery {
-                debtor_id: Some(id),
-                since: None,
-                limit: Some(50),
-            })
-            .await
-            .unwrap_or_default();
         // The newest save of the debtor's own fields (a save also rewrites its search key
         // and version in statements of their own: those say nothing to a person).
-        let newest = entries
-            .iter()
-            .filter(|e| e.table == "debtors" && e.row_key == key)
-            .map(|e| {
+        let who = self
+            .newest_audit(Some(id), 50, |e| {
+                if e.table != "debtors" || e.row_key != key {
+                    return None;
+                }
                 let changes = crate::staff::changes(e.old.as_ref(), e.new.as_ref())
                     .into_iter()
                     .filter(|c| {
@@ -316,24 +307,18 @@ impl Api {
                             .any(|f| c.starts_with(f))
                     })
                     .collect::<Vec<_>>();
-                (e, changes)
+                (!changes.is_empty()).then(|| {
+                    format!(
+                        "{} changed this debtor at {} UTC ({})",
+                        e.login,
+                        e.at.format("%Y-%m-%d %H:%M"),
+                        changes.join("; ")
+                    )
+                })
             })
-            .find(|(_, changes)| !changes.is_empty());
-        let what = match newest {
-            Some((e, changes)) => format!(
-                "{} changed this debtor at {} UTC ({})",
-                e.login,
-                e.at.format("%Y-%m-%d %H:%M"),
-                changes.join("; ")
-            ),
-            None => "Someone else changed this debtor".to_string(),
-        };
-        ApiError::new(
-            crate::ErrorCode::Stale,
-            format!(
-                "{what} after you opened it. Nothing of yours was saved: reload to see the debtor as it is now, then make your change again."
-            ),
-        )
+            .await
+            .unwrap_or_else(|| "Someone else changed this debtor".to_string());
+        crate::staff::stale_refusal(&who, "debtor")
     }
 
     /// Archives or restores a debtor.

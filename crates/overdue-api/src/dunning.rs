@@ -837,7 +837,8 @@ impl Api {
                     return Err(self
                         .saved_since("policy", |e| {
                             (e.table == "dunning_policies" && e.row_key == key)
-                                || (e.table == "dunning_levels" && field_is(e, "policy_id", p.id))
+                                || (e.table == "dunning_levels"
+                                    && crate::staff::audit_field_is(e, "policy_id", p.id))
                         })
                         .await)
                 }
@@ -2324,14 +2325,6 @@ fn action_scope<'a>(
 }
 
 /// The edited template for a key and language if there is one, else the shipped one.
-/// True when the audit entry's row (after, else before) has `field` = `id`.
-fn field_is(e: &overdue_store::AuditRecord, field: &str, id: i64) -> bool {
-    [&e.new, &e.old].into_iter().flatten().any(|row| {
-        row.get(field)
-            .is_some_and(|v| v.as_i64() == Some(id) || v.as_str() == Some(&id.to_string()))
-    })
-}
-
 impl Api {
     /// The refusal of a save over someone else's: who saved `what` last and when, from the
     /// newest audit entry `of` picks out.
@@ -2340,30 +2333,19 @@ impl Api {
         what: &str,
         of: impl Fn(&overdue_store::AuditRecord) -> bool,
     ) -> ApiError {
-        let entries = self
-            .store()
-            .await
-            .audit_log(&overdue_store::AuditQuery {
-                debtor_id: None,
-                since: None,
-                limit: Some(500),
+        let who = self
+            .newest_audit(None, 500, |e| {
+                of(e).then(|| {
+                    format!(
+                        "{} saved this {what} at {} UTC,",
+                        e.login,
+                        e.at.format("%Y-%m-%d %H:%M")
+                    )
+                })
             })
             .await
-            .unwrap_or_default();
-        let who = match entries.iter().find(|e| of(e)) {
-            Some(e) => format!(
-                "{} saved this {what} at {} UTC",
-                e.login,
-                e.at.format("%Y-%m-%d %H:%M")
-            ),
-            None => format!("Someone else saved this {what}"),
-        };
-        ApiError::new(
-            ErrorCode::Stale,
-            format!(
-                "{who}, after you opened it. Nothing of yours was saved: reload to see the {what} as it is now, then make your change again."
-            ),
-        )
+            .unwrap_or_else(|| format!("Someone else saved this {what},"));
+        crate::staff::stale_refusal(&who, what)
     }
 }
 

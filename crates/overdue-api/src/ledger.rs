@@ -393,45 +393,35 @@ impl Api {
             Ok(d) => d.invoice,
             Err(e) => return e.into(),
         };
-        let entries = store
-            .audit_log(&overdue_store::AuditQuery {
-                debtor_id: Some(inv.debtor_id),
-                since: None,
-                limit: Some(100),
-            })
-            .await
-            .unwrap_or_default();
-        let of_invoice = |v: &Option<serde_json::Value>| {
-            v.as_ref()
-                .and_then(|v| v.get("invoice_id"))
-                .is_some_and(|i| {
-                    i.as_i64() == Some(invoice_id) || i.as_str() == Some(&invoice_id.to_string())
-                })
-        };
         // The newest change of its balance (newest first): a payment applied or reversed,
         // a credit note or a write-off.
-        let last = entries.iter().find_map(|e| {
-            let kind = match (e.table.as_str(), e.action.as_str()) {
-                ("allocations", "insert") if of_invoice(&e.new) => "paid",
-                ("allocations", "update") if of_invoice(&e.new) => "reversed",
-                ("invoice_adjustments", "insert") if of_invoice(&e.new) => {
-                    match e
-                        .new
-                        .as_ref()
-                        .and_then(|n| n.get("kind"))
-                        .and_then(|k| k.as_str())
-                    {
-                        Some("write_off") => "written off",
-                        _ => "credited",
-                    }
+        let last = self
+            .newest_audit(Some(inv.debtor_id), 100, |e| {
+                if !crate::staff::audit_field_is(e, "invoice_id", invoice_id) {
+                    return None;
                 }
-                _ => return None,
-            };
-            Some((
-                kind,
-                format!("by {} at {} UTC", e.login, e.at.format("%H:%M")),
-            ))
-        });
+                let kind = match (e.table.as_str(), e.action.as_str()) {
+                    ("allocations", "insert") => "paid",
+                    ("allocations", "update") => "reversed",
+                    ("invoice_adjustments", "insert") => {
+                        match e
+                            .new
+                            .as_ref()
+                            .and_then(|n| n.get("kind"))
+                            .and_then(|k| k.as_str())
+                        {
+                            Some("write_off") => "written off",
+                            _ => "credited",
+                        }
+                    }
+                    _ => return None,
+                };
+                Some((
+                    kind,
+                    format!("by {} at {} UTC", e.login, e.at.format("%H:%M")),
+                ))
+            })
+            .await;
         let number = &inv.number;
         let open = format!("{} {}", money_string(&inv.open), inv.open.currency());
         let seen = seen

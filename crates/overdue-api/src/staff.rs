@@ -239,6 +239,26 @@ pub(crate) fn changes(
         .collect()
 }
 
+/// True when the audit entry's row (after, else before) has `field` = `id` (a number in
+/// PostgreSQL's JSON, a number or text in SQLite's).
+pub(crate) fn audit_field_is(e: &overdue_store::AuditRecord, field: &str, id: i64) -> bool {
+    [&e.new, &e.old].into_iter().flatten().any(|row| {
+        row.get(field)
+            .is_some_and(|v| v.as_i64() == Some(id) || v.as_str() == Some(&id.to_string()))
+    })
+}
+
+/// The refusal of a save over someone else's change: `who` ("maria changed this debtor at
+/// ... UTC (...)"), then that nothing was saved and what to do.
+pub(crate) fn stale_refusal(who: &str, what: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Stale,
+        format!(
+            "{who} after you opened it. Nothing of yours was saved: reload to see the {what} as it is now, then make your change again."
+        ),
+    )
+}
+
 fn show(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => format!("\"{s}\""),
@@ -294,6 +314,27 @@ fn new_password() -> Result<String, ApiError> {
 }
 
 impl Api {
+    /// What `pick` makes of the newest entry of the audit trail it describes, among the
+    /// `limit` newest (of `debtor_id`, or of the whole book): who changed a record last.
+    pub(crate) async fn newest_audit<T>(
+        &self,
+        debtor_id: Option<i64>,
+        limit: i64,
+        pick: impl Fn(&overdue_store::AuditRecord) -> Option<T>,
+    ) -> Option<T> {
+        self.store()
+            .await
+            .audit_log(&AuditQuery {
+                debtor_id,
+                since: None,
+                limit: Some(limit),
+            })
+            .await
+            .unwrap_or_default()
+            .iter()
+            .find_map(pick)
+    }
+
     /// Who the app is signed in as, and what their role may do.
     pub async fn signed_in(&self) -> Result<SignedInDto, ApiError> {
         let store = self.store().await;
