@@ -45,12 +45,13 @@ fn write_handler_list(commands: &[&str]) {
 fn main() {
     println!("cargo:rerun-if-changed=src/lib.rs");
     let source = std::fs::read_to_string("src/lib.rs").expect("read src/lib.rs");
-    let found = commands::parse(&source).unwrap_or_else(|e| panic!("src/lib.rs: {e}"));
+    let (found, imports) = commands::parse(&source).unwrap_or_else(|e| panic!("src/lib.rs: {e}"));
     let names: Vec<&str> = found.iter().map(|c| c.name.as_str()).collect();
     write_permission_set(&names);
     write_handler_list(&names);
     commands::write_typescript(
         &found,
+        &imports,
         std::path::Path::new("../ui/src/lib/backend/commands.ts"),
     );
     // Tauri keeps the list it is given for as long as the build runs.

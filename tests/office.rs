@@ -738,44 +738,31 @@ async fn a_template_saved_over_someone_elses_is_refused_and_reloaded() {
         "body.txt",
         "Dear {{ debtor.name }},\n\nplease pay {{ total }} {{ currency }}.\n",
     );
-    let (code, _, err) = cli_on(
-        &db,
-        TODAY,
-        &[
-            "dunning",
-            "template",
-            "set",
-            "reminder",
-            "--lang",
-            "en",
-            "--subject",
-            "Overdue: {{ debtor.name }}",
-            "--body-file",
-            body.to_str().unwrap(),
-            "--version",
-            "0",
-        ],
-    );
+    // Saved from the command line as read from the shipped text (version 0).
+    let save_from_shipped = |subject: &str| {
+        cli_on(
+            &db,
+            TODAY,
+            &[
+                "dunning",
+                "template",
+                "set",
+                "reminder",
+                "--lang",
+                "en",
+                "--subject",
+                subject,
+                "--body-file",
+                body.to_str().unwrap(),
+                "--version",
+                "0",
+            ],
+        )
+    };
+    let (code, _, err) = save_from_shipped("Overdue: {{ debtor.name }}");
     assert_eq!(code, 0, "{err}");
     // The same save from the shipped text again: refused, exit 2.
-    let (code, _, err) = cli_on(
-        &db,
-        TODAY,
-        &[
-            "dunning",
-            "template",
-            "set",
-            "reminder",
-            "--lang",
-            "en",
-            "--subject",
-            "Late",
-            "--body-file",
-            body.to_str().unwrap(),
-            "--version",
-            "0",
-        ],
-    );
+    let (code, _, err) = save_from_shipped("Late");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("saved this template at"), "{err}");
     app.resize((1024, 700)).await;

@@ -543,9 +543,9 @@ impl Store {
         };
         let current = self.staff_member(login).await?;
         only_for_collectors(current.role, own)?;
-        // The policies exist from the first staff member on; applied again, they cover
-        // tables an upgrade added since.
-        self.apply_staff_grants().await?;
+        // The row-level policies exist since the first staff member was added (the grants
+        // are applied then) and are applied again after every upgrade: setting the flag is
+        // all a limit takes.
         let n = sqlx::query("UPDATE staff SET own_debtors_only = $2 WHERE login = $1")
             .bind(login)
             .bind(own)
